@@ -1,0 +1,300 @@
+//! Pure analysis of mono audio samples in the range −1.0..=1.0.
+//!
+//! Every figure is in dBFS (decibels relative to full scale: 0 dBFS is the loudest a
+//! sample can be; a full-scale sine has an RMS of −3.01 dBFS). Nothing here touches a device,
+//! so it can be tested with generated signals whose answers are known.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The quietest level we report. Digital silence would be −∞ dBFS; clamping keeps the
+/// figures printable and serialisable.
+pub const FLOOR_DBFS: f32 = -120.0;
+
+/// Length of the analysis blocks in milliseconds. 20 ms is the usual speech frame length: short
+/// enough to find the pauses between words, long enough to average a pitch period or two.
+pub const BLOCK_MS: u32 = 20;
+
+/// Converts a linear amplitude (0..=1) to dBFS, clamped at [`FLOOR_DBFS`].
+pub fn dbfs(amplitude: f32) -> f32 {
+    if amplitude <= 0.0 {
+        return FLOOR_DBFS;
+    }
+    (20.0 * amplitude.log10()).max(FLOOR_DBFS)
+}
+
+/// How clipping is recognised: a run of at least `min_run` consecutive samples whose magnitude
+/// is at or above `level` (testRTC counts more than 6 consecutive full-scale samples).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClipParams {
+    /// Magnitude that counts as full scale (slightly below 1.0 to allow for converter rounding).
+    pub level: f32,
+    /// Consecutive full-scale samples that make one clipping event.
+    pub min_run: usize,
+}
+
+impl Default for ClipParams {
+    fn default() -> Self {
+        // testRTC: "more than 6 consecutive samples at full scale" is clipping.
+        ClipParams {
+            level: 0.999,
+            min_run: 7,
+        }
+    }
+}
+
+/// A live level reading for a meter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Level {
+    /// RMS of the latest block, dBFS.
+    pub rms_dbfs: f32,
+    /// Peak of the latest block, dBFS.
+    pub peak_dbfs: f32,
+}
+
+impl Level {
+    /// Level of one block of samples.
+    pub fn of(samples: &[f32]) -> Level {
+        let (sum_sq, peak) = samples.iter().fold((0.0f64, 0.0f32), |(s, p), &x| {
+            (s + (x as f64) * (x as f64), p.max(x.abs()))
+        });
+        let rms = if samples.is_empty() {
+            0.0
+        } else {
+            (sum_sq / samples.len() as f64).sqrt() as f32
+        };
+        Level {
+            rms_dbfs: dbfs(rms),
+            peak_dbfs: dbfs(peak),
+        }
+    }
+}
+
+/// What the analysis of a microphone recording found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MicAnalysis {
+    /// Length of the recording in seconds.
+    pub duration_s: f32,
+    /// RMS over the whole recording, dBFS.
+    pub rms_dbfs: f32,
+    /// Largest sample magnitude, dBFS.
+    pub peak_dbfs: f32,
+    /// Background level: the 10th percentile of the 20 ms block levels, dBFS. In a recording
+    /// with speech this is the level in the pauses between words, i.e. the room.
+    pub noise_floor_dbfs: f32,
+    /// Loud level: the 90th percentile of the block levels, dBFS. With speech, the voice.
+    pub speech_level_dbfs: f32,
+    /// `speech_level_dbfs − noise_floor_dbfs`, dB.
+    pub snr_db: f32,
+    /// Number of clipping events (runs of full-scale samples, see [`ClipParams`]).
+    pub clipping_events: usize,
+    /// Mean sample value (DC offset) as a fraction of full scale.
+    pub dc_offset: f32,
+    /// Number of samples analysed.
+    pub samples: usize,
+}
+
+/// Analyses a mono recording at `sample_rate` Hz.
+///
+/// An empty input gives a recording of zero length at [`FLOOR_DBFS`].
+pub fn analyze(samples: &[f32], sample_rate: u32, clip: ClipParams) -> MicAnalysis {
+    let n = samples.len();
+    let block = ((sample_rate as usize * BLOCK_MS as usize) / 1000).max(1);
+
+    let mut sum = 0.0f64;
+    let mut sum_sq = 0.0f64;
+    let mut peak = 0.0f32;
+    let mut clipping_events = 0usize;
+    let mut run = 0usize;
+    for &x in samples {
+        sum += x as f64;
+        sum_sq += (x as f64) * (x as f64);
+        let a = x.abs();
+        peak = peak.max(a);
+        if a >= clip.level {
+            run += 1;
+            if run == clip.min_run {
+                clipping_events += 1;
+            }
+        } else {
+            run = 0;
+        }
+    }
+
+    let mut block_levels: Vec<f32> = samples
+        .chunks(block)
+        .filter(|c| c.len() * 2 >= block) // a short tail block would skew percentiles
+        .map(|c| Level::of(c).rms_dbfs)
+        .collect();
+    block_levels.sort_by(f32::total_cmp);
+    let noise_floor_dbfs = percentile(&block_levels, 0.10);
+    let speech_level_dbfs = percentile(&block_levels, 0.90);
+
+    let (rms, dc) = if n == 0 {
+        (0.0, 0.0)
+    } else {
+        ((sum_sq / n as f64).sqrt() as f32, (sum / n as f64) as f32)
+    };
+
+    MicAnalysis {
+        duration_s: if sample_rate == 0 {
+            0.0
+        } else {
+            n as f32 / sample_rate as f32
+        },
+        rms_dbfs: dbfs(rms),
+        peak_dbfs: dbfs(peak),
+        noise_floor_dbfs,
+        speech_level_dbfs,
+        snr_db: speech_level_dbfs - noise_floor_dbfs,
+        clipping_events,
+        dc_offset: dc,
+        samples: n,
+    }
+}
+
+/// Nearest-rank percentile of sorted values; [`FLOOR_DBFS`] when empty.
+fn percentile(sorted: &[f32], p: f32) -> f32 {
+    if sorted.is_empty() {
+        return FLOOR_DBFS;
+    }
+    let idx = ((p * sorted.len() as f32).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[idx]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f32::consts::PI;
+
+    const SR: u32 = 48_000;
+
+    fn sine(amplitude: f32, freq: f32, seconds: f32) -> Vec<f32> {
+        let n = (SR as f32 * seconds) as usize;
+        (0..n)
+            .map(|i| amplitude * (2.0 * PI * freq * i as f32 / SR as f32).sin())
+            .collect()
+    }
+
+    /// Deterministic white noise in −a..a (xorshift; no RNG dependency needed for tests).
+    fn noise(amplitude: f32, n: usize, mut seed: u64) -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                amplitude * ((seed >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dbfs_of_known_amplitudes() {
+        assert!((dbfs(1.0) - 0.0).abs() < 1e-6);
+        assert!((dbfs(0.5) + 6.0206).abs() < 1e-3);
+        assert_eq!(dbfs(0.0), FLOOR_DBFS);
+        assert_eq!(dbfs(1e-12), FLOOR_DBFS);
+    }
+
+    #[test]
+    fn sine_at_minus_20_dbfs_peak() {
+        let a = 10f32.powf(-20.0 / 20.0);
+        let r = analyze(&sine(a, 440.0, 1.0), SR, ClipParams::default());
+        assert!((r.peak_dbfs + 20.0).abs() < 0.05, "peak {}", r.peak_dbfs);
+        // RMS of a sine is peak − 3.01 dB.
+        assert!((r.rms_dbfs + 23.01).abs() < 0.05, "rms {}", r.rms_dbfs);
+        assert_eq!(r.clipping_events, 0);
+        assert!(r.dc_offset.abs() < 1e-3);
+        assert!((r.duration_s - 1.0).abs() < 1e-6);
+        // A steady tone has no pauses: floor and loud level agree.
+        assert!(r.snr_db.abs() < 0.5, "snr {}", r.snr_db);
+    }
+
+    #[test]
+    fn silence_is_at_the_floor() {
+        let r = analyze(&vec![0.0; SR as usize], SR, ClipParams::default());
+        assert_eq!(r.rms_dbfs, FLOOR_DBFS);
+        assert_eq!(r.peak_dbfs, FLOOR_DBFS);
+        assert_eq!(r.noise_floor_dbfs, FLOOR_DBFS);
+    }
+
+    #[test]
+    fn white_noise_floor_matches_its_rms() {
+        // Uniform noise in −a..a has RMS a/√3.
+        let a = 0.01;
+        let r = analyze(&noise(a, SR as usize * 2, 42), SR, ClipParams::default());
+        let expected = dbfs(a / 3f32.sqrt());
+        assert!(
+            (r.rms_dbfs - expected).abs() < 0.2,
+            "{} vs {}",
+            r.rms_dbfs,
+            expected
+        );
+        assert!((r.noise_floor_dbfs - expected).abs() < 1.0);
+    }
+
+    #[test]
+    fn speech_like_bursts_separate_floor_from_voice() {
+        // 300 ms of tone at −12 dBFS peak alternating with 300 ms of −60 dBFS noise.
+        let mut s = Vec::new();
+        for i in 0..6 {
+            if i % 2 == 0 {
+                s.extend(sine(0.25, 220.0, 0.3));
+            } else {
+                s.extend(noise(0.001, (SR as f32 * 0.3) as usize, i));
+            }
+        }
+        let r = analyze(&s, SR, ClipParams::default());
+        assert!((r.speech_level_dbfs - dbfs(0.25 / 2f32.sqrt())).abs() < 0.5);
+        assert!(r.noise_floor_dbfs < -60.0);
+        assert!(r.snr_db > 40.0);
+    }
+
+    #[test]
+    fn clipped_sine_counts_events() {
+        // A sine at 2× full scale, hard-limited: every half cycle has a long flat top.
+        let clipped: Vec<f32> = sine(2.0, 100.0, 1.0)
+            .into_iter()
+            .map(|x| x.clamp(-1.0, 1.0))
+            .collect();
+        let r = analyze(&clipped, SR, ClipParams::default());
+        // 100 Hz for 1 s = 200 half cycles, each one clipping event.
+        assert_eq!(r.clipping_events, 200);
+        assert_eq!(r.peak_dbfs, 0.0);
+    }
+
+    #[test]
+    fn short_full_scale_runs_are_not_clipping() {
+        let mut s = vec![0.0f32; 1000];
+        for x in &mut s[100..106] {
+            *x = 1.0; // 6 samples: not more than 6
+        }
+        assert_eq!(analyze(&s, SR, ClipParams::default()).clipping_events, 0);
+        s[106] = 1.0; // now 7
+        assert_eq!(analyze(&s, SR, ClipParams::default()).clipping_events, 1);
+    }
+
+    #[test]
+    fn dc_offset_is_the_mean() {
+        let s: Vec<f32> = sine(0.1, 440.0, 1.0).into_iter().map(|x| x + 0.2).collect();
+        let r = analyze(&s, SR, ClipParams::default());
+        assert!((r.dc_offset - 0.2).abs() < 1e-3);
+    }
+
+    #[test]
+    fn empty_input_is_zero_length() {
+        let r = analyze(&[], SR, ClipParams::default());
+        assert_eq!(r.samples, 0);
+        assert_eq!(r.duration_s, 0.0);
+        assert_eq!(r.rms_dbfs, FLOOR_DBFS);
+    }
+
+    #[test]
+    fn level_of_block() {
+        let l = Level::of(&[0.5, -0.5, 0.5, -0.5]);
+        assert!((l.rms_dbfs + 6.02).abs() < 0.01);
+        assert!((l.peak_dbfs + 6.02).abs() < 0.01);
+    }
+}

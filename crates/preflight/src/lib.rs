@@ -1,0 +1,20 @@
+//! The pre-flight engine: runs the checks concurrently, turns measurements into verdicts and
+//! builds the [`Report`] that the CLI, the app and the records all show.
+//!
+//! - [`model`]: the one result type ([`CheckResult`]) and the [`Report`].
+//! - [`thresholds`]: every pass/warn/fail limit, each with its source.
+//! - [`verdict`]: pure functions from measurements to [`CheckResult`]s.
+//! - [`runner`]: the I/O — devices, camera, network — run concurrently, with [`Progress`]
+//!   events on a channel for live meters.
+
+pub mod devices;
+pub mod model;
+pub mod progress;
+pub mod runner;
+pub mod thresholds;
+pub mod verdict;
+
+pub use devices::{list_all_devices, DeviceReport};
+pub use model::{CheckId, CheckResult, Detail, Report, Status};
+pub use progress::Progress;
+pub use runner::{run, CameraChoice, CheckOptions};

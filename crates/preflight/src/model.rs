@@ -1,0 +1,250 @@
+//! The result model shared by the CLI, the app (via generated TypeScript types) and the records.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The verdict of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Status {
+    /// Good to go.
+    Pass,
+    /// Works, but something should be improved before the session.
+    Warn,
+    /// Will not work as it is; fix before the session.
+    Fail,
+    /// Not run (switched off, or it depends on a check that failed).
+    Skipped,
+}
+
+impl Status {
+    /// Severity for combining verdicts: skipped < pass < warn < fail.
+    fn rank(self) -> u8 {
+        match self {
+            Status::Skipped => 0,
+            Status::Pass => 1,
+            Status::Warn => 2,
+            Status::Fail => 3,
+        }
+    }
+
+    /// Upper-case label for terminals and exports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+            Status::Skipped => "SKIP",
+        }
+    }
+}
+
+/// Which check a result belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CheckId {
+    /// Microphone level, room noise, clipping.
+    Mic,
+    /// Camera delivery and picture.
+    Camera,
+    /// How busy the background behind the mentor is.
+    Background,
+    /// Network link and quality.
+    Network,
+}
+
+impl CheckId {
+    /// Name to show a mentor.
+    pub fn title(self) -> &'static str {
+        match self {
+            CheckId::Mic => "Microphone",
+            CheckId::Camera => "Camera",
+            CheckId::Background => "Background",
+            CheckId::Network => "Connection",
+        }
+    }
+}
+
+/// One measured figure behind a verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Detail {
+    /// Stable machine name, e.g. `rms_dbfs`.
+    pub key: String,
+    /// What to show, e.g. "Voice level".
+    pub label: String,
+    /// The number, where the figure is a number.
+    pub value: Option<f64>,
+    /// Its unit, e.g. "dBFS", "fps".
+    pub unit: Option<String>,
+    /// The figure as text for people, e.g. "−23.0 dBFS".
+    pub text: String,
+}
+
+impl Detail {
+    /// A numeric figure shown with `decimals` decimals and its unit.
+    pub fn number(key: &str, label: &str, value: f64, unit: &str, decimals: usize) -> Detail {
+        let shown = format!("{value:.decimals$}").replace('-', "−");
+        Detail {
+            key: key.into(),
+            label: label.into(),
+            value: Some(value),
+            unit: (!unit.is_empty()).then(|| unit.to_string()),
+            text: if unit.is_empty() {
+                shown
+            } else {
+                format!("{shown} {unit}")
+            },
+        }
+    }
+
+    /// A textual figure (a device name, a link type).
+    pub fn text(key: &str, label: &str, text: impl Into<String>) -> Detail {
+        Detail {
+            key: key.into(),
+            label: label.into(),
+            value: None,
+            unit: None,
+            text: text.into(),
+        }
+    }
+}
+
+/// The result of one check: the one type every check returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckResult {
+    /// Which check.
+    pub id: CheckId,
+    /// Name to show.
+    pub title: String,
+    /// The verdict.
+    pub status: Status,
+    /// One sentence: what we found.
+    pub summary: String,
+    /// The measured figures behind the verdict.
+    pub details: Vec<Detail>,
+    /// What to do about it, when there is something to do.
+    pub advice: Option<String>,
+}
+
+impl CheckResult {
+    /// A result with no details or advice yet.
+    pub fn new(id: CheckId, status: Status, summary: impl Into<String>) -> CheckResult {
+        CheckResult {
+            id,
+            title: id.title().to_string(),
+            status,
+            summary: summary.into(),
+            details: Vec::new(),
+            advice: None,
+        }
+    }
+
+    /// Adds advice.
+    pub fn with_advice(mut self, advice: impl Into<String>) -> CheckResult {
+        self.advice = Some(advice.into());
+        self
+    }
+
+    /// Adds details.
+    pub fn with_details(mut self, details: Vec<Detail>) -> CheckResult {
+        self.details = details;
+        self
+    }
+}
+
+/// A whole pre-flight check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Report {
+    /// Version of the app that made the report.
+    pub app_version: String,
+    /// When the check started (RFC 3339, UTC).
+    pub started_at: String,
+    /// How long it took, milliseconds.
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+    /// The worst verdict of all checks (skipped checks do not count).
+    pub overall: Status,
+    /// One result per check, in a fixed order.
+    pub checks: Vec<CheckResult>,
+}
+
+impl Report {
+    /// The worst status among `checks`; [`Status::Skipped`] only if every check was skipped.
+    pub fn overall_of(checks: &[CheckResult]) -> Status {
+        checks
+            .iter()
+            .map(|c| c.status)
+            .max_by_key(|s| s.rank())
+            .unwrap_or(Status::Skipped)
+    }
+
+    /// Process exit code for the CLI: 0 all pass, 1 a warning, 2 a failure.
+    pub fn exit_code(&self) -> i32 {
+        match self.overall {
+            Status::Pass | Status::Skipped => 0,
+            Status::Warn => 1,
+            Status::Fail => 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(s: Status) -> CheckResult {
+        CheckResult::new(CheckId::Mic, s, "x")
+    }
+
+    #[test]
+    fn overall_is_the_worst() {
+        assert_eq!(
+            Report::overall_of(&[r(Status::Pass), r(Status::Warn)]),
+            Status::Warn
+        );
+        assert_eq!(
+            Report::overall_of(&[r(Status::Fail), r(Status::Skipped), r(Status::Warn)]),
+            Status::Fail
+        );
+        assert_eq!(
+            Report::overall_of(&[r(Status::Skipped), r(Status::Pass)]),
+            Status::Pass
+        );
+        assert_eq!(Report::overall_of(&[]), Status::Skipped);
+    }
+
+    #[test]
+    fn exit_codes() {
+        let mut rep = Report {
+            app_version: "0".into(),
+            started_at: "x".into(),
+            duration_ms: 0,
+            overall: Status::Pass,
+            checks: vec![],
+        };
+        assert_eq!(rep.exit_code(), 0);
+        rep.overall = Status::Warn;
+        assert_eq!(rep.exit_code(), 1);
+        rep.overall = Status::Fail;
+        assert_eq!(rep.exit_code(), 2);
+    }
+
+    #[test]
+    fn json_shape_is_stable() {
+        let c = r(Status::Warn)
+            .with_details(vec![Detail::number("rms_dbfs", "Level", -23.04, "dBFS", 1)]);
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["id"], "mic");
+        assert_eq!(v["status"], "warn");
+        assert_eq!(v["details"][0]["text"], "−23.0 dBFS");
+        assert_eq!(v["details"][0]["value"], -23.04);
+    }
+}

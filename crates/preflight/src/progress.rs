@@ -1,0 +1,36 @@
+//! Progress events, sent while checks run (live meters, previews, per-check completion).
+
+use preflight_audio::Level;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{CheckId, CheckResult};
+
+/// One event on the progress stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum Progress {
+    /// A check started; `message` tells the mentor what is happening ("Listening…").
+    Started {
+        /// Which check.
+        id: CheckId,
+        /// What is happening.
+        message: String,
+    },
+    /// A live microphone level for the meter.
+    MicLevel {
+        /// The level.
+        level: Level,
+    },
+    /// A camera frame arrived (count so far).
+    CameraFrame {
+        /// Frames so far.
+        frames: u32,
+    },
+    /// A check finished.
+    Finished {
+        /// Its result.
+        result: CheckResult,
+    },
+}

@@ -1,0 +1,273 @@
+//! Runs the checks concurrently and assembles the [`Report`].
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use preflight_camera::{FrameSource, ImageSource, NokhwaSource};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc::UnboundedSender;
+use ts_rs::TS;
+
+use crate::model::{CheckId, CheckResult, Report, Status};
+use crate::progress::Progress;
+use crate::{thresholds, verdict};
+
+/// Which camera to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
+#[ts(export)]
+pub enum CameraChoice {
+    /// The first camera the system lists.
+    #[default]
+    Default,
+    /// The camera with this name.
+    Named(String),
+    /// A still image file standing in for a camera (tests, demos).
+    Image(String),
+    /// Do not check the camera (and so not the background either).
+    Off,
+}
+
+/// What to check and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct CheckOptions {
+    /// Microphone name; `None` for the system default.
+    pub mic: Option<String>,
+    /// Seconds to record from the microphone.
+    pub mic_seconds: f32,
+    /// Skip the microphone check.
+    pub skip_mic: bool,
+    /// Which camera.
+    pub camera: CameraChoice,
+    /// Seconds of camera frames to measure.
+    pub camera_seconds: f32,
+    /// Skip the network check.
+    pub skip_network: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            mic: None,
+            mic_seconds: 4.0,
+            skip_mic: false,
+            camera: CameraChoice::Default,
+            camera_seconds: 2.0,
+            skip_network: false,
+        }
+    }
+}
+
+/// The sentence the mentor is asked to read while the microphone is recorded.
+pub const PROMPT_SENTENCE: &str =
+    "Hello, this is my microphone check before today's mentoring session.";
+
+fn send(tx: &UnboundedSender<Progress>, p: Progress) {
+    // A closed channel only means nobody is watching progress any more.
+    let _ = tx.send(p);
+}
+
+fn finish(tx: &UnboundedSender<Progress>, result: CheckResult) -> CheckResult {
+    send(
+        tx,
+        Progress::Finished {
+            result: result.clone(),
+        },
+    );
+    result
+}
+
+/// Runs every check in `opts` concurrently, sending [`Progress`] events on `tx`, and returns
+/// the report. Device and network failures become failed checks, never errors.
+pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
+    let started_at = jiff::Timestamp::now();
+    let t0 = Instant::now();
+
+    let mic = {
+        let (opts, tx) = (opts.clone(), tx.clone());
+        tokio::task::spawn_blocking(move || mic_check(&opts, &tx))
+    };
+    let camera = {
+        let (opts, tx) = (opts.clone(), tx.clone());
+        tokio::task::spawn_blocking(move || camera_checks(&opts, &tx))
+    };
+    let network = {
+        let (opts, tx) = (opts.clone(), tx.clone());
+        tokio::task::spawn_blocking(move || network_check(&opts, &tx))
+    };
+    let (mic, camera, network) = tokio::join!(mic, camera, network);
+
+    let mut checks = Vec::new();
+    checks.push(mic.unwrap_or_else(|e| crashed(CheckId::Mic, &e)));
+    match camera {
+        Ok((c, b)) => checks.extend([c, b]),
+        Err(e) => checks.extend([
+            crashed(CheckId::Camera, &e),
+            crashed(CheckId::Background, &e),
+        ]),
+    }
+    checks.push(network.unwrap_or_else(|e| crashed(CheckId::Network, &e)));
+
+    Report {
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at: started_at.to_string(),
+        duration_ms: t0.elapsed().as_millis() as u64,
+        overall: Report::overall_of(&checks),
+        checks,
+    }
+}
+
+fn crashed(id: CheckId, e: &tokio::task::JoinError) -> CheckResult {
+    tracing::error!(check = ?id, error = %e, "check task failed");
+    CheckResult::new(
+        id,
+        Status::Fail,
+        format!(
+            "The {} check stopped unexpectedly.",
+            id.title().to_lowercase()
+        ),
+    )
+    .with_advice("Run the check again. If it keeps happening, restart the app.")
+}
+
+fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
+    if opts.skip_mic {
+        return finish(
+            tx,
+            CheckResult::new(
+                CheckId::Mic,
+                Status::Skipped,
+                "Microphone check switched off.",
+            ),
+        );
+    }
+    send(
+        tx,
+        Progress::Started {
+            id: CheckId::Mic,
+            message: format!(
+                "Listening for {:.0} seconds. Please say: \"{PROMPT_SENTENCE}\"",
+                opts.mic_seconds
+            ),
+        },
+    );
+    let req = preflight_audio::CaptureRequest {
+        device: opts.mic.clone(),
+        duration: Duration::from_secs_f32(opts.mic_seconds.clamp(0.5, 30.0)),
+    };
+    let result = match preflight_audio::capture(&req, |level| {
+        send(tx, Progress::MicLevel { level })
+    }) {
+        Ok(cap) => {
+            let a =
+                preflight_audio::analyze(&cap.samples, cap.sample_rate, thresholds::clip_params());
+            verdict::mic(&cap.device_name, &a)
+        }
+        Err(e) => verdict::mic_error(&e),
+    };
+    finish(tx, result)
+}
+
+fn camera_checks(
+    opts: &CheckOptions,
+    tx: &UnboundedSender<Progress>,
+) -> (CheckResult, CheckResult) {
+    if opts.camera == CameraChoice::Off {
+        return (
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Camera,
+                    Status::Skipped,
+                    "Camera check switched off.",
+                ),
+            ),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Background,
+                    Status::Skipped,
+                    "Background check needs the camera, which was switched off.",
+                ),
+            ),
+        );
+    }
+    send(
+        tx,
+        Progress::Started {
+            id: CheckId::Camera,
+            message: "Looking through your camera…".into(),
+        },
+    );
+    let opened: Result<Box<dyn FrameSource>, _> = match &opts.camera {
+        CameraChoice::Image(path) => {
+            ImageSource::open(&PathBuf::from(path), 30).map(|s| Box::new(s) as Box<dyn FrameSource>)
+        }
+        CameraChoice::Named(name) => {
+            NokhwaSource::open(Some(name)).map(|s| Box::new(s) as Box<dyn FrameSource>)
+        }
+        _ => NokhwaSource::open(None).map(|s| Box::new(s) as Box<dyn FrameSource>),
+    };
+    let mut frames = 0u32;
+    let sampled = opened.and_then(|mut src| {
+        preflight_camera::sample(
+            src.as_mut(),
+            Duration::from_secs_f32(opts.camera_seconds.clamp(0.2, 30.0)),
+            600,
+            |_| {
+                frames += 1;
+                if frames % 5 == 1 {
+                    send(tx, Progress::CameraFrame { frames });
+                }
+            },
+        )
+    });
+    match sampled {
+        Ok(s) => {
+            let cam = finish(tx, verdict::camera(&s.source, &s.summary));
+            send(
+                tx,
+                Progress::Started {
+                    id: CheckId::Background,
+                    message: "Looking at your background…".into(),
+                },
+            );
+            let scene = preflight_scene::analyze(&s.last_frame);
+            (cam, finish(tx, verdict::background(&scene)))
+        }
+        Err(e) => (
+            finish(tx, verdict::camera_error(&e)),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Background,
+                    Status::Skipped,
+                    "No picture to check the background: the camera check failed.",
+                ),
+            ),
+        ),
+    }
+}
+
+fn network_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
+    if opts.skip_network {
+        return finish(
+            tx,
+            CheckResult::new(
+                CheckId::Network,
+                Status::Skipped,
+                "Network check switched off.",
+            ),
+        );
+    }
+    send(
+        tx,
+        Progress::Started {
+            id: CheckId::Network,
+            message: "Checking your connection…".into(),
+        },
+    );
+    finish(tx, verdict::network(&preflight_net::detect()))
+}

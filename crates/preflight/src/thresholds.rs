@@ -1,0 +1,50 @@
+//! Every pass/warn/fail limit in one place, each with where it comes from.
+
+use preflight_audio::ClipParams;
+
+/// Microphone limits.
+pub mod mic {
+    /// Below this overall level the mic delivers no usable signal: muted, wrong device, or
+    /// unplugged (testRTC: RMS below −60 dBFS = no signal).
+    pub const NO_SIGNAL_DBFS: f32 = -60.0;
+    /// Voice quieter than this is hard to hear; the usual speech target is about −26..−12 dBFS
+    /// (EBU/ITU speech level practice; WebRTC AGC aims near −18 dBFS).
+    pub const QUIET_SPEECH_DBFS: f32 = -35.0;
+    /// Background (noise floor) above this is not a quiet place (about −45 dBFS: a quiet
+    /// office; traffic through an open window or a busy café sits well above).
+    pub const NOISY_ROOM_DBFS: f32 = -45.0;
+    /// Number of clipping events tolerated (none: any distortion is heard by the mentee).
+    pub const MAX_CLIPPING_EVENTS: usize = 0;
+}
+
+/// How clipping is recognised (testRTC: more than 6 consecutive full-scale samples).
+pub fn clip_params() -> ClipParams {
+    ClipParams {
+        level: 0.999,
+        min_run: 7,
+    }
+}
+
+/// Camera limits.
+pub mod camera {
+    /// Below this delivered frame rate video is unusable (testRTC: fps < 5 fails).
+    pub const MIN_FPS: f32 = 5.0;
+    /// Below this the picture looks jerky; call apps send 15–30 fps (testRTC warns under 15).
+    pub const LOW_FPS: f32 = 15.0;
+    /// More than this share of black frames fails (testRTC: > 1/3 of frames).
+    pub const MAX_BLACK_SHARE: f32 = 1.0 / 3.0;
+    /// Mean luma (0–255) below this: the picture is too dark to see a face well.
+    pub const DARK_LUMA: f32 = 60.0;
+    /// Mean luma above this: the picture is washed out.
+    pub const BRIGHT_LUMA: f32 = 200.0;
+    /// Frames narrower than this are below the 360p call apps fall back to.
+    pub const MIN_WIDTH: u32 = 640;
+}
+
+/// Background busyness limits on the 0–100 score of `preflight-scene`.
+pub mod background {
+    /// Up to here the background reads as plain (a wall, a tidy bookshelf at a distance).
+    pub const WARN_SCORE: f32 = 30.0;
+    /// From here it is distracting (busy shelves, patterns, clutter).
+    pub const FAIL_SCORE: f32 = 60.0;
+}

@@ -1,0 +1,460 @@
+//! Pure verdict rules: measurements in, [`CheckResult`] out. Limits come from
+//! [`crate::thresholds`].
+
+use preflight_audio::{AudioError, MicAnalysis};
+use preflight_camera::{CameraError, CameraSummary};
+use preflight_net::{LinkInfo, LinkKind};
+use preflight_scene::SceneAnalysis;
+
+use crate::model::{CheckId, CheckResult, Detail, Status};
+use crate::thresholds::{background as bg, camera as cam, mic};
+
+/// Formats a dB figure the way a person reads it: "−38 dBFS".
+fn db(x: f32) -> String {
+    format!("{x:.0} dBFS").replace('-', "−")
+}
+
+/// Verdict for a microphone recording from `device`.
+pub fn mic(device: &str, a: &MicAnalysis) -> CheckResult {
+    let details = vec![
+        Detail::text("device", "Device", device),
+        Detail::number("rms_dbfs", "Average level", a.rms_dbfs as f64, "dBFS", 1),
+        Detail::number("peak_dbfs", "Peak level", a.peak_dbfs as f64, "dBFS", 1),
+        Detail::number(
+            "speech_dbfs",
+            "Voice level",
+            a.speech_level_dbfs as f64,
+            "dBFS",
+            1,
+        ),
+        Detail::number(
+            "noise_floor_dbfs",
+            "Room background",
+            a.noise_floor_dbfs as f64,
+            "dBFS",
+            1,
+        ),
+        Detail::number("snr_db", "Voice above background", a.snr_db as f64, "dB", 1),
+        Detail::number(
+            "clipping_events",
+            "Distortion (clipping) events",
+            a.clipping_events as f64,
+            "",
+            0,
+        ),
+        Detail::number("duration_s", "Recorded", a.duration_s as f64, "s", 1),
+    ];
+    let r = |status, summary: String, advice: Option<&str>| {
+        let mut c = CheckResult::new(CheckId::Mic, status, summary).with_details(details.clone());
+        c.advice = advice.map(str::to_string);
+        c
+    };
+
+    if a.peak_dbfs < mic::NO_SIGNAL_DBFS {
+        return r(
+            Status::Fail,
+            format!("No sound is reaching the app from \"{device}\" (level {}).", db(a.rms_dbfs)),
+            Some("Check that the microphone is not muted (a switch on the headset or a key on the keyboard), that it is plugged in, and that the right microphone is chosen."),
+        );
+    }
+    if a.clipping_events > mic::MAX_CLIPPING_EVENTS {
+        return r(
+            Status::Warn,
+            format!("Your voice is distorting: it hit the maximum level {} times.", a.clipping_events),
+            Some("Turn the microphone input volume down a little in your sound settings, or move the microphone a bit further from your mouth."),
+        );
+    }
+    if a.noise_floor_dbfs > mic::NOISY_ROOM_DBFS {
+        return r(
+            Status::Warn,
+            format!("Your room is noisy ({} background).", db(a.noise_floor_dbfs)),
+            Some("Close the window and door, switch off fans or music, or move somewhere quieter. A headset microphone also helps."),
+        );
+    }
+    if a.speech_level_dbfs < mic::QUIET_SPEECH_DBFS {
+        return r(
+            Status::Warn,
+            format!("Your voice is quiet ({}).", db(a.speech_level_dbfs)),
+            Some("Speak the test sentence at your normal volume. If it is still quiet, move closer to the microphone or turn its input volume up."),
+        );
+    }
+    r(
+        Status::Pass,
+        format!(
+            "Your microphone works: voice at {}, room quiet at {}.",
+            db(a.speech_level_dbfs),
+            db(a.noise_floor_dbfs)
+        ),
+        None,
+    )
+}
+
+/// Verdict when the microphone could not be recorded.
+pub fn mic_error(e: &AudioError) -> CheckResult {
+    let advice = match e {
+        AudioError::NoInputDevice | AudioError::DeviceNotFound { .. } => {
+            "Plug in your headset or microphone and run the check again."
+        }
+        AudioError::Busy(_) => {
+            "Close other call or recording apps (Zoom, Teams, Skype) and run the check again."
+        }
+        AudioError::PermissionDenied(_) => {
+            "Allow microphone access for Mentor Preflight in your system settings."
+        }
+        _ => "Reconnect the microphone, or pick another one, and run the check again.",
+    };
+    CheckResult::new(CheckId::Mic, Status::Fail, e.to_string()).with_advice(advice)
+}
+
+/// Verdict for a camera capture.
+pub fn camera(source: &str, s: &CameraSummary) -> CheckResult {
+    let black_share = if s.frames == 0 {
+        0.0
+    } else {
+        s.black_frames as f32 / s.frames as f32
+    };
+    let details = vec![
+        Detail::text("device", "Camera", source),
+        Detail::text(
+            "resolution",
+            "Picture size",
+            format!("{}×{}", s.width, s.height),
+        ),
+        Detail::number("fps", "Frames per second", s.fps as f64, "fps", 1),
+        Detail::number("frames", "Frames checked", s.frames as f64, "", 0),
+        Detail::number("black_frames", "Black frames", s.black_frames as f64, "", 0),
+        Detail::number("mean_luma", "Brightness (0–255)", s.mean_luma as f64, "", 0),
+    ];
+    let r = |status, summary: String, advice: Option<&str>| {
+        let mut c =
+            CheckResult::new(CheckId::Camera, status, summary).with_details(details.clone());
+        c.advice = advice.map(str::to_string);
+        c
+    };
+    if s.frames == 0 {
+        return r(
+            Status::Fail,
+            format!("\"{source}\" delivered no picture."),
+            Some("Reconnect the camera, or pick another one, and run the check again."),
+        );
+    }
+    if black_share > cam::MAX_BLACK_SHARE {
+        return r(
+            Status::Fail,
+            format!(
+                "The camera shows a black picture ({} of {} frames).",
+                s.black_frames, s.frames
+            ),
+            Some(
+                "Open the camera's privacy shutter or remove its cover, and check the room is lit.",
+            ),
+        );
+    }
+    if s.fps < cam::MIN_FPS {
+        return r(
+            Status::Fail,
+            format!("The camera delivers only {:.1} frames per second.", s.fps),
+            Some("Close other apps that use the camera or a lot of processing power, or plug the camera into another USB port."),
+        );
+    }
+    if s.fps < cam::LOW_FPS {
+        return r(
+            Status::Warn,
+            format!("The picture may look jerky ({:.1} frames per second).", s.fps),
+            Some("Add light to the room (cameras slow down in the dark) and close other apps using the camera."),
+        );
+    }
+    if s.mean_luma < cam::DARK_LUMA {
+        return r(
+            Status::Warn,
+            "Your picture is too dark.".into(),
+            Some("Turn on a light in front of you, facing you (not behind you)."),
+        );
+    }
+    if s.mean_luma > cam::BRIGHT_LUMA {
+        return r(
+            Status::Warn,
+            "Your picture is washed out (too bright).".into(),
+            Some("Move away from direct sunlight or turn down the light shining at the camera."),
+        );
+    }
+    if s.width < cam::MIN_WIDTH {
+        return r(
+            Status::Warn,
+            format!("The picture is small ({}×{}).", s.width, s.height),
+            Some(
+                "Pick a better camera if you have one; call apps look best with 1280×720 or more.",
+            ),
+        );
+    }
+    r(
+        Status::Pass,
+        format!(
+            "Your camera works: {}×{} at {:.0} frames per second.",
+            s.width, s.height, s.fps
+        ),
+        None,
+    )
+}
+
+/// Verdict when the camera could not be used.
+pub fn camera_error(e: &CameraError) -> CheckResult {
+    let advice = match e {
+        CameraError::NoCamera | CameraError::NotFound { .. } => {
+            "Plug in a webcam (or open the laptop lid) and run the check again. The mentoring codes ask for the camera to be on during sessions."
+        }
+        CameraError::Busy(_) => "Close Zoom, Teams, Meet or any other app using the camera, then run the check again.",
+        CameraError::PermissionDenied(_) => "Allow camera access for Mentor Preflight in your system settings.",
+        CameraError::Image { .. } => "Check the image file path and that it is a PNG or JPEG picture.",
+        _ => "Reconnect the camera, or pick another one, and run the check again.",
+    };
+    CheckResult::new(CheckId::Camera, Status::Fail, e.to_string()).with_advice(advice)
+}
+
+/// Verdict for the background busyness of a frame.
+pub fn background(a: &SceneAnalysis) -> CheckResult {
+    let details = vec![
+        Detail::number(
+            "score",
+            "Busyness (0 plain – 100 very busy)",
+            a.score as f64,
+            "",
+            0,
+        ),
+        Detail::number(
+            "edge_density",
+            "Edge density",
+            a.edge_density as f64 * 100.0,
+            "%",
+            1,
+        ),
+    ];
+    let where_ = a
+        .busiest_region
+        .as_deref()
+        .map(|r| format!(" The {r} part of the picture is the busiest."))
+        .unwrap_or_default();
+    let (status, summary, advice) = if a.score >= bg::FAIL_SCORE {
+        (
+            Status::Fail,
+            format!("Your background is very busy (score {:.0}/100).{where_}", a.score),
+            Some("Tidy what is behind you, turn to face a plain wall, or use the call app's background blur."),
+        )
+    } else if a.score >= bg::WARN_SCORE {
+        (
+            Status::Warn,
+            format!(
+                "Your background is a little busy (score {:.0}/100).{where_}",
+                a.score
+            ),
+            Some("Consider tidying what is behind you or sitting with a plainer wall behind you."),
+        )
+    } else {
+        (
+            Status::Pass,
+            format!("Your background looks calm (score {:.0}/100).", a.score),
+            None,
+        )
+    };
+    let mut c = CheckResult::new(CheckId::Background, status, summary).with_details(details);
+    c.advice = advice.map(str::to_string);
+    c
+}
+
+/// Verdict for the network link.
+pub fn network(link: &LinkInfo) -> CheckResult {
+    let kind = match link.kind {
+        LinkKind::Wired => "Cable (Ethernet)",
+        LinkKind::Wifi => "Wi‑Fi",
+        LinkKind::Hotspot => "Phone hotspot",
+        LinkKind::Cellular => "Mobile broadband",
+        LinkKind::Vpn => "VPN",
+        LinkKind::Offline => "Offline",
+        LinkKind::Unknown => "Unknown",
+    };
+    let mut details = vec![Detail::text("link", "Connection", kind)];
+    if let Some(i) = &link.interface {
+        details.push(Detail::text("interface", "Network adapter", i.clone()));
+    }
+    if let Some(s) = link.speed_mbps {
+        details.push(Detail::number(
+            "link_speed",
+            "Link speed",
+            s as f64,
+            "Mbit/s",
+            0,
+        ));
+    }
+    let (status, summary, advice) = match link.kind {
+        LinkKind::Wired => (Status::Pass, "You are connected by cable, as recommended.".to_string(), None),
+        LinkKind::Wifi => (
+            Status::Warn,
+            "You are on Wi‑Fi.".to_string(),
+            Some("Plug in a network cable if you can. If not, sit close to the router and ask others at home to pause big downloads and streaming."),
+        ),
+        LinkKind::Hotspot => (
+            Status::Warn,
+            format!("You seem to be on a phone hotspot: {}.", link.reason),
+            Some("Hotspots drop out and run out of data. Use a cable or home broadband for the session if you can."),
+        ),
+        LinkKind::Cellular => (
+            Status::Warn,
+            "You are on mobile broadband.".to_string(),
+            Some("Mobile connections vary; use a cable or home broadband for the session if you can."),
+        ),
+        LinkKind::Vpn => (
+            Status::Warn,
+            format!("A VPN is on: {}.", link.reason),
+            Some("VPNs add delay to calls. Switch it off for the session if your organisation allows it."),
+        ),
+        LinkKind::Offline => (
+            Status::Fail,
+            format!("You are offline: {}.", link.reason),
+            Some("Plug in the network cable or connect to your network, then run the check again."),
+        ),
+        LinkKind::Unknown => (
+            Status::Warn,
+            format!("We could not tell how you are connected: {}.", link.reason),
+            Some("A network cable is the most reliable way to join a call."),
+        ),
+    };
+    let mut c = CheckResult::new(CheckId::Network, status, summary).with_details(details);
+    c.advice = advice.map(str::to_string);
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mic_analysis(speech: f32, floor: f32, peak: f32, clips: usize) -> MicAnalysis {
+        MicAnalysis {
+            duration_s: 3.0,
+            rms_dbfs: (speech + floor) / 2.0,
+            peak_dbfs: peak,
+            noise_floor_dbfs: floor,
+            speech_level_dbfs: speech,
+            snr_db: speech - floor,
+            clipping_events: clips,
+            dc_offset: 0.0,
+            samples: 144_000,
+        }
+    }
+
+    #[test]
+    fn mic_rules() {
+        assert_eq!(
+            mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0)).status,
+            Status::Pass
+        );
+        let silent = mic("m", &mic_analysis(-120.0, -120.0, -120.0, 0));
+        assert_eq!(silent.status, Status::Fail);
+        assert!(silent.advice.unwrap().contains("muted"));
+        let noisy = mic("m", &mic_analysis(-20.0, -38.0, -6.0, 0));
+        assert_eq!(noisy.status, Status::Warn);
+        assert!(noisy.summary.contains("−38 dBFS"), "{}", noisy.summary);
+        assert_eq!(
+            mic("m", &mic_analysis(-10.0, -60.0, 0.0, 3)).status,
+            Status::Warn
+        );
+        assert_eq!(
+            mic("m", &mic_analysis(-42.0, -70.0, -30.0, 0)).status,
+            Status::Warn
+        );
+        assert!(mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0))
+            .details
+            .iter()
+            .any(|d| d.key == "noise_floor_dbfs" && d.value == Some(-60.0)));
+    }
+
+    fn cam_summary(fps: f32, frames: usize, black: usize, luma: f32, w: u32) -> CameraSummary {
+        CameraSummary {
+            frames,
+            fps,
+            width: w,
+            height: w * 9 / 16,
+            black_frames: black,
+            mean_luma: luma,
+            requested: None,
+        }
+    }
+
+    #[test]
+    fn camera_rules() {
+        assert_eq!(
+            camera("c", &cam_summary(30.0, 60, 0, 120.0, 1280)).status,
+            Status::Pass
+        );
+        assert_eq!(
+            camera("c", &cam_summary(3.0, 10, 0, 120.0, 1280)).status,
+            Status::Fail
+        );
+        assert_eq!(
+            camera("c", &cam_summary(10.0, 20, 0, 120.0, 1280)).status,
+            Status::Warn
+        );
+        assert_eq!(
+            camera("c", &cam_summary(30.0, 60, 30, 60.0, 1280)).status,
+            Status::Fail
+        );
+        assert_eq!(
+            camera("c", &cam_summary(30.0, 60, 0, 40.0, 1280)).status,
+            Status::Warn
+        );
+        assert_eq!(
+            camera("c", &cam_summary(30.0, 60, 0, 230.0, 1280)).status,
+            Status::Warn
+        );
+        assert_eq!(
+            camera("c", &cam_summary(30.0, 60, 0, 120.0, 320)).status,
+            Status::Warn
+        );
+        assert_eq!(
+            camera("c", &cam_summary(0.0, 0, 0, 0.0, 0)).status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn no_camera_is_a_clear_failure() {
+        let c = camera_error(&CameraError::NoCamera);
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.summary.contains("No camera was found"));
+        assert!(c.advice.is_some());
+    }
+
+    #[test]
+    fn network_rules() {
+        let link = |kind| LinkInfo {
+            kind,
+            interface: Some("x0".into()),
+            reason: "because".into(),
+            speed_mbps: Some(1000),
+        };
+        assert_eq!(network(&link(LinkKind::Wired)).status, Status::Pass);
+        assert_eq!(network(&link(LinkKind::Wifi)).status, Status::Warn);
+        assert!(network(&link(LinkKind::Wifi))
+            .advice
+            .unwrap()
+            .contains("cable"));
+        assert_eq!(network(&link(LinkKind::Hotspot)).status, Status::Warn);
+        assert_eq!(network(&link(LinkKind::Offline)).status, Status::Fail);
+    }
+
+    #[test]
+    fn background_rules_name_the_region() {
+        let a = |score: f32, region: Option<&str>| SceneAnalysis {
+            score,
+            edge_density: score / 1000.0,
+            grid: vec![],
+            cols: 6,
+            rows: 4,
+            busiest_region: region.map(str::to_string),
+        };
+        assert_eq!(background(&a(10.0, None)).status, Status::Pass);
+        let busy = background(&a(80.0, Some("left")));
+        assert_eq!(busy.status, Status::Fail);
+        assert!(busy.summary.contains("left part"));
+        assert_eq!(background(&a(45.0, None)).status, Status::Warn);
+    }
+}

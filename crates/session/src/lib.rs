@@ -1,0 +1,10 @@
+//! Sessions and reminders for Mentor Preflight.
+//!
+//! [`reminder`] decides, as a pure function of a session's start time, the settings and an
+//! injected `now`, what the app should be doing: waiting, prompting the pre-flight check
+//! (the codes ask for a test at least 10 minutes before), opening the room (5–10 minutes early),
+//! or nothing because the session is under way or over. Nothing here reads a clock or sleeps.
+
+pub mod reminder;
+
+pub use reminder::{stage, tested_in_time, ReminderConfig, Stage};
