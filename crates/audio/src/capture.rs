@@ -40,17 +40,15 @@ enum Msg {
 /// How long past the requested duration we wait for data before calling the device stalled.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// Records `req.duration` of audio. `on_level` is called about every 50 ms with the level of
-/// the latest 20 ms for a live meter.
+/// Records `req.duration` of audio. `on_level` is called for every 50 ms of audio with the
+/// level of its last 20 ms, for a live meter.
 pub fn capture(
     req: &CaptureRequest,
     mut on_level: impl FnMut(Level),
 ) -> Result<Capture, AudioError> {
     let device = find_input(req.device.as_deref())?;
     let name = device.to_string();
-    let supported = device
-        .default_input_config()
-        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal(&name, &e))?;
     let config = supported.config();
     let channels = config.channels.max(1);
     let sample_rate = config.sample_rate;
@@ -64,10 +62,12 @@ pub fn capture(
 
     let wanted = (sample_rate as f64 * req.duration.as_secs_f64()).round() as usize;
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
-    let meter_every = Duration::from_millis(50);
+    // One meter reading per 50 ms of audio (by sample count, not wall clock, so a device that
+    // delivers in bursts still gets a reading for every 50 ms it captured).
+    let meter_every = (sample_rate as usize / 20).max(1);
+    let mut next_meter = meter_every.max(block);
     let deadline = Instant::now() + req.duration + GRACE;
     let mut samples: Vec<f32> = Vec::with_capacity(wanted);
-    let mut last_meter = Instant::now();
 
     while samples.len() < wanted {
         let now = Instant::now();
@@ -77,9 +77,9 @@ pub fn capture(
         match rx.recv_timeout(deadline - now) {
             Ok(Msg::Data(chunk)) => {
                 samples.extend(chunk);
-                if last_meter.elapsed() >= meter_every && samples.len() >= block {
-                    last_meter = Instant::now();
-                    on_level(Level::of(&samples[samples.len() - block..]));
+                while samples.len() >= next_meter {
+                    on_level(Level::of(&samples[next_meter - block..next_meter]));
+                    next_meter += meter_every;
                 }
             }
             Ok(Msg::Error(e)) => {
@@ -106,6 +106,25 @@ pub fn capture(
         channels,
         samples,
     })
+}
+
+/// The device's default format, but mono where the device offers mono at the same rate and
+/// sample format: a voice is mono, and it spares a downmix.
+fn preferred_config(device: &cpal::Device) -> Result<cpal::SupportedStreamConfig, cpal::Error> {
+    let default = device.default_input_config()?;
+    let rate = default.sample_rate();
+    let mono = device
+        .supported_input_configs()
+        .ok()
+        .and_then(|mut ranges| {
+            ranges.find(|r| {
+                r.channels() == 1
+                    && r.sample_format() == default.sample_format()
+                    && r.min_sample_rate() <= rate
+                    && rate <= r.max_sample_rate()
+            })
+        });
+    Ok(mono.map(|r| r.with_sample_rate(rate)).unwrap_or(default))
 }
 
 fn build_stream(

@@ -1,0 +1,200 @@
+//! The real desktop app, driven through WebDriver (tauri-driver + WebKitWebDriver) on a private
+//! X display, with the fake microphone. Checks that pressing "Start check" renders results
+//! computed by the Rust engine, and saves screenshots to tests/artifacts/ for people to look at.
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use preflight_e2e::{
+    artifacts_dir, built_binary, free_port, require_tool, FakeMic, FakeSound, KillOnDrop, Xvfb,
+};
+use serde_json::json;
+
+struct Session {
+    client: Client,
+    _driver: KillOnDrop,
+    _xvfb: Xvfb,
+    _mic: FakeMic,
+    display: String,
+}
+
+async fn start_app(sound: FakeSound) -> Session {
+    require_tool("tauri-driver", "cargo install tauri-driver --locked");
+    require_tool("WebKitWebDriver", "webkit2gtk-driver");
+    let app = built_binary("mentor-preflight");
+    let mic = FakeMic::new(sound);
+    let xvfb = Xvfb::start();
+    let runtime_dir = mic.home().join("runtime");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &xvfb.display)
+        .env("HOME", mic.home())
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tauri-driver");
+    let driver = KillOnDrop(driver);
+    let t0 = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "tauri-driver did not listen on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session with the app");
+    let display = xvfb.display.clone();
+    Session {
+        client,
+        _driver: driver,
+        _xvfb: xvfb,
+        _mic: mic,
+        display,
+    }
+}
+
+async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+    c.find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()?
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Saves a screenshot of the whole private X screen (ImageMagick's `import`) to
+/// tests/artifacts/NAME.png. (WebKitWebDriver's own screenshot command stalls through
+/// fantoccini here, so the X screen is captured instead; it also shows the window frame.)
+fn screenshot(s: &Session, name: &str) {
+    require_tool("import", "imagemagick");
+    let path = artifacts_dir().join(format!("{name}.png"));
+    let status = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .env("DISPLAY", &s.display)
+        .status()
+        .expect("run import");
+    assert!(
+        status.success() && path.exists(),
+        "screenshot {name} was not saved"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preflight_screen_renders_results_from_rust() {
+    let s = start_app(FakeSound::Speech).await;
+    let c = &s.client;
+
+    let button = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Id("run-check"))
+        .await
+        .expect("the pre-flight screen shows a Start check button");
+    assert_eq!(button.text().await.unwrap(), "Start check");
+    screenshot(&s, "app-start");
+    button.click().await.unwrap();
+
+    // The overall verdict appears only when the Rust engine has returned its report.
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#overall[data-status]"))
+        .await
+        .expect("a report is shown");
+
+    let cards = c
+        .find_all(Locator::Css("#results li[data-check-id]"))
+        .await
+        .unwrap();
+    assert_eq!(cards.len(), 4, "one card per check");
+    for id in ["mic", "camera", "background", "network"] {
+        let status = attr(c, &format!("li[data-check-id='{id}']"), "data-status").await;
+        assert!(
+            matches!(
+                status.as_deref(),
+                Some("pass" | "warn" | "fail" | "skipped")
+            ),
+            "{id} has a verdict, not {status:?}"
+        );
+        assert!(!text(c, &format!("li[data-check-id='{id}'] .summary"))
+            .await
+            .is_empty());
+    }
+
+    // The microphone verdict comes from cpal capturing the fake microphone's speech.
+    assert_eq!(
+        attr(c, "li[data-check-id='mic']", "data-status")
+            .await
+            .as_deref(),
+        Some("pass")
+    );
+    let mic_summary = text(c, "li[data-check-id='mic'] .summary").await;
+    assert!(
+        mic_summary.contains("Your microphone works"),
+        "{mic_summary}"
+    );
+    // The live meter received levels from Rust while the mic was recorded.
+    let loudest: f64 = attr(c, "#mic-meter", "data-loudest")
+        .await
+        .expect("meter got levels")
+        .parse()
+        .unwrap();
+    assert!(loudest > -40.0, "loudest meter reading {loudest}");
+
+    // No camera exists on the CI machine: the card says so plainly.
+    if !Path::new("/dev/video0").exists() {
+        assert_eq!(
+            attr(c, "li[data-check-id='camera']", "data-status")
+                .await
+                .as_deref(),
+            Some("fail")
+        );
+        assert!(text(c, "li[data-check-id='camera'] .summary")
+            .await
+            .contains("No camera was found"));
+        assert!(text(c, "li[data-check-id='camera'] .advice")
+            .await
+            .contains("How to fix"));
+    }
+
+    assert_eq!(text(c, "#run-check").await, "Check again");
+    screenshot(&s, "app-preflight");
+    s.client.clone().close().await.unwrap();
+}

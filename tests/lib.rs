@@ -1,0 +1,263 @@
+//! Test harness for Mentor Preflight's end-to-end tests: fake microphones through ALSA's
+//! `file` plugin, a private X display (Xvfb), and paths to the built binaries.
+//!
+//! The binaries must be built first (`cargo build --workspace --bins`; `./dev test` does it):
+//! Cargo does not build other packages' binaries for a test.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Path of a workspace binary in the target directory this test was built into.
+pub fn built_binary(name: &str) -> PathBuf {
+    // The test executable lives in <target>/<profile>/deps/.
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let bin = profile_dir.join(name);
+    assert!(
+        bin.exists(),
+        "{} is not built. Run `cargo build --workspace --bins` first (./dev test does this).",
+        bin.display()
+    );
+    bin
+}
+
+/// Where tests put artifacts worth looking at (screenshots): `tests/artifacts/`.
+pub fn artifacts_dir() -> PathBuf {
+    let d = workspace_root().join("tests").join("artifacts");
+    std::fs::create_dir_all(&d).expect("create tests/artifacts");
+    d
+}
+
+/// Fails with a clear message if a tool the test needs is missing.
+pub fn require_tool(tool: &str, package: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+        .unwrap_or(false);
+    assert!(
+        found,
+        "`{tool}` is not installed (Debian package or tool: {package}). Run ./dev test, which installs it."
+    );
+}
+
+fn run_ok(cmd: &mut Command) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// What the fake microphone "hears".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FakeSound {
+    /// A spoken sentence (espeak-ng), normalised to −3 dBFS peak, with quiet pauses.
+    Speech,
+    /// Digital silence (ALSA's `null` device): a muted or dead microphone.
+    Silence,
+    /// The same speech over loud background noise: a noisy room.
+    NoisyRoom,
+    /// The speech amplified 18 dB and hard-clipped: an input gain set far too high.
+    Clipped,
+}
+
+/// A private ALSA set-up: `HOME` points at a temporary directory whose `.asoundrc` makes the
+/// default capture device play a raw S16_LE 48 kHz mono file, and playback go nowhere.
+pub struct FakeMic {
+    /// The temporary home directory (set `HOME` to it).
+    pub home: tempfile::TempDir,
+    /// The raw file being "recorded" (None for silence).
+    pub raw: Option<PathBuf>,
+}
+
+/// Sample rate of the fake microphone's file.
+pub const FAKE_RATE: u32 = 48_000;
+
+impl FakeMic {
+    /// Builds a fake microphone that captures `sound`.
+    pub fn new(sound: FakeSound) -> FakeMic {
+        let home = tempfile::tempdir().expect("tempdir");
+        let dir = home.path();
+        let raw = if sound == FakeSound::Silence {
+            None
+        } else {
+            require_tool("espeak-ng", "espeak-ng");
+            require_tool("sox", "sox");
+            let wav = dir.join("speech.wav");
+            run_ok(Command::new("espeak-ng").arg("-w").arg(&wav).arg(
+                "Hello, this is my microphone check before today's mentoring session. \
+                 It is normal if this feels strange the first time. Please ask me to repeat anything.",
+            ));
+            let raw = dir.join("mic.raw");
+            let mut sox = Command::new("sox");
+            // Normalise the speech to a peak of −3 dBFS, then resample to the fake device format.
+            match sound {
+                FakeSound::Speech => {
+                    sox.arg(&wav)
+                        .args([
+                            "-r",
+                            "48000",
+                            "-c",
+                            "1",
+                            "-b",
+                            "16",
+                            "-e",
+                            "signed-integer",
+                            "-t",
+                            "raw",
+                        ])
+                        .arg(&raw)
+                        .args(["norm", "-3"]);
+                }
+                FakeSound::Clipped => {
+                    sox.arg("-V1")
+                        .arg(&wav)
+                        .args([
+                            "-r",
+                            "48000",
+                            "-c",
+                            "1",
+                            "-b",
+                            "16",
+                            "-e",
+                            "signed-integer",
+                            "-t",
+                            "raw",
+                        ])
+                        .arg(&raw)
+                        .args(["norm", "-3", "gain", "18"]);
+                }
+                FakeSound::NoisyRoom => {
+                    // Mix the speech with brown noise at about −30 dBFS RMS.
+                    let noise = dir.join("noise.wav");
+                    run_ok(
+                        Command::new("sox")
+                            .args(["-n", "-r", "22050", "-c", "1"])
+                            .arg(&noise)
+                            .args(["synth", "12", "brownnoise", "vol", "0.1"]),
+                    );
+                    sox.arg("-m")
+                        .arg(&wav)
+                        .arg(&noise)
+                        .args([
+                            "-r",
+                            "48000",
+                            "-c",
+                            "1",
+                            "-b",
+                            "16",
+                            "-e",
+                            "signed-integer",
+                            "-t",
+                            "raw",
+                        ])
+                        .arg(&raw)
+                        .args(["norm", "-3"]);
+                }
+                FakeSound::Silence => unreachable!(),
+            }
+            run_ok(&mut sox);
+            Some(raw)
+        };
+        let capture = match &raw {
+            Some(raw) => format!(
+                "pcm.fakemic {{ type file; slave.pcm \"null\"; file \"/dev/null\"; infile \"{}\"; format \"raw\" }}\n\
+                 pcm.mic {{ type plug; slave {{ pcm \"fakemic\"; format S16_LE; rate {FAKE_RATE}; channels 1 }} }}\n",
+                raw.display()
+            ),
+            None => "pcm.mic { type plug; slave.pcm \"null\" }\n".to_string(),
+        };
+        let rc = format!(
+            "{capture}pcm.!default {{ type asym; playback.pcm \"null\"; capture.pcm \"mic\" }}\n"
+        );
+        std::fs::write(dir.join(".asoundrc"), rc).expect("write .asoundrc");
+        FakeMic { home, raw }
+    }
+
+    /// The fake home directory, to set as `HOME`.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process that is killed when dropped.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private X server (Xvfb) on a free display number.
+pub struct Xvfb {
+    _child: KillOnDrop,
+    /// The `DISPLAY` value, e.g. `:107`.
+    pub display: String,
+}
+
+impl Xvfb {
+    /// Starts Xvfb at 1280×900 and waits until it accepts connections.
+    pub fn start() -> Xvfb {
+        require_tool("Xvfb", "xvfb");
+        let n = (110..400)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                    && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            })
+            .expect("a free X display number");
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([
+                display.as_str(),
+                "-screen",
+                "0",
+                "1280x900x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let child = KillOnDrop(child);
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        let t0 = Instant::now();
+        while !socket.exists() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(15),
+                "Xvfb did not start on {display}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Xvfb {
+            _child: child,
+            display,
+        }
+    }
+}

@@ -1,0 +1,175 @@
+// Mentor Preflight — the pre-flight screen.
+// Types come from Rust (ts-rs, in ./bindings); never copy them by hand.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import "./style.css";
+import type { CheckOptions } from "./bindings/CheckOptions";
+import type { CheckResult } from "./bindings/CheckResult";
+import type { Progress } from "./bindings/Progress";
+import type { Report } from "./bindings/Report";
+import type { Status } from "./bindings/Status";
+import type { CheckId } from "./bindings/CheckId";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const runButton = $<HTMLButtonElement>("run-check");
+const live = $<HTMLElement>("live");
+const liveMessage = $<HTMLElement>("live-message");
+const meterRow = $<HTMLElement>("mic-meter-row");
+const meter = $<HTMLElement>("mic-meter");
+const meterFill = $<HTMLElement>("mic-meter-fill");
+const meterValue = $<HTMLElement>("mic-meter-value");
+const overall = $<HTMLElement>("overall");
+const results = $<HTMLUListElement>("results");
+
+const ORDER: CheckId[] = ["mic", "camera", "background", "network"];
+const TITLES: Record<CheckId, string> = {
+  mic: "Microphone",
+  camera: "Camera",
+  background: "Background",
+  network: "Connection",
+};
+const STATUS_WORDS: Record<Status, string> = {
+  pass: "Good",
+  warn: "Needs attention",
+  fail: "Problem",
+  skipped: "Not checked",
+};
+const STATUS_ICONS: Record<Status, string> = { pass: "✔", warn: "!", fail: "✕", skipped: "–" };
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A placeholder card for a check that is waiting or running. */
+function pendingCard(id: CheckId): HTMLLIElement {
+  const li = el("li", "card pending");
+  li.dataset.checkId = id;
+  li.dataset.status = "running";
+  const head = el("div", "card-head");
+  head.append(el("span", "badge running", "…"), el("h3", "card-title", TITLES[id]));
+  li.append(head, el("p", "summary", "Waiting…"));
+  return li;
+}
+
+/** The card for a finished check: verdict, what we found, how to fix it, the figures. */
+function resultCard(r: CheckResult): HTMLLIElement {
+  const li = el("li", `card ${r.status}`);
+  li.dataset.checkId = r.id;
+  li.dataset.status = r.status;
+  const head = el("div", "card-head");
+  const badge = el("span", `badge ${r.status}`, STATUS_ICONS[r.status]);
+  badge.setAttribute("aria-hidden", "true");
+  head.append(badge, el("h3", "card-title", r.title), el("span", `status-word ${r.status}`, STATUS_WORDS[r.status]));
+  li.append(head, el("p", "summary", r.summary));
+  if (r.advice) {
+    const advice = el("p", "advice");
+    advice.append(el("strong", undefined, "How to fix: "), document.createTextNode(r.advice));
+    li.append(advice);
+  }
+  if (r.details.length > 0) {
+    const det = el("details", "figures");
+    det.append(el("summary", undefined, "Measurements"));
+    const dl = el("dl");
+    for (const d of r.details) {
+      dl.append(el("dt", undefined, d.label), el("dd", undefined, d.text));
+    }
+    det.append(dl);
+    li.append(det);
+  }
+  return li;
+}
+
+function setCard(card: HTMLLIElement) {
+  const old = results.querySelector(`[data-check-id="${card.dataset.checkId}"]`);
+  if (old) old.replaceWith(card);
+  else results.append(card);
+}
+
+function setMeter(dbfs: number) {
+  const clamped = Math.max(-60, Math.min(0, dbfs));
+  meterFill.style.width = `${((clamped + 60) / 60) * 100}%`;
+  meterFill.classList.toggle("loud", dbfs > -6);
+  meterFill.classList.toggle("good", dbfs >= -30 && dbfs <= -6);
+  meter.setAttribute("aria-valuenow", clamped.toFixed(0));
+  meterValue.textContent = `${dbfs.toFixed(0).replace("-", "−")} dBFS`;
+  // The loudest reading of this run, kept for the result card and for tests.
+  const loudest = Number(meter.dataset.loudest ?? "-120");
+  if (dbfs > loudest) meter.dataset.loudest = dbfs.toFixed(1);
+}
+
+function showOverall(report: Report) {
+  const count = (s: Status) => report.checks.filter((c) => c.status === s).length;
+  const fails = count("fail");
+  const warns = count("warn");
+  overall.hidden = false;
+  overall.className = `overall ${report.overall}`;
+  overall.dataset.status = report.overall;
+  const title =
+    report.overall === "fail"
+      ? `Not ready yet: ${fails} ${fails === 1 ? "problem" : "problems"} to fix`
+      : report.overall === "warn"
+        ? `Nearly ready: ${warns} ${warns === 1 ? "thing" : "things"} to look at`
+        : "Ready for your session";
+  overall.replaceChildren(
+    el("h2", "overall-title", title),
+    el("p", undefined, `Checked ${new Date(report.startedAt).toLocaleTimeString()} · took ${(report.durationMs / 1000).toFixed(1)} s`),
+  );
+}
+
+async function runCheck() {
+  runButton.disabled = true;
+  runButton.textContent = "Checking…";
+  overall.hidden = true;
+  live.hidden = false;
+  results.replaceChildren(...ORDER.map(pendingCard));
+  delete meter.dataset.loudest;
+  setMeter(-60);
+
+  const onProgress = new Channel<Progress>();
+  onProgress.onmessage = (p) => {
+    switch (p.kind) {
+      case "started":
+        liveMessage.textContent = p.message;
+        if (p.id === "mic") meterRow.hidden = false;
+        break;
+      case "micLevel":
+        setMeter(p.level.rmsDbfs);
+        break;
+      case "cameraFrame":
+        break;
+      case "finished":
+        setCard(resultCard(p.result));
+        if (p.result.id === "mic") meterRow.hidden = true;
+        break;
+    }
+  };
+
+  const options: CheckOptions = {
+    mic: null,
+    micSeconds: 4,
+    skipMic: false,
+    camera: { kind: "default" },
+    cameraSeconds: 2,
+    skipNetwork: false,
+  };
+  try {
+    const report = await invoke<Report>("run_check", { options, onProgress });
+    for (const c of report.checks) setCard(resultCard(c));
+    showOverall(report);
+    live.hidden = true;
+  } catch (e) {
+    liveMessage.textContent = `The check could not run: ${String(e)}`;
+  } finally {
+    runButton.disabled = false;
+    runButton.textContent = "Check again";
+  }
+}
+
+runButton.addEventListener("click", () => void runCheck());

@@ -1,0 +1,8 @@
+import { defineConfig } from "vite";
+
+// The UI is served by Tauri from ui/dist (see src-tauri/tauri.conf.json).
+export default defineConfig({
+  clearScreen: false,
+  server: { port: 5173, strictPort: true },
+  build: { target: "safari15", outDir: "dist", emptyOutDir: true },
+});
