@@ -92,9 +92,19 @@ pub struct MicAnalysis {
     pub clipping_events: usize,
     /// Mean sample value (DC offset) as a fraction of full scale.
     pub dc_offset: f32,
+    /// Dropouts: runs of at least [`DROPOUT_MS`] of exact digital zeros inside a recording
+    /// whose background is live (noise floor above [`LIVE_FLOOR_DBFS`]). A real microphone
+    /// always hisses a little, so a sudden stretch of perfect zeros means lost audio.
+    pub dropouts: usize,
     /// Number of samples analysed.
     pub samples: usize,
 }
+
+/// Shortest run of exact zeros that counts as a dropout, ms.
+pub const DROPOUT_MS: u32 = 5;
+/// A noise floor above this is an analogue microphone's hiss: digital zeros in it are dropouts.
+/// (Below it the device may be gating or the source digital, and zeros are normal.)
+pub const LIVE_FLOOR_DBFS: f32 = -90.0;
 
 /// Analyses a mono recording at `sample_rate` Hz.
 ///
@@ -132,6 +142,12 @@ pub fn analyze(samples: &[f32], sample_rate: u32, clip: ClipParams) -> MicAnalys
     let noise_floor_dbfs = percentile(&block_levels, 0.10);
     let speech_level_dbfs = percentile(&block_levels, 0.90);
 
+    let dropouts = if noise_floor_dbfs > LIVE_FLOOR_DBFS {
+        count_zero_runs(samples, (sample_rate * DROPOUT_MS / 1000).max(1) as usize)
+    } else {
+        0
+    };
+
     let (rms, dc) = if n == 0 {
         (0.0, 0.0)
     } else {
@@ -151,8 +167,26 @@ pub fn analyze(samples: &[f32], sample_rate: u32, clip: ClipParams) -> MicAnalys
         snr_db: speech_level_dbfs - noise_floor_dbfs,
         clipping_events,
         dc_offset: dc,
+        dropouts,
         samples: n,
     }
+}
+
+/// Counts runs of at least `min_run` consecutive exact zeros.
+fn count_zero_runs(samples: &[f32], min_run: usize) -> usize {
+    let mut runs = 0;
+    let mut run = 0usize;
+    for &x in samples {
+        if x == 0.0 {
+            run += 1;
+            if run == min_run {
+                runs += 1;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    runs
 }
 
 /// Nearest-rank percentile of sorted values; [`FLOOR_DBFS`] when empty.
@@ -281,6 +315,31 @@ mod tests {
         let s: Vec<f32> = sine(0.1, 440.0, 1.0).into_iter().map(|x| x + 0.2).collect();
         let r = analyze(&s, SR, ClipParams::default());
         assert!((r.dc_offset - 0.2).abs() < 1e-3);
+    }
+
+    #[test]
+    fn dropouts_in_a_live_signal_are_counted() {
+        let mut s = noise(0.003, SR as usize, 5); // about −55 dBFS of hiss
+        for gap in [10_000usize, 20_000, 30_000] {
+            for x in &mut s[gap..gap + 480] {
+                *x = 0.0; // 10 ms of nothing
+            }
+        }
+        let r = analyze(&s, SR, ClipParams::default());
+        assert_eq!(r.dropouts, 3);
+        // Short zero runs (a zero crossing or two) are not dropouts.
+        assert_eq!(
+            analyze(&noise(0.003, SR as usize, 6), SR, ClipParams::default()).dropouts,
+            0
+        );
+    }
+
+    #[test]
+    fn zeros_in_digital_silence_are_not_dropouts() {
+        let mut s = vec![0.0f32; SR as usize];
+        s.extend(sine(0.3, 300.0, 0.2));
+        s.extend(vec![0.0f32; SR as usize]);
+        assert_eq!(analyze(&s, SR, ClipParams::default()).dropouts, 0);
     }
 
     #[test]

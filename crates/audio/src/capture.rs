@@ -30,6 +30,8 @@ pub struct Capture {
     pub channels: u16,
     /// Mono samples, −1.0..=1.0.
     pub samples: Vec<f32>,
+    /// Over- and underruns the sound system reported while recording (audio was lost).
+    pub glitches: u32,
 }
 
 enum Msg {
@@ -68,6 +70,7 @@ pub fn capture(
     let mut next_meter = meter_every.max(block);
     let deadline = Instant::now() + req.duration + GRACE;
     let mut samples: Vec<f32> = Vec::with_capacity(wanted);
+    let mut glitches = 0u32;
 
     while samples.len() < wanted {
         let now = Instant::now();
@@ -86,6 +89,7 @@ pub fn capture(
                 // Over- and underruns are glitches, not failures: keep recording.
                 if e.kind() == cpal::ErrorKind::Xrun {
                     tracing::warn!(device = %name, "audio xrun during capture");
+                    glitches += 1;
                     continue;
                 }
                 return Err(AudioError::from_cpal(&name, &e));
@@ -105,6 +109,7 @@ pub fn capture(
         sample_rate,
         channels,
         samples,
+        glitches,
     })
 }
 

@@ -4,7 +4,8 @@
 //! - [`analysis`] is pure: it takes `&[f32]` samples at a sample rate and returns measured
 //!   figures (RMS, peak, noise floor, clipping…). It knows nothing of devices and is unit-tested
 //!   and benchmarked on generated signals.
-//! - [`device`] and [`capture`] talk to the sound system through `cpal`. Every failure there
+//! - [`tone`] makes the speaker-test chime and detects it in a recording (pure).
+//! - [`device`], [`capture`] and [`playback`] talk to the sound system through `cpal`. Every failure there
 //!   (no device, busy, unplugged, permission denied) is an [`AudioError`] value, never a panic.
 //!
 //! Privacy: captured samples live in memory only. Nothing here writes audio anywhere.
@@ -13,8 +14,12 @@ pub mod analysis;
 pub mod capture;
 pub mod device;
 mod error;
+pub mod playback;
+pub mod tone;
 
 pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};
 pub use capture::{capture, Capture, CaptureRequest};
 pub use device::{list_devices, AudioDevice, AudioDevices};
 pub use error::AudioError;
+pub use playback::{play_chime, SpeakerOutcome, SpeakerRequest};
+pub use tone::{chime, detect_chime, ChimeDetection};

@@ -1,0 +1,214 @@
+//! The speaker test: play the chime on an output device (cpal) and, where a microphone is
+//! available, listen for it at the same time.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::{FromSample, SizedSample};
+
+use crate::capture::{capture, CaptureRequest};
+use crate::tone::{chime, detect_chime, ChimeDetection};
+use crate::AudioError;
+
+/// What to play on and listen with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpeakerRequest {
+    /// Output device name; `None` for the system default.
+    pub output: Option<String>,
+    /// Microphone to listen with; `None` for the system default.
+    pub input: Option<String>,
+    /// Whether to listen for the chime with the microphone.
+    pub listen: bool,
+}
+
+/// What happened when the chime was played.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerOutcome {
+    /// The output device used.
+    pub output_device: String,
+    /// Frames the device took from us.
+    pub frames_played: usize,
+    /// Frames in the chime.
+    pub frames_expected: usize,
+    /// The acoustic check, when asked for: what the microphone heard, or why it could not listen.
+    pub listened: Option<Result<ChimeDetection, AudioError>>,
+}
+
+impl SpeakerOutcome {
+    /// Whether the whole chime went out to the device.
+    pub fn played(&self) -> bool {
+        self.frames_played >= self.frames_expected
+    }
+}
+
+/// Silence before the chime starts, so the microphone is already listening.
+const LEAD_IN: Duration = Duration::from_millis(150);
+/// Extra listening after the chime, for the sound to travel and the device latency.
+const TAIL: Duration = Duration::from_millis(500);
+
+fn find_output(name: Option<&str>) -> Result<cpal::Device, AudioError> {
+    let host = cpal::default_host();
+    match name {
+        None => host
+            .default_output_device()
+            .ok_or(AudioError::NoOutputDevice),
+        Some(wanted) => {
+            let outputs: Vec<cpal::Device> = host
+                .output_devices()
+                .map_err(|e| AudioError::HostUnavailable(e.to_string()))?
+                .collect();
+            outputs
+                .iter()
+                .find(|d| d.to_string() == wanted)
+                .cloned()
+                .ok_or_else(|| AudioError::DeviceNotFound {
+                    wanted: wanted.to_string(),
+                    available: outputs
+                        .iter()
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+        }
+    }
+}
+
+/// Plays the chime and, if `req.listen`, records the microphone meanwhile and looks for it.
+pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
+    let device = find_output(req.output.as_deref())?;
+    let name = device.to_string();
+    let supported = device
+        .default_output_config()
+        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+    let config = supported.config();
+    let rate = config.sample_rate;
+    let lead = (rate as f64 * LEAD_IN.as_secs_f64()) as usize;
+    let mut signal = vec![0.0f32; lead];
+    signal.extend(chime(rate));
+    let expected = signal.len();
+    let chime_time = Duration::from_secs_f64(expected as f64 / rate as f64);
+    tracing::info!(device = %name, rate, "playing the speaker test chime");
+
+    // Start listening first, so the recording covers the whole chime.
+    let listener = req.listen.then(|| {
+        let capture_req = CaptureRequest {
+            device: req.input.clone(),
+            duration: chime_time + TAIL,
+        };
+        std::thread::spawn(move || capture(&capture_req, |_| {}))
+    });
+
+    let played = Arc::new(AtomicUsize::new(0));
+    let (err_tx, err_rx) = mpsc::channel::<cpal::Error>();
+    let stream = build_output(
+        &device,
+        &name,
+        supported.sample_format(),
+        config,
+        Arc::new(signal),
+        played.clone(),
+        err_tx,
+    )?;
+    stream
+        .play()
+        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+
+    let deadline = Instant::now() + chime_time + Duration::from_secs(3);
+    let mut failure = None;
+    while played.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
+        match err_rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(e) if e.kind() == cpal::ErrorKind::Xrun => continue,
+            Ok(e) => {
+                failure = Some(AudioError::from_cpal(&name, &e));
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    // Let the device drain what it buffered before the stream stops.
+    std::thread::sleep(Duration::from_millis(100));
+    drop(stream);
+
+    let listened = listener.map(|h| {
+        h.join()
+            .unwrap_or_else(|_| Err(AudioError::NoData("microphone".into())))
+            .map(|cap| detect_chime(&cap.samples, cap.sample_rate))
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(SpeakerOutcome {
+        output_device: name,
+        frames_played: played.load(Ordering::Relaxed).min(expected),
+        frames_expected: expected,
+        listened,
+    })
+}
+
+fn build_output(
+    device: &cpal::Device,
+    name: &str,
+    format: cpal::SampleFormat,
+    config: cpal::StreamConfig,
+    signal: Arc<Vec<f32>>,
+    played: Arc<AtomicUsize>,
+    err_tx: mpsc::Sender<cpal::Error>,
+) -> Result<cpal::Stream, AudioError> {
+    use cpal::SampleFormat as F;
+    macro_rules! typed {
+        ($t:ty) => {
+            typed_output::<$t>(device, name, config, signal, played, err_tx)
+        };
+    }
+    match format {
+        F::I8 => typed!(i8),
+        F::I16 => typed!(i16),
+        F::I24 => typed!(cpal::I24),
+        F::I32 => typed!(i32),
+        F::U8 => typed!(u8),
+        F::U16 => typed!(u16),
+        F::U32 => typed!(u32),
+        F::F32 => typed!(f32),
+        F::F64 => typed!(f64),
+        other => Err(AudioError::Backend {
+            device: name.to_string(),
+            message: format!("sample format {other} is not supported by this app"),
+        }),
+    }
+}
+
+fn typed_output<T>(
+    device: &cpal::Device,
+    name: &str,
+    config: cpal::StreamConfig,
+    signal: Arc<Vec<f32>>,
+    played: Arc<AtomicUsize>,
+    err_tx: mpsc::Sender<cpal::Error>,
+) -> Result<cpal::Stream, AudioError>
+where
+    T: SizedSample + FromSample<f32> + Send + 'static,
+{
+    let channels = config.channels.max(1) as usize;
+    device
+        .build_output_stream::<T, _, _>(
+            config,
+            move |out: &mut [T], _info| {
+                let start = played.load(Ordering::Relaxed);
+                let frames = out.len() / channels;
+                for (i, frame) in out.chunks_mut(channels).enumerate() {
+                    let v = signal.get(start + i).copied().unwrap_or(0.0);
+                    for s in frame {
+                        *s = T::from_sample(v);
+                    }
+                }
+                played.store(start + frames, Ordering::Relaxed);
+            },
+            move |e| {
+                let _ = err_tx.send(e);
+            },
+            Some(Duration::from_secs(3)),
+        )
+        .map_err(|e| AudioError::from_cpal(name, &e))
+}
