@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use preflight_e2e::{built_binary, require_tool, FakeMic, FakeSound, FAKE_RATE};
+use preflight_e2e::{built_binary, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE};
 use serde_json::Value;
 
 /// Runs `preflight check --json` with the fake mic, no camera and no network (so the result
@@ -15,6 +15,7 @@ fn check(mic: &FakeMic, seconds: f32) -> (Value, i32) {
             "--json",
             "--no-camera",
             "--no-network",
+            "--no-speaker",
             "--mic-seconds",
         ])
         .arg(seconds.to_string())
@@ -147,7 +148,14 @@ fn clipped_speech_warns_about_distortion() {
 fn human_report_and_devices_list() {
     let mic = FakeMic::new(FakeSound::Speech);
     let out = Command::new(built_binary("preflight"))
-        .args(["check", "--no-camera", "--no-network", "--mic-seconds", "1"])
+        .args([
+            "check",
+            "--no-camera",
+            "--no-network",
+            "--no-speaker",
+            "--mic-seconds",
+            "1",
+        ])
         .env("HOME", mic.home())
         .output()
         .unwrap();
@@ -180,6 +188,7 @@ fn missing_camera_image_is_a_clear_failure() {
             "check",
             "--json",
             "--no-mic",
+            "--no-speaker",
             "--no-network",
             "--camera-image",
             "/nonexistent/room.png",
@@ -187,12 +196,13 @@ fn missing_camera_image_is_a_clear_failure() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["checks"][1]["status"], "fail");
-    assert!(report["checks"][1]["summary"]
+    let camera = check_by_id(&report, "camera");
+    assert_eq!(camera["status"], "fail");
+    assert!(camera["summary"]
         .as_str()
         .unwrap()
         .contains("/nonexistent/room.png"));
-    assert_eq!(report["checks"][2]["status"], "skipped");
+    assert_eq!(check_by_id(&report, "background")["status"], "skipped");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -203,12 +213,8 @@ fn analysis_matches_sox_exactly() {
     for sound in [FakeSound::Speech, FakeSound::NoisyRoom, FakeSound::Clipped] {
         let mic = FakeMic::new(sound);
         let raw = mic.raw.as_ref().unwrap();
-        let bytes = std::fs::read(raw).unwrap();
-        let samples: Vec<f32> = bytes
-            .chunks_exact(2)
-            .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
-            .take(FAKE_RATE as usize * 3)
-            .collect();
+        let mut samples = read_raw(raw);
+        samples.truncate(FAKE_RATE as usize * 3);
         let a =
             preflight_audio::analyze(&samples, FAKE_RATE, preflight_audio::ClipParams::default());
         let (sox_rms, sox_peak) = sox_stat(raw, 3.0);
@@ -223,4 +229,165 @@ fn analysis_matches_sox_exactly() {
             a.peak_dbfs
         );
     }
+}
+
+/// Runs the speaker test alone (after a short mic check, as in real use).
+fn speaker_check(mic: &FakeMic, extra: &[&str]) -> (Value, i32) {
+    let out = Command::new(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-camera",
+            "--no-network",
+            "--mic-seconds",
+            "2",
+        ])
+        .args(extra)
+        .env("HOME", mic.home())
+        .output()
+        .expect("run preflight");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let code = out.status.code().unwrap();
+    (report, code)
+}
+
+fn check_by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+#[test]
+fn speaker_chime_is_played_and_heard_by_the_microphone() {
+    let mic = FakeMic::new(FakeSound::Chime);
+    let (report, code) = speaker_check(&mic, &["--no-mic"]);
+    let spk = check_by_id(&report, "speaker");
+    assert_eq!(spk["status"], "pass", "{spk}");
+    assert!(
+        spk["summary"]
+            .as_str()
+            .unwrap()
+            .contains("microphone heard"),
+        "{spk}"
+    );
+    assert!(spk["question"].is_null());
+    assert_eq!(code, 0);
+    // What reached the (fake) speakers really is the chime.
+    let played = read_raw(&mic.played);
+    assert!(
+        preflight_audio::detect_chime(&played, FAKE_RATE).heard,
+        "the played audio holds the chime"
+    );
+}
+
+#[test]
+fn speaker_chime_not_heard_asks_the_mentor() {
+    // Speech only: the microphone never hears the chime (as with headphones).
+    let mic = FakeMic::new(FakeSound::Speech);
+    let (report, code) = speaker_check(&mic, &[]);
+    let spk = check_by_id(&report, "speaker");
+    assert_eq!(spk["status"], "warn", "{spk}");
+    assert_eq!(spk["question"], "Did you hear the three-note chime?");
+    assert_eq!(code, 1);
+    // The chime still went out to the speakers.
+    assert!(preflight_audio::detect_chime(&read_raw(&mic.played), FAKE_RATE).heard);
+}
+
+#[test]
+fn missing_devices_are_clear_failures() {
+    let mic = FakeMic::new(FakeSound::Speech);
+    let (report, code) = speaker_check(
+        &mic,
+        &["--mic", "No Such Mic", "--speaker", "No Such Speaker"],
+    );
+    let m = check_by_id(&report, "mic");
+    assert_eq!(m["status"], "fail");
+    assert!(
+        m["summary"]
+            .as_str()
+            .unwrap()
+            .contains("\"No Such Mic\" was not found"),
+        "{m}"
+    );
+    assert!(
+        m["summary"].as_str().unwrap().contains("Available: "),
+        "{m}"
+    );
+    let s = check_by_id(&report, "speaker");
+    assert_eq!(s["status"], "fail");
+    assert!(
+        s["summary"]
+            .as_str()
+            .unwrap()
+            .contains("\"No Such Speaker\" was not found"),
+        "{s}"
+    );
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn remembered_choice_is_used_and_named() {
+    let mic = FakeMic::new(FakeSound::Speech);
+    // --remember stores the choice; the next run without --mic uses it.
+    let (first, _) = speaker_check(&mic, &["--mic", "mic", "--remember", "--no-speaker"]);
+    assert_eq!(check_by_id(&first, "mic")["status"], "pass");
+    let settings = mic
+        .home()
+        .join(".config/org.mentorpreflight.app/settings.json");
+    let saved: Value = serde_json::from_slice(&std::fs::read(&settings).unwrap()).unwrap();
+    assert_eq!(saved["mic"], "mic");
+    let (second, _) = speaker_check(&mic, &["--no-speaker"]);
+    let device = check_by_id(&second, "mic")["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "device")
+        .unwrap()["text"]
+        .clone();
+    assert_eq!(device, "mic");
+}
+
+#[test]
+fn corrupt_settings_are_kept_aside() {
+    let mic = FakeMic::new(FakeSound::Speech);
+    let dir = mic.home().join(".config/org.mentorpreflight.app");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("settings.json"), "{ not json").unwrap();
+    let out = Command::new(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-camera",
+            "--no-network",
+            "--no-speaker",
+            "--mic-seconds",
+            "1",
+        ])
+        .env("HOME", mic.home())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("was damaged") && stderr.contains(".corrupt-"),
+        "{stderr}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        kept.iter().any(|n| n.starts_with("settings.json.corrupt-")),
+        "{kept:?}"
+    );
+    // The check still ran with defaults.
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check_by_id(&report, "mic")["status"], "pass");
 }

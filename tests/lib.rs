@@ -74,6 +74,10 @@ pub enum FakeSound {
     NoisyRoom,
     /// The speech amplified 18 dB and hard-clipped: an input gain set far too high.
     Clipped,
+    /// The speaker-test chime over and over, 20 dB down: a microphone that hears the speakers
+    /// (no headphones). ALSA's `file` plugin starts its input file again at every open, so the
+    /// speaker test, which opens the microphone afresh, hears this from the start.
+    Chime,
 }
 
 /// A private ALSA set-up: `HOME` points at a temporary directory whose `.asoundrc` makes the
@@ -83,6 +87,8 @@ pub struct FakeMic {
     pub home: tempfile::TempDir,
     /// The raw file being "recorded" (None for silence).
     pub raw: Option<PathBuf>,
+    /// Where everything played on the default output lands (S16_LE, 48 kHz, mono).
+    pub played: PathBuf,
 }
 
 /// Sample rate of the fake microphone's file.
@@ -107,7 +113,7 @@ impl FakeMic {
             let mut sox = Command::new("sox");
             // Normalise the speech to a peak of −3 dBFS, then resample to the fake device format.
             match sound {
-                FakeSound::Speech => {
+                FakeSound::Speech | FakeSound::Chime => {
                     sox.arg(&wav)
                         .args([
                             "-r",
@@ -171,7 +177,13 @@ impl FakeMic {
                 }
                 FakeSound::Silence => unreachable!(),
             }
+            if sound == FakeSound::Chime {
+                sox.args(["trim", "0", "0"]); // keep no speech: chimes only
+            }
             run_ok(&mut sox);
+            if sound == FakeSound::Chime {
+                append_chimes(&raw, 12, 0.1);
+            }
             Some(raw)
         };
         let capture = match &raw {
@@ -182,17 +194,48 @@ impl FakeMic {
             ),
             None => "pcm.mic { type plug; slave.pcm \"null\" }\n".to_string(),
         };
+        let played = dir.join("played.raw");
         let rc = format!(
-            "{capture}pcm.!default {{ type asym; playback.pcm \"null\"; capture.pcm \"mic\" }}\n"
+            "{capture}\
+             pcm.spk {{ type file; slave.pcm \"null\"; file \"{}\"; format \"raw\" }}\n\
+             pcm.speakers {{ type plug; slave {{ pcm \"spk\"; format S16_LE; rate {FAKE_RATE}; channels 1 }} }}\n\
+             pcm.!default {{ type asym; playback.pcm \"speakers\"; capture.pcm \"mic\" }}\n",
+            played.display()
         );
         std::fs::write(dir.join(".asoundrc"), rc).expect("write .asoundrc");
-        FakeMic { home, raw }
+        FakeMic { home, raw, played }
     }
 
     /// The fake home directory, to set as `HOME`.
     pub fn home(&self) -> &Path {
         self.home.path()
     }
+}
+
+/// Appends `times` copies of the speaker-test chime at `gain` to a raw S16_LE file.
+fn append_chimes(raw: &Path, times: usize, gain: f32) {
+    use std::io::Write;
+    let chime = preflight_audio::chime(FAKE_RATE);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(raw)
+        .expect("open raw");
+    let mut bytes = Vec::with_capacity(chime.len() * 2 * times);
+    for _ in 0..times {
+        for v in &chime {
+            bytes.extend(((v * gain * 32767.0) as i16).to_le_bytes());
+        }
+    }
+    f.write_all(&bytes).expect("append chimes");
+}
+
+/// Reads a raw S16_LE mono file as samples.
+pub fn read_raw(path: &Path) -> Vec<f32> {
+    std::fs::read(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+        .collect()
 }
 
 /// A free TCP port on loopback.

@@ -11,10 +11,13 @@ pub mod devices;
 pub mod model;
 pub mod progress;
 pub mod runner;
+pub mod settings;
+pub mod store;
 pub mod thresholds;
 pub mod verdict;
 
 pub use devices::{list_all_devices, DeviceReport};
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
 pub use progress::Progress;
-pub use runner::{run, CameraChoice, CheckOptions};
+pub use runner::{run, CameraChoice, CheckOptions, PROMPT_SENTENCE};
+pub use settings::Settings;

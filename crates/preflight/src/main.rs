@@ -8,7 +8,10 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use preflight::{list_all_devices, CameraChoice, CheckOptions, Progress, Report, Status};
+use preflight::{
+    list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress, Report,
+    Settings, Status,
+};
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +50,19 @@ struct CheckArgs {
     /// Skip the microphone check.
     #[arg(long)]
     no_mic: bool,
+    /// Speakers or headphones to test (a name from `preflight devices`); default: the system's.
+    #[arg(long, value_name = "NAME")]
+    speaker: Option<String>,
+    /// Skip the speaker test.
+    #[arg(long)]
+    no_speaker: bool,
+    /// Do not listen for the speaker chime with the microphone; just ask whether you heard it.
+    #[arg(long)]
+    no_listen: bool,
+    /// Remember the devices given with --mic, --speaker and --camera for next time (the app
+    /// shares these choices).
+    #[arg(long)]
+    remember: bool,
     /// Camera to test (a name from `preflight devices`); default: the first one.
     #[arg(long, value_name = "NAME", conflicts_with_all = ["camera_image", "no_camera"])]
     camera: Option<String>,
@@ -65,17 +81,21 @@ struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn options(&self) -> CheckOptions {
+    /// Options from the flags, falling back to the remembered choices in `saved`.
+    fn options(&self, saved: &Settings) -> CheckOptions {
         CheckOptions {
-            mic: self.mic.clone(),
+            mic: self.mic.clone().or_else(|| saved.mic.clone()),
             mic_seconds: self.mic_seconds,
             skip_mic: self.no_mic,
+            speaker: self.speaker.clone().or_else(|| saved.speaker.clone()),
+            skip_speaker: self.no_speaker,
+            listen_for_chime: !self.no_listen,
             camera: if self.no_camera {
                 CameraChoice::Off
             } else if let Some(p) = &self.camera_image {
                 CameraChoice::Image(p.clone())
-            } else if let Some(n) = &self.camera {
-                CameraChoice::Named(n.clone())
+            } else if let Some(n) = self.camera.clone().or_else(|| saved.camera.clone()) {
+                CameraChoice::Named(n)
             } else {
                 CameraChoice::Default
             },
@@ -116,14 +136,29 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Check(args) => {
+            let loaded = settings::load();
+            if let Some(notice) = &loaded.notice {
+                eprintln!("Note: {notice}");
+            }
+            let mut saved = loaded.value;
+            if args.remember {
+                saved.mic = args.mic.clone().or(saved.mic);
+                saved.speaker = args.speaker.clone().or(saved.speaker);
+                saved.camera = args.camera.clone().or(saved.camera);
+                settings::save(&saved)?;
+            }
             let rt = tokio::runtime::Runtime::new()?;
-            let report = rt.block_on(async {
+            let mut report = rt.block_on(async {
                 let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
                 let drawer = tokio::spawn(draw_progress(rx));
-                let report = preflight::run(args.options(), tx).await;
+                let report = preflight::run(args.options(&saved), tx).await;
                 let _ = drawer.await;
                 report
             });
+            // On a terminal, ask what only the mentor can answer ("Did you hear the chime?").
+            if !args.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                ask_questions(&mut report)?;
+            }
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -132,6 +167,26 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(report.exit_code())
         }
     }
+}
+
+/// Asks each open question on the terminal and settles the result with the answer.
+fn ask_questions(report: &mut Report) -> Result<()> {
+    for check in report.checks.iter_mut() {
+        let Some(q) = check.question.clone() else {
+            continue;
+        };
+        if check.id != CheckId::Speaker {
+            continue;
+        }
+        eprint!("{q} [y/n] ");
+        std::io::stderr().flush()?;
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let heard = matches!(line.trim().to_lowercase().as_str(), "y" | "yes");
+        *check = verdict::speaker_answer(check, heard);
+    }
+    report.overall = Report::overall_of(&report.checks);
+    Ok(())
 }
 
 /// Draws progress on stderr: a live line on a terminal, plain lines otherwise.
@@ -204,6 +259,9 @@ fn render_report(r: &Report) -> String {
         if let Some(a) = &c.advice {
             out += &format!("{:20}→ {a}\n", "");
         }
+        if let Some(q) = &c.question {
+            out += &format!("{:20}? {q} (not answered)\n", "");
+        }
         out += "\n";
     }
     let count = |s| r.checks.iter().filter(|c| c.status == s).count();
@@ -244,6 +302,19 @@ fn render_devices(d: &preflight::DeviceReport) -> String {
     };
     section("Microphones", audio(&d.audio.inputs), &d.audio_error);
     section("Speakers", audio(&d.audio.outputs), &d.audio_error);
+    let saved = settings::load().value;
+    section(
+        "Remembered choices",
+        [
+            ("Microphone", saved.mic),
+            ("Speakers", saved.speaker),
+            ("Camera", saved.camera),
+        ]
+        .into_iter()
+        .map(|(what, v)| format!("{what}: {}", v.unwrap_or_else(|| "system default".into())))
+        .collect(),
+        &None,
+    );
     section(
         "Cameras",
         d.cameras

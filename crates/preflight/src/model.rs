@@ -47,6 +47,8 @@ impl Status {
 pub enum CheckId {
     /// Microphone level, room noise, clipping.
     Mic,
+    /// Speakers or headphones play the test chime.
+    Speaker,
     /// Camera delivery and picture.
     Camera,
     /// How busy the background behind the mentor is.
@@ -60,6 +62,7 @@ impl CheckId {
     pub fn title(self) -> &'static str {
         match self {
             CheckId::Mic => "Microphone",
+            CheckId::Speaker => "Speakers",
             CheckId::Camera => "Camera",
             CheckId::Background => "Background",
             CheckId::Network => "Connection",
@@ -130,6 +133,9 @@ pub struct CheckResult {
     pub details: Vec<Detail>,
     /// What to do about it, when there is something to do.
     pub advice: Option<String>,
+    /// A yes/no question only the mentor can answer (e.g. "Did you hear the chime?"); the
+    /// answer turns this result into a final one (see `verdict::speaker_answer`).
+    pub question: Option<String>,
 }
 
 impl CheckResult {
@@ -142,6 +148,7 @@ impl CheckResult {
             summary: summary.into(),
             details: Vec::new(),
             advice: None,
+            question: None,
         }
     }
 

@@ -39,6 +39,12 @@ pub struct CheckOptions {
     pub mic_seconds: f32,
     /// Skip the microphone check.
     pub skip_mic: bool,
+    /// Speakers or headphones name; `None` for the system default.
+    pub speaker: Option<String>,
+    /// Skip the speaker test.
+    pub skip_speaker: bool,
+    /// Listen for the speaker chime with the microphone (turn off to only ask the mentor).
+    pub listen_for_chime: bool,
     /// Which camera.
     pub camera: CameraChoice,
     /// Seconds of camera frames to measure.
@@ -53,6 +59,9 @@ impl Default for CheckOptions {
             mic: None,
             mic_seconds: 4.0,
             skip_mic: false,
+            speaker: None,
+            skip_speaker: false,
+            listen_for_chime: true,
             camera: CameraChoice::Default,
             camera_seconds: 2.0,
             skip_network: false,
@@ -85,9 +94,11 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
     let started_at = jiff::Timestamp::now();
     let t0 = Instant::now();
 
-    let mic = {
+    // The microphone and the speakers share the room: the chime must not play while the room
+    // noise is measured, so these two run one after the other (camera and network alongside).
+    let audio = {
         let (opts, tx) = (opts.clone(), tx.clone());
-        tokio::task::spawn_blocking(move || mic_check(&opts, &tx))
+        tokio::task::spawn_blocking(move || (mic_check(&opts, &tx), speaker_check(&opts, &tx)))
     };
     let camera = {
         let (opts, tx) = (opts.clone(), tx.clone());
@@ -97,10 +108,13 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         let (opts, tx) = (opts.clone(), tx.clone());
         tokio::task::spawn_blocking(move || network_check(&opts, &tx))
     };
-    let (mic, camera, network) = tokio::join!(mic, camera, network);
+    let (audio, camera, network) = tokio::join!(audio, camera, network);
 
     let mut checks = Vec::new();
-    checks.push(mic.unwrap_or_else(|e| crashed(CheckId::Mic, &e)));
+    match audio {
+        Ok((m, s)) => checks.extend([m, s]),
+        Err(e) => checks.extend([crashed(CheckId::Mic, &e), crashed(CheckId::Speaker, &e)]),
+    }
     match camera {
         Ok((c, b)) => checks.extend([c, b]),
         Err(e) => checks.extend([
@@ -163,9 +177,41 @@ fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult
         Ok(cap) => {
             let a =
                 preflight_audio::analyze(&cap.samples, cap.sample_rate, thresholds::clip_params());
-            verdict::mic(&cap.device_name, &a)
+            verdict::mic(&cap.device_name, &a, cap.glitches)
         }
         Err(e) => verdict::mic_error(&e),
+    };
+    finish(tx, result)
+}
+
+fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
+    if opts.skip_speaker {
+        return finish(
+            tx,
+            CheckResult::new(
+                CheckId::Speaker,
+                Status::Skipped,
+                "Speaker test switched off.",
+            ),
+        );
+    }
+    send(
+        tx,
+        Progress::Started {
+            id: CheckId::Speaker,
+            message: "Playing a short chime on your speakers or headphones…".into(),
+        },
+    );
+    let req = preflight_audio::SpeakerRequest {
+        output: opts.speaker.clone(),
+        input: opts.mic.clone(),
+        // Listening needs the microphone but not the microphone check: it runs even when
+        // that check is switched off.
+        listen: opts.listen_for_chime,
+    };
+    let result = match preflight_audio::play_chime(&req) {
+        Ok(outcome) => verdict::speaker(&outcome),
+        Err(e) => verdict::speaker_error(&e),
     };
     finish(tx, result)
 }

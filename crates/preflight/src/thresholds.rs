@@ -15,6 +15,11 @@ pub mod mic {
     pub const NOISY_ROOM_DBFS: f32 = -45.0;
     /// Number of clipping events tolerated (none: any distortion is heard by the mentee).
     pub const MAX_CLIPPING_EVENTS: usize = 0;
+    /// Dropouts and glitches tolerated (none: each is a word the mentee may miss).
+    pub const MAX_DROPOUTS: usize = 0;
+    /// |DC offset| above this (5 % of full scale, about −26 dBFS) points to a faulty microphone
+    /// or converter; a healthy one sits well under 1 % (engineering practice, not a standard).
+    pub const MAX_DC_OFFSET: f32 = 0.05;
 }
 
 /// How clipping is recognised (testRTC: more than 6 consecutive full-scale samples).

@@ -1,7 +1,7 @@
 //! Pure verdict rules: measurements in, [`CheckResult`] out. Limits come from
 //! [`crate::thresholds`].
 
-use preflight_audio::{AudioError, MicAnalysis};
+use preflight_audio::{AudioError, MicAnalysis, SpeakerOutcome};
 use preflight_camera::{CameraError, CameraSummary};
 use preflight_net::{LinkInfo, LinkKind};
 use preflight_scene::SceneAnalysis;
@@ -14,8 +14,9 @@ fn db(x: f32) -> String {
     format!("{x:.0} dBFS").replace('-', "−")
 }
 
-/// Verdict for a microphone recording from `device`.
-pub fn mic(device: &str, a: &MicAnalysis) -> CheckResult {
+/// Verdict for a microphone recording from `device`; `glitches` are the over/underruns the
+/// sound system reported while recording.
+pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
     let details = vec![
         Detail::text("device", "Device", device),
         Detail::number("rms_dbfs", "Average level", a.rms_dbfs as f64, "dBFS", 1),
@@ -42,6 +43,20 @@ pub fn mic(device: &str, a: &MicAnalysis) -> CheckResult {
             "",
             0,
         ),
+        Detail::number(
+            "dropouts",
+            "Dropouts",
+            (a.dropouts + glitches as usize) as f64,
+            "",
+            0,
+        ),
+        Detail::number(
+            "dc_offset_pct",
+            "DC offset",
+            a.dc_offset as f64 * 100.0,
+            "%",
+            2,
+        ),
         Detail::number("duration_s", "Recorded", a.duration_s as f64, "s", 1),
     ];
     let r = |status, summary: String, advice: Option<&str>| {
@@ -62,6 +77,21 @@ pub fn mic(device: &str, a: &MicAnalysis) -> CheckResult {
             Status::Warn,
             format!("Your voice is distorting: it hit the maximum level {} times.", a.clipping_events),
             Some("Turn the microphone input volume down a little in your sound settings, or move the microphone a bit further from your mouth."),
+        );
+    }
+    let dropouts = a.dropouts + glitches as usize;
+    if dropouts > mic::MAX_DROPOUTS {
+        return r(
+            Status::Warn,
+            format!("The sound from your microphone cut out {dropouts} times."),
+            Some("Close programs you do not need, plug a USB microphone or headset straight into the computer (not a hub), and run the check again."),
+        );
+    }
+    if a.dc_offset.abs() > mic::MAX_DC_OFFSET {
+        return r(
+            Status::Warn,
+            "Your microphone's signal is lopsided (a DC offset), a sign of a faulty microphone or cable.".into(),
+            Some("Try another microphone or headset, or another socket or USB port."),
         );
     }
     if a.noise_floor_dbfs > mic::NOISY_ROOM_DBFS {
@@ -104,6 +134,112 @@ pub fn mic_error(e: &AudioError) -> CheckResult {
         _ => "Reconnect the microphone, or pick another one, and run the check again.",
     };
     CheckResult::new(CheckId::Mic, Status::Fail, e.to_string()).with_advice(advice)
+}
+
+/// The question asked when the chime could not be confirmed acoustically.
+pub const HEARD_QUESTION: &str = "Did you hear the three-note chime?";
+
+/// Verdict for the speaker test.
+pub fn speaker(o: &SpeakerOutcome) -> CheckResult {
+    let mut details = vec![
+        Detail::text("device", "Device", o.output_device.clone()),
+        Detail::number(
+            "played_pct",
+            "Chime played",
+            100.0 * o.frames_played as f64 / o.frames_expected.max(1) as f64,
+            "%",
+            0,
+        ),
+    ];
+    if let Some(Ok(d)) = &o.listened {
+        details.push(Detail::number(
+            "notes_heard",
+            "Chime notes the microphone heard",
+            d.notes_heard as f64,
+            "of 3",
+            0,
+        ));
+    }
+    if !o.played() {
+        return CheckResult::new(
+            CheckId::Speaker,
+            Status::Fail,
+            format!("\"{}\" did not play the test chime.", o.output_device),
+        )
+        .with_details(details)
+        .with_advice("Check that your speakers or headphones are plugged in and switched on, and pick them in your sound settings.");
+    }
+    match &o.listened {
+        Some(Ok(d)) if d.heard => CheckResult::new(
+            CheckId::Speaker,
+            Status::Pass,
+            format!(
+                "Your speakers work: the microphone heard the test chime from \"{}\".",
+                o.output_device
+            ),
+        )
+        .with_details(details),
+        other => {
+            let why = match other {
+                Some(Ok(_)) => {
+                    "The microphone did not pick it up (that is expected with headphones)."
+                }
+                Some(Err(_)) => "The microphone could not listen for it.",
+                None => "",
+            };
+            let mut c = CheckResult::new(
+                CheckId::Speaker,
+                Status::Warn,
+                format!("The test chime played on \"{}\". {why}", o.output_device).trim_end().to_string(),
+            )
+            .with_details(details)
+            .with_advice("Listen for the chime and answer the question, or run the check again with your volume up.");
+            c.question = Some(HEARD_QUESTION.to_string());
+            c
+        }
+    }
+}
+
+/// The speaker result once the mentor has answered [`HEARD_QUESTION`].
+pub fn speaker_answer(asked: &CheckResult, heard: bool) -> CheckResult {
+    let device = asked
+        .details
+        .iter()
+        .find(|d| d.key == "device")
+        .map(|d| d.text.clone())
+        .unwrap_or_else(|| "your speakers".into());
+    let mut details = asked.details.clone();
+    details.push(Detail::text(
+        "answer",
+        "You heard the chime",
+        if heard { "yes" } else { "no" },
+    ));
+    if heard {
+        CheckResult::new(
+            CheckId::Speaker,
+            Status::Pass,
+            format!("Your speakers work: you heard the test chime on \"{device}\"."),
+        )
+        .with_details(details)
+    } else {
+        CheckResult::new(CheckId::Speaker, Status::Fail, format!("You did not hear the test chime on \"{device}\"."))
+            .with_details(details)
+            .with_advice("Turn the volume up and check it is not muted, make sure your headphones or speakers are plugged in and chosen as the output, then run the check again.")
+    }
+}
+
+/// Verdict when the chime could not be played.
+pub fn speaker_error(e: &AudioError) -> CheckResult {
+    let advice = match e {
+        AudioError::NoOutputDevice | AudioError::DeviceNotFound { .. } => {
+            "Plug in headphones or speakers and run the check again."
+        }
+        AudioError::Busy(_) => {
+            "Close other apps playing sound exclusively and run the check again."
+        }
+        _ => "Reconnect your speakers or headphones, or pick others, and run the check again.",
+    };
+    CheckResult::new(CheckId::Speaker, Status::Fail, e.to_string()).with_advice(advice)
 }
 
 /// Verdict for a camera capture.
@@ -326,6 +462,7 @@ pub fn network(link: &LinkInfo) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use preflight_audio::ChimeDetection;
 
     fn mic_analysis(speech: f32, floor: f32, peak: f32, clips: usize) -> MicAnalysis {
         MicAnalysis {
@@ -337,6 +474,7 @@ mod tests {
             snr_db: speech - floor,
             clipping_events: clips,
             dc_offset: 0.0,
+            dropouts: 0,
             samples: 144_000,
         }
     }
@@ -344,27 +482,76 @@ mod tests {
     #[test]
     fn mic_rules() {
         assert_eq!(
-            mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0)).status,
+            mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0), 0).status,
             Status::Pass
         );
-        let silent = mic("m", &mic_analysis(-120.0, -120.0, -120.0, 0));
+        let silent = mic("m", &mic_analysis(-120.0, -120.0, -120.0, 0), 0);
         assert_eq!(silent.status, Status::Fail);
         assert!(silent.advice.unwrap().contains("muted"));
-        let noisy = mic("m", &mic_analysis(-20.0, -38.0, -6.0, 0));
+        let noisy = mic("m", &mic_analysis(-20.0, -38.0, -6.0, 0), 0);
         assert_eq!(noisy.status, Status::Warn);
         assert!(noisy.summary.contains("−38 dBFS"), "{}", noisy.summary);
         assert_eq!(
-            mic("m", &mic_analysis(-10.0, -60.0, 0.0, 3)).status,
+            mic("m", &mic_analysis(-10.0, -60.0, 0.0, 3), 0).status,
             Status::Warn
         );
         assert_eq!(
-            mic("m", &mic_analysis(-42.0, -70.0, -30.0, 0)).status,
+            mic("m", &mic_analysis(-42.0, -70.0, -30.0, 0), 0).status,
             Status::Warn
         );
-        assert!(mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0))
+        let glitchy = mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0), 2);
+        assert_eq!(glitchy.status, Status::Warn);
+        assert!(glitchy.summary.contains("cut out 2 times"));
+        let mut dc = mic_analysis(-20.0, -60.0, -6.0, 0);
+        dc.dc_offset = 0.2;
+        assert_eq!(mic("m", &dc, 0).status, Status::Warn);
+        assert!(mic("m", &mic_analysis(-20.0, -60.0, -6.0, 0), 0)
             .details
             .iter()
             .any(|d| d.key == "noise_floor_dbfs" && d.value == Some(-60.0)));
+    }
+
+    fn outcome(
+        played: usize,
+        listened: Option<Result<ChimeDetection, AudioError>>,
+    ) -> SpeakerOutcome {
+        SpeakerOutcome {
+            output_device: "spk".into(),
+            frames_played: played,
+            frames_expected: 1000,
+            listened,
+        }
+    }
+
+    fn heard(notes: usize) -> Option<Result<ChimeDetection, AudioError>> {
+        Some(Ok(ChimeDetection {
+            note_prominence_db: vec![20.0; 3],
+            notes_heard: notes,
+            heard: notes >= 2,
+        }))
+    }
+
+    #[test]
+    fn speaker_rules() {
+        let pass = speaker(&outcome(1000, heard(3)));
+        assert_eq!(pass.status, Status::Pass);
+        assert!(pass.question.is_none());
+        assert_eq!(speaker(&outcome(10, heard(3))).status, Status::Fail);
+        // Played but not heard (headphones): ask the mentor.
+        let ask = speaker(&outcome(1000, heard(0)));
+        assert_eq!(ask.status, Status::Warn);
+        assert_eq!(ask.question.as_deref(), Some(HEARD_QUESTION));
+        let asked_no_mic = speaker(&outcome(1000, Some(Err(AudioError::NoInputDevice))));
+        assert!(asked_no_mic.question.is_some());
+        assert!(speaker(&outcome(1000, None)).question.is_some());
+        // The answer settles it.
+        let yes = speaker_answer(&ask, true);
+        assert_eq!(yes.status, Status::Pass);
+        assert!(yes.summary.contains("\"spk\""), "{}", yes.summary);
+        assert!(yes.question.is_none());
+        let no = speaker_answer(&ask, false);
+        assert_eq!(no.status, Status::Fail);
+        assert!(no.advice.unwrap().contains("volume"));
     }
 
     fn cam_summary(fps: f32, frames: usize, black: usize, luma: f32, w: u32) -> CameraSummary {

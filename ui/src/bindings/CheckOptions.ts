@@ -18,6 +18,18 @@ micSeconds: number,
  */
 skipMic: boolean, 
 /**
+ * Speakers or headphones name; `None` for the system default.
+ */
+speaker: string | null, 
+/**
+ * Skip the speaker test.
+ */
+skipSpeaker: boolean, 
+/**
+ * Listen for the speaker chime with the microphone (turn off to only ask the mentor).
+ */
+listenForChime: boolean, 
+/**
  * Which camera.
  */
 camera: CameraChoice, 

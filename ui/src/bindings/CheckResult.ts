@@ -30,4 +30,9 @@ details: Array<Detail>,
 /**
  * What to do about it, when there is something to do.
  */
-advice: string | null, };
+advice: string | null, 
+/**
+ * A yes/no question only the mentor can answer (e.g. "Did you hear the chime?"); the
+ * answer turns this result into a final one (see `verdict::speaker_answer`).
+ */
+question: string | null, };
