@@ -1,9 +1,14 @@
 fn main() {
     // Declaring the app's commands makes Tauri generate a permission for each, so a window can
     // call only the commands its capability grants (see capabilities/main.json).
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["run_check", "list_devices"])),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "run_check",
+            "answer_question",
+            "list_devices",
+            "get_settings",
+            "save_settings",
+        ]),
+    ))
     .expect("tauri-build failed");
 }

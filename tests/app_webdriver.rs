@@ -129,6 +129,35 @@ async fn preflight_screen_renders_results_from_rust() {
         .await
         .expect("the pre-flight screen shows a Start check button");
     assert_eq!(button.text().await.unwrap(), "Start check");
+
+    // The device pickers list what ALSA offers (the fake set-up has "mic" and "speakers").
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#devices[data-loaded]"))
+        .await
+        .expect("devices are listed");
+    let mic_select = c.find(Locator::Id("mic-select")).await.unwrap();
+    mic_select
+        .select_by_value("mic")
+        .await
+        .expect("the fake 'mic' device is offered");
+    // The choice is remembered in the settings file the CLI shares.
+    let settings = s
+        ._mic
+        .home()
+        .join(".config/org.mentorpreflight.app/settings.json");
+    let t0 = Instant::now();
+    let saved = loop {
+        if let Ok(text) = std::fs::read_to_string(&settings) {
+            break text;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "settings were not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(saved.contains("\"mic\": \"mic\""), "{saved}");
     screenshot(&s, "app-start");
     button.click().await.unwrap();
 
@@ -143,8 +172,8 @@ async fn preflight_screen_renders_results_from_rust() {
         .find_all(Locator::Css("#results li[data-check-id]"))
         .await
         .unwrap();
-    assert_eq!(cards.len(), 4, "one card per check");
-    for id in ["mic", "camera", "background", "network"] {
+    assert_eq!(cards.len(), 5, "one card per check");
+    for id in ["mic", "speaker", "camera", "background", "network"] {
         let status = attr(c, &format!("li[data-check-id='{id}']"), "data-status").await;
         assert!(
             matches!(
@@ -177,6 +206,50 @@ async fn preflight_screen_renders_results_from_rust() {
         .parse()
         .unwrap();
     assert!(loudest > -40.0, "loudest meter reading {loudest}");
+    // It used the device picked above.
+    // (The figures sit in a collapsed <details>, so read the DOM rather than visible text.)
+    let device = c
+        .execute(
+            "return [...document.querySelectorAll(\"li[data-check-id='mic'] dt\")].find(d => d.textContent === 'Device').nextElementSibling.textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(device, json!("mic"));
+
+    // The fake microphone hears speech, not the chime: the app asks, and the answer settles it.
+    assert_eq!(
+        attr(c, "li[data-check-id='speaker']", "data-status")
+            .await
+            .as_deref(),
+        Some("warn")
+    );
+    assert!(text(c, "li[data-check-id='speaker'] .question-text")
+        .await
+        .contains("Did you hear"));
+    c.execute(
+        "document.querySelector(\"li[data-check-id='speaker']\").scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-question");
+    c.find(Locator::Css("li[data-check-id='speaker'] .question-yes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "li[data-check-id='speaker'][data-status='pass']",
+        ))
+        .await
+        .expect("answering yes passes the speaker check");
+    assert!(text(c, "li[data-check-id='speaker'] .summary")
+        .await
+        .contains("you heard the test chime"));
 
     // No camera exists on the CI machine: the card says so plainly.
     if !Path::new("/dev/video0").exists() {
@@ -195,6 +268,12 @@ async fn preflight_screen_renders_results_from_rust() {
     }
 
     assert_eq!(text(c, "#run-check").await, "Check again");
+    c.execute(
+        "document.getElementById('overall').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
     screenshot(&s, "app-preflight");
     s.client.clone().close().await.unwrap();
 }

@@ -3,7 +3,10 @@
 
 mod logging;
 
-use preflight::{CheckOptions, DeviceReport, Progress, Report};
+use preflight::{
+    settings, verdict, CheckId, CheckOptions, DeviceReport, Progress, Report, Settings,
+    SettingsView,
+};
 use tauri::ipc::Channel;
 use tauri::Manager;
 
@@ -29,12 +32,37 @@ async fn run_check(
     Ok(report)
 }
 
+/// Settles a question only the mentor can answer ("Did you hear the chime?") and returns the
+/// report with the verdict and the overall status updated.
+#[tauri::command]
+fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
+    verdict::answer(&mut report, id, yes);
+    tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
+    report
+}
+
 /// Lists microphones, speakers and cameras.
 #[tauri::command]
 async fn list_devices() -> Result<DeviceReport, String> {
     tauri::async_runtime::spawn_blocking(preflight::list_all_devices)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The remembered device choices (shared with the `preflight` CLI).
+#[tauri::command]
+fn get_settings() -> SettingsView {
+    let loaded = settings::load();
+    SettingsView {
+        settings: loaded.value,
+        notice: loaded.notice,
+    }
+}
+
+/// Remembers the device choices (written atomically).
+#[tauri::command]
+fn save_settings(settings: Settings) -> Result<(), String> {
+    settings::save(&settings).map_err(|e| format!("Your device choices could not be saved: {e}"))
 }
 
 fn main() {
@@ -46,7 +74,13 @@ fn main() {
             tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %log_dir.display(), "Mentor Preflight started");
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![run_check, list_devices])
+        .invoke_handler(tauri::generate_handler![
+            run_check,
+            answer_question,
+            list_devices,
+            get_settings,
+            save_settings
+        ])
         .run(tauri::generate_context!())
         .expect("error while running Mentor Preflight");
 }

@@ -8,6 +8,9 @@ import type { Progress } from "./bindings/Progress";
 import type { Report } from "./bindings/Report";
 import type { Status } from "./bindings/Status";
 import type { CheckId } from "./bindings/CheckId";
+import type { DeviceReport } from "./bindings/DeviceReport";
+import type { Settings } from "./bindings/Settings";
+import type { SettingsView } from "./bindings/SettingsView";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -21,9 +24,15 @@ const meterValue = $<HTMLElement>("mic-meter-value");
 const overall = $<HTMLElement>("overall");
 const results = $<HTMLUListElement>("results");
 
-const ORDER: CheckId[] = ["mic", "camera", "background", "network"];
+const micSelect = $<HTMLSelectElement>("mic-select");
+const speakerSelect = $<HTMLSelectElement>("speaker-select");
+const cameraSelect = $<HTMLSelectElement>("camera-select");
+const settingsNotice = $<HTMLElement>("settings-notice");
+
+const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network"];
 const TITLES: Record<CheckId, string> = {
   mic: "Microphone",
+  speaker: "Speakers",
   camera: "Camera",
   background: "Background",
   network: "Connection",
@@ -58,9 +67,13 @@ function pendingCard(id: CheckId): HTMLLIElement {
   return li;
 }
 
+/** The report on screen, kept so answers to questions can be settled by Rust. */
+let currentReport: Report | null = null;
+
 /** The card for a finished check: verdict, what we found, how to fix it, the figures. */
 function resultCard(r: CheckResult): HTMLLIElement {
   const li = el("li", `card ${r.status}`);
+  li.tabIndex = -1;
   li.dataset.checkId = r.id;
   li.dataset.status = r.status;
   const head = el("div", "card-head");
@@ -72,6 +85,18 @@ function resultCard(r: CheckResult): HTMLLIElement {
     const advice = el("p", "advice");
     advice.append(el("strong", undefined, "How to fix: "), document.createTextNode(r.advice));
     li.append(advice);
+  }
+  if (r.question) {
+    const q = el("div", "question");
+    q.setAttribute("role", "group");
+    q.setAttribute("aria-label", r.question);
+    const yes = el("button", "secondary question-yes", "Yes, I heard it");
+    const no = el("button", "secondary question-no", "No, I didn't");
+    yes.type = no.type = "button";
+    yes.addEventListener("click", () => void answer(r.id, true));
+    no.addEventListener("click", () => void answer(r.id, false));
+    q.append(el("p", "question-text", r.question), yes, no);
+    li.append(q);
   }
   if (r.details.length > 0) {
     const det = el("details", "figures");
@@ -123,6 +148,65 @@ function showOverall(report: Report) {
   );
 }
 
+function showReport(report: Report) {
+  currentReport = report;
+  for (const c of report.checks) setCard(resultCard(c));
+  showOverall(report);
+}
+
+/** Sends the mentor's answer to Rust, which settles the verdict and the overall status. */
+async function answer(id: CheckId, yes: boolean) {
+  if (!currentReport) return;
+  showReport(await invoke<Report>("answer_question", { report: currentReport, id, yes }));
+  results.querySelector<HTMLElement>(`[data-check-id="${id}"]`)?.focus();
+}
+
+function fillSelect(select: HTMLSelectElement, names: { name: string; isDefault: boolean }[], chosen: string | null) {
+  const first = select.options[0];
+  select.replaceChildren(first);
+  for (const d of names) {
+    const o = el("option", undefined, d.isDefault ? `${d.name} (system default)` : d.name);
+    o.value = d.name;
+    select.append(o);
+  }
+  if (chosen && !names.some((d) => d.name === chosen)) {
+    // A remembered device that is not plugged in now: keep it visible, marked.
+    const o = el("option", undefined, `${chosen} (not connected)`);
+    o.value = chosen;
+    select.append(o);
+  }
+  select.value = chosen ?? "";
+}
+
+function currentSettings(): Settings {
+  const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
+  return { mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
+}
+
+async function loadDevices() {
+  const [view, devices] = await Promise.all([
+    invoke<SettingsView>("get_settings"),
+    invoke<DeviceReport>("list_devices"),
+  ]);
+  fillSelect(micSelect, devices.audio.inputs, view.settings.mic);
+  fillSelect(speakerSelect, devices.audio.outputs, view.settings.speaker);
+  fillSelect(cameraSelect, devices.cameras.map((c) => ({ name: c.name, isDefault: false })), view.settings.camera);
+  const notes = [view.notice, devices.audioError, devices.cameraError].filter((n): n is string => !!n);
+  if (devices.cameras.length === 0 && !devices.cameraError) notes.push("No camera was found.");
+  settingsNotice.hidden = notes.length === 0;
+  settingsNotice.textContent = notes.join(" ");
+  document.getElementById("devices")!.dataset.loaded = "true";
+}
+
+async function saveChoice() {
+  try {
+    await invoke("save_settings", { settings: currentSettings() });
+  } catch (e) {
+    settingsNotice.hidden = false;
+    settingsNotice.textContent = String(e);
+  }
+}
+
 async function runCheck() {
   runButton.disabled = true;
   runButton.textContent = "Checking…";
@@ -151,19 +235,25 @@ async function runCheck() {
     }
   };
 
+  const chosen = currentSettings();
   const options: CheckOptions = {
-    mic: null,
+    mic: chosen.mic,
     micSeconds: 4,
     skipMic: false,
-    camera: { kind: "default" },
+    speaker: chosen.speaker,
+    skipSpeaker: false,
+    listenForChime: true,
+    camera: chosen.camera ? { kind: "named", value: chosen.camera } : { kind: "default" },
     cameraSeconds: 2,
     skipNetwork: false,
   };
   try {
-    const report = await invoke<Report>("run_check", { options, onProgress });
-    for (const c of report.checks) setCard(resultCard(c));
-    showOverall(report);
+    showReport(await invoke<Report>("run_check", { options, onProgress }));
     live.hidden = true;
+    // Bring the verdict into view; move focus there so keyboard and screen-reader users land on it.
+    overall.tabIndex = -1;
+    overall.scrollIntoView({ block: "start" });
+    overall.focus({ preventScroll: true });
   } catch (e) {
     liveMessage.textContent = `The check could not run: ${String(e)}`;
   } finally {
@@ -173,3 +263,5 @@ async function runCheck() {
 }
 
 runButton.addEventListener("click", () => void runCheck());
+for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("change", () => void saveChoice());
+void loadDevices();

@@ -20,4 +20,4 @@ pub use devices::{list_all_devices, DeviceReport};
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
 pub use progress::Progress;
 pub use runner::{run, CameraChoice, CheckOptions, PROMPT_SENTENCE};
-pub use settings::Settings;
+pub use settings::{Settings, SettingsView};

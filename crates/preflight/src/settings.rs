@@ -24,6 +24,17 @@ pub struct Settings {
     pub camera: Option<String>,
 }
 
+/// Settings as shown to the app, with a notice when a damaged file was kept aside.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SettingsView {
+    /// The settings in force.
+    pub settings: Settings,
+    /// What to tell the mentor about the settings file, if anything.
+    pub notice: Option<String>,
+}
+
 /// Where settings live: `<config dir>/org.mentorpreflight.app/settings.json`
 /// (on Linux `~/.config/org.mentorpreflight.app/settings.json`, the same directory Tauri
 /// gives the app).

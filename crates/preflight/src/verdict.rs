@@ -228,6 +228,17 @@ pub fn speaker_answer(asked: &CheckResult, heard: bool) -> CheckResult {
     }
 }
 
+/// Settles the open question of check `id` in `report` with the mentor's answer and
+/// recomputes the overall verdict. Checks without a question are left as they are.
+pub fn answer(report: &mut crate::model::Report, id: CheckId, yes: bool) {
+    for c in report.checks.iter_mut() {
+        if c.id == id && c.question.is_some() && id == CheckId::Speaker {
+            *c = speaker_answer(c, yes);
+        }
+    }
+    report.overall = crate::model::Report::overall_of(&report.checks);
+}
+
 /// Verdict when the chime could not be played.
 pub fn speaker_error(e: &AudioError) -> CheckResult {
     let advice = match e {
@@ -549,6 +560,20 @@ mod tests {
         assert_eq!(yes.status, Status::Pass);
         assert!(yes.summary.contains("\"spk\""), "{}", yes.summary);
         assert!(yes.question.is_none());
+        let mut report = crate::model::Report {
+            app_version: "0".into(),
+            started_at: "x".into(),
+            duration_ms: 0,
+            overall: Status::Warn,
+            checks: vec![
+                ask.clone(),
+                CheckResult::new(CheckId::Mic, Status::Pass, "ok"),
+            ],
+        };
+        answer(&mut report, CheckId::Speaker, true);
+        assert_eq!(report.overall, Status::Pass);
+        answer(&mut report, CheckId::Mic, false); // no question there: nothing changes
+        assert_eq!(report.checks[1].status, Status::Pass);
         let no = speaker_answer(&ask, false);
         assert_eq!(no.status, Status::Fail);
         assert!(no.advice.unwrap().contains("volume"));
