@@ -391,3 +391,37 @@ fn corrupt_settings_are_kept_aside() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(check_by_id(&report, "mic")["status"], "pass");
 }
+
+#[test]
+fn unavailable_default_device_is_a_clear_failure() {
+    // ALSA's default device points at a sound card that does not exist.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join(".asoundrc"),
+        "pcm.!default { type hw; card 7 }\n",
+    )
+    .unwrap();
+    let out = Command::new(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-camera",
+            "--no-network",
+            "--mic-seconds",
+            "1",
+        ])
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for id in ["mic", "speaker"] {
+        let c = check_by_id(&report, id);
+        assert_eq!(c["status"], "fail", "{c}");
+        assert!(
+            c["summary"].as_str().unwrap().contains("is not available"),
+            "{c}"
+        );
+        assert!(c["advice"].as_str().unwrap().contains("Plug in"), "{c}");
+    }
+    assert_eq!(out.status.code(), Some(2));
+}

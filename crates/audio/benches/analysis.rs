@@ -17,6 +17,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze_10s_48k", |b| {
         b.iter(|| analyze(std::hint::black_box(&samples), sr, ClipParams::default()))
     });
+    // Chime detection over a 1.4 s listening window (what the speaker test analyses).
+    let listen: Vec<f32> = samples[..(sr as f64 * 1.4) as usize].to_vec();
+    g.throughput(Throughput::Elements(listen.len() as u64));
+    g.bench_function("detect_chime_1.4s_48k", |b| {
+        b.iter(|| preflight_audio::detect_chime(std::hint::black_box(&listen), sr))
+    });
     g.finish();
 }
 

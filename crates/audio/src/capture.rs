@@ -50,7 +50,7 @@ pub fn capture(
 ) -> Result<Capture, AudioError> {
     let device = find_input(req.device.as_deref())?;
     let name = device.to_string();
-    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal(&name, &e))?;
+    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
     let config = supported.config();
     let channels = config.channels.max(1);
     let sample_rate = config.sample_rate;
@@ -60,7 +60,7 @@ pub fn capture(
     let stream = build_stream(&device, &name, supported.sample_format(), config, tx)?;
     stream
         .play()
-        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
 
     let wanted = (sample_rate as f64 * req.duration.as_secs_f64()).round() as usize;
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
@@ -186,5 +186,5 @@ where
             },
             Some(Duration::from_secs(3)),
         )
-        .map_err(|e| AudioError::from_cpal(name, &e))
+        .map_err(|e| AudioError::from_cpal_open(name, &e))
 }

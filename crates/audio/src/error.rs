@@ -28,6 +28,9 @@ pub enum AudioError {
     /// The operating system refused access.
     #[error("Access to the audio device \"{0}\" was refused. Allow microphone access for this app in your system's privacy settings.")]
     PermissionDenied(String),
+    /// The device could not be opened: it is not there or not working.
+    #[error("The audio device \"{0}\" is not available: it may be unplugged, switched off or disabled. Plug it in or pick another device.")]
+    Unavailable(String),
     /// The device disappeared while in use.
     #[error("The audio device \"{0}\" stopped working during the check (was it unplugged?). Reconnect it and try again.")]
     Disconnected(String),
@@ -50,7 +53,15 @@ pub enum AudioError {
 }
 
 impl AudioError {
-    /// Maps a cpal error for `device` onto the error a mentor can act on.
+    /// Maps a cpal error raised while opening or starting `device`.
+    pub(crate) fn from_cpal_open(device: &str, err: &cpal::Error) -> Self {
+        match err.kind() {
+            cpal::ErrorKind::DeviceNotAvailable => AudioError::Unavailable(device.to_string()),
+            _ => Self::from_cpal(device, err),
+        }
+    }
+
+    /// Maps a cpal error for `device` (while it runs) onto the error a mentor can act on.
     pub(crate) fn from_cpal(device: &str, err: &cpal::Error) -> Self {
         use cpal::ErrorKind as K;
         let device = device.to_string();

@@ -81,7 +81,7 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     let name = device.to_string();
     let supported = device
         .default_output_config()
-        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
     let config = supported.config();
     let rate = config.sample_rate;
     let lead = (rate as f64 * LEAD_IN.as_secs_f64()) as usize;
@@ -113,7 +113,7 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     )?;
     stream
         .play()
-        .map_err(|e| AudioError::from_cpal(&name, &e))?;
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
 
     let deadline = Instant::now() + chime_time + Duration::from_secs(3);
     let mut failure = None;
@@ -210,5 +210,5 @@ where
             },
             Some(Duration::from_secs(3)),
         )
-        .map_err(|e| AudioError::from_cpal(name, &e))
+        .map_err(|e| AudioError::from_cpal_open(name, &e))
 }

@@ -122,8 +122,8 @@ pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
 /// Verdict when the microphone could not be recorded.
 pub fn mic_error(e: &AudioError) -> CheckResult {
     let advice = match e {
-        AudioError::NoInputDevice | AudioError::DeviceNotFound { .. } => {
-            "Plug in your headset or microphone and run the check again."
+        AudioError::NoInputDevice | AudioError::DeviceNotFound { .. } | AudioError::Unavailable(_) => {
+            "Plug in your headset or microphone (or pick another one above) and run the check again."
         }
         AudioError::Busy(_) => {
             "Close other call or recording apps (Zoom, Teams, Skype) and run the check again."
@@ -242,8 +242,10 @@ pub fn answer(report: &mut crate::model::Report, id: CheckId, yes: bool) {
 /// Verdict when the chime could not be played.
 pub fn speaker_error(e: &AudioError) -> CheckResult {
     let advice = match e {
-        AudioError::NoOutputDevice | AudioError::DeviceNotFound { .. } => {
-            "Plug in headphones or speakers and run the check again."
+        AudioError::NoOutputDevice
+        | AudioError::DeviceNotFound { .. }
+        | AudioError::Unavailable(_) => {
+            "Plug in headphones or speakers (or pick others) and run the check again."
         }
         AudioError::Busy(_) => {
             "Close other apps playing sound exclusively and run the check again."
