@@ -12,7 +12,7 @@ mod error;
 mod nokhwa_source;
 mod source;
 
-pub use analysis::{frame_stats, summarize, CameraSummary, FrameStats};
+pub use analysis::{frame_stats, ssim, summarize, CameraSummary, FrameAnalyzer, FrameStats, Plane};
 pub use error::CameraError;
 pub use nokhwa_source::{list_cameras, CameraDevice, NokhwaSource};
 pub use source::{sample, Frame, FrameSource, ImageSource, Sample, SyntheticSource};

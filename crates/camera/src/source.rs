@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use image::RgbImage;
 
-use crate::analysis::{frame_stats, summarize, CameraSummary};
+use crate::analysis::{summarize, CameraSummary, FrameAnalyzer};
 use crate::CameraError;
 
 /// One frame and when it was delivered, relative to the start of the capture.
@@ -24,6 +24,11 @@ pub struct Frame {
 pub trait FrameSource {
     /// The name to show the mentor (e.g. "HD Pro Webcam C920").
     fn name(&self) -> String;
+    /// Whether every frame is the same still picture (a test image): frozen frames are then
+    /// expected, not a fault.
+    fn is_still(&self) -> bool {
+        false
+    }
     /// Frame rate and size that were asked of the source, if it was asked for any.
     fn requested(&self) -> Option<(u32, u32, u32)> {
         None
@@ -74,6 +79,10 @@ impl ImageSource {
 impl FrameSource for ImageSource {
     fn name(&self) -> String {
         self.name.clone()
+    }
+
+    fn is_still(&self) -> bool {
+        true
     }
 
     fn next_frame(&mut self) -> Result<Frame, CameraError> {
@@ -142,11 +151,12 @@ pub fn sample(
     mut on_frame: impl FnMut(&Frame),
 ) -> Result<Sample, CameraError> {
     let mut stats = Vec::new();
+    let mut analyzer = FrameAnalyzer::new();
     let mut last: Option<Frame> = None;
     while stats.len() < max_frames.max(1) {
         let frame = source.next_frame()?;
         on_frame(&frame);
-        stats.push((frame.timestamp, frame_stats(&frame.image)));
+        stats.push((frame.timestamp, analyzer.analyze(&frame.image)));
         let done = frame.timestamp >= duration;
         last = Some(frame);
         if done {
@@ -156,7 +166,7 @@ pub fn sample(
     let last = last.expect("at least one frame was read");
     Ok(Sample {
         source: source.name(),
-        summary: summarize(&stats, source.requested()),
+        summary: summarize(&stats, source.requested(), source.is_still()),
         last_frame: last.image,
     })
 }
