@@ -8,6 +8,8 @@ fn main() {
             "list_devices",
             "get_settings",
             "save_settings",
+            "start_preview",
+            "stop_preview",
         ]),
     ))
     .expect("tauri-build failed");

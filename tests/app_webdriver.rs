@@ -22,6 +22,10 @@ struct Session {
 }
 
 async fn start_app(sound: FakeSound) -> Session {
+    start_app_with(sound, &[]).await
+}
+
+async fn start_app_with(sound: FakeSound, env: &[(&str, String)]) -> Session {
     require_tool("tauri-driver", "cargo install tauri-driver --locked");
     require_tool("WebKitWebDriver", "webkit2gtk-driver");
     let app = built_binary("mentor-preflight");
@@ -49,6 +53,7 @@ async fn start_app(sound: FakeSound) -> Session {
         .env("XDG_RUNTIME_DIR", &runtime_dir)
         .env_remove("WAYLAND_DISPLAY")
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -275,5 +280,91 @@ async fn preflight_screen_renders_results_from_rust() {
     .await
     .unwrap();
     screenshot(&s, "app-preflight");
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_preview_and_camera_check_with_a_test_picture() {
+    // A fixture photo at webcam size, as the test camera's picture.
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("webcam.png");
+    let photo =
+        image::open(preflight_e2e::workspace_root().join("fixtures/photos/astronaut.png")).unwrap();
+    photo
+        .resize_exact(1280, 720, image::imageops::FilterType::Triangle)
+        .to_rgb8()
+        .save(&picture)
+        .unwrap();
+    let s = start_app_with(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE",
+            picture.display().to_string(),
+        )],
+    )
+    .await;
+    let c = &s.client;
+
+    // The live preview shows the camera's picture and keeps updating.
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#preview-figure[data-frames]"))
+        .await
+        .expect("preview frames arrive");
+    let src = attr(c, "#camera-preview", "src").await.unwrap_or_default();
+    assert!(
+        src.starts_with("data:image/jpeg;base64,"),
+        "{}",
+        &src[..src.len().min(40)]
+    );
+    let frames = |v: Option<String>| v.and_then(|f| f.parse::<u32>().ok()).unwrap_or(0);
+    let first = frames(attr(c, "#preview-figure", "data-frames").await);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let later = frames(attr(c, "#preview-figure", "data-frames").await);
+    assert!(
+        later >= first + 5,
+        "about 10 preview frames a second: {first} then {later}"
+    );
+    screenshot(&s, "app-camera-preview");
+
+    c.find(Locator::Id("run-check"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#overall[data-status]"))
+        .await
+        .expect("a report is shown");
+    assert_eq!(
+        attr(c, "li[data-check-id='camera']", "data-status")
+            .await
+            .as_deref(),
+        Some("pass")
+    );
+    assert!(text(c, "li[data-check-id='camera'] .summary")
+        .await
+        .contains("Your camera works: 1280×720"));
+    let background = attr(c, "li[data-check-id='background']", "data-status").await;
+    assert!(
+        matches!(background.as_deref(), Some("pass" | "warn" | "fail")),
+        "{background:?}"
+    );
+    // After the check the preview is live again.
+    let before = frames(attr(c, "#preview-figure", "data-frames").await);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        frames(attr(c, "#preview-figure", "data-frames").await) > before,
+        "preview resumes after the check"
+    );
+    c.execute(
+        "document.querySelector(\"li[data-check-id='camera']\").scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-camera-result");
     s.client.clone().close().await.unwrap();
 }

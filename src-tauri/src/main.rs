@@ -3,20 +3,71 @@
 
 mod logging;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
 use preflight::{
-    settings, verdict, CheckId, CheckOptions, DeviceReport, Progress, Report, Settings,
-    SettingsView,
+    settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport, PreviewFrame, Progress,
+    Report, Settings, SettingsView,
 };
 use tauri::ipc::Channel;
-use tauri::Manager;
+use tauri::{Manager, State};
+
+/// For tests and demonstrations without a camera: when this environment variable names a PNG
+/// or JPEG file, "First camera" means that picture.
+const TEST_CAMERA_IMAGE: &str = "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE";
+
+/// The name the test picture has in the camera list.
+fn test_camera_name(path: &str) -> String {
+    format!("Test picture ({path})")
+}
+
+/// Maps the default camera (or the listed test picture) to the test picture when one is set.
+fn with_test_camera(choice: CameraChoice) -> CameraChoice {
+    let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) else {
+        return choice;
+    };
+    match choice {
+        CameraChoice::Default if !path.is_empty() => CameraChoice::Image(path),
+        CameraChoice::Named(name) if name == test_camera_name(&path) => CameraChoice::Image(path),
+        other => other,
+    }
+}
+
+/// The running preview, if any: setting the flag stops it.
+#[derive(Default)]
+struct PreviewState(Mutex<Option<Arc<AtomicBool>>>);
+
+impl PreviewState {
+    /// Stops the running preview (if any) and returns a fresh stop flag for the next one.
+    fn replace(&self) -> Arc<AtomicBool> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = slot.take() {
+            old.store(true, Ordering::Relaxed);
+        }
+        let flag = Arc::new(AtomicBool::new(false));
+        *slot = Some(flag.clone());
+        flag
+    }
+
+    fn stop(&self) {
+        if let Some(old) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            old.store(true, Ordering::Relaxed);
+        }
+    }
+}
 
 /// Runs the pre-flight check, streaming progress (live mic level, per-check results) on
 /// `on_progress`, and returns the report.
 #[tauri::command]
 async fn run_check(
-    options: CheckOptions,
+    mut options: CheckOptions,
     on_progress: Channel<Progress>,
+    preview: State<'_, PreviewState>,
 ) -> Result<Report, String> {
+    // The check needs the camera to itself.
+    preview.stop();
+    options.camera = with_test_camera(options.camera);
     tracing::info!(?options, "pre-flight check requested");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = tauri::async_runtime::spawn(async move {
@@ -41,12 +92,52 @@ fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
     report
 }
 
+/// Starts a live camera preview (about 10 small frames a second on `on_frame`), replacing any
+/// running one. It runs until `stop_preview`, a check, or the window stops listening.
+#[tauri::command]
+fn start_preview(
+    camera: CameraChoice,
+    on_frame: Channel<PreviewFrame>,
+    preview: State<'_, PreviewState>,
+) {
+    let stop = preview.replace();
+    let choice = with_test_camera(camera);
+    tauri::async_runtime::spawn_blocking(move || {
+        // Give a camera released a moment ago by a previous preview or check time to close.
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        match preflight::run_preview(&choice, &stop, |f| on_frame.send(f).is_ok()) {
+            Ok(()) => tracing::debug!("preview stopped"),
+            Err(e) => tracing::info!(error = %e, "no camera preview"),
+        }
+    });
+}
+
+/// Stops the live camera preview (the window is hidden, or the camera is needed elsewhere).
+#[tauri::command]
+fn stop_preview(preview: State<'_, PreviewState>) {
+    preview.stop();
+}
+
 /// Lists microphones, speakers and cameras.
 #[tauri::command]
 async fn list_devices() -> Result<DeviceReport, String> {
-    tauri::async_runtime::spawn_blocking(preflight::list_all_devices)
+    let mut report = tauri::async_runtime::spawn_blocking(preflight::list_all_devices)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) {
+        report.cameras.insert(
+            0,
+            preflight_camera::CameraDevice {
+                name: test_camera_name(&path),
+                description: "a still picture standing in for a camera".into(),
+                index: "test".into(),
+            },
+        );
+    }
+    Ok(report)
 }
 
 /// The remembered device choices (shared with the `preflight` CLI).
@@ -67,6 +158,7 @@ fn save_settings(settings: Settings) -> Result<(), String> {
 
 fn main() {
     tauri::Builder::default()
+        .manage(PreviewState::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir);
@@ -79,7 +171,9 @@ fn main() {
             answer_question,
             list_devices,
             get_settings,
-            save_settings
+            save_settings,
+            start_preview,
+            stop_preview
         ])
         .run(tauri::generate_context!())
         .expect("error while running Mentor Preflight");

@@ -9,6 +9,8 @@ import type { Report } from "./bindings/Report";
 import type { Status } from "./bindings/Status";
 import type { CheckId } from "./bindings/CheckId";
 import type { DeviceReport } from "./bindings/DeviceReport";
+import type { PreviewFrame } from "./bindings/PreviewFrame";
+import type { CameraChoice } from "./bindings/CameraChoice";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 
@@ -28,6 +30,8 @@ const micSelect = $<HTMLSelectElement>("mic-select");
 const speakerSelect = $<HTMLSelectElement>("speaker-select");
 const cameraSelect = $<HTMLSelectElement>("camera-select");
 const settingsNotice = $<HTMLElement>("settings-notice");
+const previewFigure = $<HTMLElement>("preview-figure");
+const previewImg = $<HTMLImageElement>("camera-preview");
 
 const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network"];
 const TITLES: Record<CheckId, string> = {
@@ -178,6 +182,31 @@ function fillSelect(select: HTMLSelectElement, names: { name: string; isDefault:
   select.value = chosen ?? "";
 }
 
+function showPreview(f: PreviewFrame) {
+  previewImg.src = f.dataUrl;
+  previewImg.alt = `Live picture from ${f.source}`;
+  previewFigure.hidden = false;
+  previewFigure.dataset.frames = String(Number(previewFigure.dataset.frames ?? "0") + 1);
+}
+
+function cameraChoice(): CameraChoice {
+  return cameraSelect.value ? { kind: "named", value: cameraSelect.value } : { kind: "default" };
+}
+
+let checking = false;
+
+/** Starts (or restarts) the live preview of the chosen camera; Rust stops the previous one. */
+async function startPreview() {
+  if (checking || document.hidden) return;
+  const onFrame = new Channel<PreviewFrame>();
+  onFrame.onmessage = showPreview;
+  await invoke("start_preview", { camera: cameraChoice(), onFrame });
+}
+
+async function stopPreview() {
+  await invoke("stop_preview");
+}
+
 function currentSettings(): Settings {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
   return { mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
@@ -196,6 +225,7 @@ async function loadDevices() {
   settingsNotice.hidden = notes.length === 0;
   settingsNotice.textContent = notes.join(" ");
   document.getElementById("devices")!.dataset.loaded = "true";
+  void startPreview();
 }
 
 async function saveChoice() {
@@ -208,6 +238,7 @@ async function saveChoice() {
 }
 
 async function runCheck() {
+  checking = true;
   runButton.disabled = true;
   runButton.textContent = "Checking…";
   overall.hidden = true;
@@ -227,6 +258,7 @@ async function runCheck() {
         setMeter(p.level.rmsDbfs);
         break;
       case "cameraFrame":
+        showPreview(p.preview);
         break;
       case "finished":
         setCard(resultCard(p.result));
@@ -257,6 +289,8 @@ async function runCheck() {
   } catch (e) {
     liveMessage.textContent = `The check could not run: ${String(e)}`;
   } finally {
+    checking = false;
+    void startPreview();
     runButton.disabled = false;
     runButton.textContent = "Check again";
   }
@@ -264,4 +298,7 @@ async function runCheck() {
 
 runButton.addEventListener("click", () => void runCheck());
 for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("change", () => void saveChoice());
+cameraSelect.addEventListener("change", () => void startPreview());
+// The preview stops whenever the window is hidden or minimised, and comes back when it shows.
+document.addEventListener("visibilitychange", () => void (document.hidden ? stopPreview() : startPreview()));
 void loadDevices();

@@ -9,6 +9,7 @@
 
 pub mod devices;
 pub mod model;
+pub mod preview;
 pub mod progress;
 pub mod runner;
 pub mod settings;
@@ -18,6 +19,7 @@ pub mod verdict;
 
 pub use devices::{list_all_devices, DeviceReport};
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
+pub use preview::{run_preview, PreviewFrame};
 pub use progress::Progress;
-pub use runner::{run, CameraChoice, CheckOptions, PROMPT_SENTENCE};
+pub use runner::{open_camera, run, CameraChoice, CheckOptions, PROMPT_SENTENCE};
 pub use settings::{Settings, SettingsView};

@@ -23,10 +23,12 @@ pub enum Progress {
         /// The level.
         level: Level,
     },
-    /// A camera frame arrived (count so far).
+    /// A camera frame arrived (sent about 10 times a second, with a small preview).
     CameraFrame {
         /// Frames so far.
         frames: u32,
+        /// A small JPEG of the frame for the live preview (in memory only).
+        preview: crate::preview::PreviewFrame,
     },
     /// A check finished.
     Finished {

@@ -247,25 +247,27 @@ fn camera_checks(
             message: "Looking through your camera…".into(),
         },
     );
-    let opened: Result<Box<dyn FrameSource>, _> = match &opts.camera {
-        CameraChoice::Image(path) => {
-            ImageSource::open(&PathBuf::from(path), 30).map(|s| Box::new(s) as Box<dyn FrameSource>)
-        }
-        CameraChoice::Named(name) => {
-            NokhwaSource::open(Some(name)).map(|s| Box::new(s) as Box<dyn FrameSource>)
-        }
-        _ => NokhwaSource::open(None).map(|s| Box::new(s) as Box<dyn FrameSource>),
-    };
+    let opened = open_camera(&opts.camera);
     let mut frames = 0u32;
+    let mut next_preview = Duration::ZERO;
     let sampled = opened.and_then(|mut src| {
+        let name = src.name();
         preflight_camera::sample(
             src.as_mut(),
             Duration::from_secs_f32(opts.camera_seconds.clamp(0.2, 30.0)),
             600,
-            |_| {
+            |frame| {
                 frames += 1;
-                if frames % 5 == 1 {
-                    send(tx, Progress::CameraFrame { frames });
+                if frame.timestamp >= next_preview {
+                    next_preview =
+                        frame.timestamp + Duration::from_secs(1) / crate::preview::PREVIEW_FPS;
+                    send(
+                        tx,
+                        Progress::CameraFrame {
+                            frames,
+                            preview: crate::preview::encode_preview(&frame.image, &name),
+                        },
+                    );
                 }
             },
         )
@@ -295,6 +297,17 @@ fn camera_checks(
             ),
         ),
     }
+}
+
+/// Opens the camera `choice` names (a test picture plays at 30 fps).
+pub fn open_camera(
+    choice: &CameraChoice,
+) -> Result<Box<dyn FrameSource>, preflight_camera::CameraError> {
+    Ok(match choice {
+        CameraChoice::Image(path) => Box::new(ImageSource::open(&PathBuf::from(path), 30)?),
+        CameraChoice::Named(name) => Box::new(NokhwaSource::open(Some(name))?),
+        CameraChoice::Default | CameraChoice::Off => Box::new(NokhwaSource::open(None)?),
+    })
 }
 
 fn network_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {

@@ -44,6 +44,27 @@ pub mod camera {
     pub const BRIGHT_LUMA: f32 = 200.0;
     /// Frames narrower than this are below the 360p call apps fall back to.
     pub const MIN_WIDTH: u32 = 640;
+    /// More than this share of frozen frames (SSIM > 0.985 with the previous one) fails
+    /// (testRTC: > 1/3 of frames).
+    pub const MAX_FROZEN_SHARE: f32 = 1.0 / 3.0;
+    /// Delivered width below this share of the requested width: the camera gave a smaller
+    /// picture than asked (often a USB bandwidth limit).
+    pub const MIN_WIDTH_SHARE: f32 = 0.75;
+    /// More than this share of blown-out pixels: the picture is washed out.
+    pub const MAX_BRIGHT_SHARE: f32 = 0.25;
+    /// Backlight: the surround is at least this much brighter (luma) than the centre…
+    pub const BACKLIGHT_DIFF: f32 = 60.0;
+    /// …and itself bright (a window or lamp behind the mentor).
+    pub const BACKLIGHT_SURROUND: f32 = 150.0;
+    /// Variance of the Laplacian at 320 px wide below which the picture is blurry. Calibrated on
+    /// the fixture photographs (fixtures/photos): sharp originals score 285–1444, a Gaussian
+    /// blur of σ = 6 px at 720p brings three of four under 25 (crates/preflight/tests/camera_photos.rs).
+    pub const BLURRY_SHARPNESS: f32 = 40.0;
+    /// A chromaticity share above this for blue or green is a colour cast (neutral is 0.333;
+    /// natural indoor scenes stay below about 0.36 blue and 0.34 green, they lean warm).
+    pub const CAST_BLUE_GREEN: f32 = 0.40;
+    /// Red share above this is a strong orange cast (warm scenes reach about 0.54).
+    pub const CAST_RED: f32 = 0.60;
 }
 
 /// Background busyness limits on the 0–100 score of `preflight-scene`.

@@ -257,93 +257,189 @@ pub fn speaker_error(e: &AudioError) -> CheckResult {
 
 /// Verdict for a camera capture.
 pub fn camera(source: &str, s: &CameraSummary) -> CheckResult {
-    let black_share = if s.frames == 0 {
-        0.0
-    } else {
-        s.black_frames as f32 / s.frames as f32
+    let share = |n: usize| {
+        if s.frames == 0 {
+            0.0
+        } else {
+            n as f32 / s.frames as f32
+        }
     };
-    let details = vec![
+    let mut details = vec![
         Detail::text("device", "Camera", source),
         Detail::text(
             "resolution",
             "Picture size",
             format!("{}×{}", s.width, s.height),
         ),
+    ];
+    if let Some((w, h, fps)) = s.requested {
+        details.push(Detail::text(
+            "requested",
+            "Asked for",
+            format!("{w}×{h} at {fps} fps"),
+        ));
+    }
+    details.extend([
         Detail::number("fps", "Frames per second", s.fps as f64, "fps", 1),
         Detail::number("frames", "Frames checked", s.frames as f64, "", 0),
         Detail::number("black_frames", "Black frames", s.black_frames as f64, "", 0),
+        Detail::number(
+            "frozen_frames",
+            "Frozen frames",
+            s.frozen_frames as f64,
+            "",
+            0,
+        ),
         Detail::number("mean_luma", "Brightness (0–255)", s.mean_luma as f64, "", 0),
-    ];
-    let r = |status, summary: String, advice: Option<&str>| {
+        Detail::number(
+            "centre_luma",
+            "Brightness in the middle",
+            s.centre_luma as f64,
+            "",
+            0,
+        ),
+        Detail::number(
+            "surround_luma",
+            "Brightness around",
+            s.surround_luma as f64,
+            "",
+            0,
+        ),
+        Detail::number("sharpness", "Sharpness", s.sharpness as f64, "", 0),
+        Detail::text(
+            "chroma",
+            "Colour balance (red/green/blue)",
+            format!(
+                "{:.2} / {:.2} / {:.2}",
+                s.chroma[0], s.chroma[1], s.chroma[2]
+            ),
+        ),
+    ]);
+    if s.still {
+        details.push(Detail::text(
+            "still",
+            "Source",
+            "a still picture (frozen-frame check not applicable)",
+        ));
+    }
+    let r = |status, summary: String, advice: &str| {
         let mut c =
             CheckResult::new(CheckId::Camera, status, summary).with_details(details.clone());
-        c.advice = advice.map(str::to_string);
+        if !advice.is_empty() {
+            c.advice = Some(advice.to_string());
+        }
         c
     };
     if s.frames == 0 {
         return r(
             Status::Fail,
             format!("\"{source}\" delivered no picture."),
-            Some("Reconnect the camera, or pick another one, and run the check again."),
+            "Reconnect the camera, or pick another one, and run the check again.",
         );
     }
-    if black_share > cam::MAX_BLACK_SHARE {
+    if share(s.black_frames) > cam::MAX_BLACK_SHARE {
         return r(
             Status::Fail,
             format!(
                 "The camera shows a black picture ({} of {} frames).",
                 s.black_frames, s.frames
             ),
-            Some(
-                "Open the camera's privacy shutter or remove its cover, and check the room is lit.",
-            ),
+            "Open the camera's privacy shutter or remove its cover, and check the room is lit.",
+        );
+    }
+    if !s.still && share(s.frozen_frames) > cam::MAX_FROZEN_SHARE {
+        return r(
+            Status::Fail,
+            format!("The picture is frozen ({} of {} frames did not change).", s.frozen_frames, s.frames),
+            "Unplug the camera and plug it back in (or restart the computer), then run the check again.",
         );
     }
     if s.fps < cam::MIN_FPS {
         return r(
             Status::Fail,
             format!("The camera delivers only {:.1} frames per second.", s.fps),
-            Some("Close other apps that use the camera or a lot of processing power, or plug the camera into another USB port."),
+            "Close other apps that use the camera or a lot of processing power, or plug the camera into another USB port.",
         );
     }
+    let mut problems: Vec<(String, &str)> = Vec::new();
     if s.fps < cam::LOW_FPS {
-        return r(
-            Status::Warn,
+        problems.push((
             format!("The picture may look jerky ({:.1} frames per second).", s.fps),
-            Some("Add light to the room (cameras slow down in the dark) and close other apps using the camera."),
-        );
+            "Add light to the room (cameras slow down in the dark) and close other apps using the camera.",
+        ));
     }
-    if s.mean_luma < cam::DARK_LUMA {
-        return r(
-            Status::Warn,
-            "Your picture is too dark.".into(),
-            Some("Turn on a light in front of you, facing you (not behind you)."),
-        );
-    }
-    if s.mean_luma > cam::BRIGHT_LUMA {
-        return r(
-            Status::Warn,
-            "Your picture is washed out (too bright).".into(),
-            Some("Move away from direct sunlight or turn down the light shining at the camera."),
-        );
-    }
-    if s.width < cam::MIN_WIDTH {
-        return r(
-            Status::Warn,
+    let asked_width = s.requested.map(|r| r.0).unwrap_or(0);
+    if s.width < cam::MIN_WIDTH
+        || (asked_width > 0 && (s.width as f32) < asked_width as f32 * cam::MIN_WIDTH_SHARE)
+    {
+        problems.push((
             format!("The picture is small ({}×{}).", s.width, s.height),
-            Some(
-                "Pick a better camera if you have one; call apps look best with 1280×720 or more.",
-            ),
-        );
+            "Plug the camera straight into the computer (not a hub), or pick a better camera; calls look best at 1280×720 or more.",
+        ));
     }
-    r(
-        Status::Pass,
-        format!(
-            "Your camera works: {}×{} at {:.0} frames per second.",
-            s.width, s.height, s.fps
+    let dark = s.mean_luma < cam::DARK_LUMA;
+    if dark {
+        problems.push((
+            "Your picture is too dark.".into(),
+            "Turn on a light in front of you, facing you (not behind you).",
+        ));
+    } else if s.surround_luma - s.centre_luma > cam::BACKLIGHT_DIFF
+        && s.surround_luma > cam::BACKLIGHT_SURROUND
+    {
+        problems.push((
+            "Your face is backlit: it is much darker than what is behind you.".into(),
+            "Turn so the window or lamp is in front of you, not behind you, or close the curtain behind you.",
+        ));
+    } else if s.mean_luma > cam::BRIGHT_LUMA || s.bright_share > cam::MAX_BRIGHT_SHARE {
+        problems.push((
+            "Your picture is washed out (too bright).".into(),
+            "Move away from direct sunlight or turn down the light shining at the camera.",
+        ));
+    }
+    if s.sharpness < cam::BLURRY_SHARPNESS {
+        problems.push((
+            "Your picture is blurry.".into(),
+            "Wipe the camera lens with a soft cloth; if the camera has a focus ring, adjust it.",
+        ));
+    }
+    if !dark {
+        let [red, green, blue] = s.chroma;
+        let cast = if blue > cam::CAST_BLUE_GREEN {
+            Some("blue")
+        } else if green > cam::CAST_BLUE_GREEN {
+            Some("green")
+        } else if red > cam::CAST_RED {
+            Some("orange")
+        } else {
+            None
+        };
+        if let Some(colour) = cast {
+            problems.push((
+                format!("Your picture looks very {colour}."),
+                "Check the camera's white balance (set it to automatic in the camera settings) and the colour of the light in the room.",
+            ));
+        }
+    }
+    match problems.as_slice() {
+        [] => r(
+            Status::Pass,
+            format!(
+                "Your camera works: {}×{} at {:.0} frames per second.",
+                s.width, s.height, s.fps
+            ),
+            "",
         ),
-        None,
-    )
+        [(summary, advice)] => r(Status::Warn, summary.clone(), advice),
+        many => {
+            let summary = many
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let advice = many.iter().map(|(_, a)| *a).collect::<Vec<_>>().join(" ");
+            r(Status::Warn, summary, &advice)
+        }
+    }
 }
 
 /// Verdict when the camera could not be used.
@@ -587,9 +683,17 @@ mod tests {
             fps,
             width: w,
             height: w * 9 / 16,
-            black_frames: black,
-            mean_luma: luma,
             requested: None,
+            still: false,
+            black_frames: black,
+            frozen_frames: 0,
+            mean_luma: luma,
+            dark_share: 0.0,
+            bright_share: 0.0,
+            centre_luma: luma,
+            surround_luma: luma,
+            sharpness: 500.0,
+            chroma: [0.36, 0.33, 0.31],
         }
     }
 
@@ -627,6 +731,65 @@ mod tests {
             camera("c", &cam_summary(0.0, 0, 0, 0.0, 0)).status,
             Status::Fail
         );
+    }
+
+    #[test]
+    fn camera_picture_rules() {
+        let ok = cam_summary(30.0, 60, 0, 120.0, 1280);
+        let with = |f: &dyn Fn(&mut CameraSummary)| {
+            let mut s = ok.clone();
+            f(&mut s);
+            camera("c", &s)
+        };
+        let frozen = with(&|s| s.frozen_frames = 40);
+        assert_eq!(frozen.status, Status::Fail);
+        assert!(frozen.summary.contains("frozen"));
+        // A still test picture repeats itself by design: not a fault.
+        assert_eq!(
+            with(&|s| {
+                s.frozen_frames = 59;
+                s.still = true
+            })
+            .status,
+            Status::Pass
+        );
+        let backlit = with(&|s| {
+            s.centre_luma = 60.0;
+            s.surround_luma = 200.0
+        });
+        assert_eq!(backlit.status, Status::Warn);
+        assert!(
+            backlit.summary.contains("backlit")
+                && backlit.advice.unwrap().contains("in front of you")
+        );
+        assert!(with(&|s| s.sharpness = 10.0).summary.contains("blurry"));
+        assert!(with(&|s| s.chroma = [0.28, 0.3, 0.42])
+            .summary
+            .contains("very blue"));
+        assert!(with(&|s| s.chroma = [0.3, 0.42, 0.28])
+            .summary
+            .contains("very green"));
+        assert_eq!(
+            with(&|s| s.chroma = [0.54, 0.29, 0.17]).status,
+            Status::Pass,
+            "a warm scene is fine"
+        );
+        assert!(with(&|s| s.bright_share = 0.4)
+            .summary
+            .contains("washed out"));
+        let small = with(&|s| {
+            s.requested = Some((1280, 720, 30));
+            s.width = 640;
+            s.height = 360
+        });
+        assert!(small.summary.contains("small"), "{}", small.summary);
+        // Several problems are all named, with all the advice.
+        let both = with(&|s| {
+            s.sharpness = 10.0;
+            s.chroma = [0.28, 0.3, 0.42]
+        });
+        assert!(both.summary.contains("blurry") && both.summary.contains("blue"));
+        assert!(both.advice.unwrap().contains("lens"));
     }
 
     #[test]

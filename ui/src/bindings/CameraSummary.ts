@@ -21,14 +21,47 @@ width: number,
  */
 height: number, 
 /**
+ * Requested (width, height, fps), where a format was requested.
+ */
+requested: [number, number, number] | null, 
+/**
+ * Whether the source is a still picture (frozen frames are then expected, not a fault).
+ */
+still: boolean, 
+/**
  * Frames with mean luma below [`BLACK_LUMA`].
  */
 blackFrames: number, 
+/**
+ * Frames almost identical to the one before (SSIM above [`FROZEN_SSIM`]).
+ */
+frozenFrames: number, 
 /**
  * Mean luma over all frames, 0–255.
  */
 meanLuma: number, 
 /**
- * Requested (width, height, fps), where a format was requested.
+ * Median share of crushed-black pixels.
  */
-requested: [number, number, number] | null, };
+darkShare: number, 
+/**
+ * Median share of blown-out pixels.
+ */
+brightShare: number, 
+/**
+ * Median centre luma.
+ */
+centreLuma: number, 
+/**
+ * Median surround luma.
+ */
+surroundLuma: number, 
+/**
+ * Median sharpness (variance of the Laplacian at 320 px wide).
+ */
+sharpness: number, 
+/**
+ * Median chromaticity (R, G, B each divided by R + G + B): ⅓ each for a neutral picture.
+ * A colour cast shows as one share well above ⅓.
+ */
+chroma: [number, number, number], };

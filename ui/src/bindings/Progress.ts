@@ -2,6 +2,7 @@
 import type { CheckId } from "./CheckId";
 import type { CheckResult } from "./CheckResult";
 import type { Level } from "./Level";
+import type { PreviewFrame } from "./PreviewFrame";
 
 /**
  * One event on the progress stream.
@@ -22,7 +23,11 @@ level: Level, } | { "kind": "cameraFrame",
 /**
  * Frames so far.
  */
-frames: number, } | { "kind": "finished", 
+frames: number, 
+/**
+ * A small JPEG of the frame for the live preview (in memory only).
+ */
+preview: PreviewFrame, } | { "kind": "finished", 
 /**
  * Its result.
  */
