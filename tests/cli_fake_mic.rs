@@ -425,3 +425,42 @@ fn unavailable_default_device_is_a_clear_failure() {
     }
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn no_camera_is_said_plainly() {
+    // CI machines have no camera: the real nokhwa path runs and says so.
+    if std::path::Path::new("/dev/video0").exists() {
+        eprintln!("this machine has a camera; the no-camera path is covered where there is none");
+        return;
+    }
+    let out = Command::new(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-network",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let camera = check_by_id(&report, "camera");
+    assert_eq!(camera["status"], "fail");
+    assert!(
+        camera["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("No camera was found"),
+        "{camera}"
+    );
+    assert!(camera["advice"]
+        .as_str()
+        .unwrap()
+        .contains("Plug in a webcam"));
+    assert_eq!(check_by_id(&report, "background")["status"], "skipped");
+    let devices = Command::new(built_binary("preflight"))
+        .arg("devices")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&devices.stdout).contains("Cameras:\n  none found"));
+}

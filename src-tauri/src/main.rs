@@ -134,6 +134,7 @@ async fn list_devices() -> Result<DeviceReport, String> {
                 name: test_camera_name(&path),
                 description: "a still picture standing in for a camera".into(),
                 index: "test".into(),
+                formats: vec!["the picture's own size, 30 fps".into()],
             },
         );
     }

@@ -23,6 +23,9 @@ pub struct CameraDevice {
     pub description: String,
     /// Backend index (e.g. `0` for /dev/video0).
     pub index: String,
+    /// Formats the camera offers (e.g. "1280×720 MJPEG @ 30 fps"), best first; empty when the
+    /// camera could not be asked (for instance because another app is using it).
+    pub formats: Vec<String>,
 }
 
 /// Lists the cameras the system offers. An empty list means no camera; that is not an error.
@@ -34,11 +37,35 @@ pub fn list_cameras() -> Result<Vec<CameraDevice>, CameraError> {
     Ok(infos
         .into_iter()
         .map(|i| CameraDevice {
+            formats: formats_of(i.index()),
             name: i.human_name(),
             description: i.description().to_string(),
             index: i.index().to_string(),
         })
         .collect())
+}
+
+/// Asks a camera which formats it offers, largest first. Opening it briefly is the only way
+/// the backends tell; a camera in use elsewhere gives an empty list, not an error.
+fn formats_of(index: &CameraIndex) -> Vec<String> {
+    let requested = RequestedFormat::new::<RgbFormat>(RequestedFormatType::None);
+    let Ok(mut camera) = Camera::new(index.clone(), requested) else {
+        return Vec::new();
+    };
+    let mut formats = camera.compatible_camera_formats().unwrap_or_default();
+    formats.sort_by_key(|f| std::cmp::Reverse((f.width() * f.height(), f.frame_rate())));
+    formats
+        .iter()
+        .map(|f| {
+            format!(
+                "{}×{} {} @ {} fps",
+                f.width(),
+                f.height(),
+                f.format(),
+                f.frame_rate()
+            )
+        })
+        .collect()
 }
 
 /// The preferred capture format: 1280×720 (what call apps send for HD video) at up to 30 fps.

@@ -319,7 +319,14 @@ fn render_devices(d: &preflight::DeviceReport) -> String {
         "Cameras",
         d.cameras
             .iter()
-            .map(|c| format!("{} ({})", c.name, c.description))
+            .map(|c| {
+                format!(
+                    "{} ({})\n      {}",
+                    c.name,
+                    c.description,
+                    c.formats.join("; ")
+                )
+            })
             .collect(),
         &d.camera_error,
     );
