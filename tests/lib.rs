@@ -4,6 +4,8 @@
 //! The binaries must be built first (`cargo build --workspace --bins`; `./dev test` does it):
 //! Cargo does not build other packages' binaries for a test.
 
+pub mod netsim;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

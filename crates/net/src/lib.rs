@@ -4,9 +4,15 @@
 //!   VPN). Classification is a pure function of [`link::LinkFacts`]; [`link::detect`] gathers
 //!   those facts from the OS with `netdev`.
 //! - [`mos`]: the simplified E-model estimate of call quality from RTT, jitter and loss.
+//! - [`quality`]: RTT, jitter, loss and MOS from probe timings (pure).
+//! - [`stun_probe`]: STUN binding requests over UDP to measure the path (I/O).
 
 pub mod link;
 pub mod mos;
+pub mod quality;
+pub mod stun_probe;
 
 pub use link::{classify, detect, LinkFacts, LinkInfo, LinkKind};
 pub use mos::mos;
+pub use quality::{path_stats, Confidence, PathStats, Probe};
+pub use stun_probe::{probe, resolve, ProbeConfig, ProbeError, DEFAULT_STUN_SERVERS};
