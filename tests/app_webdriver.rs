@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use preflight_e2e::netsim::{Impairment, Relay, StunServer};
 use preflight_e2e::{
     artifacts_dir, built_binary, free_port, require_tool, FakeMic, FakeSound, KillOnDrop, Xvfb,
 };
@@ -15,6 +16,8 @@ use serde_json::json;
 
 struct Session {
     client: Client,
+    _stun: StunServer,
+    relay: Option<Relay>,
     _driver: KillOnDrop,
     _xvfb: Xvfb,
     _mic: FakeMic,
@@ -22,14 +25,31 @@ struct Session {
 }
 
 async fn start_app(sound: FakeSound) -> Session {
-    start_app_with(sound, &[]).await
+    start_app_with(sound, &[], None).await
 }
 
-async fn start_app_with(sound: FakeSound, env: &[(&str, String)]) -> Session {
+/// Starts the app on a private display with the fake microphone, a loopback STUN server
+/// (behind a relay with `impairment`, if given) configured in its settings, and extra `env`.
+async fn start_app_with(
+    sound: FakeSound,
+    env: &[(&str, String)],
+    impairment: Option<Impairment>,
+) -> Session {
     require_tool("tauri-driver", "cargo install tauri-driver --locked");
     require_tool("WebKitWebDriver", "webkit2gtk-driver");
     let app = built_binary("mentor-preflight");
     let mic = FakeMic::new(sound);
+    // The call-quality check talks only to our loopback STUN server, never to the internet.
+    let stun = StunServer::start();
+    let relay = impairment.map(|imp| Relay::start(stun.addr, imp));
+    let target = relay.as_ref().map(|r| r.addr).unwrap_or(stun.addr);
+    let config = mic.home().join(".config/org.mentorpreflight.app");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("settings.json"),
+        json!({ "stunServers": [target.to_string()] }).to_string(),
+    )
+    .unwrap();
     let xvfb = Xvfb::start();
     let runtime_dir = mic.home().join("runtime");
     std::fs::create_dir_all(&runtime_dir).unwrap();
@@ -79,6 +99,8 @@ async fn start_app_with(sound: FakeSound, env: &[(&str, String)]) -> Session {
     let display = xvfb.display.clone();
     Session {
         client,
+        _stun: stun,
+        relay,
         _driver: driver,
         _xvfb: xvfb,
         _mic: mic,
@@ -163,6 +185,10 @@ async fn preflight_screen_renders_results_from_rust() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(saved.contains("\"mic\": \"mic\""), "{saved}");
+    assert!(
+        saved.contains("127.0.0.1:"),
+        "the STUN server setting is kept: {saved}"
+    );
     screenshot(&s, "app-start");
     button.click().await.unwrap();
 
@@ -177,8 +203,15 @@ async fn preflight_screen_renders_results_from_rust() {
         .find_all(Locator::Css("#results li[data-check-id]"))
         .await
         .unwrap();
-    assert_eq!(cards.len(), 5, "one card per check");
-    for id in ["mic", "speaker", "camera", "background", "network"] {
+    assert_eq!(cards.len(), 6, "one card per check");
+    for id in [
+        "mic",
+        "speaker",
+        "camera",
+        "background",
+        "network",
+        "quality",
+    ] {
         let status = attr(c, &format!("li[data-check-id='{id}']"), "data-status").await;
         assert!(
             matches!(
@@ -272,6 +305,23 @@ async fn preflight_screen_renders_results_from_rust() {
             .contains("How to fix"));
     }
 
+    // Call quality was measured against the loopback STUN server, and charted.
+    assert_eq!(
+        attr(c, "li[data-check-id='quality']", "data-status")
+            .await
+            .as_deref(),
+        Some("pass")
+    );
+    assert!(text(c, "li[data-check-id='quality'] .summary")
+        .await
+        .contains("good for video calls"));
+    assert_eq!(
+        attr(c, "li[data-check-id='quality'] svg", "data-probes")
+            .await
+            .as_deref(),
+        Some("40")
+    );
+
     assert_eq!(text(c, "#run-check").await, "Check again");
     c.execute(
         "document.getElementById('overall').scrollIntoView({block: 'start'})",
@@ -301,6 +351,12 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
             "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE",
             picture.display().to_string(),
         )],
+        Some(Impairment {
+            delay_ms: 80.0,
+            jitter_ms: 60.0,
+            loss: 0.1,
+            seed: 5,
+        }),
     )
     .await;
     let c = &s.client;
@@ -352,6 +408,27 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         matches!(background.as_deref(), Some("pass" | "warn" | "fail")),
         "{background:?}"
     );
+    // The impaired path: every probe the relay dropped is a red mark on the chart.
+    let dropped = s
+        .relay
+        .as_ref()
+        .unwrap()
+        .treatments()
+        .iter()
+        .filter(|t| t.dropped)
+        .count();
+    assert!(dropped > 0);
+    let marks = c
+        .find_all(Locator::Css("li[data-check-id='quality'] svg .lost"))
+        .await
+        .unwrap();
+    assert_eq!(marks.len(), dropped);
+    let quality = attr(c, "li[data-check-id='quality']", "data-status").await;
+    assert!(
+        matches!(quality.as_deref(), Some("warn" | "fail")),
+        "{quality:?}"
+    );
+
     // After the check the preview is live again.
     let before = frames(attr(c, "#preview-figure", "data-frames").await);
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -366,5 +443,12 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     .await
     .unwrap();
     screenshot(&s, "app-camera-result");
+    c.execute(
+        "document.querySelector(\"li[data-check-id='quality']\").scrollIntoView({block: 'end'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-network");
     s.client.clone().close().await.unwrap();
 }

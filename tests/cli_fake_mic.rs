@@ -1,7 +1,12 @@
-//! The `preflight` CLI against a fake microphone (ALSA `file` plugin): real cpal capture of a
-//! known recording, checked through the JSON report and the exit code.
+//! The `preflight` CLI against fake devices: a fake microphone (ALSA `file` plugin) with real
+//! cpal capture of a known recording, fake speakers, a test picture for the camera, and a
+//! loopback STUN server behind a seeded impairment relay; checked through the JSON report and
+//! the exit code.
 
 use std::process::Command;
+use std::time::Duration;
+
+use preflight_e2e::netsim::{Impairment, Relay, StunServer};
 
 use preflight_e2e::{built_binary, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE};
 use serde_json::Value;
@@ -463,4 +468,139 @@ fn no_camera_is_said_plainly() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&devices.stdout).contains("Cameras:\n  none found"));
+}
+
+/// Runs only the network checks against `server` and returns the call-quality result and the
+/// time the run took.
+fn quality_check(server: &str) -> (Value, Duration) {
+    let t0 = std::time::Instant::now();
+    let out = Command::new(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--stun-server",
+            server,
+        ])
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (check_by_id(&report, "quality").clone(), t0.elapsed())
+}
+
+#[test]
+fn call_quality_against_a_local_stun_server() {
+    let server = StunServer::start();
+    let (q, took) = quality_check(&server.addr.to_string());
+    assert_eq!(q["status"], "pass", "{q}");
+    assert!(
+        q["summary"]
+            .as_str()
+            .unwrap()
+            .contains("good for video calls"),
+        "{q}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_slow_lossy_path_is_reported_with_its_figures() {
+    let server = StunServer::start();
+    let relay = Relay::start(
+        server.addr,
+        Impairment {
+            delay_ms: 350.0,
+            jitter_ms: 10.0,
+            loss: 0.0,
+            seed: 3,
+        },
+    );
+    let (q, took) = quality_check(&relay.addr.to_string());
+    assert_eq!(q["status"], "warn", "{q}");
+    assert!(
+        q["summary"].as_str().unwrap().contains("the delay is long"),
+        "{q}"
+    );
+    let rtt = q["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "rtt_avg_ms")
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    assert!((rtt - 355.0).abs() < 10.0, "rtt {rtt}");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+
+    let lossy = Relay::start(
+        server.addr,
+        Impairment {
+            delay_ms: 20.0,
+            jitter_ms: 0.0,
+            loss: 0.3,
+            seed: 11,
+        },
+    );
+    let (q, _) = quality_check(&lossy.addr.to_string());
+    assert_eq!(q["status"], "fail", "{q}");
+    assert!(q["summary"].as_str().unwrap().contains("too poor"), "{q}");
+}
+
+#[test]
+fn blocked_udp_and_broken_dns_are_clear_and_quick() {
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let (q, took) = quality_check(&addr);
+    assert_eq!(q["status"], "warn", "{q}");
+    assert!(
+        q["summary"].as_str().unwrap().contains("UDP seems blocked"),
+        "{q}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn an_offline_machine_is_told_so_quickly() {
+    // A network namespace of its own with nothing in it (not even loopback up): no traffic can
+    // leave, DNS cannot be reached, there is no default route.
+    require_tool("unshare", "util-linux");
+    let t0 = std::time::Instant::now();
+    let out = Command::new("unshare")
+        .arg("-n")
+        .arg(built_binary("preflight"))
+        .args([
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--stun-server",
+            "stun.example.org:3478",
+        ])
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let link = check_by_id(&report, "network");
+    assert_eq!(link["status"], "fail");
+    assert!(
+        link["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("You are offline"),
+        "{link}"
+    );
+    let q = check_by_id(&report, "quality");
+    assert_eq!(q["status"], "fail");
+    assert!(q["summary"].as_str().unwrap().contains("offline"), "{q}");
+    assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
 }

@@ -101,15 +101,16 @@ async fn nobody_listening_is_total_loss_within_the_time_bound() {
 }
 
 #[tokio::test]
-async fn unresolvable_names_fail_fast() {
-    let t0 = Instant::now();
-    let err = resolve("no-such-host.invalid:3478", Duration::from_secs(2))
-        .await
-        .unwrap_err();
-    assert_eq!(err, ProbeError::Dns("no-such-host.invalid:3478".into()));
-    assert!(t0.elapsed() < Duration::from_millis(2500));
+async fn addresses_are_checked_and_resolved() {
+    // (Name lookups that fail are tested offline, in a network namespace: cli_fake_mic.rs.)
     assert!(matches!(
         resolve("nonsense", Duration::from_secs(1)).await,
         Err(ProbeError::BadAddress(_))
     ));
+    assert_eq!(
+        resolve("127.0.0.1:3478", Duration::from_secs(1))
+            .await
+            .unwrap(),
+        "127.0.0.1:3478".parse().unwrap()
+    );
 }

@@ -11,6 +11,7 @@ import type { CheckId } from "./bindings/CheckId";
 import type { DeviceReport } from "./bindings/DeviceReport";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { CameraChoice } from "./bindings/CameraChoice";
+import type { Probe } from "./bindings/Probe";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 
@@ -33,13 +34,14 @@ const settingsNotice = $<HTMLElement>("settings-notice");
 const previewFigure = $<HTMLElement>("preview-figure");
 const previewImg = $<HTMLImageElement>("camera-preview");
 
-const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network"];
+const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality"];
 const TITLES: Record<CheckId, string> = {
   mic: "Microphone",
   speaker: "Speakers",
   camera: "Camera",
   background: "Background",
   network: "Connection",
+  quality: "Call quality",
 };
 const STATUS_WORDS: Record<Status, string> = {
   pass: "Good",
@@ -69,6 +71,45 @@ function pendingCard(id: CheckId): HTMLLIElement {
   head.append(el("span", "badge running", "…"), el("h3", "card-title", TITLES[id]));
   li.append(head, el("p", "summary", "Waiting…"));
   return li;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Probes of the last check, for the round-trip chart. */
+let probes: Probe[] = [];
+
+/** Draws the round-trip time of each probe; lost probes are red marks along the top. */
+function drawChart(svg: SVGSVGElement) {
+  const W = 400, H = 120, PAD = 40;
+  const rtts = probes.map((p) => p.rttMs).filter((r): r is number => r !== null);
+  const max = Math.max(50, ...rtts.map((r) => r * 1.2));
+  const count = Math.max(40, ...probes.map((p) => p.seq + 1));
+  const x = (seq: number) => PAD + ((W - PAD - 4) * seq) / Math.max(1, count - 1);
+  const y = (ms: number) => H - 14 - ((H - 34) * Math.min(ms, max)) / max;
+  const node = (tag: string, attrs: Record<string, string>, text?: string) => {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text) e.textContent = text;
+    return e;
+  };
+  const parts: Element[] = [
+    node("line", { x1: String(PAD), y1: String(H - 14), x2: String(W), y2: String(H - 14), class: "axis" }),
+    node("text", { x: "0", y: String(y(max) + 8), class: "tick" }, `${Math.round(max)} ms`),
+    node("text", { x: "0", y: String(H - 14), class: "tick" }, "0"),
+  ];
+  const answered = probes.filter((p) => p.rttMs !== null).sort((a, b) => a.seq - b.seq);
+  if (answered.length > 1) {
+    parts.push(node("polyline", { class: "rtt-line", points: answered.map((p) => `${x(p.seq)},${y(p.rttMs!)}`).join(" ") }));
+  }
+  for (const p of probes) {
+    parts.push(
+      p.rttMs === null
+        ? node("text", { x: String(x(p.seq) - 3), y: "12", class: "lost" }, "×")
+        : node("circle", { cx: String(x(p.seq)), cy: String(y(p.rttMs)), r: "2.2", class: "rtt-dot" }),
+    );
+  }
+  svg.replaceChildren(...parts);
+  svg.dataset.probes = String(probes.length);
 }
 
 /** The report on screen, kept so answers to questions can be settled by Rust. */
@@ -101,6 +142,16 @@ function resultCard(r: CheckResult): HTMLLIElement {
     no.addEventListener("click", () => void answer(r.id, false));
     q.append(el("p", "question-text", r.question), yes, no);
     li.append(q);
+  }
+  if (r.id === "quality" && probes.length > 0) {
+    const fig = el("figure", "chart");
+    const svg = document.createElementNS(SVG_NS, "svg") as SVGSVGElement;
+    svg.setAttribute("viewBox", "0 0 400 120");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "Round-trip time of each test packet");
+    drawChart(svg);
+    fig.append(svg);
+    li.append(fig);
   }
   if (r.details.length > 0) {
     const det = el("details", "figures");
@@ -207,9 +258,12 @@ async function stopPreview() {
   await invoke("stop_preview");
 }
 
+/** Settings as loaded, so fields without a control here (STUN servers) are kept on save. */
+let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [] };
+
 function currentSettings(): Settings {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
-  return { mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
+  return { ...loadedSettings, mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
 }
 
 async function loadDevices() {
@@ -217,6 +271,7 @@ async function loadDevices() {
     invoke<SettingsView>("get_settings"),
     invoke<DeviceReport>("list_devices"),
   ]);
+  loadedSettings = view.settings;
   fillSelect(micSelect, devices.audio.inputs, view.settings.mic);
   fillSelect(speakerSelect, devices.audio.outputs, view.settings.speaker);
   fillSelect(cameraSelect, devices.cameras.map((c) => ({ name: c.name, isDefault: false })), view.settings.camera);
@@ -247,6 +302,10 @@ async function runCheck() {
   delete meter.dataset.loudest;
   setMeter(-60);
 
+  probes = [];
+  const rttFigure = $<HTMLElement>("rtt-figure");
+  const rttChart = document.getElementById("rtt-chart") as unknown as SVGSVGElement;
+  rttFigure.hidden = true;
   const onProgress = new Channel<Progress>();
   onProgress.onmessage = (p) => {
     switch (p.kind) {
@@ -259,6 +318,11 @@ async function runCheck() {
         break;
       case "cameraFrame":
         showPreview(p.preview);
+        break;
+      case "netProbe":
+        probes.push(p.probe);
+        rttFigure.hidden = false;
+        drawChart(rttChart);
         break;
       case "finished":
         setCard(resultCard(p.result));
@@ -278,6 +342,7 @@ async function runCheck() {
     camera: chosen.camera ? { kind: "named", value: chosen.camera } : { kind: "default" },
     cameraSeconds: 2,
     skipNetwork: false,
+    stunServers: chosen.stunServers,
   };
   try {
     showReport(await invoke<Report>("run_check", { options, onProgress }));

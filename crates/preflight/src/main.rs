@@ -75,9 +75,13 @@ struct CheckArgs {
     /// Seconds of camera frames to measure.
     #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
     camera_seconds: f32,
-    /// Skip the network check.
+    /// Skip the network checks.
     #[arg(long)]
     no_network: bool,
+    /// STUN server (host:port) to measure call quality against; repeat for fallbacks.
+    /// Default: the servers in the settings, else public ones (Google, Cloudflare).
+    #[arg(long = "stun-server", value_name = "HOST:PORT")]
+    stun_servers: Vec<String>,
 }
 
 impl CheckArgs {
@@ -101,6 +105,11 @@ impl CheckArgs {
             },
             camera_seconds: self.camera_seconds,
             skip_network: self.no_network,
+            stun_servers: if self.stun_servers.is_empty() {
+                saved.stun_servers.clone()
+            } else {
+                self.stun_servers.clone()
+            },
         }
     }
 }

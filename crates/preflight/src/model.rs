@@ -53,8 +53,10 @@ pub enum CheckId {
     Camera,
     /// How busy the background behind the mentor is.
     Background,
-    /// Network link and quality.
+    /// Network link: cable, Wi‑Fi, hotspot…
     Network,
+    /// Call quality over UDP: delay, jitter, loss, MOS.
+    Quality,
 }
 
 impl CheckId {
@@ -66,6 +68,7 @@ impl CheckId {
             CheckId::Camera => "Camera",
             CheckId::Background => "Background",
             CheckId::Network => "Connection",
+            CheckId::Quality => "Call quality",
         }
     }
 }

@@ -30,6 +30,11 @@ pub enum Progress {
         /// A small JPEG of the frame for the live preview (in memory only).
         preview: crate::preview::PreviewFrame,
     },
+    /// A network probe settled (answered or lost), for the live RTT chart.
+    NetProbe {
+        /// The probe.
+        probe: preflight_net::Probe,
+    },
     /// A check finished.
     Finished {
         /// Its result.

@@ -22,6 +22,8 @@ pub struct Settings {
     pub speaker: Option<String>,
     /// Camera name.
     pub camera: Option<String>,
+    /// STUN servers (host:port) for the call-quality check; empty for the public defaults.
+    pub stun_servers: Vec<String>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -74,3 +74,17 @@ pub mod background {
     /// From here it is distracting (busy shelves, patterns, clutter).
     pub const FAIL_SCORE: f32 = 60.0;
 }
+
+/// Call-path limits (UDP, as media travels).
+pub mod path {
+    /// Loss above this fails (Daily: over 10 % is "bad").
+    pub const FAIL_LOSS_PCT: f64 = 10.0;
+    /// Mean RTT above this fails (Daily: over 600 ms is "bad").
+    pub const FAIL_RTT_MS: f64 = 600.0;
+    /// Loss above this warns (Twilio's warning: > 3 %; Daily's good band ends at 5 %).
+    pub const WARN_LOSS_PCT: f64 = 3.0;
+    /// Mean RTT above this warns (Daily: good below 300 ms; Twilio warns above 400 ms).
+    pub const WARN_RTT_MS: f64 = 300.0;
+    /// Jitter above this warns (Twilio: > 30 ms).
+    pub const WARN_JITTER_MS: f64 = 30.0;
+}

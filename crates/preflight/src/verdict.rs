@@ -506,6 +506,112 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
     c
 }
 
+/// Verdict for the call path. `offline` says the link check found no default route.
+pub fn path(outcome: &crate::runner::PathOutcome, offline: bool) -> CheckResult {
+    use crate::runner::PathOutcome;
+    use crate::thresholds::path as p;
+    let (server, st) = match outcome {
+        PathOutcome::NoDns { servers } => {
+            let summary = if offline {
+                "Call quality could not be measured: you are offline.".to_string()
+            } else {
+                format!(
+                    "The test servers could not be found ({}): the internet or DNS is not working.",
+                    servers.join(", ")
+                )
+            };
+            return CheckResult::new(CheckId::Quality, Status::Fail, summary).with_advice(
+                "Check that you are connected (open a web page). If web pages load, restart your router or ask your IT contact about DNS.",
+            );
+        }
+        PathOutcome::Measured { server, stats } => (server, stats),
+    };
+    let details = vec![
+        Detail::text("server", "Measured against", server.clone()),
+        Detail::number("rtt_avg_ms", "Round trip (average)", st.rtt_avg_ms, "ms", 0),
+        Detail::number(
+            "rtt_p95_ms",
+            "Round trip (95th percentile)",
+            st.rtt_p95_ms,
+            "ms",
+            0,
+        ),
+        Detail::number("rtt_min_ms", "Round trip (best)", st.rtt_min_ms, "ms", 0),
+        Detail::number("jitter_ms", "Jitter", st.jitter_ms, "ms", 1),
+        Detail::number("loss_pct", "Packet loss", st.loss_pct, "%", 1),
+        Detail::number("mos", "Call quality score (MOS, 1–4.5)", st.mos, "", 1),
+        Detail::text(
+            "probes",
+            "Probes answered",
+            format!("{} of {}", st.received, st.sent),
+        ),
+        Detail::text(
+            "confidence",
+            "Confidence",
+            format!("{:?}", st.confidence).to_lowercase(),
+        ),
+    ];
+    let r = |status, summary: String, advice: Option<&str>| {
+        let mut c =
+            CheckResult::new(CheckId::Quality, status, summary).with_details(details.clone());
+        c.advice = advice.map(str::to_string);
+        c
+    };
+    if st.received == 0 {
+        return if offline {
+            r(
+                Status::Fail,
+                "Call quality could not be measured: you are offline.".into(),
+                Some("Connect to your network and run the check again."),
+            )
+        } else {
+            r(
+                Status::Warn,
+                format!("No answers came back over UDP from {server}: UDP seems blocked here."),
+                Some("Calls will fall back to a slower relay (TCP/TURN) and may be choppy. On a work or school network, ask IT to allow UDP for video calls, or use another network."),
+            )
+        };
+    }
+    let few = if st.received < 10 {
+        " (few answers, so only a rough guide)"
+    } else {
+        ""
+    };
+    let figures = format!(
+        "{:.0} ms round trip, {:.0} ms jitter, {:.0}% loss; call quality {:.1} of 4.5{few}",
+        st.rtt_avg_ms, st.jitter_ms, st.loss_pct, st.mos
+    );
+    if st.loss_pct > p::FAIL_LOSS_PCT || st.rtt_avg_ms > p::FAIL_RTT_MS {
+        return r(
+            Status::Fail,
+            format!("Your connection is too poor for video: {figures}."),
+            Some("Move closer to the router or plug in a cable, stop downloads and streaming on your network, or use another connection."),
+        );
+    }
+    let mut issues = Vec::new();
+    if st.loss_pct > p::WARN_LOSS_PCT {
+        issues.push("some packets are lost");
+    }
+    if st.rtt_avg_ms > p::WARN_RTT_MS {
+        issues.push("the delay is long");
+    }
+    if st.jitter_ms > p::WARN_JITTER_MS {
+        issues.push("the delay varies a lot");
+    }
+    if !issues.is_empty() {
+        return r(
+            Status::Warn,
+            format!("Your connection may make the call choppy ({}): {figures}.", issues.join(", ")),
+            Some("Plug in a cable if you can, and ask others on your network to pause big downloads and streaming during the session."),
+        );
+    }
+    r(
+        Status::Pass,
+        format!("Your connection is good for video calls: {figures}."),
+        None,
+    )
+}
+
 /// Verdict for the network link.
 pub fn network(link: &LinkInfo) -> CheckResult {
     let kind = match link.kind {
@@ -816,6 +922,68 @@ mod tests {
             .contains("cable"));
         assert_eq!(network(&link(LinkKind::Hotspot)).status, Status::Warn);
         assert_eq!(network(&link(LinkKind::Offline)).status, Status::Fail);
+    }
+
+    #[test]
+    fn path_rules() {
+        use crate::runner::PathOutcome;
+        let stats = |rtt: f64, jitter: f64, loss: f64, received: u32| preflight_net::PathStats {
+            sent: 40,
+            received,
+            loss_pct: loss,
+            rtt_min_ms: rtt,
+            rtt_avg_ms: rtt,
+            rtt_p95_ms: rtt,
+            jitter_ms: jitter,
+            mos: preflight_net::mos(rtt, jitter, loss),
+            confidence: preflight_net::Confidence::High,
+        };
+        let m = |s| PathOutcome::Measured {
+            server: "stun:1".into(),
+            stats: s,
+        };
+        let good = path(&m(stats(40.0, 3.0, 0.0, 40)), false);
+        assert_eq!(good.status, Status::Pass);
+        assert!(
+            good.summary.contains("40 ms round trip"),
+            "{}",
+            good.summary
+        );
+        assert_eq!(
+            path(&m(stats(350.0, 3.0, 0.0, 40)), false).status,
+            Status::Warn
+        );
+        assert_eq!(
+            path(&m(stats(40.0, 45.0, 0.0, 40)), false).status,
+            Status::Warn
+        );
+        assert_eq!(
+            path(&m(stats(40.0, 3.0, 5.0, 38)), false).status,
+            Status::Warn
+        );
+        assert_eq!(
+            path(&m(stats(700.0, 3.0, 0.0, 40)), false).status,
+            Status::Fail
+        );
+        assert_eq!(
+            path(&m(stats(40.0, 3.0, 15.0, 34)), false).status,
+            Status::Fail
+        );
+        let blocked = path(&m(stats(0.0, 0.0, 100.0, 0)), false);
+        assert_eq!(blocked.status, Status::Warn);
+        assert!(blocked.summary.contains("UDP seems blocked"));
+        assert_eq!(
+            path(&m(stats(0.0, 0.0, 100.0, 0)), true).status,
+            Status::Fail
+        );
+        let dns = path(
+            &PathOutcome::NoDns {
+                servers: vec!["a:1".into()],
+            },
+            false,
+        );
+        assert_eq!(dns.status, Status::Fail);
+        assert!(dns.summary.contains("DNS"));
     }
 
     #[test]

@@ -15,4 +15,9 @@ description: string,
 /**
  * Backend index (e.g. `0` for /dev/video0).
  */
-index: string, };
+index: string, 
+/**
+ * Formats the camera offers (e.g. "1280×720 MJPEG @ 30 fps"), best first; empty when the
+ * camera could not be asked (for instance because another app is using it).
+ */
+formats: Array<string>, };

@@ -38,6 +38,10 @@ camera: CameraChoice,
  */
 cameraSeconds: number, 
 /**
- * Skip the network check.
+ * Skip the network checks.
  */
-skipNetwork: boolean, };
+skipNetwork: boolean, 
+/**
+ * STUN servers (host:port) to measure the call path against; empty for the defaults.
+ */
+stunServers: Array<string>, };

@@ -3,6 +3,7 @@ import type { CheckId } from "./CheckId";
 import type { CheckResult } from "./CheckResult";
 import type { Level } from "./Level";
 import type { PreviewFrame } from "./PreviewFrame";
+import type { Probe } from "./Probe";
 
 /**
  * One event on the progress stream.
@@ -27,7 +28,11 @@ frames: number,
 /**
  * A small JPEG of the frame for the live preview (in memory only).
  */
-preview: PreviewFrame, } | { "kind": "finished", 
+preview: PreviewFrame, } | { "kind": "netProbe", 
+/**
+ * The probe.
+ */
+probe: Probe, } | { "kind": "finished", 
 /**
  * Its result.
  */

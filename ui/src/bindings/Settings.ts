@@ -15,4 +15,8 @@ speaker: string | null,
 /**
  * Camera name.
  */
-camera: string | null, };
+camera: string | null, 
+/**
+ * STUN servers (host:port) for the call-quality check; empty for the public defaults.
+ */
+stunServers: Array<string>, };
