@@ -11,6 +11,7 @@ pub mod link;
 pub mod mos;
 pub mod quality;
 pub mod stun_probe;
+pub mod sysfs;
 
 pub use link::{classify, detect, LinkFacts, LinkInfo, LinkKind};
 pub use mos::mos;

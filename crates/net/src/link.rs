@@ -54,6 +54,10 @@ pub struct LinkFacts {
     pub gateway_v4: Option<Ipv4Addr>,
     /// Link speed in bits per second, if the OS reports it.
     pub speed_bps: Option<u64>,
+    /// The kernel driver of the interface, where the OS tells (Linux: sysfs).
+    pub driver: Option<String>,
+    /// Wi‑Fi signal level in dBm, where the OS tells.
+    pub signal_dbm: Option<i32>,
 }
 
 /// The classified link.
@@ -69,6 +73,8 @@ pub struct LinkInfo {
     pub reason: String,
     /// Link speed in Mbit/s, if known.
     pub speed_mbps: Option<u64>,
+    /// Wi‑Fi signal level in dBm, if known (−50 is strong, −70 weak, −80 barely usable).
+    pub signal_dbm: Option<i32>,
 }
 
 /// Gateways that phone hotspots and tethering hand out by default.
@@ -103,6 +109,7 @@ pub fn classify(facts: &LinkFacts) -> LinkInfo {
         interface: Some(facts.name.clone()),
         reason,
         speed_mbps,
+        signal_dbm: facts.signal_dbm,
     };
 
     if facts.if_type == IfType::Tunnel || VPN_PREFIXES.iter().any(|p| name.starts_with(p)) {
@@ -119,6 +126,21 @@ pub fn classify(facts: &LinkFacts) -> LinkInfo {
             LinkKind::Cellular,
             format!("{} is a mobile-broadband modem", facts.name),
         );
+    }
+    match facts.driver.as_deref() {
+        Some("ipheth") => {
+            return info(
+                LinkKind::Hotspot,
+                format!("{} is an iPhone connected by USB (tethering)", facts.name),
+            );
+        }
+        Some("rndis_host") => {
+            return info(
+                LinkKind::Hotspot,
+                format!("{} is a phone connected by USB (tethering)", facts.name),
+            );
+        }
+        _ => {}
     }
     if let Some(gw) = facts.gateway_v4 {
         if let Some((_, what)) = HOTSPOT_GATEWAYS.iter().find(|(g, _)| *g == gw) {
@@ -159,11 +181,16 @@ pub fn detect() -> LinkInfo {
                 T::Loopback => IfType::Loopback,
                 _ => IfType::Other,
             };
+            let sys = crate::sysfs::read(std::path::Path::new("/sys"), &iface.name);
             let facts = LinkFacts {
                 name: iface.name.clone(),
-                if_type,
+                if_type: sys.if_type.unwrap_or(if_type),
                 gateway_v4: iface.gateway.as_ref().and_then(|g| g.ipv4.first().copied()),
                 speed_bps: iface.transmit_speed,
+                driver: sys.driver,
+                signal_dbm: std::fs::read_to_string("/proc/net/wireless")
+                    .ok()
+                    .and_then(|t| crate::sysfs::wifi_signal_dbm(&t, &iface.name)),
             };
             classify(&facts)
         }
@@ -172,6 +199,7 @@ pub fn detect() -> LinkInfo {
             interface: None,
             reason: format!("there is no default route ({e})"),
             speed_mbps: None,
+            signal_dbm: None,
         },
     }
 }
@@ -186,6 +214,8 @@ mod tests {
             if_type,
             gateway_v4: gw.map(Ipv4Addr::from),
             speed_bps: None,
+            driver: None,
+            signal_dbm: None,
         }
     }
 

@@ -359,6 +359,7 @@ async fn network_checks(
             interface: None,
             reason: "the network adapter could not be read".into(),
             speed_mbps: None,
+            signal_dbm: None,
         });
     let link_result = finish(tx, verdict::network(&link));
 

@@ -88,3 +88,7 @@ pub mod path {
     /// Jitter above this warns (Twilio: > 30 ms).
     pub const WARN_JITTER_MS: f64 = 30.0;
 }
+
+/// Wi‑Fi signal below this (dBm) is weak: video calls want about −67 dBm or better (the usual
+/// Wi‑Fi design target for voice and video); below −70 dBm throughput and retries suffer.
+pub const WEAK_WIFI_DBM: i32 = -70;

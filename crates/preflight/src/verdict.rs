@@ -636,11 +636,28 @@ pub fn network(link: &LinkInfo) -> CheckResult {
             0,
         ));
     }
+    if let Some(dbm) = link.signal_dbm {
+        details.push(Detail::number(
+            "signal_dbm",
+            "Wi‑Fi signal",
+            dbm as f64,
+            "dBm",
+            0,
+        ));
+    }
+    let weak_wifi = link
+        .signal_dbm
+        .is_some_and(|d| d < crate::thresholds::WEAK_WIFI_DBM);
     let (status, summary, advice) = match link.kind {
         LinkKind::Wired => (Status::Pass, "You are connected by cable, as recommended.".to_string(), None),
         LinkKind::Wifi => (
             Status::Warn,
-            "You are on Wi‑Fi.".to_string(),
+            if weak_wifi {
+                format!("You are on Wi‑Fi, and the signal is weak ({} dBm).", link.signal_dbm.unwrap_or_default())
+                    .replace('-', "−")
+            } else {
+                "You are on Wi‑Fi.".to_string()
+            },
             Some("Plug in a network cable if you can. If not, sit close to the router and ask others at home to pause big downloads and streaming."),
         ),
         LinkKind::Hotspot => (
@@ -913,6 +930,7 @@ mod tests {
             interface: Some("x0".into()),
             reason: "because".into(),
             speed_mbps: Some(1000),
+            signal_dbm: None,
         };
         assert_eq!(network(&link(LinkKind::Wired)).status, Status::Pass);
         assert_eq!(network(&link(LinkKind::Wifi)).status, Status::Warn);
@@ -922,6 +940,18 @@ mod tests {
             .contains("cable"));
         assert_eq!(network(&link(LinkKind::Hotspot)).status, Status::Warn);
         assert_eq!(network(&link(LinkKind::Offline)).status, Status::Fail);
+        let mut weak = link(LinkKind::Wifi);
+        weak.signal_dbm = Some(-78);
+        let v = network(&weak);
+        assert!(
+            v.summary.contains("signal is weak (−78 dBm)"),
+            "{}",
+            v.summary
+        );
+        assert!(v
+            .details
+            .iter()
+            .any(|d| d.key == "signal_dbm" && d.value == Some(-78.0)));
     }
 
     #[test]

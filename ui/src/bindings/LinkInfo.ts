@@ -20,4 +20,8 @@ reason: string,
 /**
  * Link speed in Mbit/s, if known.
  */
-speedMbps: bigint | null, };
+speedMbps: bigint | null, 
+/**
+ * Wi‑Fi signal level in dBm, if known (−50 is strong, −70 weak, −80 barely usable).
+ */
+signalDbm: number | null, };
