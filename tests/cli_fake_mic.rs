@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use preflight_e2e::netsim::{Impairment, Relay, StunServer};
+use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
 
 use preflight_e2e::{built_binary, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE};
 use serde_json::Value;
@@ -481,6 +481,7 @@ fn quality_check(server: &str) -> (Value, Duration) {
             "--no-mic",
             "--no-speaker",
             "--no-camera",
+            "--no-platforms",
             "--stun-server",
             server,
         ])
@@ -603,4 +604,56 @@ fn an_offline_machine_is_told_so_quickly() {
     assert_eq!(q["status"], "fail");
     assert!(q["summary"].as_str().unwrap().contains("offline"), "{q}");
     assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
+}
+
+#[test]
+fn meeting_platform_reachability() {
+    // A local TLS endpoint with a certificate nobody vouches for: what a captive portal looks like.
+    let tls = TlsServer::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let run = |platforms: &[String]| {
+        let mut cmd = Command::new(built_binary("preflight"));
+        cmd.args([
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--stun-server",
+            "127.0.0.1:9",
+        ]);
+        for p in platforms {
+            cmd.args(["--platform", p]);
+        }
+        let out = cmd
+            .env("HOME", tempfile::tempdir().unwrap().path())
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        check_by_id(&report, "platforms").clone()
+    };
+    let portal = run(&[format!("Portal=localhost:{}", tls.addr.port())]);
+    assert_eq!(portal["status"], "warn", "{portal}");
+    assert!(
+        portal["summary"].as_str().unwrap().contains("sign-in page"),
+        "{portal}"
+    );
+    let down = run(&[format!("Down=127.0.0.1:{closed_port}")]);
+    assert_eq!(down["status"], "fail", "{down}");
+    assert!(
+        down["summary"]
+            .as_str()
+            .unwrap()
+            .contains("None of the meeting apps"),
+        "{down}"
+    );
+    assert!(
+        down["details"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("refused"),
+        "{down}"
+    );
 }

@@ -114,3 +114,75 @@ async fn addresses_are_checked_and_resolved() {
         "127.0.0.1:3478".parse().unwrap()
     );
 }
+
+mod reachability {
+    use std::time::{Duration, Instant};
+
+    use preflight_e2e::netsim::{SilentServer, TlsServer};
+    use preflight_net::reach::{check_platform, tls_config_with_roots};
+    use preflight_net::{default_tls_config, PlatformTarget, ReachProblem};
+
+    fn target(name: &str, host: &str, port: u16) -> PlatformTarget {
+        PlatformTarget {
+            name: name.into(),
+            host: host.into(),
+            port,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_trusted_handshake_is_timed() {
+        let server = TlsServer::start();
+        let r = check_platform(
+            &target("Local", "localhost", server.addr.port()),
+            tls_config_with_roots(server.root()),
+            Duration::from_secs(3),
+        )
+        .await;
+        assert!(r.ok, "{r:?}");
+        assert!(
+            r.dns_ms.is_some() && r.connect_ms.is_some() && r.tls_ms.is_some(),
+            "{r:?}"
+        );
+        assert!(r.tls_ms.unwrap() < 1000.0);
+    }
+
+    #[tokio::test]
+    async fn an_untrusted_certificate_is_named_as_such() {
+        // As a captive portal or an intercepting proxy looks: a certificate nobody vouches for.
+        let server = TlsServer::start();
+        let r = check_platform(
+            &target("Local", "localhost", server.addr.port()),
+            default_tls_config(),
+            Duration::from_secs(3),
+        )
+        .await;
+        assert!(!r.ok);
+        assert_eq!(r.problem, Some(ReachProblem::Certificate), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn refused_and_silent_endpoints_fail_quickly() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let r = check_platform(
+            &target("Closed", "127.0.0.1", port),
+            default_tls_config(),
+            Duration::from_secs(2),
+        )
+        .await;
+        assert_eq!(r.problem, Some(ReachProblem::Refused), "{r:?}");
+
+        let silent = SilentServer::start();
+        let t0 = Instant::now();
+        let r = check_platform(
+            &target("Silent", "127.0.0.1", silent.addr.port()),
+            default_tls_config(),
+            Duration::from_millis(800),
+        )
+        .await;
+        assert_eq!(r.problem, Some(ReachProblem::Timeout), "{r:?}");
+        assert!(t0.elapsed() < Duration::from_millis(1500));
+    }
+}

@@ -230,3 +230,103 @@ impl Drop for Relay {
         }
     }
 }
+
+/// A TLS server on 127.0.0.1 with a fresh self-signed certificate for "localhost": completes
+/// handshakes and closes. Clients trust it only if they add [`TlsServer::root`].
+pub struct TlsServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The certificate (DER), to add as a trusted root.
+    pub cert_der: Vec<u8>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TlsServer {
+    /// Starts the server on a free loopback port.
+    pub fn start() -> TlsServer {
+        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        let key =
+            rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+        let cert_der = key.cert.der().to_vec();
+        let private =
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![CertificateDer::from(cert_der.clone())], private)
+            .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                while !flag.load(Ordering::Relaxed) {
+                    let accepted =
+                        tokio::time::timeout(Duration::from_millis(50), listener.accept()).await;
+                    if let Ok(Ok((tcp, _))) = accepted {
+                        let acceptor = acceptor.clone();
+                        tokio::spawn(async move {
+                            let _ = acceptor.accept(tcp).await;
+                        });
+                    }
+                }
+            });
+        });
+        TlsServer {
+            addr,
+            cert_der,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// A root store trusting this server.
+    pub fn root(&self) -> tokio_rustls::rustls::RootCertStore {
+        let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+        roots
+            .add(tokio_rustls::rustls::pki_types::CertificateDer::from(
+                self.cert_der.clone(),
+            ))
+            .unwrap();
+        roots
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never says anything (a middlebox
+/// that swallows the TLS handshake).
+pub struct SilentServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    _listener: std::net::TcpListener,
+}
+
+impl SilentServer {
+    /// Starts it. The kernel completes the TCP handshakes from its backlog; nobody reads.
+    pub fn start() -> SilentServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        SilentServer {
+            addr: listener.local_addr().unwrap(),
+            _listener: listener,
+        }
+    }
+}

@@ -34,7 +34,7 @@ const settingsNotice = $<HTMLElement>("settings-notice");
 const previewFigure = $<HTMLElement>("preview-figure");
 const previewImg = $<HTMLImageElement>("camera-preview");
 
-const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality"];
+const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality", "platforms"];
 const TITLES: Record<CheckId, string> = {
   mic: "Microphone",
   speaker: "Speakers",
@@ -42,6 +42,7 @@ const TITLES: Record<CheckId, string> = {
   background: "Background",
   network: "Connection",
   quality: "Call quality",
+  platforms: "Meeting apps",
 };
 const STATUS_WORDS: Record<Status, string> = {
   pass: "Good",
@@ -259,7 +260,7 @@ async function stopPreview() {
 }
 
 /** Settings as loaded, so fields without a control here (STUN servers) are kept on save. */
-let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [] };
+let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null };
 
 function currentSettings(): Settings {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
@@ -343,6 +344,7 @@ async function runCheck() {
     cameraSeconds: 2,
     skipNetwork: false,
     stunServers: chosen.stunServers,
+    platforms: chosen.platforms,
   };
   try {
     showReport(await invoke<Report>("run_check", { options, onProgress }));

@@ -5,15 +5,21 @@
 //!   those facts from the OS with `netdev`.
 //! - [`mos`]: the simplified E-model estimate of call quality from RTT, jitter and loss.
 //! - [`quality`]: RTT, jitter, loss and MOS from probe timings (pure).
+//! - [`reach`]: DNS, TCP and TLS handshake times to the meeting platforms (I/O).
 //! - [`stun_probe`]: STUN binding requests over UDP to measure the path (I/O).
 
 pub mod link;
 pub mod mos;
 pub mod quality;
+pub mod reach;
 pub mod stun_probe;
 pub mod sysfs;
 
 pub use link::{classify, detect, LinkFacts, LinkInfo, LinkKind};
 pub use mos::mos;
 pub use quality::{path_stats, Confidence, PathStats, Probe};
+pub use reach::{
+    check_platforms, default_platforms, default_tls_config, PlatformTarget, ReachProblem,
+    Reachability,
+};
 pub use stun_probe::{probe, resolve, ProbeConfig, ProbeError, DEFAULT_STUN_SERVERS};

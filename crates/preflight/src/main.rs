@@ -82,6 +82,13 @@ struct CheckArgs {
     /// Default: the servers in the settings, else public ones (Google, Cloudflare).
     #[arg(long = "stun-server", value_name = "HOST:PORT")]
     stun_servers: Vec<String>,
+    /// A meeting platform to check instead of the defaults (Zoom, Google Meet, Microsoft
+    /// Teams, Jitsi Meet), as NAME=HOST:PORT; repeat for more.
+    #[arg(long = "platform", value_name = "NAME=HOST:PORT", value_parser = parse_platform)]
+    platforms: Vec<preflight_net::PlatformTarget>,
+    /// Skip the meeting-app reachability check.
+    #[arg(long)]
+    no_platforms: bool,
 }
 
 impl CheckArgs {
@@ -105,6 +112,13 @@ impl CheckArgs {
             },
             camera_seconds: self.camera_seconds,
             skip_network: self.no_network,
+            platforms: if self.no_platforms {
+                Some(Vec::new())
+            } else if !self.platforms.is_empty() {
+                Some(self.platforms.clone())
+            } else {
+                saved.platforms.clone()
+            },
             stun_servers: if self.stun_servers.is_empty() {
                 saved.stun_servers.clone()
             } else {
@@ -112,6 +126,11 @@ impl CheckArgs {
             },
         }
     }
+}
+
+fn parse_platform(s: &str) -> Result<preflight_net::PlatformTarget, String> {
+    preflight_net::PlatformTarget::parse(s)
+        .ok_or_else(|| format!("expected NAME=HOST:PORT, got {s:?}"))
 }
 
 fn main() {

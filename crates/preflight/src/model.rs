@@ -57,6 +57,8 @@ pub enum CheckId {
     Network,
     /// Call quality over UDP: delay, jitter, loss, MOS.
     Quality,
+    /// Reachability of the meeting platforms (Zoom, Meet, Teams, Jitsi).
+    Platforms,
 }
 
 impl CheckId {
@@ -69,6 +71,7 @@ impl CheckId {
             CheckId::Background => "Background",
             CheckId::Network => "Connection",
             CheckId::Quality => "Call quality",
+            CheckId::Platforms => "Meeting apps",
         }
     }
 }

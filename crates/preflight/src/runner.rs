@@ -53,6 +53,9 @@ pub struct CheckOptions {
     pub skip_network: bool,
     /// STUN servers (host:port) to measure the call path against; empty for the defaults.
     pub stun_servers: Vec<String>,
+    /// Meeting platforms to check; `None` for Zoom, Google Meet, Microsoft Teams and Jitsi,
+    /// an empty list to skip the check.
+    pub platforms: Option<Vec<preflight_net::PlatformTarget>>,
 }
 
 impl Default for CheckOptions {
@@ -68,6 +71,7 @@ impl Default for CheckOptions {
             camera_seconds: 2.0,
             skip_network: false,
             stun_servers: Vec::new(),
+            platforms: None,
         }
     }
 }
@@ -126,8 +130,12 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         ]),
     }
     match network {
-        Ok((link, path)) => checks.extend([link, path]),
-        Err(e) => checks.extend([crashed(CheckId::Network, &e), crashed(CheckId::Quality, &e)]),
+        Ok((link, path, platforms)) => checks.extend([link, path, platforms]),
+        Err(e) => checks.extend([
+            crashed(CheckId::Network, &e),
+            crashed(CheckId::Quality, &e),
+            crashed(CheckId::Platforms, &e),
+        ]),
     }
 
     Report {
@@ -316,6 +324,9 @@ pub fn open_camera(
     })
 }
 
+/// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
+const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
+
 /// Time allowed to look up the STUN servers' names.
 const DNS_LIMIT: Duration = Duration::from_secs(2);
 
@@ -324,7 +335,7 @@ const DNS_LIMIT: Duration = Duration::from_secs(2);
 async fn network_checks(
     opts: &CheckOptions,
     tx: &UnboundedSender<Progress>,
-) -> (CheckResult, CheckResult) {
+) -> (CheckResult, CheckResult, CheckResult) {
     if opts.skip_network {
         return (
             finish(
@@ -341,6 +352,14 @@ async fn network_checks(
                     CheckId::Quality,
                     Status::Skipped,
                     "Call-quality check switched off.",
+                ),
+            ),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Platforms,
+                    Status::Skipped,
+                    "Meeting-app check switched off.",
                 ),
             ),
         );
@@ -378,12 +397,45 @@ async fn network_checks(
     } else {
         opts.stun_servers.clone()
     };
-    let outcome = measure_path(&servers, tx).await;
-    let path_result = finish(
+    let offline = link.kind == preflight_net::LinkKind::Offline;
+    let targets = opts
+        .platforms
+        .clone()
+        .unwrap_or_else(preflight_net::default_platforms);
+    let platforms = async {
+        if targets.is_empty() {
+            return None;
+        }
+        send(
+            tx,
+            Progress::Started {
+                id: CheckId::Platforms,
+                message: "Checking you can reach Zoom, Meet, Teams and Jitsi…".into(),
+            },
+        );
+        Some(
+            preflight_net::check_platforms(
+                &targets,
+                preflight_net::default_tls_config(),
+                PLATFORM_LIMIT,
+            )
+            .await,
+        )
+    };
+    let (outcome, reach) = tokio::join!(measure_path(&servers, tx), platforms);
+    let path_result = finish(tx, verdict::path(&outcome, offline));
+    let platforms_result = finish(
         tx,
-        verdict::path(&outcome, link.kind == preflight_net::LinkKind::Offline),
+        match reach {
+            Some(r) => verdict::platforms(&r, offline),
+            None => CheckResult::new(
+                CheckId::Platforms,
+                Status::Skipped,
+                "No meeting apps to check.",
+            ),
+        },
     );
-    (link_result, path_result)
+    (link_result, path_result, platforms_result)
 }
 
 /// What the path measurement found.

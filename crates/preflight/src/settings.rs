@@ -24,6 +24,8 @@ pub struct Settings {
     pub camera: Option<String>,
     /// STUN servers (host:port) for the call-quality check; empty for the public defaults.
     pub stun_servers: Vec<String>,
+    /// Meeting platforms to check; absent for the defaults, empty to skip the check.
+    pub platforms: Option<Vec<preflight_net::PlatformTarget>>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -1,0 +1,254 @@
+//! Reachability of the meeting platforms: DNS, TCP connect and a TLS handshake to each one's
+//! public web endpoint, with the time each step took. A certificate the system does not trust
+//! usually means a captive portal (hotel or café Wi‑Fi sign-in page) or a network that
+//! intercepts encrypted traffic; both are named as such.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpStream;
+use tokio::time::{timeout, Instant};
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
+use tokio_rustls::TlsConnector;
+use ts_rs::TS;
+
+/// A platform to reach: a name for people and the endpoint to shake hands with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlatformTarget {
+    /// Name to show ("Zoom").
+    pub name: String,
+    /// Host name, also used for the TLS server name.
+    pub host: String,
+    /// TCP port (443).
+    pub port: u16,
+}
+
+impl PlatformTarget {
+    /// Parses `Name=host:port`.
+    pub fn parse(s: &str) -> Option<PlatformTarget> {
+        let (name, addr) = s.split_once('=')?;
+        let (host, port) = addr.rsplit_once(':')?;
+        Some(PlatformTarget {
+            name: name.trim().into(),
+            host: host.trim().into(),
+            port: port.trim().parse().ok()?,
+        })
+    }
+}
+
+/// The meeting platforms checked by default: their public web endpoints on port 443.
+pub fn default_platforms() -> Vec<PlatformTarget> {
+    [
+        ("Zoom", "zoom.us"),
+        ("Google Meet", "meet.google.com"),
+        ("Microsoft Teams", "teams.microsoft.com"),
+        ("Jitsi Meet", "meet.jit.si"),
+    ]
+    .into_iter()
+    .map(|(name, host)| PlatformTarget {
+        name: name.into(),
+        host: host.into(),
+        port: 443,
+    })
+    .collect()
+}
+
+/// Why a platform could not be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ReachProblem {
+    /// The name did not resolve.
+    Dns,
+    /// The connection was refused or the network is unreachable.
+    Refused,
+    /// No answer in time (a firewall dropping traffic, or a very slow link).
+    Timeout,
+    /// The certificate is not trusted: a captive portal or traffic interception.
+    Certificate,
+    /// Some other TLS failure.
+    Tls,
+}
+
+/// The result for one platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Reachability {
+    /// The platform.
+    pub target: PlatformTarget,
+    /// Whether the TLS handshake completed.
+    pub ok: bool,
+    /// Name lookup time, ms.
+    pub dns_ms: Option<f64>,
+    /// TCP connect time, ms.
+    pub connect_ms: Option<f64>,
+    /// TLS handshake time, ms.
+    pub tls_ms: Option<f64>,
+    /// What went wrong, if anything.
+    pub problem: Option<ReachProblem>,
+    /// The underlying error, for the details.
+    pub error: Option<String>,
+}
+
+/// A TLS client configuration trusting the Mozilla root set (webpki-roots), not the system's
+/// store, so the result is the same on every machine.
+pub fn default_tls_config() -> Arc<ClientConfig> {
+    let roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    tls_config_with_roots(roots)
+}
+
+/// A TLS client configuration trusting `roots` (tests use their own root).
+pub fn tls_config_with_roots(roots: RootCertStore) -> Arc<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+/// Checks one platform. Each step is bounded by `limit`, so a dead network answers quickly.
+pub async fn check_platform(
+    target: &PlatformTarget,
+    tls: Arc<ClientConfig>,
+    limit: Duration,
+) -> Reachability {
+    let mut r = Reachability {
+        target: target.clone(),
+        ok: false,
+        dns_ms: None,
+        connect_ms: None,
+        tls_ms: None,
+        problem: None,
+        error: None,
+    };
+    let fail = |mut r: Reachability, problem, error: String| {
+        r.problem = Some(problem);
+        r.error = Some(error);
+        r
+    };
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+
+    let t = Instant::now();
+    let addr: SocketAddr = match timeout(
+        limit,
+        tokio::net::lookup_host((target.host.as_str(), target.port)),
+    )
+    .await
+    {
+        Ok(Ok(mut addrs)) => match addrs.next() {
+            Some(a) => a,
+            None => return fail(r, ReachProblem::Dns, "no address".into()),
+        },
+        Ok(Err(e)) => return fail(r, ReachProblem::Dns, e.to_string()),
+        Err(_) => return fail(r, ReachProblem::Dns, "name lookup timed out".into()),
+    };
+    r.dns_ms = Some(ms(t));
+
+    let t = Instant::now();
+    let tcp = match timeout(limit, TcpStream::connect(addr)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return fail(r, ReachProblem::Refused, e.to_string()),
+        Err(_) => {
+            return fail(
+                r,
+                ReachProblem::Timeout,
+                "no answer to the connection".into(),
+            )
+        }
+    };
+    r.connect_ms = Some(ms(t));
+
+    let Ok(server_name) = ServerName::try_from(target.host.clone()) else {
+        return fail(
+            r,
+            ReachProblem::Tls,
+            format!("{} is not a valid server name", target.host),
+        );
+    };
+    let t = Instant::now();
+    match timeout(limit, TlsConnector::from(tls).connect(server_name, tcp)).await {
+        Ok(Ok(_stream)) => {
+            r.tls_ms = Some(ms(t));
+            r.ok = true;
+            r
+        }
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            let problem = if text.contains("certificate") || text.contains("UnknownIssuer") {
+                ReachProblem::Certificate
+            } else {
+                ReachProblem::Tls
+            };
+            fail(r, problem, text)
+        }
+        Err(_) => fail(
+            r,
+            ReachProblem::Timeout,
+            "no answer to the secure handshake".into(),
+        ),
+    }
+}
+
+/// Checks all `targets` at once.
+pub async fn check_platforms(
+    targets: &[PlatformTarget],
+    tls: Arc<ClientConfig>,
+    limit: Duration,
+) -> Vec<Reachability> {
+    let handles: Vec<_> = targets
+        .iter()
+        .cloned()
+        .map(|t| {
+            let tls = tls.clone();
+            tokio::spawn(async move { check_platform(&t, tls, limit).await })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for (h, t) in handles.into_iter().zip(targets) {
+        out.push(h.await.unwrap_or_else(|e| Reachability {
+            target: t.clone(),
+            ok: false,
+            dns_ms: None,
+            connect_ms: None,
+            tls_ms: None,
+            problem: Some(ReachProblem::Tls),
+            error: Some(e.to_string()),
+        }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        assert_eq!(
+            PlatformTarget::parse("Local = localhost:8443"),
+            Some(PlatformTarget {
+                name: "Local".into(),
+                host: "localhost".into(),
+                port: 8443
+            })
+        );
+        assert_eq!(PlatformTarget::parse("nope"), None);
+        assert_eq!(PlatformTarget::parse("X=host:notaport"), None);
+        assert_eq!(default_platforms().len(), 4);
+    }
+
+    #[test]
+    fn default_config_builds() {
+        let _ = default_tls_config();
+    }
+}
