@@ -128,6 +128,11 @@ async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
         .ok()?
 }
 
+/// The verdict shown on the card of check `id`.
+async fn card_status(c: &Client, id: &str) -> Option<String> {
+    attr(c, &format!("li[data-check-id='{id}']"), "data-status").await
+}
+
 async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
@@ -238,12 +243,7 @@ async fn preflight_screen_renders_results_from_rust() {
     }
 
     // The microphone verdict comes from cpal capturing the fake microphone's speech.
-    assert_eq!(
-        attr(c, "li[data-check-id='mic']", "data-status")
-            .await
-            .as_deref(),
-        Some("pass")
-    );
+    assert_eq!(card_status(c, "mic").await.as_deref(), Some("pass"));
     let mic_summary = text(c, "li[data-check-id='mic'] .summary").await;
     assert!(
         mic_summary.contains("Your microphone works"),
@@ -268,12 +268,7 @@ async fn preflight_screen_renders_results_from_rust() {
     assert_eq!(device, json!("mic"));
 
     // The fake microphone hears speech, not the chime: the app asks, and the answer settles it.
-    assert_eq!(
-        attr(c, "li[data-check-id='speaker']", "data-status")
-            .await
-            .as_deref(),
-        Some("warn")
-    );
+    assert_eq!(card_status(c, "speaker").await.as_deref(), Some("warn"));
     assert!(text(c, "li[data-check-id='speaker'] .question-text")
         .await
         .contains("Did you hear"));
@@ -303,12 +298,7 @@ async fn preflight_screen_renders_results_from_rust() {
 
     // No camera exists on the CI machine: the card says so plainly.
     if !Path::new("/dev/video0").exists() {
-        assert_eq!(
-            attr(c, "li[data-check-id='camera']", "data-status")
-                .await
-                .as_deref(),
-            Some("fail")
-        );
+        assert_eq!(card_status(c, "camera").await.as_deref(), Some("fail"));
         assert!(text(c, "li[data-check-id='camera'] .summary")
             .await
             .contains("No camera was found"));
@@ -318,12 +308,7 @@ async fn preflight_screen_renders_results_from_rust() {
     }
 
     // Call quality was measured against the loopback STUN server, and charted.
-    assert_eq!(
-        attr(c, "li[data-check-id='quality']", "data-status")
-            .await
-            .as_deref(),
-        Some("pass")
-    );
+    assert_eq!(card_status(c, "quality").await.as_deref(), Some("pass"));
     assert!(text(c, "li[data-check-id='quality'] .summary")
         .await
         .contains("good for video calls"));
@@ -413,16 +398,11 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         .for_element(Locator::Css("#overall[data-status]"))
         .await
         .expect("a report is shown");
-    assert_eq!(
-        attr(c, "li[data-check-id='camera']", "data-status")
-            .await
-            .as_deref(),
-        Some("pass")
-    );
+    assert_eq!(card_status(c, "camera").await.as_deref(), Some("pass"));
     assert!(text(c, "li[data-check-id='camera'] .summary")
         .await
         .contains("Your camera works: 1280×720"));
-    let background = attr(c, "li[data-check-id='background']", "data-status").await;
+    let background = card_status(c, "background").await;
     assert!(
         matches!(background.as_deref(), Some("pass" | "warn" | "fail")),
         "{background:?}"
@@ -443,16 +423,11 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         .unwrap();
     assert_eq!(marks.len(), dropped);
     // The meeting app behind an untrusted certificate is flagged as a possible sign-in page.
-    assert_eq!(
-        attr(c, "li[data-check-id='platforms']", "data-status")
-            .await
-            .as_deref(),
-        Some("warn")
-    );
+    assert_eq!(card_status(c, "platforms").await.as_deref(), Some("warn"));
     assert!(text(c, "li[data-check-id='platforms'] .summary")
         .await
         .contains("sign-in page"));
-    let quality = attr(c, "li[data-check-id='quality']", "data-status").await;
+    let quality = card_status(c, "quality").await;
     assert!(
         matches!(quality.as_deref(), Some("warn" | "fail")),
         "{quality:?}"

@@ -14,24 +14,33 @@ use serde_json::Value;
 /// Runs `preflight check --json` with the fake mic, no camera and no network (so the result
 /// depends only on the microphone). Returns the report and the exit code.
 fn check(mic: &FakeMic, seconds: f32) -> (Value, i32) {
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
+    let seconds = seconds.to_string();
+    check_json(
+        mic.home(),
+        &[
             "--no-camera",
             "--no-network",
             "--no-speaker",
             "--mic-seconds",
-        ])
-        .arg(seconds.to_string())
-        .env("HOME", mic.home())
+            &seconds,
+        ],
+    )
+}
+
+/// Runs `preflight check --json ARGS` with `HOME` at `home` (so ALSA and the settings are the
+/// test's own) and returns the report and the exit code.
+fn check_json(home: &std::path::Path, args: &[&str]) -> (Value, i32) {
+    let out = Command::new(built_binary("preflight"))
+        .args(["check", "--json"])
+        .args(args)
+        .env("HOME", home)
         .env_remove("ALSA_CONFIG_PATH")
         .output()
         .expect("run preflight");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
-            "not JSON ({e}): {stdout}\nstderr: {}",
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
     });
@@ -188,19 +197,17 @@ fn human_report_and_devices_list() {
 
 #[test]
 fn missing_camera_image_is_a_clear_failure() {
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
+    let home = tempfile::tempdir().unwrap();
+    let (report, code) = check_json(
+        home.path(),
+        &[
             "--no-mic",
             "--no-speaker",
             "--no-network",
             "--camera-image",
             "/nonexistent/room.png",
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        ],
+    );
     let camera = check_by_id(&report, "camera");
     assert_eq!(camera["status"], "fail");
     assert!(camera["summary"]
@@ -208,7 +215,7 @@ fn missing_camera_image_is_a_clear_failure() {
         .unwrap()
         .contains("/nonexistent/room.png"));
     assert_eq!(check_by_id(&report, "background")["status"], "skipped");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(code, 2);
 }
 
 #[test]
@@ -238,27 +245,12 @@ fn analysis_matches_sox_exactly() {
 
 /// Runs the speaker test alone (after a short mic check, as in real use).
 fn speaker_check(mic: &FakeMic, extra: &[&str]) -> (Value, i32) {
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
-            "--no-camera",
-            "--no-network",
-            "--mic-seconds",
-            "2",
-        ])
-        .args(extra)
-        .env("HOME", mic.home())
-        .output()
-        .expect("run preflight");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let code = out.status.code().unwrap();
-    (report, code)
+    let args = [
+        &["--no-camera", "--no-network", "--mic-seconds", "2"],
+        extra,
+    ]
+    .concat();
+    check_json(mic.home(), &args)
 }
 
 fn check_by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
@@ -406,19 +398,10 @@ fn unavailable_default_device_is_a_clear_failure() {
         "pcm.!default { type hw; card 7 }\n",
     )
     .unwrap();
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
-            "--no-camera",
-            "--no-network",
-            "--mic-seconds",
-            "1",
-        ])
-        .env("HOME", home.path())
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (report, code) = check_json(
+        home.path(),
+        &["--no-camera", "--no-network", "--mic-seconds", "1"],
+    );
     for id in ["mic", "speaker"] {
         let c = check_by_id(&report, id);
         assert_eq!(c["status"], "fail", "{c}");
@@ -428,7 +411,7 @@ fn unavailable_default_device_is_a_clear_failure() {
         );
         assert!(c["advice"].as_str().unwrap().contains("Plug in"), "{c}");
     }
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(code, 2);
 }
 
 #[test]
@@ -438,17 +421,8 @@ fn no_camera_is_said_plainly() {
         eprintln!("this machine has a camera; the no-camera path is covered where there is none");
         return;
     }
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
-            "--no-mic",
-            "--no-speaker",
-            "--no-network",
-        ])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let (report, _) = check_json(home.path(), &["--no-mic", "--no-speaker", "--no-network"]);
     let camera = check_by_id(&report, "camera");
     assert_eq!(camera["status"], "fail");
     assert!(
@@ -474,21 +448,18 @@ fn no_camera_is_said_plainly() {
 /// time the run took.
 fn quality_check(server: &str) -> (Value, Duration) {
     let t0 = std::time::Instant::now();
-    let out = Command::new(built_binary("preflight"))
-        .args([
-            "check",
-            "--json",
+    let home = tempfile::tempdir().unwrap();
+    let (report, _) = check_json(
+        home.path(),
+        &[
             "--no-mic",
             "--no-speaker",
             "--no-camera",
             "--no-platforms",
             "--stun-server",
             server,
-        ])
-        .env("HOME", tempfile::tempdir().unwrap().path())
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        ],
+    );
     (check_by_id(&report, "quality").clone(), t0.elapsed())
 }
 
@@ -614,24 +585,18 @@ fn meeting_platform_reachability() {
     let closed_port = closed.local_addr().unwrap().port();
     drop(closed);
     let run = |platforms: &[String]| {
-        let mut cmd = Command::new(built_binary("preflight"));
-        cmd.args([
-            "check",
-            "--json",
+        let home = tempfile::tempdir().unwrap();
+        let mut args = vec![
             "--no-mic",
             "--no-speaker",
             "--no-camera",
             "--stun-server",
             "127.0.0.1:9",
-        ]);
+        ];
         for p in platforms {
-            cmd.args(["--platform", p]);
+            args.extend(["--platform", p.as_str()]);
         }
-        let out = cmd
-            .env("HOME", tempfile::tempdir().unwrap().path())
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (report, _) = check_json(home.path(), &args);
         check_by_id(&report, "platforms").clone()
     };
     let portal = run(&[format!("Portal=localhost:{}", tls.addr.port())]);

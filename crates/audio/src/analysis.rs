@@ -201,6 +201,7 @@ fn percentile(sorted: &[f32], p: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testsig::noise;
     use std::f32::consts::PI;
 
     const SR: u32 = 48_000;
@@ -209,18 +210,6 @@ mod tests {
         let n = (SR as f32 * seconds) as usize;
         (0..n)
             .map(|i| amplitude * (2.0 * PI * freq * i as f32 / SR as f32).sin())
-            .collect()
-    }
-
-    /// Deterministic white noise in −a..a (xorshift; no RNG dependency needed for tests).
-    fn noise(amplitude: f32, n: usize, mut seed: u64) -> Vec<f32> {
-        (0..n)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                amplitude * ((seed >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0)
-            })
             .collect()
     }
 

@@ -15,6 +15,8 @@ pub mod capture;
 pub mod device;
 mod error;
 pub mod playback;
+#[cfg(test)]
+mod testsig;
 pub mod tone;
 
 pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};

@@ -149,19 +149,9 @@ pub fn detect_chime(samples: &[f32], sample_rate: u32) -> ChimeDetection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testsig::noise;
 
     const SR: u32 = 48_000;
-
-    fn noise(amplitude: f32, n: usize, mut seed: u64) -> Vec<f32> {
-        (0..n)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                amplitude * ((seed >> 11) as f32 / (1u64 << 53) as f32 * 2.0 - 1.0)
-            })
-            .collect()
-    }
 
     #[test]
     fn chime_shape() {
