@@ -58,6 +58,9 @@ pub struct LinkFacts {
     pub driver: Option<String>,
     /// Wi‑Fi signal level in dBm, where the OS tells.
     pub signal_dbm: Option<i32>,
+    /// Whether the OS marks the connection as metered (paid per megabyte: mobile data or a
+    /// phone hotspot), where it tells (Linux: NetworkManager).
+    pub metered: Option<bool>,
 }
 
 /// The classified link.
@@ -142,6 +145,15 @@ pub fn classify(facts: &LinkFacts) -> LinkInfo {
         }
         _ => {}
     }
+    if facts.metered == Some(true) && facts.if_type != IfType::Wwan {
+        return info(
+            LinkKind::Hotspot,
+            format!(
+                "{} is marked as a metered connection (a phone hotspot or mobile data)",
+                facts.name
+            ),
+        );
+    }
     if let Some(gw) = facts.gateway_v4 {
         if let Some((_, what)) = HOTSPOT_GATEWAYS.iter().find(|(g, _)| *g == gw) {
             return info(
@@ -163,6 +175,47 @@ pub fn classify(facts: &LinkFacts) -> LinkInfo {
         LinkKind::Unknown,
         format!("the type of {} could not be determined", facts.name),
     )
+}
+
+/// Parses NetworkManager's `GENERAL.METERED` value ("yes", "no", "yes (guessed)", "unknown").
+pub fn parse_metered(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.starts_with("yes") {
+        Some(true)
+    } else if t.starts_with("no") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Asks NetworkManager (`nmcli`) whether `iface` is metered. No NetworkManager, or no answer
+/// within a second, gives `None`.
+fn nmcli_metered(iface: &str) -> Option<bool> {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new("nmcli")
+        .args(["-t", "-g", "GENERAL.METERED", "device", "show", iface])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) => return None,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
+    parse_metered(&out)
 }
 
 /// Reads the default-route interface from the OS and classifies it. No default route means
@@ -191,6 +244,7 @@ pub fn detect() -> LinkInfo {
                 signal_dbm: std::fs::read_to_string("/proc/net/wireless")
                     .ok()
                     .and_then(|t| crate::sysfs::wifi_signal_dbm(&t, &iface.name)),
+                metered: nmcli_metered(&iface.name),
             };
             classify(&facts)
         }
@@ -216,6 +270,7 @@ mod tests {
             speed_bps: None,
             driver: None,
             signal_dbm: None,
+            metered: None,
         }
     }
 
@@ -256,6 +311,26 @@ mod tests {
         for (f, want) in cases {
             assert_eq!(classify(&f).kind, want, "{f:?}");
         }
+    }
+
+    #[test]
+    fn metered_connections_are_hotspots() {
+        let mut f = facts("wlan0", IfType::Wireless, Some([192, 168, 1, 1]));
+        f.metered = Some(true);
+        let i = classify(&f);
+        assert_eq!(i.kind, LinkKind::Hotspot);
+        assert!(i.reason.contains("metered"));
+        f.metered = Some(false);
+        assert_eq!(classify(&f).kind, LinkKind::Wifi);
+    }
+
+    #[test]
+    fn parses_nmcli_metered() {
+        assert_eq!(parse_metered("yes\n"), Some(true));
+        assert_eq!(parse_metered("yes (guessed)\n"), Some(true));
+        assert_eq!(parse_metered("no (guessed)"), Some(false));
+        assert_eq!(parse_metered("unknown"), None);
+        assert_eq!(parse_metered(""), None);
     }
 
     #[test]

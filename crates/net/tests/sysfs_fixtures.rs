@@ -20,6 +20,7 @@ fn classify_fixture(case: &str, name: &str, gateway: [u8; 4]) -> preflight_net::
         speed_bps: None,
         driver: sys.driver,
         signal_dbm: None,
+        metered: None,
     })
 }
 
