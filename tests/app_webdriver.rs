@@ -407,6 +407,25 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         matches!(background.as_deref(), Some("pass" | "warn" | "fail")),
         "{background:?}"
     );
+    // The background card shows the checked picture with its busyness map (6 × 4 cells, the
+    // mentor's place marked as not counted).
+    let cells = c
+        .find_all(Locator::Css("li[data-check-id='background'] .scene-cell"))
+        .await
+        .unwrap();
+    assert_eq!(cells.len(), 24);
+    let excluded = c
+        .find_all(Locator::Css(
+            "li[data-check-id='background'] .scene-cell.excluded",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(excluded.len(), 6);
+    let src = attr(c, "li[data-check-id='background'] .scene-box img", "src")
+        .await
+        .unwrap_or_default();
+    assert!(src.starts_with("data:image/jpeg;base64,"));
+
     // The impaired path: every probe the relay dropped is a red mark on the chart.
     let dropped = s
         .relay
@@ -450,6 +469,13 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     .await
     .unwrap();
     screenshot(&s, "app-camera-result");
+    c.execute(
+        "document.querySelector(\"li[data-check-id='background']\").scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-background-map");
     c.execute(
         "document.querySelector(\"li[data-check-id='quality']\").scrollIntoView({block: 'end'})",
         vec![],

@@ -12,6 +12,7 @@ import type { DeviceReport } from "./bindings/DeviceReport";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { CameraChoice } from "./bindings/CameraChoice";
 import type { Probe } from "./bindings/Probe";
+import type { SceneAnalysis } from "./bindings/SceneAnalysis";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 
@@ -78,6 +79,31 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Probes of the last check, for the round-trip chart. */
 let probes: Probe[] = [];
+/** The frame the background check looked at, and its busyness map (in memory only). */
+let checkFrame: string | null = null;
+let scene: SceneAnalysis | null = null;
+
+/** The checked frame with the busyness map over it: redder cells are busier. */
+function sceneMap(frame: string, s: SceneAnalysis): HTMLElement {
+  const fig = el("figure", "scene-map");
+  const box = el("div", "scene-box");
+  const img = el("img");
+  img.src = frame;
+  img.alt = "The picture the background check looked at";
+  const grid = el("div", "scene-grid");
+  grid.style.gridTemplateColumns = `repeat(${s.cols}, 1fr)`;
+  grid.style.gridTemplateRows = `repeat(${s.rows}, 1fr)`;
+  s.grid.forEach((density, i) => {
+    const cell = el("div", s.excluded[i] ? "scene-cell excluded" : "scene-cell");
+    // 15 % of pixels on an edge is the top of the busyness scale.
+    cell.style.backgroundColor = `rgba(220, 38, 38, ${(Math.min(1, density / 0.15) * 0.6).toFixed(2)})`;
+    cell.dataset.density = density.toFixed(3);
+    grid.append(cell);
+  });
+  box.append(img, grid);
+  fig.append(box, el("figcaption", undefined, "Red shows where the background is busy. The dashed middle, where you sit, is not counted."));
+  return fig;
+}
 
 /** Draws the round-trip time of each probe; lost probes are red marks along the top. */
 function drawChart(svg: SVGSVGElement) {
@@ -143,6 +169,9 @@ function resultCard(r: CheckResult): HTMLLIElement {
     no.addEventListener("click", () => void answer(r.id, false));
     q.append(el("p", "question-text", r.question), yes, no);
     li.append(q);
+  }
+  if (r.id === "background" && checkFrame && scene) {
+    li.append(sceneMap(checkFrame, scene));
   }
   if (r.id === "quality" && probes.length > 0) {
     const fig = el("figure", "chart");
@@ -304,6 +333,8 @@ async function runCheck() {
   setMeter(-60);
 
   probes = [];
+  checkFrame = null;
+  scene = null;
   const rttFigure = $<HTMLElement>("rtt-figure");
   const rttChart = document.getElementById("rtt-chart") as unknown as SVGSVGElement;
   rttFigure.hidden = true;
@@ -319,6 +350,10 @@ async function runCheck() {
         break;
       case "cameraFrame":
         showPreview(p.preview);
+        checkFrame = p.preview.dataUrl;
+        break;
+      case "sceneMap":
+        scene = p.scene;
         break;
       case "netProbe":
         probes.push(p.probe);

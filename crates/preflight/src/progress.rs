@@ -30,6 +30,12 @@ pub enum Progress {
         /// A small JPEG of the frame for the live preview (in memory only).
         preview: crate::preview::PreviewFrame,
     },
+    /// Where the background clutter is: the busyness map of the frame the background check
+    /// used (the last camera frame sent before it).
+    SceneMap {
+        /// The analysis, with its grid.
+        scene: preflight_scene::SceneAnalysis,
+    },
     /// A network probe settled (answered or lost), for the live RTT chart.
     NetProbe {
         /// The probe.

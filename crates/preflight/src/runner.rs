@@ -297,6 +297,19 @@ fn camera_checks(
                 },
             );
             let scene = preflight_scene::analyze(&s.last_frame);
+            send(
+                tx,
+                Progress::CameraFrame {
+                    frames,
+                    preview: crate::preview::encode_preview(&s.last_frame, &s.source),
+                },
+            );
+            send(
+                tx,
+                Progress::SceneMap {
+                    scene: scene.clone(),
+                },
+            );
             (cam, finish(tx, verdict::background(&scene)))
         }
         Err(e) => (

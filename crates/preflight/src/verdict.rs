@@ -1166,6 +1166,7 @@ mod tests {
             grid: vec![],
             cols: 6,
             rows: 4,
+            excluded: vec![],
             busiest_region: region.map(str::to_string),
         };
         assert_eq!(background(&a(10.0, None)).status, Status::Pass);

@@ -43,6 +43,8 @@ pub struct SceneAnalysis {
     pub cols: usize,
     /// Rows of `grid`.
     pub rows: usize,
+    /// For each cell of `grid`: left out of the score because the mentor usually sits there.
+    pub excluded: Vec<bool>,
     /// The busiest third of the picture ("left", "centre" or "right"), if one stands out.
     pub busiest_region: Option<String>,
 }
@@ -51,6 +53,12 @@ pub struct SceneAnalysis {
 /// the middle two columns of the lower three rows.
 pub fn is_person_cell(row: usize, col: usize) -> bool {
     row >= 1 && (col == GRID_COLS / 2 - 1 || col == GRID_COLS / 2)
+}
+
+fn excluded_cells() -> Vec<bool> {
+    (0..GRID_ROWS)
+        .flat_map(|r| (0..GRID_COLS).map(move |c| is_person_cell(r, c)))
+        .collect()
 }
 
 /// Analyses one frame.
@@ -63,6 +71,7 @@ pub fn analyze(frame: &RgbImage) -> SceneAnalysis {
             grid: vec![0.0; GRID_COLS * GRID_ROWS],
             cols: GRID_COLS,
             rows: GRID_ROWS,
+            excluded: excluded_cells(),
             busiest_region: None,
         };
     }
@@ -111,6 +120,7 @@ pub fn analyze(frame: &RgbImage) -> SceneAnalysis {
         grid,
         cols: GRID_COLS,
         rows: GRID_ROWS,
+        excluded: excluded_cells(),
     }
 }
 
@@ -216,6 +226,8 @@ mod tests {
         });
         let a = analyze(&img);
         assert!(a.score < 5.0, "score {}", a.score);
+        assert_eq!(a.excluded.iter().filter(|&&x| x).count(), 6);
+        assert!(a.excluded[GRID_COLS + GRID_COLS / 2]);
         assert!(a.grid[GRID_COLS + GRID_COLS / 2] > 0.1);
     }
 }

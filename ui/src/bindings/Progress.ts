@@ -4,6 +4,7 @@ import type { CheckResult } from "./CheckResult";
 import type { Level } from "./Level";
 import type { PreviewFrame } from "./PreviewFrame";
 import type { Probe } from "./Probe";
+import type { SceneAnalysis } from "./SceneAnalysis";
 
 /**
  * One event on the progress stream.
@@ -28,7 +29,11 @@ frames: number,
 /**
  * A small JPEG of the frame for the live preview (in memory only).
  */
-preview: PreviewFrame, } | { "kind": "netProbe", 
+preview: PreviewFrame, } | { "kind": "sceneMap", 
+/**
+ * The analysis, with its grid.
+ */
+scene: SceneAnalysis, } | { "kind": "netProbe", 
 /**
  * The probe.
  */

@@ -25,6 +25,10 @@ cols: number,
  */
 rows: number, 
 /**
+ * For each cell of `grid`: left out of the score because the mentor usually sits there.
+ */
+excluded: Array<boolean>, 
+/**
  * The busiest third of the picture ("left", "centre" or "right"), if one stands out.
  */
 busiestRegion: string | null, };
