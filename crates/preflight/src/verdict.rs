@@ -122,8 +122,10 @@ pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
 /// Verdict when the microphone could not be recorded.
 pub fn mic_error(e: &AudioError) -> CheckResult {
     let advice = match e {
-        AudioError::NoInputDevice | AudioError::DeviceNotFound { .. } | AudioError::Unavailable(_) => {
-            "Plug in your headset or microphone (or pick another one above) and run the check again."
+        AudioError::NoInputDevice
+        | AudioError::DeviceNotFound { .. }
+        | AudioError::Unavailable(_) => {
+            "Plug in your headset or microphone (or choose another one) and run the check again."
         }
         AudioError::Busy(_) => {
             "Close other call or recording apps (Zoom, Teams, Skype) and run the check again."
@@ -245,7 +247,7 @@ pub fn speaker_error(e: &AudioError) -> CheckResult {
         AudioError::NoOutputDevice
         | AudioError::DeviceNotFound { .. }
         | AudioError::Unavailable(_) => {
-            "Plug in headphones or speakers (or pick others) and run the check again."
+            "Plug in headphones or speakers (or choose others) and run the check again."
         }
         AudioError::Busy(_) => {
             "Close other apps playing sound exclusively and run the check again."
@@ -520,9 +522,11 @@ pub fn path(outcome: &crate::runner::PathOutcome, offline: bool) -> CheckResult 
                     servers.join(", ")
                 )
             };
-            return CheckResult::new(CheckId::Quality, Status::Fail, summary).with_advice(
-                "Check that you are connected (open a web page). If web pages load, restart your router or ask your IT contact about DNS.",
-            );
+            return CheckResult::new(CheckId::Quality, Status::Fail, summary).with_advice(if offline {
+                "Connect to your network (plug in the cable or join the Wi‑Fi), then run the check again."
+            } else {
+                "Check that you are connected (open a web page). If web pages load, restart your router or ask your IT contact about DNS."
+            });
         }
         PathOutcome::Measured { server, stats } => (server, stats),
     };
