@@ -142,6 +142,16 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Scrolls the card of check `id` into view (`block`: start, center or end) and saves a
+/// screenshot called `name`.
+async fn show_card(s: &Session, id: &str, block: &str, name: &str) {
+    let script = format!(
+        "document.querySelector(\"li[data-check-id='{id}']\").scrollIntoView({{block: '{block}'}})"
+    );
+    s.client.execute(&script, vec![]).await.expect("scroll");
+    screenshot(s, name);
+}
+
 /// Saves a screenshot of the whole private X screen (ImageMagick's `import`) to
 /// tests/artifacts/NAME.png. (WebKitWebDriver's own screenshot command stalls through
 /// fantoccini here, so the X screen is captured instead; it also shows the window frame.)
@@ -272,13 +282,7 @@ async fn preflight_screen_renders_results_from_rust() {
     assert!(text(c, "li[data-check-id='speaker'] .question-text")
         .await
         .contains("Did you hear"));
-    c.execute(
-        "document.querySelector(\"li[data-check-id='speaker']\").scrollIntoView({block: 'center'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    screenshot(&s, "app-question");
+    show_card(&s, "speaker", "center", "app-question").await;
     c.find(Locator::Css("li[data-check-id='speaker'] .question-yes"))
         .await
         .unwrap()
@@ -462,26 +466,8 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    c.execute(
-        "document.querySelector(\"li[data-check-id='camera']\").scrollIntoView({block: 'start'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    screenshot(&s, "app-camera-result");
-    c.execute(
-        "document.querySelector(\"li[data-check-id='background']\").scrollIntoView({block: 'start'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    screenshot(&s, "app-background-map");
-    c.execute(
-        "document.querySelector(\"li[data-check-id='quality']\").scrollIntoView({block: 'end'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    screenshot(&s, "app-network");
+    show_card(&s, "camera", "start", "app-camera-result").await;
+    show_card(&s, "background", "start", "app-background-map").await;
+    show_card(&s, "quality", "end", "app-network").await;
     s.client.clone().close().await.unwrap();
 }

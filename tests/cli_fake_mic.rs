@@ -30,13 +30,7 @@ fn check(mic: &FakeMic, seconds: f32) -> (Value, i32) {
 /// Runs `preflight check --json ARGS` with `HOME` at `home` (so ALSA and the settings are the
 /// test's own) and returns the report and the exit code.
 fn check_json(home: &std::path::Path, args: &[&str]) -> (Value, i32) {
-    let out = Command::new(built_binary("preflight"))
-        .args(["check", "--json"])
-        .args(args)
-        .env("HOME", home)
-        .env_remove("ALSA_CONFIG_PATH")
-        .output()
-        .expect("run preflight");
+    let out = preflight_cli(home, &[&["check", "--json"], args].concat());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
@@ -45,6 +39,16 @@ fn check_json(home: &std::path::Path, args: &[&str]) -> (Value, i32) {
         )
     });
     (report, out.status.code().expect("exit code"))
+}
+
+/// Runs `preflight ARGS` with `HOME` at `home`.
+fn preflight_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(built_binary("preflight"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("ALSA_CONFIG_PATH")
+        .output()
+        .expect("run preflight")
 }
 
 fn mic_result(report: &Value) -> &Value {
@@ -161,29 +165,24 @@ fn clipped_speech_warns_about_distortion() {
 #[test]
 fn human_report_and_devices_list() {
     let mic = FakeMic::new(FakeSound::Speech);
-    let out = Command::new(built_binary("preflight"))
-        .args([
+    let out = preflight_cli(
+        mic.home(),
+        &[
             "check",
             "--no-camera",
             "--no-network",
             "--no-speaker",
             "--mic-seconds",
             "1",
-        ])
-        .env("HOME", mic.home())
-        .output()
-        .unwrap();
+        ],
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("PASS  Microphone"), "{text}");
     assert!(text.contains("Overall: PASS"), "{text}");
     // Progress goes to stderr, not into the report.
     assert!(String::from_utf8_lossy(&out.stderr).contains("Listening"));
 
-    let out = Command::new(built_binary("preflight"))
-        .args(["devices", "--json"])
-        .env("HOME", mic.home())
-        .output()
-        .unwrap();
+    let out = preflight_cli(mic.home(), &["devices", "--json"]);
     let d: Value = serde_json::from_slice(&out.stdout).unwrap();
     let inputs = d["audio"]["inputs"].as_array().unwrap();
     assert!(
@@ -358,8 +357,9 @@ fn corrupt_settings_are_kept_aside() {
     let dir = mic.home().join(".config/org.mentorpreflight.app");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("settings.json"), "{ not json").unwrap();
-    let out = Command::new(built_binary("preflight"))
-        .args([
+    let out = preflight_cli(
+        mic.home(),
+        &[
             "check",
             "--json",
             "--no-camera",
@@ -367,10 +367,8 @@ fn corrupt_settings_are_kept_aside() {
             "--no-speaker",
             "--mic-seconds",
             "1",
-        ])
-        .env("HOME", mic.home())
-        .output()
-        .unwrap();
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("was damaged") && stderr.contains(".corrupt-"),
@@ -437,10 +435,7 @@ fn no_camera_is_said_plainly() {
         .unwrap()
         .contains("Plug in a webcam"));
     assert_eq!(check_by_id(&report, "background")["status"], "skipped");
-    let devices = Command::new(built_binary("preflight"))
-        .arg("devices")
-        .output()
-        .unwrap();
+    let devices = preflight_cli(home.path(), &["devices"]);
     assert!(String::from_utf8_lossy(&devices.stdout).contains("Cameras:\n  none found"));
 }
 

@@ -74,27 +74,45 @@ pub fn list_devices() -> Result<AudioDevices, AudioError> {
 
 /// Finds the input device called `name`, or the default input when `name` is `None`.
 pub(crate) fn find_input(name: Option<&str>) -> Result<cpal::Device, AudioError> {
+    find_device(name, Direction::Input)
+}
+
+/// Which way a device carries sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Microphones.
+    Input,
+    /// Speakers and headphones.
+    Output,
+}
+
+/// Finds the device called `name` for `dir`, or the system default when `name` is `None`.
+pub(crate) fn find_device(name: Option<&str>, dir: Direction) -> Result<cpal::Device, AudioError> {
     let host = cpal::default_host();
-    match name {
-        None => host.default_input_device().ok_or(AudioError::NoInputDevice),
-        Some(wanted) => {
-            let inputs: Vec<cpal::Device> = host
-                .input_devices()
-                .map_err(|e| AudioError::HostUnavailable(e.to_string()))?
-                .collect();
-            if let Some(d) = inputs.iter().find(|d| d.to_string() == wanted) {
-                return Ok(d.clone());
-            }
-            Err(AudioError::DeviceNotFound {
-                wanted: wanted.to_string(),
-                available: inputs
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-        }
+    let Some(wanted) = name else {
+        return match dir {
+            Direction::Input => host.default_input_device().ok_or(AudioError::NoInputDevice),
+            Direction::Output => host
+                .default_output_device()
+                .ok_or(AudioError::NoOutputDevice),
+        };
+    };
+    let devices: Vec<cpal::Device> = match dir {
+        Direction::Input => host.input_devices().map(|d| d.collect()),
+        Direction::Output => host.output_devices().map(|d| d.collect()),
     }
+    .map_err(|e| AudioError::HostUnavailable(e.to_string()))?;
+    if let Some(d) = devices.iter().find(|d| d.to_string() == wanted) {
+        return Ok(d.clone());
+    }
+    Err(AudioError::DeviceNotFound {
+        wanted: wanted.to_string(),
+        available: devices
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 fn describe(configs: impl Iterator<Item = cpal::SupportedStreamConfigRange>) -> Vec<String> {

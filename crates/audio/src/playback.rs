@@ -5,10 +5,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SizedSample};
 
 use crate::capture::{capture, CaptureRequest};
+use crate::device::{find_device, Direction};
 use crate::tone::{chime, detect_chime, ChimeDetection};
 use crate::AudioError;
 
@@ -48,36 +49,9 @@ const LEAD_IN: Duration = Duration::from_millis(150);
 /// Extra listening after the chime, for the sound to travel and the device latency.
 const TAIL: Duration = Duration::from_millis(500);
 
-fn find_output(name: Option<&str>) -> Result<cpal::Device, AudioError> {
-    let host = cpal::default_host();
-    match name {
-        None => host
-            .default_output_device()
-            .ok_or(AudioError::NoOutputDevice),
-        Some(wanted) => {
-            let outputs: Vec<cpal::Device> = host
-                .output_devices()
-                .map_err(|e| AudioError::HostUnavailable(e.to_string()))?
-                .collect();
-            outputs
-                .iter()
-                .find(|d| d.to_string() == wanted)
-                .cloned()
-                .ok_or_else(|| AudioError::DeviceNotFound {
-                    wanted: wanted.to_string(),
-                    available: outputs
-                        .iter()
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-        }
-    }
-}
-
 /// Plays the chime and, if `req.listen`, records the microphone meanwhile and looks for it.
 pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
-    let device = find_output(req.output.as_deref())?;
+    let device = find_device(req.output.as_deref(), Direction::Output)?;
     let name = device.to_string();
     let supported = device
         .default_output_config()
