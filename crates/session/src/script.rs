@@ -1,0 +1,548 @@
+//! Session scripts: templates of phases (prompts, checklist, a time box), user-editable as TOML,
+//! validated with errors that name the file, line and column, and rendered with variables such
+//! as `{{mentee}}`. Phase timing is a pure function of when the phase started and `now`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use toml::Spanned;
+use ts_rs::TS;
+
+/// Variables a template may use, each with what it means.
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("mentee", "the mentee's first name"),
+    ("mentor", "your name"),
+    ("session_number", "this session's number in the programme"),
+    ("programme_sessions", "how many sessions the programme has"),
+    ("programme_name", "the programme's name"),
+    ("next_session", "when the next session is"),
+];
+
+/// The longest a phase may be, minutes.
+pub const MAX_PHASE_MINUTES: u32 = 180;
+
+/// A template that failed to load, with where and why.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct TemplateError {
+    /// The file (or the built-in template's name).
+    pub file: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+/// One phase of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Phase {
+    /// Heading ("Opening").
+    pub title: String,
+    /// Time box, minutes.
+    pub minutes: u32,
+    /// Things to say or ask.
+    pub prompts: Vec<String>,
+    /// Things to cover, ticked during the session.
+    pub checklist: Vec<String>,
+    /// For the last phase: what the mentee does next.
+    pub call_to_action: Option<String>,
+}
+
+/// A session script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Template {
+    /// Name ("First session").
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// The phases in order.
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplate {
+    name: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    phase: Vec<Spanned<RawPhase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    title: Spanned<String>,
+    minutes: Spanned<i64>,
+    #[serde(default)]
+    prompts: Vec<Spanned<String>>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    call_to_action: Option<Spanned<String>>,
+}
+
+/// Converts a byte offset in `text` to a 1-based line and column.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
+}
+
+impl Template {
+    /// Parses and validates a template. `file` names it in error messages.
+    pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
+        let err = |span: Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            TemplateError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawTemplate = toml::from_str(text)
+            .map_err(|e| err(e.span().unwrap_or(0..0), e.message().trim().to_string()))?;
+        if raw.name.get_ref().trim().is_empty() {
+            return Err(err(raw.name.span(), "the template needs a name".into()));
+        }
+        if raw.phase.is_empty() {
+            return Err(err(
+                0..0,
+                "the template has no [[phase]] sections; add at least one".into(),
+            ));
+        }
+        let count = raw.phase.len();
+        let mut phases = Vec::with_capacity(count);
+        for (i, p) in raw.phase.into_iter().enumerate() {
+            let span = p.span();
+            let p = p.into_inner();
+            if p.title.get_ref().trim().is_empty() {
+                return Err(err(
+                    p.title.span(),
+                    format!("phase {} needs a title", i + 1),
+                ));
+            }
+            let minutes = *p.minutes.get_ref();
+            if minutes < 1 || minutes > MAX_PHASE_MINUTES as i64 {
+                return Err(err(
+                    p.minutes.span(),
+                    format!(
+                        "phase \"{}\" lasts {minutes} minutes; give it 1 to {MAX_PHASE_MINUTES}",
+                        p.title.get_ref()
+                    ),
+                ));
+            }
+            if p.prompts.is_empty() && p.checklist.is_empty() {
+                return Err(err(
+                    span,
+                    format!(
+                        "phase \"{}\" has no prompts and no checklist",
+                        p.title.get_ref()
+                    ),
+                ));
+            }
+            let is_last = i + 1 == count;
+            match (&p.call_to_action, is_last) {
+                (None, true) => return Err(err(
+                    span,
+                    format!(
+                        "the last phase (\"{}\") needs a call_to_action: what the mentee does next",
+                        p.title.get_ref()
+                    ),
+                )),
+                (Some(cta), false) => {
+                    return Err(err(
+                        cta.span(),
+                        "only the last phase can have a call_to_action".into(),
+                    ));
+                }
+                _ => {}
+            }
+            let texts = p
+                .prompts
+                .iter()
+                .chain(&p.checklist)
+                .chain(p.call_to_action.iter());
+            for t in texts.clone().chain(std::iter::once(&p.title)) {
+                if let Some(unknown) =
+                    placeholders(t.get_ref()).find(|v| !VARIABLES.iter().any(|(k, _)| k == v))
+                {
+                    return Err(err(
+                        t.span(),
+                        format!(
+                            "unknown variable {{{{{unknown}}}}}; known: {}",
+                            VARIABLES
+                                .iter()
+                                .map(|(k, _)| *k)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+            phases.push(Phase {
+                title: p.title.into_inner(),
+                minutes: minutes as u32,
+                prompts: p.prompts.into_iter().map(Spanned::into_inner).collect(),
+                checklist: p.checklist.into_iter().map(Spanned::into_inner).collect(),
+                call_to_action: p.call_to_action.map(Spanned::into_inner),
+            });
+        }
+        Ok(Template {
+            name: raw.name.into_inner(),
+            description: raw.description,
+            phases,
+        })
+    }
+
+    /// The template with every `{{variable}}` replaced from `vars`. A variable without a value
+    /// is shown as `[variable]` so the gap is visible rather than silently empty.
+    pub fn render(&self, vars: &BTreeMap<String, String>) -> Template {
+        let r = |s: &str| render_text(s, vars);
+        Template {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            phases: self
+                .phases
+                .iter()
+                .map(|p| Phase {
+                    title: r(&p.title),
+                    minutes: p.minutes,
+                    prompts: p.prompts.iter().map(|s| r(s)).collect(),
+                    checklist: p.checklist.iter().map(|s| r(s)).collect(),
+                    call_to_action: p.call_to_action.as_deref().map(r),
+                })
+                .collect(),
+        }
+    }
+
+    /// Total time box, minutes.
+    pub fn total_minutes(&self) -> u32 {
+        self.phases.iter().map(|p| p.minutes).sum()
+    }
+}
+
+/// The names inside `{{…}}` in `s`.
+fn placeholders(s: &str) -> impl Iterator<Item = &str> + Clone {
+    s.split("{{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("}}").map(|(name, _)| name.trim()))
+}
+
+fn render_text(s: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].split_once("}}") {
+            Some((name, after)) => {
+                let name = name.trim();
+                match vars.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => out.push_str(&format!("[{name}]")),
+                }
+                rest = after;
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The built-in templates: (id, TOML text).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "first-session",
+        include_str!("../templates/first-session.toml"),
+    ),
+    (
+        "regular-session",
+        include_str!("../templates/regular-session.toml"),
+    ),
+    (
+        "final-session",
+        include_str!("../templates/final-session.toml"),
+    ),
+];
+
+/// Loads a built-in template by id.
+pub fn built_in(id: &str) -> Option<Template> {
+    BUILT_IN
+        .iter()
+        .find(|(name, _)| *name == id)
+        .map(|(name, text)| Template::parse(name, text).expect("built-in templates are valid"))
+}
+
+/// A programme: how many sessions, which template each uses, and reminders on given sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Programme {
+    /// Name ("7-week programme").
+    pub name: String,
+    /// Number of sessions.
+    pub sessions: u32,
+    /// Extra reminders by session number (e.g. mid-point feedback).
+    pub reminders: Vec<(u32, String)>,
+}
+
+impl Programme {
+    /// The 7-week programme: weekly sessions, mid-point feedback at session 4 and end-point
+    /// feedback at session 7.
+    pub fn seven_week() -> Programme {
+        Programme {
+            name: "7-week programme".into(),
+            sessions: 7,
+            reminders: vec![
+                (4, "Mid-point: ask {{mentee}} for feedback on how the mentoring is going (the programme's mid-point form).".into()),
+                (7, "End-point: ask {{mentee}} to fill in the end-point feedback form.".into()),
+            ],
+        }
+    }
+
+    /// The built-in template for session `n` (1-based): first, final, or regular.
+    pub fn template_id(&self, n: u32) -> &'static str {
+        if n <= 1 {
+            "first-session"
+        } else if n >= self.sessions {
+            "final-session"
+        } else {
+            "regular-session"
+        }
+    }
+
+    /// Reminders that apply to session `n`.
+    pub fn reminders_for(&self, n: u32) -> Vec<&str> {
+        self.reminders
+            .iter()
+            .filter(|(s, _)| *s == n)
+            .map(|(_, r)| r.as_str())
+            .collect()
+    }
+}
+
+/// The colour of a phase timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum TimerColour {
+    /// Plenty of time.
+    Green,
+    /// The last fifth of the time box (at least the last minute): start wrapping up.
+    Amber,
+    /// Over time.
+    Red,
+}
+
+/// A phase timer at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PhaseTimer {
+    /// Seconds since the phase started.
+    #[ts(type = "number")]
+    pub elapsed_s: i64,
+    /// Seconds left in the time box (0 when over).
+    #[ts(type = "number")]
+    pub remaining_s: i64,
+    /// Seconds over the time box (0 when not over).
+    #[ts(type = "number")]
+    pub overtime_s: i64,
+    /// Colour to show.
+    pub colour: TimerColour,
+}
+
+/// The timer of a `minutes`-long phase that started at `started`, at `now`.
+pub fn phase_timer(minutes: u32, started: Timestamp, now: Timestamp) -> PhaseTimer {
+    let elapsed = now
+        .duration_since(started)
+        .max(SignedDuration::ZERO)
+        .as_secs();
+    let boxed = minutes as i64 * 60;
+    let amber_from = boxed - (boxed / 5).max(60).min(boxed);
+    PhaseTimer {
+        elapsed_s: elapsed,
+        remaining_s: (boxed - elapsed).max(0),
+        overtime_s: (elapsed - boxed).max(0),
+        colour: if elapsed > boxed {
+            TimerColour::Red
+        } else if elapsed >= amber_from {
+            TimerColour::Amber
+        } else {
+            TimerColour::Green
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> BTreeMap<String, String> {
+        [
+            ("mentee", "Sam"),
+            ("mentor", "Alex"),
+            ("programme_sessions", "7"),
+            ("next_session", "next Tuesday at 6pm"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn built_ins_parse_and_close_with_a_call_to_action() {
+        for (id, _) in BUILT_IN {
+            let t = built_in(id).unwrap();
+            assert!(!t.phases.is_empty());
+            assert!(t.phases.last().unwrap().call_to_action.is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn first_session_has_what_the_codes_ask_for() {
+        let t = built_in("first-session").unwrap().render(&vars());
+        let all: String = t
+            .phases
+            .iter()
+            .flat_map(|p| p.prompts.iter().chain(&p.checklist))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        for needle in [
+            "confidential",
+            "normal if it feels strange",
+            "7 sessions",
+            "repeat",
+            "role",
+            "open",
+        ] {
+            assert!(all.contains(needle), "missing {needle:?}");
+        }
+        assert!(all.contains("Welcome, Sam. I'm Alex"));
+        assert!(t
+            .phases
+            .last()
+            .unwrap()
+            .call_to_action
+            .as_deref()
+            .unwrap()
+            .starts_with("Before our next session, Sam"));
+    }
+
+    #[test]
+    fn missing_variables_show_as_gaps() {
+        assert_eq!(
+            render_text("Hi {{mentee}}, see you {{next_session}}", &BTreeMap::new()),
+            "Hi [mentee], see you [next_session]"
+        );
+        assert_eq!(render_text("no {{ end", &vars()), "no {{ end");
+        assert_eq!(render_text("{{ mentee }}!", &vars()), "Sam!");
+    }
+
+    fn parse_err(text: &str) -> TemplateError {
+        Template::parse("mine.toml", text).unwrap_err()
+    }
+
+    const OK_TAIL: &str = "call_to_action = \"Try it\"\n";
+
+    #[test]
+    fn broken_files_say_where_and_what() {
+        let e = parse_err(
+            "name = \"X\"\n[[phase]]\ntitle = \"A\"\nminutes = \"ten\"\nprompts = [\"hi\"]\n",
+        );
+        assert_eq!((e.file.as_str(), e.line), ("mine.toml", 4), "{e}");
+        assert!(e.to_string().starts_with("mine.toml:4:"), "{e}");
+
+        let e = parse_err(&format!(
+            "name = \"X\"\n[[phase]]\ntitle = \"A\"\nminutes = 500\nprompts = [\"hi\"]\n{OK_TAIL}"
+        ));
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("1 to 180"), "{e}");
+
+        let e = parse_err(&format!("name = \"X\"\n[[phase]]\ntitle = \"A\"\nminutes = 5\nprompts = [\"Hi {{{{mentie}}}}\"]\n{OK_TAIL}"));
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("unknown variable {{mentie}}"), "{e}");
+
+        let e = parse_err(
+            "name = \"X\"\n[[phase]]\ntitle = \"Closing\"\nminutes = 5\nprompts = [\"bye\"]\n",
+        );
+        assert!(e.message.contains("needs a call_to_action"), "{e}");
+
+        let e = parse_err("name = \"X\"\n");
+        assert!(e.message.contains("no [[phase]]"), "{e}");
+
+        let e = parse_err("name = \"X\"\ncolour = \"red\"\n");
+        assert_eq!(e.line, 2, "{e}");
+
+        let e = parse_err("name = \"X\"\n[[phase\n");
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn a_good_user_template_loads() {
+        let t = Template::parse(
+            "mine.toml",
+            "name = \"Short\"\n[[phase]]\ntitle = \"Hi {{mentee}}\"\nminutes = 3\nchecklist = [\"Said hello\"]\ncall_to_action = \"Email me\"\n",
+        )
+        .unwrap();
+        assert_eq!(t.total_minutes(), 3);
+        assert_eq!(t.render(&vars()).phases[0].title, "Hi Sam");
+    }
+
+    #[test]
+    fn seven_week_programme() {
+        let p = Programme::seven_week();
+        assert_eq!(p.template_id(1), "first-session");
+        assert_eq!(p.template_id(4), "regular-session");
+        assert_eq!(p.template_id(7), "final-session");
+        assert_eq!(p.reminders_for(4).len(), 1);
+        assert!(p.reminders_for(4)[0].contains("Mid-point"));
+        assert!(p.reminders_for(7)[0].contains("End-point"));
+        assert!(p.reminders_for(2).is_empty());
+    }
+
+    #[test]
+    fn phase_timer_colours() {
+        let start: Timestamp = "2026-03-29T09:00:00Z".parse().unwrap();
+        let at = |s: i64| start + SignedDuration::from_secs(s);
+        // A 10-minute phase: green for 8 minutes, amber for the last 2, then red with overtime.
+        assert_eq!(phase_timer(10, start, at(0)).colour, TimerColour::Green);
+        assert_eq!(phase_timer(10, start, at(479)).colour, TimerColour::Green);
+        assert_eq!(phase_timer(10, start, at(480)).colour, TimerColour::Amber);
+        let end = phase_timer(10, start, at(600));
+        assert_eq!(
+            (end.colour, end.remaining_s, end.overtime_s),
+            (TimerColour::Amber, 0, 0)
+        );
+        let over = phase_timer(10, start, at(725));
+        assert_eq!(
+            (over.colour, over.overtime_s, over.remaining_s),
+            (TimerColour::Red, 125, 0)
+        );
+        // Short phases get at least a minute of amber.
+        assert_eq!(phase_timer(3, start, at(120)).colour, TimerColour::Amber);
+        assert_eq!(phase_timer(3, start, at(119)).colour, TimerColour::Green);
+        // A clock that went backwards reads as the start.
+        assert_eq!(phase_timer(3, start, at(-30)).elapsed_s, 0);
+    }
+}
