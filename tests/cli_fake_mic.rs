@@ -617,3 +617,52 @@ fn meeting_platform_reachability() {
         "{down}"
     );
 }
+
+#[test]
+fn scripts_show_and_templates_are_checked() {
+    let home = tempfile::tempdir().unwrap();
+    let out = preflight_cli(
+        home.path(),
+        &[
+            "script",
+            "show",
+            "--template",
+            "first-session",
+            "--var",
+            "mentee=Sam",
+            "--var",
+            "programme_sessions=7",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Welcome, Sam."), "{text}");
+    assert!(text.contains("The programme has 7 sessions"), "{text}");
+    assert!(text.contains("→ Next step:"), "{text}");
+    // A variable not given stays visible as a gap.
+    assert!(text.contains("[mentor]"), "{text}");
+
+    let bad = home.path().join("mine.toml");
+    std::fs::write(
+        &bad,
+        "name = \"Mine\"\n[[phase]]\ntitle = \"Hello\"\nminutes = 0\nprompts = [\"Hi\"]\n",
+    )
+    .unwrap();
+    let out = preflight_cli(home.path(), &["script", "check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml:4:") && err.contains("1 to 180"),
+        "{err}"
+    );
+
+    let good = home.path().join("good.toml");
+    std::fs::write(&good, "name = \"Mine\"\n[[phase]]\ntitle = \"Hello\"\nminutes = 5\nprompts = [\"Hi {{mentee}}\"]\ncall_to_action = \"Reply by email\"\n").unwrap();
+    let out = preflight_cli(home.path(), &["script", "check", good.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK"));
+}

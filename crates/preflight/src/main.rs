@@ -12,6 +12,7 @@ use preflight::{
     list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress, Report,
     Settings, Status,
 };
+use preflight_session::Template;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show a session script, or check a template file you wrote.
+    Script {
+        #[command(subcommand)]
+        action: ScriptAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScriptAction {
+    /// Print a script with its phases, prompts and checklist, variables filled in.
+    Show {
+        /// A built-in template: first-session, regular-session or final-session.
+        #[arg(long, default_value = "first-session", conflicts_with = "file")]
+        template: String,
+        /// Your own template file (TOML) instead of a built-in one.
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        /// A variable, as NAME=VALUE (mentee, mentor, session_number, programme_sessions,
+        /// programme_name, next_session); repeat for more.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+    },
+    /// Check a template file and say exactly what is wrong (file:line:column).
+    Check {
+        /// The template file (TOML).
+        file: std::path::PathBuf,
+    },
+    /// List the built-in templates.
+    List,
 }
 
 #[derive(clap::Args)]
@@ -154,6 +184,7 @@ fn main() {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Script { action } => script(action),
         Command::Devices { json } => {
             let d = list_all_devices();
             if json {
@@ -193,6 +224,82 @@ fn run(cli: Cli) -> Result<i32> {
                 print!("{}", render_report(&report));
             }
             Ok(report.exit_code())
+        }
+    }
+}
+
+fn load_template(file: &std::path::Path) -> Result<Template> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("{} could not be read: {e}", file.display()))?;
+    Ok(Template::parse(&file.display().to_string(), &text)?)
+}
+
+fn script(action: ScriptAction) -> Result<i32> {
+    match action {
+        ScriptAction::List => {
+            for (id, _) in preflight_session::script::BUILT_IN {
+                let t = preflight_session::built_in(id).expect("built-in");
+                println!(
+                    "{id:16} {} ({} min): {}",
+                    t.name,
+                    t.total_minutes(),
+                    t.description
+                );
+            }
+            Ok(0)
+        }
+        ScriptAction::Check { file } => match load_template(&file) {
+            Ok(t) => {
+                println!(
+                    "{}: OK — \"{}\", {} phases, {} minutes",
+                    file.display(),
+                    t.name,
+                    t.phases.len(),
+                    t.total_minutes()
+                );
+                Ok(0)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(2)
+            }
+        },
+        ScriptAction::Show {
+            template,
+            file,
+            vars,
+        } => {
+            let t = match &file {
+                Some(f) => load_template(f)?,
+                None => preflight_session::built_in(&template).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "there is no built-in template {template:?}; see `preflight script list`"
+                    )
+                })?,
+            };
+            let mut values = std::collections::BTreeMap::new();
+            for v in vars {
+                let (k, val) = v
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("--var takes NAME=VALUE, got {v:?}"))?;
+                values.insert(k.trim().to_string(), val.trim().to_string());
+            }
+            let t = t.render(&values);
+            println!("{} ({} minutes)\n", t.name, t.total_minutes());
+            for (i, p) in t.phases.iter().enumerate() {
+                println!("{}. {} — {} min", i + 1, p.title, p.minutes);
+                for q in &p.prompts {
+                    println!("   “{q}”");
+                }
+                for c in &p.checklist {
+                    println!("   [ ] {c}");
+                }
+                if let Some(cta) = &p.call_to_action {
+                    println!("   → Next step: {cta}");
+                }
+                println!();
+            }
+            Ok(0)
         }
     }
 }

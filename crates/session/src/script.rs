@@ -158,13 +158,15 @@ impl Template {
             }
             let is_last = i + 1 == count;
             match (&p.call_to_action, is_last) {
-                (None, true) => return Err(err(
-                    span,
-                    format!(
+                (None, true) => {
+                    return Err(err(
+                        span,
+                        format!(
                         "the last phase (\"{}\") needs a call_to_action: what the mentee does next",
                         p.title.get_ref()
                     ),
-                )),
+                    ))
+                }
                 (Some(cta), false) => {
                     return Err(err(
                         cta.span(),
