@@ -10,6 +10,12 @@ fn main() {
             "save_settings",
             "start_preview",
             "stop_preview",
+            "script_templates",
+            "script_start",
+            "script_view",
+            "script_toggle",
+            "script_move",
+            "script_finish",
         ]),
     ))
     .expect("tauri-build failed");

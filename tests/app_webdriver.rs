@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
 use preflight_e2e::{
@@ -469,5 +470,129 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     show_card(&s, "camera", "start", "app-camera-result").await;
     show_card(&s, "background", "start", "app-background-map").await;
     show_card(&s, "quality", "end", "app-network").await;
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_script_window_with_keyboard_and_record() {
+    let s = start_app(FakeSound::Speech).await;
+    let c = &s.client;
+    let main_window = c.window().await.unwrap();
+
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(
+            "#script-template option[value='first-session']",
+        ))
+        .await
+        .expect("the script templates are listed");
+    c.find(Locator::Id("script-mentee"))
+        .await
+        .unwrap()
+        .send_keys("Sam")
+        .await
+        .unwrap();
+    c.find(Locator::Id("open-script"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The script opens in a window of its own.
+    let t0 = Instant::now();
+    let script_window = loop {
+        let handles = c.windows().await.unwrap();
+        if let Some(h) = handles.into_iter().find(|h| *h != main_window) {
+            break h;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "the script window did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    c.switch_to_window(script_window).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("body[data-phase='0']"))
+        .await
+        .expect("the first phase is shown");
+    assert_eq!(text(c, "#phase-title").await, "Welcome and confidentiality");
+    assert!(text(c, "#prompts").await.contains("Welcome, Sam."));
+    assert_eq!(
+        attr(c, "#timer", "data-colour").await.as_deref(),
+        Some("green")
+    );
+    assert!(text(c, "#timer").await.ends_with("left"));
+
+    // Keyboard: 1 ticks the first item, → moves on.
+    let body = c.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("1").await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#checklist input[data-item='0']:checked"))
+        .await
+        .expect("key 1 ticks the first item");
+    screenshot(&s, "app-script-window");
+    body.send_keys(&Key::Right.to_string()).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("body[data-phase='1']"))
+        .await
+        .expect("→ moves to the next phase");
+    assert_eq!(text(c, "#phase-title").await, "What to expect");
+    assert!(text(c, "#prompts")
+        .await
+        .contains("The programme has 7 sessions"));
+
+    // To the last phase with the button, then finish.
+    for phase in 2..5 {
+        c.find(Locator::Id("forward"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
+            .await
+            .unwrap();
+    }
+    assert!(text(c, "#cta")
+        .await
+        .starts_with("Next step: Before our next session, Sam"));
+    c.find(Locator::Id("finish"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The record keeps what was covered, never what was said.
+    let record = s
+        ._mic
+        .home()
+        .join(".local/share/org.mentorpreflight.app/records/sessions.json");
+    let t0 = Instant::now();
+    let saved = loop {
+        if let Ok(text) = std::fs::read_to_string(&record) {
+            break text;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "no session record was saved"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let records: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(records[0]["template"], "First session");
+    assert_eq!(
+        records[0]["phases"][0]["covered"][0],
+        "Explained confidentiality and its one limit"
+    );
+    assert!(!saved.contains("Welcome, Sam"), "prompts are not recorded");
+    c.switch_to_window(main_window).await.unwrap();
     s.client.clone().close().await.unwrap();
 }

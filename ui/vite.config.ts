@@ -4,5 +4,11 @@ import { defineConfig } from "vite";
 export default defineConfig({
   clearScreen: false,
   server: { port: 5173, strictPort: true },
-  build: { target: "safari15", outDir: "dist", emptyOutDir: true },
+  build: {
+    target: "safari15",
+    outDir: "dist",
+    emptyOutDir: true,
+    // Two pages: the main window and the session-script window.
+    rollupOptions: { input: { main: "index.html", script: "script.html" } },
+  },
 });

@@ -10,8 +10,9 @@ use preflight::{
     settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport, PreviewFrame, Progress,
     Report, Settings, SettingsView,
 };
+use preflight_session::{ScriptView, SessionRecord, SessionRun, Template};
 use tauri::ipc::Channel;
-use tauri::{Manager, State};
+use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
 /// For tests and demonstrations without a camera: when this environment variable names a PNG
 /// or JPEG file, "First camera" means that picture.
@@ -121,6 +122,131 @@ fn stop_preview(preview: State<'_, PreviewState>) {
     preview.stop();
 }
 
+/// The session script in progress, if any.
+#[derive(Default)]
+struct ScriptState(Mutex<Option<SessionRun>>);
+
+/// A built-in script template, for the picker.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplateInfo {
+    id: String,
+    name: String,
+    minutes: u32,
+}
+
+/// The built-in session scripts.
+#[tauri::command]
+fn script_templates() -> Vec<TemplateInfo> {
+    preflight_session::script::BUILT_IN
+        .iter()
+        .filter_map(|(id, _)| {
+            let t: Template = preflight_session::built_in(id)?;
+            Some(TemplateInfo {
+                id: id.to_string(),
+                name: t.name.clone(),
+                minutes: t.total_minutes(),
+            })
+        })
+        .collect()
+}
+
+/// Starts a session script (variables filled in) and opens the small always-on-top window.
+#[tauri::command]
+fn script_start(
+    app: tauri::AppHandle,
+    template: String,
+    vars: std::collections::BTreeMap<String, String>,
+    script: State<'_, ScriptState>,
+) -> Result<(), String> {
+    let t = preflight_session::built_in(&template)
+        .ok_or_else(|| format!("There is no script called {template}."))?;
+    *script.0.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some(SessionRun::start(t.render(&vars), jiff::Timestamp::now()));
+    tracing::info!(%template, "session script started");
+    if let Some(w) = app.get_webview_window("script") {
+        let _ = w.eval("window.location.reload()");
+        let _ = w.set_focus();
+        return Ok(());
+    }
+    WebviewWindowBuilder::new(&app, "script", WebviewUrl::App("script.html".into()))
+        .title("Session script — Mentor Preflight")
+        .inner_size(400.0, 620.0)
+        .min_inner_size(320.0, 420.0)
+        .always_on_top(true)
+        .build()
+        .map_err(|e| format!("The script window could not be opened: {e}"))?;
+    Ok(())
+}
+
+fn with_run<T>(
+    script: &State<'_, ScriptState>,
+    f: impl FnOnce(&mut SessionRun, jiff::Timestamp) -> T,
+) -> Result<T, String> {
+    let mut guard = script.0.lock().unwrap_or_else(|e| e.into_inner());
+    let run = guard.as_mut().ok_or("No session script is running.")?;
+    Ok(f(run, jiff::Timestamp::now()))
+}
+
+/// The script window's view: phase, prompts, checklist, timer.
+#[tauri::command]
+fn script_view(script: State<'_, ScriptState>) -> Result<ScriptView, String> {
+    with_run(&script, |run, now| run.view(now))
+}
+
+/// Ticks or unticks a checklist item of the current phase.
+#[tauri::command]
+fn script_toggle(item: usize, script: State<'_, ScriptState>) -> Result<ScriptView, String> {
+    with_run(&script, |run, now| {
+        run.toggle(item);
+        run.view(now)
+    })
+}
+
+/// Moves to the next phase (`forward`) or back one.
+#[tauri::command]
+fn script_move(forward: bool, script: State<'_, ScriptState>) -> Result<ScriptView, String> {
+    with_run(&script, |run, now| {
+        if forward {
+            run.next(now)
+        } else {
+            run.back(now)
+        }
+        run.view(now)
+    })
+}
+
+/// Ends the session and saves what was covered (titles, ticks, times; never what was said) to
+/// the records in the app's data directory.
+#[tauri::command]
+fn script_finish(
+    app: tauri::AppHandle,
+    script: State<'_, ScriptState>,
+) -> Result<SessionRecord, String> {
+    let run = script
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .ok_or("No session script is running.")?;
+    let record = run.finish(jiff::Timestamp::now());
+    let path = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| e.to_string())?
+        .join("records")
+        .join("sessions.json");
+    let mut records: Vec<SessionRecord> = preflight::store::load_json(&path).value;
+    records.push(record.clone());
+    preflight::store::save_json(&path, &records)
+        .map_err(|e| format!("The session record could not be saved: {e}"))?;
+    tracing::info!(path = %path.display(), "session record saved");
+    if let Some(w) = app.get_webview_window("script") {
+        let _ = w.close();
+    }
+    Ok(record)
+}
+
 /// Lists microphones, speakers and cameras.
 #[tauri::command]
 async fn list_devices() -> Result<DeviceReport, String> {
@@ -160,6 +286,7 @@ fn save_settings(settings: Settings) -> Result<(), String> {
 fn main() {
     tauri::Builder::default()
         .manage(PreviewState::default())
+        .manage(ScriptState::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir);
@@ -174,7 +301,13 @@ fn main() {
             get_settings,
             save_settings,
             start_preview,
-            stop_preview
+            stop_preview,
+            script_templates,
+            script_start,
+            script_view,
+            script_toggle,
+            script_move,
+            script_finish
         ])
         .run(tauri::generate_context!())
         .expect("error while running Mentor Preflight");

@@ -399,6 +399,31 @@ async function runCheck() {
 }
 
 runButton.addEventListener("click", () => void runCheck());
+
+// Session script: pick a template, fill in the mentee, open the always-on-top window.
+const scriptTemplate = $<HTMLSelectElement>("script-template");
+const scriptMentee = $<HTMLInputElement>("script-mentee");
+const scriptSessions = $<HTMLInputElement>("script-sessions");
+const scriptMentor = $<HTMLInputElement>("script-mentor");
+const scriptNext = $<HTMLInputElement>("script-next");
+async function loadTemplates() {
+  const list = await invoke<{ id: string; name: string; minutes: number }[]>("script_templates");
+  scriptTemplate.replaceChildren(
+    ...list.map((t) => {
+      const o = el("option", undefined, `${t.name} (${t.minutes} min)`);
+      o.value = t.id;
+      return o;
+    }),
+  );
+}
+$<HTMLButtonElement>("open-script").addEventListener("click", () => {
+  const vars: Record<string, string> = { programme_sessions: scriptSessions.value };
+  if (scriptMentee.value.trim()) vars.mentee = scriptMentee.value.trim();
+  if (scriptMentor.value.trim()) vars.mentor = scriptMentor.value.trim();
+  if (scriptNext.value.trim()) vars.next_session = scriptNext.value.trim();
+  void invoke("script_start", { template: scriptTemplate.value, vars });
+});
+void loadTemplates();
 for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("change", () => void saveChoice());
 cameraSelect.addEventListener("change", () => void startPreview());
 // The preview stops whenever the window is hidden or minimised, and comes back when it shows.

@@ -10,9 +10,11 @@
 //! mentoring codes, the 7-week programme, and phase timers.
 
 pub mod reminder;
+pub mod run;
 pub mod script;
 
 pub use reminder::{stage, tested_in_time, ReminderConfig, Stage};
+pub use run::{PhaseRecord, ScriptView, SessionRecord, SessionRun};
 pub use script::{
     built_in, phase_timer, PhaseTimer, Programme, Template, TemplateError, TimerColour,
 };

@@ -1,0 +1,267 @@
+//! A session in progress: which phase, what has been ticked, how long each phase took. Pure:
+//! every change takes `now`. What is kept for the record is metadata only (titles, ticks,
+//! times) — never anything that was said.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::script::{phase_timer, Phase, PhaseTimer, Template};
+
+/// A running session script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRun {
+    template: Template,
+    current: usize,
+    /// When each phase was (last) entered; `None` for phases not reached yet.
+    entered: Vec<Option<Timestamp>>,
+    /// Time spent in each phase before the current visit, for phases left and come back to.
+    spent: Vec<SignedDuration>,
+    ticks: Vec<Vec<bool>>,
+    started: Timestamp,
+}
+
+/// What the script window shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScriptView {
+    /// The template's name.
+    pub name: String,
+    /// Current phase, from 0.
+    pub index: usize,
+    /// Number of phases.
+    pub count: usize,
+    /// The current phase (rendered).
+    pub phase: Phase,
+    /// Ticks of the current phase's checklist.
+    pub ticks: Vec<bool>,
+    /// The current phase's timer.
+    pub timer: PhaseTimer,
+    /// Title of the next phase, if any.
+    pub next: Option<String>,
+    /// Items ticked over the whole session, and items in all.
+    pub covered: (usize, usize),
+}
+
+/// One phase in the session record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PhaseRecord {
+    /// Phase title.
+    pub title: String,
+    /// Planned minutes.
+    pub planned_min: u32,
+    /// Seconds actually spent.
+    #[ts(type = "number")]
+    pub actual_s: i64,
+    /// Checklist items ticked.
+    pub covered: Vec<String>,
+    /// Checklist items not ticked.
+    pub missed: Vec<String>,
+}
+
+/// What a finished session leaves in the records: metadata only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionRecord {
+    /// Template name.
+    pub template: String,
+    /// Start (RFC 3339).
+    pub started: String,
+    /// End (RFC 3339).
+    pub ended: String,
+    /// The phases, in order.
+    pub phases: Vec<PhaseRecord>,
+}
+
+impl SessionRun {
+    /// Starts `template` (already rendered) at `now`, in its first phase.
+    pub fn start(template: Template, now: Timestamp) -> SessionRun {
+        let n = template.phases.len();
+        let mut entered = vec![None; n];
+        if n > 0 {
+            entered[0] = Some(now);
+        }
+        SessionRun {
+            ticks: template
+                .phases
+                .iter()
+                .map(|p| vec![false; p.checklist.len()])
+                .collect(),
+            spent: vec![SignedDuration::ZERO; n],
+            entered,
+            current: 0,
+            started: now,
+            template,
+        }
+    }
+
+    /// The current phase index.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    fn leave(&mut self, now: Timestamp) {
+        if let Some(t) = self.entered[self.current].take() {
+            self.spent[self.current] += now.duration_since(t).max(SignedDuration::ZERO);
+        }
+    }
+
+    fn enter(&mut self, index: usize, now: Timestamp) {
+        self.leave(now);
+        self.current = index;
+        self.entered[index] = Some(now);
+    }
+
+    /// Moves to the next phase (stays on the last).
+    pub fn next(&mut self, now: Timestamp) {
+        if self.current + 1 < self.template.phases.len() {
+            self.enter(self.current + 1, now);
+        }
+    }
+
+    /// Moves back a phase (stays on the first).
+    pub fn back(&mut self, now: Timestamp) {
+        if self.current > 0 {
+            self.enter(self.current - 1, now);
+        }
+    }
+
+    /// Ticks or unticks item `item` of the current phase; out-of-range items are ignored.
+    pub fn toggle(&mut self, item: usize) {
+        if let Some(t) = self.ticks[self.current].get_mut(item) {
+            *t = !*t;
+        }
+    }
+
+    fn time_in(&self, i: usize, now: Timestamp) -> SignedDuration {
+        self.spent[i]
+            + self.entered[i]
+                .map(|t| now.duration_since(t).max(SignedDuration::ZERO))
+                .unwrap_or_default()
+    }
+
+    /// What to show at `now`.
+    pub fn view(&self, now: Timestamp) -> ScriptView {
+        let phase = self.template.phases[self.current].clone();
+        let started_equiv = now - self.time_in(self.current, now);
+        ScriptView {
+            name: self.template.name.clone(),
+            index: self.current,
+            count: self.template.phases.len(),
+            timer: phase_timer(phase.minutes, started_equiv, now),
+            phase,
+            ticks: self.ticks[self.current].clone(),
+            next: self
+                .template
+                .phases
+                .get(self.current + 1)
+                .map(|p| p.title.clone()),
+            covered: (
+                self.ticks.iter().flatten().filter(|&&t| t).count(),
+                self.ticks.iter().map(Vec::len).sum(),
+            ),
+        }
+    }
+
+    /// Ends the session at `now` and returns its record.
+    pub fn finish(mut self, now: Timestamp) -> SessionRecord {
+        self.leave(now);
+        SessionRecord {
+            template: self.template.name.clone(),
+            started: self.started.to_string(),
+            ended: now.to_string(),
+            phases: self
+                .template
+                .phases
+                .iter()
+                .zip(&self.ticks)
+                .zip(&self.spent)
+                .map(|((p, ticks), spent)| PhaseRecord {
+                    title: p.title.clone(),
+                    planned_min: p.minutes,
+                    actual_s: spent.as_secs(),
+                    covered: p
+                        .checklist
+                        .iter()
+                        .zip(ticks)
+                        .filter(|(_, t)| **t)
+                        .map(|(c, _)| c.clone())
+                        .collect(),
+                    missed: p
+                        .checklist
+                        .iter()
+                        .zip(ticks)
+                        .filter(|(_, t)| !**t)
+                        .map(|(c, _)| c.clone())
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::{built_in, TimerColour};
+
+    fn t(s: i64) -> Timestamp {
+        "2026-03-29T09:00:00Z".parse::<Timestamp>().unwrap() + SignedDuration::from_secs(s)
+    }
+
+    #[test]
+    fn a_session_walks_through_phases() {
+        let tpl = built_in("regular-session").unwrap();
+        let mut run = SessionRun::start(tpl.clone(), t(0));
+        let v = run.view(t(60));
+        assert_eq!((v.index, v.count, v.timer.elapsed_s), (0, 4, 60));
+        assert_eq!(v.next.as_deref(), Some("Review actions"));
+        run.toggle(0);
+        run.toggle(7); // no such item: ignored
+        run.next(t(300));
+        assert_eq!(run.view(t(300)).timer.elapsed_s, 0);
+        // Back to the first phase: its clock resumes where it stopped.
+        run.back(t(400));
+        assert_eq!(run.view(t(410)).timer.elapsed_s, 310);
+        assert_eq!(
+            run.view(t(410)).timer.colour,
+            TimerColour::Red,
+            "5-minute check-in is over time"
+        );
+        run.next(t(420));
+        run.next(t(1000));
+        run.next(t(2800));
+        run.next(t(2900)); // already last: stays
+        let v = run.view(t(2900));
+        assert_eq!(v.index, 3);
+        assert!(v.next.is_none());
+        assert_eq!(v.covered, (1, v.covered.1));
+        let rec = run.finish(t(3100));
+        assert_eq!(rec.phases.len(), 4);
+        assert_eq!(
+            rec.phases[0].covered,
+            vec!["Opened with encouragement".to_string()]
+        );
+        assert_eq!(rec.phases[0].actual_s, 300 + 20);
+        assert_eq!(rec.phases[1].actual_s, 100 + 580);
+        assert_eq!(rec.phases[3].actual_s, 300);
+        assert_eq!(rec.phases[3].missed.len(), 2);
+    }
+
+    #[test]
+    fn the_record_holds_no_prompts() {
+        let tpl = built_in("first-session").unwrap();
+        let rec = SessionRun::start(tpl.clone(), t(0)).finish(t(60));
+        let json = serde_json::to_string(&rec).unwrap();
+        for p in tpl.phases.iter().flat_map(|p| &p.prompts) {
+            assert!(
+                !json.contains(p.as_str()),
+                "a prompt leaked into the record"
+            );
+        }
+    }
+}

@@ -1,0 +1,79 @@
+// Session script window: the current phase, its prompts and checklist, and a timer.
+// State lives in Rust (SessionRun); this page only shows it and sends the mentor's actions.
+import { invoke } from "@tauri-apps/api/core";
+import "./style.css";
+import type { ScriptView } from "./bindings/ScriptView";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function clock(s: number): string {
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function show(v: ScriptView) {
+  $("script-name").textContent = v.name;
+  $("phase-count").textContent = `Phase ${v.index + 1} of ${v.count} · ${v.phase.minutes} min · ${v.covered[0]} of ${v.covered[1]} items covered`;
+  $("phase-title").textContent = v.phase.title;
+  document.body.dataset.phase = String(v.index);
+  const timer = $("timer");
+  timer.className = `timer ${v.timer.colour}`;
+  timer.dataset.colour = v.timer.colour;
+  timer.textContent =
+    v.timer.overtimeS > 0 ? `+${clock(v.timer.overtimeS)} over` : `${clock(v.timer.remainingS)} left`;
+  $("prompts").replaceChildren(
+    ...v.phase.prompts.map((p) => {
+      const li = document.createElement("li");
+      li.textContent = p;
+      return li;
+    }),
+  );
+  $("checklist").replaceChildren(
+    ...v.phase.checklist.map((c, i) => {
+      const li = document.createElement("li");
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = v.ticks[i];
+      box.dataset.item = String(i);
+      box.addEventListener("change", () => void act(() => invoke<ScriptView>("script_toggle", { item: i })));
+      const key = document.createElement("kbd");
+      key.textContent = String(i + 1);
+      label.append(box, key, document.createTextNode(c));
+      li.append(label);
+      return li;
+    }),
+  );
+  const cta = $("cta");
+  cta.hidden = !v.phase.callToAction;
+  cta.textContent = v.phase.callToAction ? `Next step: ${v.phase.callToAction}` : "";
+  $("next").textContent = v.next ? `Next: ${v.next}` : "Last phase: agree the next step, then finish.";
+  $<HTMLButtonElement>("back").disabled = v.index === 0;
+  $("forward").hidden = v.next === null;
+  $("finish").hidden = v.next !== null;
+}
+
+async function act(f: () => Promise<ScriptView>) {
+  try {
+    show(await f());
+  } catch (e) {
+    $("phase-title").textContent = String(e);
+  }
+}
+
+const move = (forward: boolean) => act(() => invoke<ScriptView>("script_move", { forward }));
+$("back").addEventListener("click", () => void move(false));
+$("forward").addEventListener("click", () => void move(true));
+$("finish").addEventListener("click", () => {
+  void invoke("script_finish").catch((e) => ($("phase-title").textContent = String(e)));
+});
+document.addEventListener("keydown", (e) => {
+  if (e.target instanceof HTMLInputElement && e.target.type === "text") return;
+  if (e.key === "ArrowRight" || e.key === "n") void move(true);
+  else if (e.key === "ArrowLeft" || e.key === "b") void move(false);
+  else if (/^[1-9]$/.test(e.key)) void act(() => invoke<ScriptView>("script_toggle", { item: Number(e.key) - 1 }));
+});
+
+void act(() => invoke<ScriptView>("script_view"));
+// The timer ticks once a second.
+setInterval(() => void act(() => invoke<ScriptView>("script_view")), 1000);
