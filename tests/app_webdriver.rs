@@ -492,6 +492,12 @@ async fn session_script_window_with_keyboard_and_record() {
         .send_keys("Sam")
         .await
         .unwrap();
+    c.find(Locator::Id("script-mentor"))
+        .await
+        .unwrap()
+        .send_keys("Alex")
+        .await
+        .unwrap();
     c.find(Locator::Id("open-script"))
         .await
         .unwrap()
@@ -519,7 +525,7 @@ async fn session_script_window_with_keyboard_and_record() {
         .await
         .expect("the first phase is shown");
     assert_eq!(text(c, "#phase-title").await, "Welcome and confidentiality");
-    assert!(text(c, "#prompts").await.contains("Welcome, Sam."));
+    assert!(text(c, "#prompts").await.contains("Welcome, Sam. I'm Alex"));
     assert_eq!(
         attr(c, "#timer", "data-colour").await.as_deref(),
         Some("green")
