@@ -602,3 +602,101 @@ async fn session_script_window_with_keyboard_and_record() {
     c.switch_to_window(main_window).await.unwrap();
     s.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn programme_scripts_and_user_templates() {
+    let s = start_app(FakeSound::Speech).await;
+    let c = &s.client;
+    // A broken template of the mentor's own, dropped in the templates folder before start…
+    let dir = s
+        ._mic
+        .home()
+        .join(".config/org.mentorpreflight.app/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("broken.toml"),
+        "name = \"Mine\"\n[[phase]]\ntitle = \"Hi\"\nminutes = 999\nprompts = [\"x\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("short.toml"),
+        "name = \"My short check-in\"\n[[phase]]\ntitle = \"Hello {{mentee}}\"\nminutes = 10\nchecklist = [\"Asked how the week went\"]\ncall_to_action = \"Send me your CV\"\n",
+    )
+    .unwrap();
+    c.refresh().await.unwrap();
+    // …is reported with file and line; the good one can be picked.
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#script-template option[value='user:short']"))
+        .await
+        .expect("the mentor's own template is listed");
+    let notice = text(c, "#script-notice").await;
+    assert!(
+        notice.contains("broken.toml:4:") && notice.contains("1 to 180"),
+        "{notice}"
+    );
+
+    // The 7-week programme picks the script for the session number, with its reminders.
+    c.find(Locator::Id("script-template"))
+        .await
+        .unwrap()
+        .select_by_value("programme:seven-week")
+        .await
+        .unwrap();
+    let session = c.find(Locator::Id("script-session")).await.unwrap();
+    session.clear().await.unwrap();
+    session.send_keys("4").await.unwrap();
+    let main_window = c.window().await.unwrap();
+    c.find(Locator::Id("open-script"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let script_window = loop {
+        if let Some(h) = c
+            .windows()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|h| *h != main_window)
+        {
+            break h;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "the script window did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    c.switch_to_window(script_window).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("body[data-phase='0']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text(c, "#script-name").await,
+        "Regular session — session 4 of 7"
+    );
+    for phase in 1..4 {
+        c.find(Locator::Id("forward"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
+            .await
+            .unwrap();
+    }
+    assert!(
+        text(c, "#prompts").await.contains("Mid-point"),
+        "the mid-point feedback reminder is in the closing phase"
+    );
+    c.switch_to_window(main_window).await.unwrap();
+    s.client.clone().close().await.unwrap();
+}

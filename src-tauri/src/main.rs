@@ -126,19 +126,33 @@ fn stop_preview(preview: State<'_, PreviewState>) {
 #[derive(Default)]
 struct ScriptState(Mutex<Option<SessionRun>>);
 
-/// A built-in script template, for the picker.
+/// A script the mentor can pick: built in, the 7-week programme, or their own file.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TemplateInfo {
     id: String,
     name: String,
     minutes: u32,
+    /// For a broken template file: what is wrong and where (it cannot be picked).
+    error: Option<String>,
 }
 
-/// The built-in session scripts.
+/// Where the mentor's own templates live: `<config dir>/templates/*.toml`.
+fn user_template_dir(app: &tauri::AppHandle) -> Option<std::path::PathBuf> {
+    app.path()
+        .app_config_dir()
+        .ok()
+        .map(|d| d.join("templates"))
+}
+
+/// The id of the 7-week programme in the picker.
+const SEVEN_WEEK: &str = "programme:seven-week";
+
+/// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
+/// (broken ones listed with their error).
 #[tauri::command]
-fn script_templates() -> Vec<TemplateInfo> {
-    preflight_session::script::BUILT_IN
+fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
+    let mut list: Vec<TemplateInfo> = preflight_session::script::BUILT_IN
         .iter()
         .filter_map(|(id, _)| {
             let t: Template = preflight_session::built_in(id)?;
@@ -146,9 +160,59 @@ fn script_templates() -> Vec<TemplateInfo> {
                 id: id.to_string(),
                 name: t.name.clone(),
                 minutes: t.total_minutes(),
+                error: None,
             })
         })
-        .collect()
+        .collect();
+    list.push(TemplateInfo {
+        id: SEVEN_WEEK.into(),
+        name: "7-week programme (script for the session number)".into(),
+        minutes: 0,
+        error: None,
+    });
+    if let Some(dir) = user_template_dir(&app) {
+        for found in preflight_session::script::user_templates(&dir) {
+            list.push(match found {
+                Ok((id, t)) => TemplateInfo {
+                    id: format!("user:{id}"),
+                    name: t.name.clone(),
+                    minutes: t.total_minutes(),
+                    error: None,
+                },
+                Err(e) => TemplateInfo {
+                    id: String::new(),
+                    name: e.file.clone(),
+                    minutes: 0,
+                    error: Some(e.to_string()),
+                },
+            });
+        }
+    }
+    list
+}
+
+/// Resolves a picker id to its template.
+fn resolve_template(
+    app: &tauri::AppHandle,
+    id: &str,
+    vars: &std::collections::BTreeMap<String, String>,
+) -> Result<Template, String> {
+    if id == SEVEN_WEEK {
+        let n = vars
+            .get("session_number")
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(1);
+        return Ok(preflight_session::Programme::seven_week().script_for(n));
+    }
+    if let Some(stem) = id.strip_prefix("user:") {
+        let dir = user_template_dir(app)
+            .ok_or("This system has no configuration folder for templates.")?;
+        return preflight_session::script::user_templates(&dir)
+            .into_iter()
+            .find_map(|r| r.ok().filter(|(i, _)| i == stem).map(|(_, t)| t))
+            .ok_or_else(|| format!("The template {stem} could not be loaded; check it with `preflight script check`."));
+    }
+    preflight_session::built_in(id).ok_or_else(|| format!("There is no script called {id}."))
 }
 
 /// Starts a session script (variables filled in) and opens the small always-on-top window.
@@ -156,11 +220,14 @@ fn script_templates() -> Vec<TemplateInfo> {
 fn script_start(
     app: tauri::AppHandle,
     template: String,
-    vars: std::collections::BTreeMap<String, String>,
+    mut vars: std::collections::BTreeMap<String, String>,
     script: State<'_, ScriptState>,
 ) -> Result<(), String> {
-    let t = preflight_session::built_in(&template)
-        .ok_or_else(|| format!("There is no script called {template}."))?;
+    if template == SEVEN_WEEK {
+        vars.entry("programme_sessions".into())
+            .or_insert_with(|| "7".into());
+    }
+    let t = resolve_template(&app, &template, &vars)?;
     *script.0.lock().unwrap_or_else(|e| e.into_inner()) =
         Some(SessionRun::start(t.render(&vars), jiff::Timestamp::now()));
     tracing::info!(%template, "session script started");

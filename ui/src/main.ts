@@ -406,22 +406,35 @@ const scriptMentee = $<HTMLInputElement>("script-mentee");
 const scriptSessions = $<HTMLInputElement>("script-sessions");
 const scriptMentor = $<HTMLInputElement>("script-mentor");
 const scriptNext = $<HTMLInputElement>("script-next");
+const scriptSession = $<HTMLInputElement>("script-session");
+const scriptNotice = $<HTMLElement>("script-notice");
 async function loadTemplates() {
-  const list = await invoke<{ id: string; name: string; minutes: number }[]>("script_templates");
+  const list = await invoke<{ id: string; name: string; minutes: number; error: string | null }[]>("script_templates");
   scriptTemplate.replaceChildren(
-    ...list.map((t) => {
-      const o = el("option", undefined, `${t.name} (${t.minutes} min)`);
-      o.value = t.id;
-      return o;
-    }),
+    ...list
+      .filter((t) => !t.error)
+      .map((t) => {
+        const o = el("option", undefined, t.minutes > 0 ? `${t.name} (${t.minutes} min)` : t.name);
+        o.value = t.id;
+        return o;
+      }),
   );
+  const broken = list.filter((t) => t.error).map((t) => `Your template ${t.error}`);
+  scriptNotice.hidden = broken.length === 0;
+  scriptNotice.textContent = broken.join(" ");
 }
 $<HTMLButtonElement>("open-script").addEventListener("click", () => {
-  const vars: Record<string, string> = { programme_sessions: scriptSessions.value };
+  const vars: Record<string, string> = {
+    programme_sessions: scriptSessions.value,
+    session_number: scriptSession.value,
+  };
   if (scriptMentee.value.trim()) vars.mentee = scriptMentee.value.trim();
   if (scriptMentor.value.trim()) vars.mentor = scriptMentor.value.trim();
   if (scriptNext.value.trim()) vars.next_session = scriptNext.value.trim();
-  void invoke("script_start", { template: scriptTemplate.value, vars });
+  invoke("script_start", { template: scriptTemplate.value, vars }).catch((e) => {
+    scriptNotice.hidden = false;
+    scriptNotice.textContent = String(e);
+  });
 });
 void loadTemplates();
 for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("change", () => void saveChoice());

@@ -294,6 +294,38 @@ pub fn built_in(id: &str) -> Option<Template> {
         .map(|(name, text)| Template::parse(name, text).expect("built-in templates are valid"))
 }
 
+/// The user's own templates: every `*.toml` in `dir`, sorted by file name, each either loaded
+/// (with its id, the file stem) or the error that says what is wrong where. A missing folder
+/// is simply empty.
+pub fn user_templates(dir: &std::path::Path) -> Vec<Result<(String, Template), TemplateError>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
+                file: name.clone(),
+                line: 1,
+                column: 1,
+                message: format!("could not be read: {e}"),
+            })?;
+            let id = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            Template::parse(&name, &text).map(|t| (id, t))
+        })
+        .collect()
+}
+
 /// A programme: how many sessions, which template each uses, and reminders on given sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -339,6 +371,22 @@ impl Programme {
             .filter(|(s, _)| *s == n)
             .map(|(_, r)| r.as_str())
             .collect()
+    }
+
+    /// The script for session `n`: the built-in template for that point of the programme, with
+    /// the session's reminders added to the start of the last phase (before the call to action).
+    pub fn script_for(&self, n: u32) -> Template {
+        let mut t = built_in(self.template_id(n)).expect("built-in templates are valid");
+        if let Some(last) = t.phases.last_mut() {
+            let reminders: Vec<String> = self
+                .reminders_for(n)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            last.prompts.splice(0..0, reminders);
+        }
+        t.name = format!("{} — session {n} of {}", t.name, self.sessions);
+        t
     }
 }
 
@@ -521,6 +569,31 @@ mod tests {
         assert!(p.reminders_for(4)[0].contains("Mid-point"));
         assert!(p.reminders_for(7)[0].contains("End-point"));
         assert!(p.reminders_for(2).is_empty());
+        let mid = p.script_for(4);
+        assert_eq!(mid.name, "Regular session — session 4 of 7");
+        assert!(mid.phases.last().unwrap().prompts[0].contains("Mid-point"));
+        assert!(p.script_for(7).phases.last().unwrap().prompts[0].contains("End-point"));
+        assert!(!p.script_for(2).phases.last().unwrap().prompts[0].contains("point"));
+    }
+
+    #[test]
+    fn user_templates_are_loaded_and_broken_ones_reported() {
+        let dir = std::env::temp_dir().join(format!("mp-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a-good.toml"), "name = \"Mine\"\n[[phase]]\ntitle = \"Hi\"\nminutes = 5\nprompts = [\"x\"]\ncall_to_action = \"y\"\n").unwrap();
+        std::fs::write(
+            dir.join("b-bad.toml"),
+            "name = \"Broken\"\n[[phase]]\ntitle = \"Hi\"\nminutes = 0\nprompts = [\"x\"]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a template").unwrap();
+        let found = user_templates(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].as_ref().unwrap().1.name, "Mine");
+        let err = found[1].as_ref().unwrap_err();
+        assert!(err.file.ends_with("b-bad.toml") && err.line == 4, "{err}");
+        assert!(user_templates(std::path::Path::new("/nonexistent")).is_empty());
     }
 
     #[test]
