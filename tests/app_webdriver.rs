@@ -129,6 +129,36 @@ async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
         .ok()?
 }
 
+/// Waits (up to 10 s) for the app to write `path`, and returns its contents.
+async fn wait_for_file(path: &Path, what: &str) -> String {
+    let t0 = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (up to 15 s) for a window other than `main` to open, and returns its handle.
+async fn wait_for_new_window(
+    c: &Client,
+    main: &fantoccini::wd::WindowHandle,
+) -> fantoccini::wd::WindowHandle {
+    let t0 = Instant::now();
+    loop {
+        if let Some(h) = c.windows().await.unwrap().into_iter().find(|h| h != main) {
+            return h;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "the script window did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The verdict shown on the card of check `id`.
 async fn card_status(c: &Client, id: &str) -> Option<String> {
     attr(c, &format!("li[data-check-id='{id}']"), "data-status").await
@@ -200,17 +230,7 @@ async fn preflight_screen_renders_results_from_rust() {
         ._mic
         .home()
         .join(".config/org.mentorpreflight.app/settings.json");
-    let t0 = Instant::now();
-    let saved = loop {
-        if let Ok(text) = std::fs::read_to_string(&settings) {
-            break text;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "settings were not saved"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let saved = wait_for_file(&settings, "settings were not saved").await;
     assert!(saved.contains("\"mic\": \"mic\""), "{saved}");
     assert!(
         saved.contains("127.0.0.1:"),
@@ -506,18 +526,7 @@ async fn session_script_window_with_keyboard_and_record() {
         .unwrap();
 
     // The script opens in a window of its own.
-    let t0 = Instant::now();
-    let script_window = loop {
-        let handles = c.windows().await.unwrap();
-        if let Some(h) = handles.into_iter().find(|h| *h != main_window) {
-            break h;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(15),
-            "the script window did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let script_window = wait_for_new_window(c, &main_window).await;
     c.switch_to_window(script_window).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(15))
@@ -581,17 +590,7 @@ async fn session_script_window_with_keyboard_and_record() {
         ._mic
         .home()
         .join(".local/share/org.mentorpreflight.app/records/sessions.json");
-    let t0 = Instant::now();
-    let saved = loop {
-        if let Ok(text) = std::fs::read_to_string(&record) {
-            break text;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "no session record was saved"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let saved = wait_for_file(&record, "no session record was saved").await;
     let records: serde_json::Value = serde_json::from_str(&saved).unwrap();
     assert_eq!(records[0]["template"], "First session");
     assert_eq!(
@@ -653,23 +652,7 @@ async fn programme_scripts_and_user_templates() {
         .click()
         .await
         .unwrap();
-    let t0 = Instant::now();
-    let script_window = loop {
-        if let Some(h) = c
-            .windows()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|h| *h != main_window)
-        {
-            break h;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(15),
-            "the script window did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let script_window = wait_for_new_window(c, &main_window).await;
     c.switch_to_window(script_window).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(15))
