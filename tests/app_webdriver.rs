@@ -141,22 +141,49 @@ async fn wait_for_file(path: &Path, what: &str) -> String {
     }
 }
 
-/// Waits (up to 15 s) for a window other than `main` to open, and returns its handle.
-async fn wait_for_new_window(
-    c: &Client,
-    main: &fantoccini::wd::WindowHandle,
-) -> fantoccini::wd::WindowHandle {
+/// Presses "Next" in the script window once for each phase in `phases`, waiting for each.
+async fn next_phases(c: &Client, phases: std::ops::Range<usize>) {
+    for phase in phases {
+        c.find(Locator::Id("forward"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
+            .await
+            .unwrap_or_else(|e| panic!("phase {phase} was not shown: {e}"));
+    }
+}
+
+/// Presses "Open the script window", switches to the window that opens (up to 15 s) and waits
+/// for its first phase.
+async fn open_script_window(c: &Client, main: &fantoccini::wd::WindowHandle) {
+    c.find(Locator::Id("open-script"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let t0 = Instant::now();
-    loop {
+    let script = loop {
         if let Some(h) = c.windows().await.unwrap().into_iter().find(|h| h != main) {
-            return h;
+            break h;
         }
         assert!(
             t0.elapsed() < Duration::from_secs(15),
             "the script window did not open"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
+    c.switch_to_window(script).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("body[data-phase='0']"))
+        .await
+        .expect("the first phase is shown");
 }
 
 /// The verdict shown on the card of check `id`.
@@ -518,21 +545,8 @@ async fn session_script_window_with_keyboard_and_record() {
         .send_keys("Alex")
         .await
         .unwrap();
-    c.find(Locator::Id("open-script"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-
-    // The script opens in a window of its own.
-    let script_window = wait_for_new_window(c, &main_window).await;
-    c.switch_to_window(script_window).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("body[data-phase='0']"))
-        .await
-        .expect("the first phase is shown");
+    // The script opens in a window of its own, on its first phase.
+    open_script_window(c, &main_window).await;
     assert_eq!(text(c, "#phase-title").await, "Welcome and confidentiality");
     assert!(text(c, "#prompts").await.contains("Welcome, Sam. I'm Alex"));
     assert_eq!(
@@ -562,19 +576,7 @@ async fn session_script_window_with_keyboard_and_record() {
         .contains("The programme has 7 sessions"));
 
     // To the last phase with the button, then finish.
-    for phase in 2..5 {
-        c.find(Locator::Id("forward"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(5))
-            .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
-            .await
-            .unwrap();
-    }
+    next_phases(c, 2..5).await;
     assert!(text(c, "#cta")
         .await
         .starts_with("Next step: Before our next session, Sam"));
@@ -646,36 +648,13 @@ async fn programme_scripts_and_user_templates() {
     session.clear().await.unwrap();
     session.send_keys("4").await.unwrap();
     let main_window = c.window().await.unwrap();
-    c.find(Locator::Id("open-script"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let script_window = wait_for_new_window(c, &main_window).await;
-    c.switch_to_window(script_window).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("body[data-phase='0']"))
-        .await
-        .unwrap();
+    // The script opens in a window of its own, on its first phase.
+    open_script_window(c, &main_window).await;
     assert_eq!(
         text(c, "#script-name").await,
         "Regular session — session 4 of 7"
     );
-    for phase in 1..4 {
-        c.find(Locator::Id("forward"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        c.wait()
-            .at_most(Duration::from_secs(5))
-            .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
-            .await
-            .unwrap();
-    }
+    next_phases(c, 1..4).await;
     assert!(
         text(c, "#prompts").await.contains("Mid-point"),
         "the mid-point feedback reminder is in the closing phase"

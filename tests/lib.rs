@@ -103,6 +103,11 @@ impl FakeMic {
         let dir = home.path();
         let raw = if sound == FakeSound::Silence {
             None
+        } else if sound == FakeSound::Chime {
+            let raw = dir.join("mic.raw");
+            std::fs::write(&raw, b"").expect("create mic.raw");
+            append_chimes(&raw, 12, 0.1);
+            Some(raw)
         } else {
             require_tool("espeak-ng", "espeak-ng");
             require_tool("sox", "sox");
@@ -112,43 +117,17 @@ impl FakeMic {
                  It is normal if this feels strange the first time. Please ask me to repeat anything.",
             ));
             let raw = dir.join("mic.raw");
+            // Inputs and effects per sound; every output is normalised to a peak of −3 dBFS
+            // and written in the fake device's format (S16_LE, 48 kHz, mono).
             let mut sox = Command::new("sox");
-            // Normalise the speech to a peak of −3 dBFS, then resample to the fake device format.
-            match sound {
-                FakeSound::Speech | FakeSound::Chime => {
-                    sox.arg(&wav)
-                        .args([
-                            "-r",
-                            "48000",
-                            "-c",
-                            "1",
-                            "-b",
-                            "16",
-                            "-e",
-                            "signed-integer",
-                            "-t",
-                            "raw",
-                        ])
-                        .arg(&raw)
-                        .args(["norm", "-3"]);
+            let effects: &[&str] = match sound {
+                FakeSound::Speech => {
+                    sox.arg(&wav);
+                    &["norm", "-3"]
                 }
                 FakeSound::Clipped => {
-                    sox.arg("-V1")
-                        .arg(&wav)
-                        .args([
-                            "-r",
-                            "48000",
-                            "-c",
-                            "1",
-                            "-b",
-                            "16",
-                            "-e",
-                            "signed-integer",
-                            "-t",
-                            "raw",
-                        ])
-                        .arg(&raw)
-                        .args(["norm", "-3", "gain", "18"]);
+                    sox.arg("-V1").arg(&wav);
+                    &["norm", "-3", "gain", "18"]
                 }
                 FakeSound::NoisyRoom => {
                     // Mix the speech with brown noise at about −30 dBFS RMS.
@@ -159,33 +138,26 @@ impl FakeMic {
                             .arg(&noise)
                             .args(["synth", "12", "brownnoise", "vol", "0.1"]),
                     );
-                    sox.arg("-m")
-                        .arg(&wav)
-                        .arg(&noise)
-                        .args([
-                            "-r",
-                            "48000",
-                            "-c",
-                            "1",
-                            "-b",
-                            "16",
-                            "-e",
-                            "signed-integer",
-                            "-t",
-                            "raw",
-                        ])
-                        .arg(&raw)
-                        .args(["norm", "-3"]);
+                    sox.arg("-m").arg(&wav).arg(&noise);
+                    &["norm", "-3"]
                 }
-                FakeSound::Silence => unreachable!(),
-            }
-            if sound == FakeSound::Chime {
-                sox.args(["trim", "0", "0"]); // keep no speech: chimes only
-            }
+                FakeSound::Silence | FakeSound::Chime => unreachable!("handled above"),
+            };
+            sox.args([
+                "-r",
+                "48000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                "-e",
+                "signed-integer",
+                "-t",
+                "raw",
+            ])
+            .arg(&raw)
+            .args(effects);
             run_ok(&mut sox);
-            if sound == FakeSound::Chime {
-                append_chimes(&raw, 12, 0.1);
-            }
             Some(raw)
         };
         let capture = match &raw {
