@@ -13,7 +13,7 @@ pub mod preview;
 pub mod progress;
 pub mod runner;
 pub mod settings;
-pub mod store;
+pub use preflight_session::store;
 pub mod thresholds;
 pub mod verdict;
 

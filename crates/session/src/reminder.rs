@@ -1,17 +1,27 @@
 //! Reminder timing.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::schedule::Session;
+
 /// When to remind. Defaults follow the mentoring codes: test at least 10 minutes before, open
 /// the room 5–10 minutes early (we pick 7, inside that window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct ReminderConfig {
     /// Minutes before the start to prompt the pre-flight check.
     pub check_lead_min: u32,
     /// Minutes before the start to open the meeting room.
     pub open_lead_min: u32,
+    /// Open the room link and the session script by themselves at `open_lead_min`.
+    pub auto_open: bool,
+    /// Minutes a "Snooze" puts the reminder off.
+    pub snooze_min: u32,
 }
 
 impl Default for ReminderConfig {
@@ -19,6 +29,8 @@ impl Default for ReminderConfig {
         ReminderConfig {
             check_lead_min: 10,
             open_lead_min: 7,
+            auto_open: true,
+            snooze_min: 5,
         }
     }
 }
@@ -87,6 +99,116 @@ pub fn tested_in_time(checked_at: Timestamp, start: Timestamp, cfg: ReminderConf
     start.duration_since(checked_at) >= SignedDuration::from_mins(cfg.check_lead_min as i64)
 }
 
+/// Something the app should do now for a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ActionKind {
+    /// Notify: "Time for your pre-flight check".
+    PromptCheck,
+    /// Open the meeting room link and the session script.
+    OpenRoom,
+}
+
+/// An action for one session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Action {
+    /// The session's id.
+    pub session_id: String,
+    /// What to do.
+    pub kind: ActionKind,
+}
+
+/// What the reminder loop has already done, kept on disk so a restart does not prompt twice or
+/// open the room again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReminderState {
+    /// Actions already taken, by session id.
+    fired: BTreeMap<String, BTreeSet<ActionKind>>,
+    /// Sessions whose reminders are put off until the given instant.
+    snoozed: BTreeMap<String, Timestamp>,
+    /// Sessions the mentor has checked for (no more check prompts).
+    checked: BTreeSet<String>,
+}
+
+impl ReminderState {
+    /// The actions due at `now` for `sessions`, each returned once. A check prompt is due from
+    /// `check_lead_min` before the start until the start (unless a check was already done for the
+    /// session); the room opens from `open_lead_min` before until the start, if `auto_open`.
+    /// Nothing is due for a session under way or over — an app started late does not open a
+    /// room mid-session. A snoozed session gets nothing until the snooze ends.
+    pub fn due(
+        &mut self,
+        sessions: &[Session],
+        cfg: ReminderConfig,
+        now: Timestamp,
+    ) -> Vec<Action> {
+        let mut out = Vec::new();
+        for s in sessions {
+            let st = stage(s.start, s.end().duration_since(s.start), cfg, now);
+            if matches!(st, Stage::Waiting { .. } | Stage::InProgress | Stage::Over) {
+                continue;
+            }
+            if self.snoozed.get(&s.id).is_some_and(|until| now < *until) {
+                continue;
+            }
+            let fired = self.fired.entry(s.id.clone()).or_default();
+            if !self.checked.contains(&s.id) && fired.insert(ActionKind::PromptCheck) {
+                out.push(Action {
+                    session_id: s.id.clone(),
+                    kind: ActionKind::PromptCheck,
+                });
+            }
+            if matches!(st, Stage::OpenRoom { .. })
+                && cfg.auto_open
+                && fired.insert(ActionKind::OpenRoom)
+            {
+                out.push(Action {
+                    session_id: s.id.clone(),
+                    kind: ActionKind::OpenRoom,
+                });
+            }
+        }
+        // Forget sessions that are over (or gone from the schedule).
+        let live: BTreeSet<&str> = sessions
+            .iter()
+            .filter(|s| s.end() > now)
+            .map(|s| s.id.as_str())
+            .collect();
+        self.fired.retain(|id, _| live.contains(id.as_str()));
+        self.snoozed.retain(|id, _| live.contains(id.as_str()));
+        self.checked.retain(|id| live.contains(id.as_str()));
+        out
+    }
+
+    /// Puts off the reminders of `session` for `snooze_min` minutes, but never past its start:
+    /// the check prompt comes again after the snooze, and a room not yet opened opens then.
+    pub fn snooze(&mut self, session: &Session, cfg: ReminderConfig, now: Timestamp) {
+        let until =
+            (now + SignedDuration::from_mins(cfg.snooze_min.max(1) as i64)).min(session.start);
+        self.snoozed.insert(session.id.clone(), until);
+        if let Some(f) = self.fired.get_mut(&session.id) {
+            f.remove(&ActionKind::PromptCheck);
+        }
+    }
+
+    /// Records that the mentor ran the check for `session_id`: no more check prompts for it.
+    pub fn mark_checked(&mut self, session_id: &str) {
+        self.checked.insert(session_id.to_string());
+    }
+
+    /// Records that the room of `session_id` was opened (by hand): it will not open again.
+    pub fn mark_opened(&mut self, session_id: &str) {
+        self.fired
+            .entry(session_id.to_string())
+            .or_default()
+            .insert(ActionKind::OpenRoom);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +268,7 @@ mod tests {
         let cfg = ReminderConfig {
             check_lead_min: 5,
             open_lead_min: 10,
+            ..Default::default()
         };
         let s = stage(ts(START), HOUR, cfg, ts("2026-03-29T08:52:00Z"));
         assert_eq!(s, Stage::OpenRoom { start_in_s: 8 * 60 });
@@ -158,5 +281,141 @@ mod tests {
         assert!(tested_in_time(ts("2026-03-29T08:50:00Z"), start, cfg));
         assert!(tested_in_time(ts("2026-03-29T07:00:00Z"), start, cfg));
         assert!(!tested_in_time(ts("2026-03-29T08:50:01Z"), start, cfg));
+    }
+
+    fn sess(id: &str, start: &str) -> Session {
+        Session {
+            id: id.into(),
+            mentee: "Sam".into(),
+            start: ts(start),
+            time_zone: "Europe/London".into(),
+            duration_min: 60,
+            link: Some("https://meet.google.com/abc-defg-hij".into()),
+            template: None,
+            session_number: None,
+            source: crate::schedule::SessionSource::Manual,
+        }
+    }
+
+    fn kinds(v: &[Action]) -> Vec<(&str, ActionKind)> {
+        v.iter().map(|a| (a.session_id.as_str(), a.kind)).collect()
+    }
+
+    #[test]
+    fn each_action_fires_once_at_its_time() {
+        let cfg = ReminderConfig::default();
+        let sessions = [sess("s", START)];
+        let mut st = ReminderState::default();
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:49:00Z"))
+            .is_empty());
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:50:30Z"))),
+            [("s", ActionKind::PromptCheck)]
+        );
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:51:00Z"))
+            .is_empty());
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:53:00Z"))),
+            [("s", ActionKind::OpenRoom)]
+        );
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:54:00Z"))
+            .is_empty());
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T09:05:00Z"))
+            .is_empty());
+    }
+
+    #[test]
+    fn started_late_catches_up_but_never_mid_session() {
+        let cfg = ReminderConfig::default();
+        let sessions = [sess("s", START)];
+        // The computer woke at T-4: both the prompt and the room are due at once.
+        let mut st = ReminderState::default();
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:56:00Z"))),
+            [("s", ActionKind::PromptCheck), ("s", ActionKind::OpenRoom)]
+        );
+        // Woken during the session: nothing opens by itself.
+        let mut st = ReminderState::default();
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T09:01:00Z"))
+            .is_empty());
+    }
+
+    #[test]
+    fn auto_open_can_be_switched_off_and_checked_sessions_are_not_prompted() {
+        let cfg = ReminderConfig {
+            auto_open: false,
+            ..Default::default()
+        };
+        let sessions = [sess("s", START)];
+        let mut st = ReminderState::default();
+        st.mark_checked("s");
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:56:00Z"))
+            .is_empty());
+    }
+
+    #[test]
+    fn snooze_puts_off_and_prompts_again_but_not_past_the_start() {
+        let cfg = ReminderConfig::default();
+        let sessions = [sess("s", START)];
+        let mut st = ReminderState::default();
+        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:49:59Z")).len(), 0);
+        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:50:00Z")).len(), 1); // T-10 exactly
+        st.snooze(&sessions[0], cfg, ts("2026-03-29T08:51:00Z"));
+        // Room time (T-7) falls inside the snooze: nothing until 08:56.
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:53:00Z"))
+            .is_empty());
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:56:00Z"))),
+            [("s", ActionKind::PromptCheck), ("s", ActionKind::OpenRoom)]
+        );
+        // A snooze at T-2 ends at the start, not after it: by then the session is under way.
+        let mut st = ReminderState::default();
+        st.snooze(&sessions[0], cfg, ts("2026-03-29T08:58:00Z"));
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T08:59:59Z"))
+            .is_empty());
+    }
+
+    #[test]
+    fn recurrence_each_occurrence_has_its_own_reminders() {
+        let cfg = ReminderConfig::default();
+        // Weekly across the UK clocks change (29 March 2026): 19:00 local is 19:00Z then 18:00Z.
+        let sessions = [
+            sess("w1", "2026-03-22T19:00:00Z"),
+            sess("w2", "2026-03-29T18:00:00Z"),
+        ];
+        let mut st = ReminderState::default();
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-22T18:51:00Z"))),
+            [("w1", ActionKind::PromptCheck)]
+        );
+        assert!(st
+            .due(&sessions, cfg, ts("2026-03-29T17:49:00Z"))
+            .is_empty());
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T17:51:00Z"))),
+            [("w2", ActionKind::PromptCheck)]
+        );
+        // The first week's state was forgotten once it was over.
+        assert!(!st.fired.contains_key("w1"));
+    }
+
+    #[test]
+    fn opened_by_hand_does_not_open_again() {
+        let cfg = ReminderConfig::default();
+        let sessions = [sess("s", START)];
+        let mut st = ReminderState::default();
+        st.mark_opened("s");
+        assert_eq!(
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:55:00Z"))),
+            [("s", ActionKind::PromptCheck)]
+        );
     }
 }

@@ -75,6 +75,15 @@ pub struct SessionRecord {
     pub ended: String,
     /// The phases, in order.
     pub phases: Vec<PhaseRecord>,
+    /// The scheduled session this was, if it was started from the schedule.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// Who it was with, if known.
+    #[serde(default)]
+    pub mentee: Option<String>,
+    /// Number in the programme, if known.
+    #[serde(default)]
+    pub session_number: Option<u32>,
 }
 
 impl SessionRun {
@@ -171,6 +180,9 @@ impl SessionRun {
     pub fn finish(mut self, now: Timestamp) -> SessionRecord {
         self.leave(now);
         SessionRecord {
+            session_id: None,
+            mentee: None,
+            session_number: None,
             template: self.template.name.clone(),
             started: self.started.to_string(),
             ended: now.to_string(),

@@ -20,4 +20,16 @@ ended: string,
 /**
  * The phases, in order.
  */
-phases: Array<PhaseRecord>, };
+phases: Array<PhaseRecord>, 
+/**
+ * The scheduled session this was, if it was started from the schedule.
+ */
+sessionId: string | null, 
+/**
+ * Who it was with, if known.
+ */
+mentee: string | null, 
+/**
+ * Number in the programme, if known.
+ */
+sessionNumber: number | null, };

@@ -82,6 +82,9 @@ fn corrupt_name(path: &Path) -> PathBuf {
     candidate
 }
 
+/// Distinguishes the temporary files of concurrent writers in one process.
+static NEXT_TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Writes `value` as pretty JSON to `path` atomically, creating the directory if needed.
 pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let dir = path
@@ -91,9 +94,10 @@ pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     fs::create_dir_all(dir)?;
     let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     let tmp = dir.join(format!(
-        ".{}.tmp-{}",
+        ".{}.tmp-{}-{}",
         path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
+        std::process::id(),
+        NEXT_TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     {
         let mut f = fs::File::create(&tmp)?;
@@ -103,7 +107,13 @@ pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     }
     fs::rename(&tmp, path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
-    })
+    })?;
+    // Make the rename itself durable (a power cut right after must not bring the old file back).
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

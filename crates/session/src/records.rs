@@ -1,0 +1,617 @@
+//! The mentor's records: each pre-flight check, each room opening and each session, as
+//! metadata only (times, verdicts, figures, ticked items — never audio, video or what was said),
+//! in one JSON file written atomically. A CSV export fills a programme's weekly monitoring form.
+//!
+//! Concurrent writers (the app and the `preflight` CLI) take an advisory lock on a sidecar
+//! `.lock` file around each read-modify-write, so neither loses the other's record.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::reminder::{tested_in_time, ReminderConfig};
+use crate::run::SessionRecord;
+use crate::schedule::Schedule;
+use crate::store::{load_json, save_json, Loaded};
+
+/// One check's verdict line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckLine {
+    /// Check id (`mic`, `camera`, …).
+    pub id: String,
+    /// `pass`, `warn`, `fail` or `skipped`.
+    pub status: String,
+    /// The one-line summary shown to the mentor.
+    pub summary: String,
+}
+
+/// One item of the code-of-conduct checklist, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChecklistLine {
+    /// Item id.
+    pub id: String,
+    /// `met`, `not met`, `unknown`.
+    pub state: String,
+    /// `evidence` (a check showed it) or `declared` (the mentor ticked it).
+    pub basis: String,
+}
+
+/// A pre-flight check, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckRecord {
+    /// When it finished (RFC 3339).
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    /// Overall status.
+    pub overall: String,
+    /// Each check.
+    pub results: Vec<CheckLine>,
+    /// The scheduled session it was for, if one starts within two hours.
+    pub session_id: Option<String>,
+    /// Minutes between the check and that session's start.
+    pub minutes_before: Option<i64>,
+    /// The checklist at the time of the check (empty when none was shown).
+    #[serde(default)]
+    pub checklist: Vec<ChecklistLine>,
+    /// `app` or `cli`.
+    pub from: String,
+}
+
+/// The meeting room was opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RoomRecord {
+    /// Session id.
+    pub session_id: String,
+    /// When (RFC 3339).
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    /// Minutes before the scheduled start (negative = late).
+    pub minutes_early: i64,
+    /// Opened by the reminder rather than by the mentor.
+    pub automatic: bool,
+}
+
+/// Everything in the records file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Records {
+    /// Pre-flight checks.
+    pub checks: Vec<CheckRecord>,
+    /// Rooms opened.
+    pub rooms: Vec<RoomRecord>,
+    /// Sessions run with the script window.
+    pub sessions: Vec<SessionRecord>,
+}
+
+/// The records file and its lock.
+#[derive(Debug, Clone)]
+pub struct RecordStore {
+    path: PathBuf,
+}
+
+impl RecordStore {
+    /// The store at `path` (e.g. `<data dir>/records.json`).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        RecordStore { path: path.into() }
+    }
+
+    /// Where the records live.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> std::io::Result<File> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_file_name(name))?;
+        f.lock()?;
+        Ok(f)
+    }
+
+    /// Reads the records. A damaged file is moved aside (see [`crate::store`]) and the notice
+    /// says where; the mentor's data is never overwritten.
+    pub fn load(&self) -> Loaded<Records> {
+        match self.lock() {
+            Ok(_guard) => load_json(&self.path),
+            Err(_) => load_json(&self.path),
+        }
+    }
+
+    /// Applies `change` to the records under the lock and writes them atomically. Returns the
+    /// notice from loading (a damaged file set aside), if any.
+    pub fn update(&self, change: impl FnOnce(&mut Records)) -> std::io::Result<Option<String>> {
+        let _guard = self.lock()?;
+        let Loaded { mut value, notice } = load_json::<Records>(&self.path);
+        change(&mut value);
+        save_json(&self.path, &value)?;
+        Ok(notice)
+    }
+}
+
+/// One row of the monitoring export: a scheduled session (or a session run without one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonitoringRow {
+    /// Local date (YYYY-MM-DD).
+    pub date: String,
+    /// Local start time (HH:MM) in the session's zone.
+    pub time: String,
+    /// Time zone of date and time.
+    pub time_zone: String,
+    /// Mentee.
+    pub mentee: String,
+    /// Session number.
+    pub session_number: String,
+    /// Planned minutes.
+    pub planned_min: String,
+    /// When the last check before the session finished (local HH:MM), if any.
+    pub checked_at: String,
+    /// Minutes before the start.
+    pub check_minutes_before: String,
+    /// `yes` if tested at least 10 minutes before (the codes' rule), `no`, or empty.
+    pub tested_10_min_before: String,
+    /// Overall check result.
+    pub check_result: String,
+    /// Minutes early the room was opened (negative = late).
+    pub room_opened_min_early: String,
+    /// `yes` if opened 5–10 minutes early (or earlier), `no`, or empty.
+    pub room_opened_5_min_early: String,
+    /// `yes` (a script was run), `no record` (time passed without one), or empty (future).
+    pub took_place: String,
+    /// Minutes the session actually lasted.
+    pub actual_min: String,
+    /// Script items covered, "8/10".
+    pub items_covered: String,
+}
+
+fn local(t: Timestamp, zone: &str) -> jiff::Zoned {
+    t.to_zoned(jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
+/// Builds the monitoring rows for sessions starting in `[from, to)`, in time order: every
+/// scheduled session, joined with its last check, room opening and session record, plus
+/// sessions run without a schedule entry.
+pub fn monitoring_rows(
+    schedule: &Schedule,
+    records: &Records,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+) -> Vec<MonitoringRow> {
+    let cfg: ReminderConfig = schedule.reminders;
+    let mut rows: Vec<(Timestamp, MonitoringRow)> = Vec::new();
+    let in_range = |t: Timestamp| t >= from && t < to;
+    for s in schedule.sessions.iter().filter(|s| in_range(s.start)) {
+        let zone = &s.time_zone;
+        let check = records
+            .checks
+            .iter()
+            .filter(|c| {
+                c.session_id.as_deref() == Some(s.id.as_str())
+                    || (c.session_id.is_none()
+                        && c.at <= s.start
+                        && s.start.duration_since(c.at) <= crate::schedule::CHECK_ATTACH_WINDOW)
+            })
+            .max_by_key(|c| c.at);
+        let room = records
+            .rooms
+            .iter()
+            .filter(|r| r.session_id == s.id)
+            .min_by_key(|r| r.at);
+        let run = records
+            .sessions
+            .iter()
+            .find(|r| r.session_id.as_deref() == Some(s.id.as_str()));
+        let z = s.zoned_start();
+        let mut row = MonitoringRow {
+            date: z.strftime("%Y-%m-%d").to_string(),
+            time: z.strftime("%H:%M").to_string(),
+            time_zone: zone.clone(),
+            mentee: s.mentee.clone(),
+            session_number: s.session_number.map(|n| n.to_string()).unwrap_or_default(),
+            planned_min: s.duration_min.to_string(),
+            checked_at: String::new(),
+            check_minutes_before: String::new(),
+            tested_10_min_before: String::new(),
+            check_result: String::new(),
+            room_opened_min_early: String::new(),
+            room_opened_5_min_early: String::new(),
+            took_place: String::new(),
+            actual_min: String::new(),
+            items_covered: String::new(),
+        };
+        if let Some(c) = check {
+            row.checked_at = local(c.at, zone).strftime("%H:%M").to_string();
+            row.check_minutes_before = s.start.duration_since(c.at).as_mins().to_string();
+            row.tested_10_min_before = yes_no(tested_in_time(c.at, s.start, cfg));
+            row.check_result = c.overall.clone();
+        } else if s.start <= now {
+            row.tested_10_min_before = "no".into();
+        }
+        if let Some(r) = room {
+            row.room_opened_min_early = r.minutes_early.to_string();
+            row.room_opened_5_min_early = yes_no(r.minutes_early >= 5);
+        } else if s.start <= now {
+            row.room_opened_5_min_early = "no".into();
+        }
+        match run {
+            Some(r) => fill_run(&mut row, r),
+            None if s.end() <= now => row.took_place = "no record".into(),
+            None => {}
+        }
+        rows.push((s.start, row));
+    }
+    // Sessions run without a schedule entry.
+    for r in records.sessions.iter().filter(|r| {
+        r.session_id
+            .as_deref()
+            .is_none_or(|id| schedule.get(id).is_none())
+    }) {
+        let Ok(started) = r.started.parse::<Timestamp>() else {
+            continue;
+        };
+        if !in_range(started) {
+            continue;
+        }
+        let zone = jiff::tz::TimeZone::system()
+            .iana_name()
+            .unwrap_or("UTC")
+            .to_string();
+        let z = local(started, &zone);
+        let mut row = MonitoringRow {
+            date: z.strftime("%Y-%m-%d").to_string(),
+            time: z.strftime("%H:%M").to_string(),
+            time_zone: zone,
+            mentee: r.mentee.clone().unwrap_or_default(),
+            session_number: r.session_number.map(|n| n.to_string()).unwrap_or_default(),
+            planned_min: r
+                .phases
+                .iter()
+                .map(|p| p.planned_min)
+                .sum::<u32>()
+                .to_string(),
+            checked_at: String::new(),
+            check_minutes_before: String::new(),
+            tested_10_min_before: String::new(),
+            check_result: String::new(),
+            room_opened_min_early: String::new(),
+            room_opened_5_min_early: String::new(),
+            took_place: String::new(),
+            actual_min: String::new(),
+            items_covered: String::new(),
+        };
+        fill_run(&mut row, r);
+        rows.push((started, row));
+    }
+    rows.sort_by_key(|(t, _)| *t);
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+fn fill_run(row: &mut MonitoringRow, r: &SessionRecord) {
+    row.took_place = "yes".into();
+    if let (Ok(a), Ok(b)) = (r.started.parse::<Timestamp>(), r.ended.parse::<Timestamp>()) {
+        row.actual_min = (b.duration_since(a).as_secs() / 60).to_string();
+    }
+    let covered: usize = r.phases.iter().map(|p| p.covered.len()).sum();
+    let all: usize = r
+        .phases
+        .iter()
+        .map(|p| p.covered.len() + p.missed.len())
+        .sum();
+    row.items_covered = format!("{covered}/{all}");
+}
+
+/// Cells that a spreadsheet would run as a formula are prefixed with `'` (OWASP CSV injection):
+/// a mentee name from a calendar is not trusted.
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The rows as CSV with a header line.
+pub fn to_csv(rows: &[MonitoringRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "date",
+        "time",
+        "time_zone",
+        "mentee",
+        "session_number",
+        "planned_min",
+        "checked_at",
+        "check_minutes_before",
+        "tested_10_min_before",
+        "check_result",
+        "room_opened_min_early",
+        "room_opened_5_min_early",
+        "took_place",
+        "actual_min",
+        "items_covered",
+    ]);
+    for r in rows {
+        let cells = [
+            &r.date,
+            &r.time,
+            &r.time_zone,
+            &r.mentee,
+            &r.session_number,
+            &r.planned_min,
+            &r.checked_at,
+            &r.check_minutes_before,
+            &r.tested_10_min_before,
+            &r.check_result,
+            &r.room_opened_min_early,
+            &r.room_opened_5_min_early,
+            &r.took_place,
+            &r.actual_min,
+            &r.items_covered,
+        ];
+        let _ = w.write_record(cells.iter().map(|c| defuse(c)));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The Monday-to-Monday week containing `now` in zone `tz`, for "this week's" export.
+pub fn week_of(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp) {
+    let z = now.to_zoned(tz.clone());
+    let days_since_monday = z.weekday().to_monday_zero_offset() as i64;
+    let monday = z
+        .date()
+        .checked_sub(jiff::Span::new().days(days_since_monday))
+        .unwrap_or(z.date());
+    let start = monday
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    let end = monday
+        .checked_add(jiff::Span::new().days(7))
+        .ok()
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or(now + SignedDuration::from_hours(24 * 7));
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::PhaseRecord;
+    use crate::schedule::{Session, SessionSource};
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn session(id: &str, start: &str) -> Session {
+        Session {
+            id: id.into(),
+            mentee: id.into(),
+            start: ts(start),
+            time_zone: "Europe/London".into(),
+            duration_min: 60,
+            link: None,
+            template: None,
+            session_number: Some(2),
+            source: SessionSource::Manual,
+        }
+    }
+
+    fn check(at: &str, id: Option<&str>, overall: &str) -> CheckRecord {
+        CheckRecord {
+            at: ts(at),
+            overall: overall.into(),
+            results: vec![],
+            session_id: id.map(Into::into),
+            minutes_before: None,
+            checklist: vec![],
+            from: "app".into(),
+        }
+    }
+
+    fn run(id: &str, started: &str, ended: &str) -> SessionRecord {
+        SessionRecord {
+            template: "First session".into(),
+            started: started.into(),
+            ended: ended.into(),
+            phases: vec![PhaseRecord {
+                title: "Welcome".into(),
+                planned_min: 10,
+                actual_s: 600,
+                covered: vec!["a".into(), "b".into()],
+                missed: vec!["c".into()],
+            }],
+            session_id: Some(id.into()),
+            mentee: None,
+            session_number: None,
+        }
+    }
+
+    #[test]
+    fn store_round_trip_and_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = RecordStore::new(dir.path().join("records.json"));
+        assert_eq!(store.load().value, Records::default());
+        store
+            .update(|r| {
+                r.checks
+                    .push(check("2026-11-24T17:40:00Z", Some("a"), "pass"))
+            })
+            .unwrap();
+        store
+            .update(|r| {
+                r.rooms.push(RoomRecord {
+                    session_id: "a".into(),
+                    at: ts("2026-11-24T17:52:00Z"),
+                    minutes_early: 8,
+                    automatic: true,
+                })
+            })
+            .unwrap();
+        let loaded = store.load();
+        assert_eq!(loaded.notice, None);
+        assert_eq!(loaded.value.checks.len(), 1);
+        assert_eq!(loaded.value.rooms[0].minutes_early, 8);
+    }
+
+    #[test]
+    fn damaged_records_are_kept_aside_with_a_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.json");
+        std::fs::write(&path, "{\"checks\": [ {\"at\": ").unwrap();
+        let store = RecordStore::new(&path);
+        let notice = store
+            .update(|r| r.checks.push(check("2026-11-24T17:40:00Z", None, "warn")))
+            .unwrap()
+            .expect("a notice");
+        assert!(notice.contains("damaged"), "{notice}");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".corrupt-"))
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(&aside[0])).unwrap(),
+            "{\"checks\": [ {\"at\": "
+        );
+        assert_eq!(store.load().value.checks.len(), 1);
+    }
+
+    #[test]
+    fn monitoring_rows_join_checks_rooms_and_sessions() {
+        let mut schedule = Schedule::default();
+        schedule.upsert(session("a", "2026-11-24T18:00:00Z"));
+        schedule.upsert(session("b", "2026-11-25T18:00:00Z"));
+        schedule.upsert(session("c", "2026-11-27T18:00:00Z"));
+        let records = Records {
+            checks: vec![
+                check("2026-11-24T17:30:00Z", Some("a"), "warn"),
+                check("2026-11-24T17:45:00Z", Some("a"), "pass"), // the last one counts
+                check("2026-11-25T17:55:00Z", None, "fail"),      // too late, not linked
+            ],
+            rooms: vec![
+                RoomRecord {
+                    session_id: "a".into(),
+                    at: ts("2026-11-24T17:53:00Z"),
+                    minutes_early: 7,
+                    automatic: true,
+                },
+                RoomRecord {
+                    session_id: "b".into(),
+                    at: ts("2026-11-25T17:58:00Z"),
+                    minutes_early: 2,
+                    automatic: false,
+                },
+            ],
+            sessions: vec![
+                run("a", "2026-11-24T18:01:00Z", "2026-11-24T18:56:00Z"),
+                SessionRecord {
+                    session_id: None,
+                    mentee: Some("Walk-in".into()),
+                    ..run("x", "2026-11-26T10:00:00Z", "2026-11-26T10:30:00Z")
+                },
+            ],
+        };
+        let rows = monitoring_rows(
+            &schedule,
+            &records,
+            ts("2026-11-23T00:00:00Z"),
+            ts("2026-11-30T00:00:00Z"),
+            ts("2026-11-26T12:00:00Z"),
+        );
+        assert_eq!(rows.len(), 4);
+        let a = &rows[0];
+        assert_eq!((a.date.as_str(), a.time.as_str()), ("2026-11-24", "18:00"));
+        assert_eq!(a.check_minutes_before, "15");
+        assert_eq!(a.tested_10_min_before, "yes");
+        assert_eq!(a.check_result, "pass");
+        assert_eq!(a.room_opened_5_min_early, "yes");
+        assert_eq!(a.took_place, "yes");
+        assert_eq!(a.actual_min, "55");
+        assert_eq!(a.items_covered, "2/3");
+        let b = &rows[1];
+        assert_eq!(b.check_minutes_before, "5");
+        assert_eq!(b.tested_10_min_before, "no");
+        assert_eq!(b.room_opened_min_early, "2");
+        assert_eq!(b.room_opened_5_min_early, "no");
+        assert_eq!(b.took_place, "no record");
+        assert_eq!(rows[2].mentee, "Walk-in");
+        assert_eq!(rows[2].took_place, "yes");
+        let c = &rows[3];
+        assert_eq!(c.took_place, "", "a future session has no verdict yet");
+        assert_eq!(c.tested_10_min_before, "");
+
+        let csv = to_csv(&rows);
+        let mut lines = csv.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("date,time,time_zone,mentee,"));
+        assert!(lines.next().unwrap().starts_with(
+            "2026-11-24,18:00,Europe/London,a,2,60,17:45,15,yes,pass,7,yes,yes,55,2/3"
+        ));
+    }
+
+    #[test]
+    fn csv_defuses_formulas() {
+        let mut row = monitoring_rows(
+            &Schedule::default(),
+            &Records::default(),
+            Timestamp::MIN,
+            Timestamp::MAX,
+            Timestamp::MIN,
+        );
+        assert!(row.is_empty());
+        let mut schedule = Schedule::default();
+        let mut s = session("=HYPERLINK(\"http://x\")", "2026-11-24T18:00:00Z");
+        s.mentee = "=HYPERLINK(\"http://x\",\"Sam\")".into();
+        schedule.upsert(s);
+        row = monitoring_rows(
+            &schedule,
+            &Records::default(),
+            Timestamp::MIN,
+            Timestamp::MAX,
+            Timestamp::MIN,
+        );
+        let csv = to_csv(&row);
+        assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+        assert!(!csv.contains(",=HYPERLINK"), "{csv}");
+    }
+
+    #[test]
+    fn week_runs_monday_to_monday_in_local_time() {
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        let (a, b) = week_of(ts("2026-11-26T12:00:00Z"), &london);
+        assert_eq!(a, ts("2026-11-23T00:00:00Z"));
+        assert_eq!(b, ts("2026-11-30T00:00:00Z"));
+        // A week containing the October clock change is 169 hours long.
+        let (a, b) = week_of(ts("2026-10-22T12:00:00Z"), &london);
+        assert_eq!(a, ts("2026-10-18T23:00:00Z"));
+        assert_eq!(b.duration_since(a), SignedDuration::from_hours(169));
+    }
+}

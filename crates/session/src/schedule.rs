@@ -1,0 +1,420 @@
+//! The mentor's schedule: sessions added by hand or imported from calendars, and the questions
+//! the app asks of it ("what is next?", "which session was this check for?"). Pure: every
+//! question takes `now`.
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, Zoned};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::links::{check_link, CustomPattern, LinkError};
+use crate::reminder::ReminderConfig;
+
+/// Where a session came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum SessionSource {
+    /// Added in the app or with `preflight schedule add`.
+    Manual,
+    /// Imported from a calendar (a file or a subscription); re-importing replaces these.
+    Calendar {
+        /// The calendar's name (file name or subscription URL).
+        calendar: String,
+        /// The event's UID.
+        uid: String,
+    },
+}
+
+/// One scheduled mentoring session (one occurrence of a recurring event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Session {
+    /// Stable id (manual: chosen at creation; calendar: UID + start).
+    pub id: String,
+    /// Who the session is with (or the event's title).
+    pub mentee: String,
+    /// Start (RFC 3339 instant).
+    #[ts(type = "string")]
+    pub start: Timestamp,
+    /// The time zone the session was planned in (IANA name), for display.
+    pub time_zone: String,
+    /// Planned length in minutes.
+    pub duration_min: u32,
+    /// The meeting room (checked safe), if known.
+    pub link: Option<String>,
+    /// Session script to open (a template id), if chosen.
+    pub template: Option<String>,
+    /// Number of the session in the programme (1 = first session).
+    pub session_number: Option<u32>,
+    /// Where it came from.
+    pub source: SessionSource,
+}
+
+impl Session {
+    /// When it ends.
+    pub fn end(&self) -> Timestamp {
+        self.start + SignedDuration::from_mins(self.duration_min as i64)
+    }
+
+    /// The start in the session's own time zone (falls back to UTC for an unknown zone).
+    pub fn zoned_start(&self) -> Zoned {
+        let tz = TimeZone::get(&self.time_zone).unwrap_or(TimeZone::UTC);
+        self.start.to_zoned(tz)
+    }
+}
+
+/// A subscribed calendar, fetched again when the app starts and every few hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Subscription {
+    /// https:// (or webcal://) address of the .ics feed.
+    pub url: String,
+    /// When it was last fetched successfully (RFC 3339).
+    pub last_fetched: Option<String>,
+    /// The last problem fetching or reading it.
+    pub last_error: Option<String>,
+}
+
+/// Everything the schedule file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Schedule {
+    /// Sessions, in no particular order.
+    pub sessions: Vec<Session>,
+    /// Subscribed calendars.
+    pub subscriptions: Vec<Subscription>,
+    /// Reminder timing.
+    pub reminders: ReminderConfig,
+    /// The mentor's own meeting-link patterns.
+    pub link_patterns: Vec<CustomPattern>,
+}
+
+/// What the mentor types to add or edit a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionInput {
+    /// Who the session is with.
+    pub mentee: String,
+    /// Local date and time, e.g. `2026-11-24T18:00`.
+    pub local_start: String,
+    /// IANA time zone, e.g. `Europe/London`; empty for this computer's zone.
+    pub time_zone: String,
+    /// Minutes.
+    pub duration_min: u32,
+    /// Meeting link (optional).
+    pub link: String,
+    /// Template id (optional).
+    pub template: String,
+    /// Session number (optional).
+    pub session_number: Option<u32>,
+}
+
+/// A session the mentor typed that cannot be saved, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// No name.
+    #[error("Please say who the session is with.")]
+    NoMentee,
+    /// Time did not parse.
+    #[error("“{0}” is not a date and time; use the form 2026-11-24 18:00.")]
+    BadTime(String),
+    /// Unknown zone.
+    #[error("“{0}” is not a time zone this computer knows; use a name such as Europe/London.")]
+    BadZone(String),
+    /// Length out of range.
+    #[error("A session must last between 5 minutes and 8 hours (got {0} minutes).")]
+    BadDuration(u32),
+    /// The link is not safe to open.
+    #[error("{0}")]
+    Link(#[from] LinkError),
+}
+
+impl SessionInput {
+    /// Validates the input into a session with the given id. Local times that fall in a DST gap
+    /// move forward by the gap; ambiguous ones (clocks going back) take the earlier instant.
+    pub fn into_session(self, id: String, local_zone: &str) -> Result<Session, InputError> {
+        let mentee = self.mentee.trim().to_string();
+        if mentee.is_empty() {
+            return Err(InputError::NoMentee);
+        }
+        let zone_name = if self.time_zone.trim().is_empty() {
+            local_zone.to_string()
+        } else {
+            self.time_zone.trim().to_string()
+        };
+        let tz = TimeZone::get(&zone_name).map_err(|_| InputError::BadZone(zone_name.clone()))?;
+        let text = self.local_start.trim().replace(' ', "T");
+        let civil: DateTime = text
+            .parse()
+            .map_err(|_| InputError::BadTime(self.local_start.clone()))?;
+        let start = tz
+            .to_ambiguous_zoned(civil)
+            .compatible()
+            .map_err(|_| InputError::BadTime(self.local_start.clone()))?
+            .timestamp();
+        if !(5..=480).contains(&self.duration_min) {
+            return Err(InputError::BadDuration(self.duration_min));
+        }
+        let link = match self.link.trim() {
+            "" => None,
+            l => Some(check_link(l)?),
+        };
+        let template = Some(self.template.trim().to_string()).filter(|t| !t.is_empty());
+        Ok(Session {
+            id,
+            mentee,
+            start,
+            time_zone: zone_name,
+            duration_min: self.duration_min,
+            link,
+            template,
+            session_number: self.session_number.filter(|n| *n > 0),
+            source: SessionSource::Manual,
+        })
+    }
+}
+
+/// How long before a session a check still counts as "for" that session.
+pub const CHECK_ATTACH_WINDOW: SignedDuration = SignedDuration::from_hours(2);
+
+impl Schedule {
+    /// Sessions not yet over at `now`, soonest first.
+    pub fn upcoming(&self, now: Timestamp) -> Vec<&Session> {
+        let mut v: Vec<&Session> = self.sessions.iter().filter(|s| s.end() > now).collect();
+        v.sort_by_key(|s| (s.start, s.id.clone()));
+        v
+    }
+
+    /// The next session (or the one under way) at `now`.
+    pub fn next(&self, now: Timestamp) -> Option<&Session> {
+        self.upcoming(now).into_iter().next()
+    }
+
+    /// Looks a session up by id.
+    pub fn get(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// The session a check finished at `at` was for: the first one starting within the next
+    /// two hours (or already under way). Returns it with the minutes between check and start.
+    pub fn session_for_check(&self, at: Timestamp) -> Option<(&Session, i64)> {
+        self.upcoming(at)
+            .into_iter()
+            .find(|s| s.start.duration_since(at) <= CHECK_ATTACH_WINDOW)
+            .map(|s| (s, s.start.duration_since(at).as_mins()))
+    }
+
+    /// Adds a session, or replaces the one with the same id.
+    pub fn upsert(&mut self, session: Session) {
+        match self.sessions.iter_mut().find(|s| s.id == session.id) {
+            Some(old) => *old = session,
+            None => self.sessions.push(session),
+        }
+    }
+
+    /// Removes a session by id; true if there was one.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let before = self.sessions.len();
+        self.sessions.retain(|s| s.id != id);
+        before != self.sessions.len()
+    }
+
+    /// Replaces every session imported from `calendar` with `sessions` (manual sessions and
+    /// other calendars are left alone). Returns how many were replaced.
+    pub fn replace_calendar(&mut self, calendar: &str, sessions: Vec<Session>) -> usize {
+        let before = self.sessions.len();
+        self.sessions.retain(
+            |s| !matches!(&s.source, SessionSource::Calendar { calendar: c, .. } if c == calendar),
+        );
+        let removed = before - self.sessions.len();
+        self.sessions.extend(sessions);
+        removed
+    }
+}
+
+/// "in 2 h 05 min", "in 9 min", "in under a minute", "now", "ended".
+pub fn countdown(start: Timestamp, end: Timestamp, now: Timestamp) -> String {
+    if now >= end {
+        return "ended".into();
+    }
+    if now >= start {
+        return "now".into();
+    }
+    let mins = (start.duration_since(now).as_secs() + 59) / 60;
+    match mins {
+        0 | 1 if start.duration_since(now).as_secs() < 60 => "in under a minute".into(),
+        m if m < 60 => format!("in {m} min"),
+        m if m < 48 * 60 => format!("in {} h {:02} min", m / 60, m % 60),
+        m => format!("in {} days", m / (24 * 60)),
+    }
+}
+
+/// The tray's headline for the next session, e.g. "Sam · Tue 24 Nov 18:00 (in 2 h 05 min)",
+/// shown in the computer's zone `local`.
+pub fn tray_headline(next: Option<&Session>, now: Timestamp, local: &TimeZone) -> String {
+    match next {
+        None => "No sessions scheduled".into(),
+        Some(s) => {
+            let when = s.start.to_zoned(local.clone()).strftime("%a %-d %b %H:%M");
+            format!(
+                "{} · {when} ({})",
+                s.mentee,
+                countdown(s.start, s.end(), now)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn input(local: &str, zone: &str) -> SessionInput {
+        SessionInput {
+            mentee: " Sam ".into(),
+            local_start: local.into(),
+            time_zone: zone.into(),
+            duration_min: 60,
+            link: "https://meet.google.com/abc-defg-hij".into(),
+            template: "first".into(),
+            session_number: Some(1),
+        }
+    }
+
+    #[test]
+    fn manual_input_in_a_zone() {
+        let s = input("2026-11-24 18:00", "Europe/London")
+            .into_session("m1".into(), "UTC")
+            .unwrap();
+        assert_eq!(s.mentee, "Sam");
+        assert_eq!(s.start, ts("2026-11-24T18:00:00Z")); // GMT in November
+        let s = input("2026-07-01T18:00", "Europe/London")
+            .into_session("m1".into(), "UTC")
+            .unwrap();
+        assert_eq!(s.start, ts("2026-07-01T17:00:00Z")); // BST in July
+                                                         // Empty zone = this computer's zone.
+        let s = input("2026-07-01T18:00", "")
+            .into_session("m1".into(), "America/New_York")
+            .unwrap();
+        assert_eq!(s.start, ts("2026-07-01T22:00:00Z"));
+        assert_eq!(s.time_zone, "America/New_York");
+    }
+
+    #[test]
+    fn dst_gap_and_fold() {
+        // 01:30 on 29 March 2026 does not exist in London: it moves forward to 02:30 BST.
+        let s = input("2026-03-29T01:30", "Europe/London")
+            .into_session("g".into(), "UTC")
+            .unwrap();
+        assert_eq!(s.start, ts("2026-03-29T01:30:00Z"));
+        // 01:30 on 25 October 2026 happens twice: the first (BST) is taken.
+        let s = input("2026-10-25T01:30", "Europe/London")
+            .into_session("f".into(), "UTC")
+            .unwrap();
+        assert_eq!(s.start, ts("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn bad_input_is_explained() {
+        let mut i = input("2026-11-24 18:00", "Europe/London");
+        i.mentee = "  ".into();
+        assert_eq!(i.into_session("x".into(), "UTC"), Err(InputError::NoMentee));
+        let e = input("next tuesday", "UTC").into_session("x".into(), "UTC");
+        assert!(matches!(e, Err(InputError::BadTime(_))));
+        let e = input("2026-11-24 18:00", "Mars/Olympus").into_session("x".into(), "UTC");
+        assert!(matches!(e, Err(InputError::BadZone(_))));
+        let mut i = input("2026-11-24 18:00", "UTC");
+        i.duration_min = 0;
+        assert!(matches!(
+            i.into_session("x".into(), "UTC"),
+            Err(InputError::BadDuration(0))
+        ));
+        let mut i = input("2026-11-24 18:00", "UTC");
+        i.link = "javascript:alert(1)".into();
+        let e = i.into_session("x".into(), "UTC").unwrap_err();
+        assert!(e.to_string().contains("never opened"), "{e}");
+    }
+
+    fn session(id: &str, start: &str, mins: u32) -> Session {
+        Session {
+            id: id.into(),
+            mentee: id.into(),
+            start: ts(start),
+            time_zone: "UTC".into(),
+            duration_min: mins,
+            link: None,
+            template: None,
+            session_number: None,
+            source: SessionSource::Manual,
+        }
+    }
+
+    #[test]
+    fn next_and_attach() {
+        let mut sch = Schedule::default();
+        sch.upsert(session("b", "2026-11-24T18:00:00Z", 60));
+        sch.upsert(session("a", "2026-11-24T09:00:00Z", 60));
+        sch.upsert(session("c", "2026-11-25T09:00:00Z", 60));
+        assert_eq!(sch.next(ts("2026-11-24T08:00:00Z")).unwrap().id, "a");
+        // Under way still counts as next.
+        assert_eq!(sch.next(ts("2026-11-24T09:30:00Z")).unwrap().id, "a");
+        assert_eq!(sch.next(ts("2026-11-24T10:00:00Z")).unwrap().id, "b");
+        assert!(sch.next(ts("2026-11-26T00:00:00Z")).is_none());
+        let (s, mins) = sch.session_for_check(ts("2026-11-24T17:45:00Z")).unwrap();
+        assert_eq!((s.id.as_str(), mins), ("b", 15));
+        // Three hours ahead is too far to be "for" that session.
+        assert!(sch.session_for_check(ts("2026-11-24T15:00:00Z")).is_none());
+    }
+
+    #[test]
+    fn replacing_a_calendar_keeps_the_rest() {
+        let mut sch = Schedule::default();
+        sch.upsert(session("manual", "2026-11-24T18:00:00Z", 60));
+        let mut imported = session("ics1", "2026-11-25T18:00:00Z", 60);
+        imported.source = SessionSource::Calendar {
+            calendar: "work.ics".into(),
+            uid: "u1".into(),
+        };
+        sch.replace_calendar("work.ics", vec![imported.clone()]);
+        assert_eq!(sch.sessions.len(), 2);
+        assert_eq!(sch.replace_calendar("work.ics", vec![]), 1);
+        assert_eq!(sch.sessions.len(), 1);
+        assert_eq!(sch.sessions[0].id, "manual");
+        assert!(sch.remove("manual"));
+        assert!(!sch.remove("manual"));
+    }
+
+    #[test]
+    fn countdown_words() {
+        let start = ts("2026-11-24T18:00:00Z");
+        let end = ts("2026-11-24T19:00:00Z");
+        let at = |s| countdown(start, end, ts(s));
+        assert_eq!(at("2026-11-24T15:55:00Z"), "in 2 h 05 min");
+        assert_eq!(at("2026-11-24T17:51:00Z"), "in 9 min");
+        assert_eq!(at("2026-11-24T17:50:30Z"), "in 10 min"); // rounds up: never late
+        assert_eq!(at("2026-11-24T17:59:30Z"), "in under a minute");
+        assert_eq!(at("2026-11-24T18:10:00Z"), "now");
+        assert_eq!(at("2026-11-24T19:00:00Z"), "ended");
+        assert_eq!(at("2026-11-20T18:00:00Z"), "in 4 days");
+        let s = session("Sam", "2026-11-24T18:00:00Z", 60);
+        let london = TimeZone::get("Europe/London").unwrap();
+        assert_eq!(
+            tray_headline(Some(&s), ts("2026-11-24T15:55:00Z"), &london),
+            "Sam · Tue 24 Nov 18:00 (in 2 h 05 min)"
+        );
+        assert_eq!(
+            tray_headline(None, ts("2026-11-24T15:55:00Z"), &london),
+            "No sessions scheduled"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Crash safety of the records store: a writer killed with SIGKILL at random moments never
+//! leaves a damaged or shortened file behind.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use preflight_session::{CheckRecord, RecordStore};
+
+const CHILD_ENV: &str = "PREFLIGHT_RECORDS_CRASH_CHILD";
+
+fn record(n: usize) -> CheckRecord {
+    CheckRecord {
+        at: Timestamp::from_second(1_790_000_000 + n as i64).unwrap(),
+        overall: "pass".into(),
+        // Some bulk, so each write takes a little while and a kill can land mid-write.
+        results: (0..20)
+            .map(|i| preflight_session::CheckLine {
+                id: format!("check-{i}"),
+                status: "pass".into(),
+                summary: "x".repeat(200),
+            })
+            .collect(),
+        session_id: None,
+        minutes_before: None,
+        checklist: vec![],
+        from: "cli".into(),
+    }
+}
+
+/// Not a test on its own: the writer process the crash test starts (and kills). Without the
+/// environment variable it returns at once.
+#[test]
+fn crash_child_writer() {
+    let Ok(path) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let store = RecordStore::new(path);
+    loop {
+        store
+            .update(|r| {
+                let n = r.checks.len();
+                r.checks.push(record(n));
+            })
+            .expect("write");
+    }
+}
+
+#[test]
+fn killed_writers_never_damage_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.json");
+    let store = RecordStore::new(&path);
+    let exe = std::env::current_exe().unwrap();
+    let mut last = 0usize;
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for round in 0..12 {
+        let mut child = Command::new(&exe)
+            .args([
+                "crash_child_writer",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the writer has made progress, then kill it at a pseudo-random moment.
+        let started = Instant::now();
+        while store.load().value.checks.len() <= last && started.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_millis(seed % 40));
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let loaded = store.load();
+        assert_eq!(loaded.notice, None, "round {round}: the file was damaged");
+        let n = loaded.value.checks.len();
+        assert!(n > last, "round {round}: records went from {last} to {n}");
+        for (i, c) in loaded.value.checks.iter().enumerate() {
+            assert_eq!(c, &record(i), "round {round}: record {i} differs");
+        }
+        last = n;
+    }
+}
