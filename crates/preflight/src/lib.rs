@@ -7,6 +7,7 @@
 //! - [`runner`]: the I/O — devices, camera, network — run concurrently, with [`Progress`]
 //!   events on a channel for live meters.
 
+pub mod calendar;
 pub mod devices;
 pub mod model;
 pub mod preview;

@@ -9,8 +9,8 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use preflight::{
-    list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress, Report,
-    Settings, Status,
+    calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress,
+    Report, Settings, Status,
 };
 use preflight_session::Template;
 
@@ -39,6 +39,78 @@ enum Command {
     Script {
         #[command(subcommand)]
         action: ScriptAction,
+    },
+    /// Your mentoring sessions: list, add, remove, import a calendar (.ics file or feed).
+    Schedule {
+        #[command(subcommand)]
+        action: ScheduleAction,
+    },
+    /// Your records of checks and sessions: export them for a programme's monitoring form.
+    Records {
+        #[command(subcommand)]
+        action: RecordsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScheduleAction {
+    /// List the coming sessions.
+    List {
+        /// Print JSON instead of a list.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a session.
+    Add {
+        /// Who the session is with.
+        #[arg(long)]
+        mentee: String,
+        /// Local date and time, e.g. "2026-11-24 18:00".
+        #[arg(long, value_name = "DATE TIME")]
+        at: String,
+        /// Time zone (IANA name, e.g. Europe/London); default: this computer's.
+        #[arg(long, default_value = "")]
+        zone: String,
+        /// Length in minutes.
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+        /// Meeting link (https:// or a meeting app's own link).
+        #[arg(long, default_value = "")]
+        link: String,
+        /// Session script (first-session, regular-session, final-session, …).
+        #[arg(long, default_value = "")]
+        template: String,
+        /// Number of the session in the programme.
+        #[arg(long)]
+        number: Option<u32>,
+    },
+    /// Remove a session by its id (see `schedule list --json`).
+    Remove {
+        /// The session's id.
+        id: String,
+    },
+    /// Import an .ics file, or subscribe to a calendar feed (https:// or webcal://).
+    Import {
+        /// File path or feed address.
+        source: String,
+    },
+    /// Fetch subscribed calendar feeds again.
+    Refresh,
+}
+
+#[derive(Subcommand)]
+enum RecordsAction {
+    /// Export sessions with their checks and room openings as CSV (one row per session).
+    Export {
+        /// First day (YYYY-MM-DD, local time); default: Monday of this week.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Day after the last (YYYY-MM-DD); default: seven days after --from.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -119,6 +191,9 @@ struct CheckArgs {
     /// Skip the meeting-app reachability check.
     #[arg(long)]
     no_platforms: bool,
+    /// Do not add this check to your records.
+    #[arg(long)]
+    no_record: bool,
 }
 
 impl CheckArgs {
@@ -185,6 +260,8 @@ fn main() {
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Script { action } => script(action),
+        Command::Schedule { action } => schedule(action),
+        Command::Records { action } => records(action),
         Command::Devices { json } => {
             let d = list_all_devices();
             if json {
@@ -218,6 +295,25 @@ fn run(cli: Cli) -> Result<i32> {
             if !args.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
                 ask_questions(&mut report)?;
             }
+            if !args.no_record {
+                match calendar::record_check(&report, Vec::new(), "cli") {
+                    Ok((rec, notice)) => {
+                        if let Some(n) = notice {
+                            eprintln!("Note: {n}");
+                        }
+                        if let (Some(id), Some(m)) = (&rec.session_id, rec.minutes_before) {
+                            let s = calendar::load_schedule().value;
+                            if let Some(sess) = s.get(id) {
+                                eprintln!(
+                                    "Recorded for your session with {} ({m} min before it starts).",
+                                    sess.mentee
+                                );
+                            }
+                        }
+                    }
+                    Err(e) => eprintln!("Note: this check could not be added to your records: {e}"),
+                }
+            }
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -226,6 +322,158 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(report.exit_code())
         }
     }
+}
+
+fn schedule(action: ScheduleAction) -> Result<i32> {
+    let now = jiff::Timestamp::now();
+    match action {
+        ScheduleAction::List { json } => {
+            let loaded = calendar::load_schedule();
+            if let Some(n) = &loaded.notice {
+                eprintln!("Note: {n}");
+            }
+            let upcoming = loaded.value.upcoming(now);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&upcoming)?);
+                return Ok(0);
+            }
+            if upcoming.is_empty() {
+                println!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
+            }
+            let local = jiff::tz::TimeZone::system();
+            for s in upcoming {
+                let when = s
+                    .start
+                    .to_zoned(local.clone())
+                    .strftime("%a %-d %b %Y %H:%M");
+                let number = s
+                    .session_number
+                    .map(|n| format!(" · session {n}"))
+                    .unwrap_or_default();
+                let link = s.link.as_deref().unwrap_or("no meeting link");
+                println!(
+                    "{when}  {} ({} min{number}) {}\n    {link}",
+                    s.mentee,
+                    s.duration_min,
+                    preflight_session::schedule::countdown(s.start, s.end(), now)
+                );
+            }
+            Ok(0)
+        }
+        ScheduleAction::Add {
+            mentee,
+            at,
+            zone,
+            minutes,
+            link,
+            template,
+            number,
+        } => {
+            let input = preflight_session::SessionInput {
+                mentee,
+                local_start: at,
+                time_zone: zone,
+                duration_min: minutes,
+                link,
+                template,
+                session_number: number,
+            };
+            let id = format!("m-{}", now.as_millisecond());
+            let session = input
+                .into_session(id, &calendar::local_zone())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut s = calendar::load_schedule().value;
+            println!(
+                "Added: {} at {} ({}).",
+                session.mentee,
+                session.zoned_start().strftime("%a %-d %b %Y %H:%M %Z"),
+                session.id
+            );
+            s.upsert(session);
+            calendar::save_schedule(&s)?;
+            Ok(0)
+        }
+        ScheduleAction::Remove { id } => {
+            let mut s = calendar::load_schedule().value;
+            if !s.remove(&id) {
+                anyhow::bail!(
+                    "There is no session with the id {id}; see `preflight schedule list --json`."
+                );
+            }
+            calendar::save_schedule(&s)?;
+            println!("Removed {id}.");
+            Ok(0)
+        }
+        ScheduleAction::Import { source } => {
+            let summary =
+                calendar::import_and_save(&source, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Imported {} session(s) from {} (replacing {} from an earlier import).",
+                summary.added, summary.calendar, summary.replaced
+            );
+            for n in &summary.notes {
+                println!("  {n}");
+            }
+            Ok(0)
+        }
+        ScheduleAction::Refresh => {
+            let subs = calendar::refresh_subscriptions(now)?;
+            let mut code = 0;
+            for s in subs {
+                match s.last_error {
+                    Some(e) => {
+                        code = 1;
+                        println!("{}: {e}", s.url)
+                    }
+                    None => println!("{}: up to date", s.url),
+                }
+            }
+            Ok(code)
+        }
+    }
+}
+
+fn parse_day(s: &str) -> Result<jiff::Timestamp> {
+    let date: jiff::civil::Date = s
+        .parse()
+        .map_err(|_| anyhow::anyhow!("“{s}” is not a date; use the form 2026-11-23."))?;
+    Ok(date.to_zoned(jiff::tz::TimeZone::system())?.timestamp())
+}
+
+fn records(action: RecordsAction) -> Result<i32> {
+    let RecordsAction::Export { from, to, out } = action;
+    let now = jiff::Timestamp::now();
+    let (from, to) = match (from, to) {
+        (None, None) => preflight_session::records::week_of(now, &jiff::tz::TimeZone::system()),
+        (Some(f), None) => {
+            let f = parse_day(&f)?;
+            (f, f + jiff::SignedDuration::from_hours(24 * 7))
+        }
+        (f, Some(t)) => {
+            let t = parse_day(&t)?;
+            let f = match f {
+                Some(f) => parse_day(&f)?,
+                None => t - jiff::SignedDuration::from_hours(24 * 7),
+            };
+            (f, t)
+        }
+    };
+    let store = calendar::records()?;
+    let loaded = store.load();
+    if let Some(n) = &loaded.notice {
+        eprintln!("Note: {n}");
+    }
+    let schedule = calendar::load_schedule().value;
+    let rows = preflight_session::records::monitoring_rows(&schedule, &loaded.value, from, to, now);
+    let csv = preflight_session::records::to_csv(&rows);
+    match out {
+        Some(path) => {
+            preflight_session::store::save_text(&path, &csv)?;
+            eprintln!("Wrote {} session(s) to {}.", rows.len(), path.display());
+        }
+        None => print!("{csv}"),
+    }
+    Ok(0)
 }
 
 fn load_template(file: &std::path::Path) -> Result<Template> {

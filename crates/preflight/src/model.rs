@@ -29,6 +29,16 @@ impl Status {
         }
     }
 
+    /// The serialised name (`pass`, `warn`, `fail`, `skipped`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skipped => "skipped",
+        }
+    }
+
     /// Upper-case label for terminals and exports.
     pub fn label(self) -> &'static str {
         match self {
@@ -62,6 +72,19 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// The serialised id (`mic`, `speaker`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Mic => "mic",
+            CheckId::Speaker => "speaker",
+            CheckId::Camera => "camera",
+            CheckId::Background => "background",
+            CheckId::Network => "network",
+            CheckId::Quality => "quality",
+            CheckId::Platforms => "platforms",
+        }
+    }
+
     /// Name to show a mentor.
     pub fn title(self) -> &'static str {
         match self {
@@ -259,5 +282,28 @@ mod tests {
         assert_eq!(v["status"], "warn");
         assert_eq!(v["details"][0]["text"], "−23.0 dBFS");
         assert_eq!(v["details"][0]["value"], -23.04);
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn as_str_matches_serde() {
+        for s in [Status::Pass, Status::Warn, Status::Fail, Status::Skipped] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for c in [
+            CheckId::Mic,
+            CheckId::Speaker,
+            CheckId::Camera,
+            CheckId::Background,
+            CheckId::Network,
+            CheckId::Quality,
+            CheckId::Platforms,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
     }
 }

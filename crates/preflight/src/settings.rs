@@ -26,6 +26,8 @@ pub struct Settings {
     pub stun_servers: Vec<String>,
     /// Meeting platforms to check; absent for the defaults, empty to skip the check.
     pub platforms: Option<Vec<preflight_net::PlatformTarget>>,
+    /// The mentor's first name, for the session scripts.
+    pub mentor_name: Option<String>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -87,12 +87,23 @@ static NEXT_TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::ne
 
 /// Writes `value` as pretty JSON to `path` atomically, creating the directory if needed.
 pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let mut json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    json.push(b'\n');
+    save_bytes(path, &json)
+}
+
+/// Writes `text` to `path` atomically (an export, say), creating the directory if needed.
+pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
+    save_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` atomically: temporary file in the same directory, flushed, renamed.
+pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     let tmp = dir.join(format!(
         ".{}.tmp-{}-{}",
         path.file_name().unwrap_or_default().to_string_lossy(),
@@ -101,8 +112,7 @@ pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     ));
     {
         let mut f = fs::File::create(&tmp)?;
-        f.write_all(&json)?;
-        f.write_all(b"\n")?;
+        f.write_all(bytes)?;
         f.sync_all()?;
     }
     fs::rename(&tmp, path).inspect_err(|_| {

@@ -24,4 +24,8 @@ stunServers: Array<string>,
 /**
  * Meeting platforms to check; absent for the defaults, empty to skip the check.
  */
-platforms: Array<PlatformTarget> | null, };
+platforms: Array<PlatformTarget> | null, 
+/**
+ * The mentor's first name, for the session scripts.
+ */
+mentorName: string | null, };

@@ -1,0 +1,175 @@
+//! The `preflight` CLI's schedule and records: import a calendar (good and damaged), add a
+//! session, run a check that is recorded against it, export the week's monitoring CSV.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use preflight_e2e::built_binary;
+
+fn cli(home: &Path, args: &[&str]) -> Output {
+    Command::new(built_binary("preflight"))
+        .args(args)
+        .env("HOME", home)
+        .env("TZ", "Europe/London")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .expect("run preflight")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_add_check_and_export() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let data = h.join(".local/share/org.mentorpreflight.app");
+
+    // A damaged calendar changes nothing and says so.
+    let bad = h.join("bad.ics");
+    std::fs::write(
+        &bad,
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let o = cli(h, &["schedule", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("damaged"), "{}", stderr(&o));
+    assert!(!data.join("schedule.json").exists());
+
+    // A weekly programme in the near future.
+    let day = (jiff::Zoned::now() + jiff::Span::new().days(2))
+        .date()
+        .strftime("%Y%m%d")
+        .to_string();
+    let good = h.join("programme.ics");
+    std::fs::write(
+        &good,
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:p\r\nDTSTART;TZID=Europe/London:{day}T183000\r\nDURATION:PT1H\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Mentoring: Priya\r\nDESCRIPTION:Join https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fzoom.us%2Fj%2F123456789&data=x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
+    )
+    .unwrap();
+    let o = cli(h, &["schedule", "import", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Imported 3 session(s) from programme.ics"));
+    // Importing again replaces rather than duplicates.
+    let o = cli(h, &["schedule", "import", good.to_str().unwrap()]);
+    assert!(stdout(&o).contains("replacing 3"), "{}", stdout(&o));
+
+    // A session by hand starting in 30 minutes; an unsafe link is refused.
+    let soon = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::get("Europe/London").unwrap())
+        + jiff::Span::new().minutes(30);
+    let at = soon.strftime("%Y-%m-%d %H:%M").to_string();
+    let o = cli(
+        h,
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Sam",
+            "--at",
+            &at,
+            "--link",
+            "file:///etc/passwd",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("never opened"), "{}", stderr(&o));
+    let o = cli(
+        h,
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Sam",
+            "--at",
+            &at,
+            "--link",
+            "https://meet.jit.si/SamRoom",
+            "--number",
+            "2",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = cli(h, &["schedule", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list[0]["mentee"], "Sam");
+    assert_eq!(list[1]["mentee"], "Priya");
+    assert_eq!(list[1]["link"], "https://zoom.us/j/123456789");
+    assert_eq!(list[1]["sessionNumber"], 1);
+
+    // A check (no devices, no network) is recorded against Sam's session, about 30 min before.
+    let o = cli(
+        h,
+        &[
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-network",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("Recorded for your session with Sam"),
+        "{}",
+        stderr(&o)
+    );
+    let records: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("records.json")).unwrap()).unwrap();
+    let check = &records["checks"][0];
+    assert_eq!(check["from"], "cli");
+    let before = check["minutesBefore"].as_i64().unwrap();
+    assert!((28..=30).contains(&before), "{before}");
+    // Metadata only: statuses and summaries, nothing else.
+    assert!(records.to_string().len() < 4000);
+
+    // The export for the week of Sam's session has it as tested in time.
+    let out = h.join("week.csv");
+    let from = soon.date().to_string();
+    let o = cli(
+        h,
+        &[
+            "records",
+            "export",
+            "--from",
+            &from,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let sam = csv.lines().find(|l| l.contains(",Sam,")).expect(&csv);
+    assert!(sam.contains(",2,60,"), "{sam}");
+    assert!(
+        sam.contains(",yes,skipped,"),
+        "tested 10+ minutes before, all checks skipped: {sam}"
+    );
+}
+
+#[test]
+fn damaged_schedule_is_kept_aside() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join(".local/share/org.mentorpreflight.app");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("schedule.json"), "{ not json").unwrap();
+    let o = cli(home.path(), &["schedule", "list"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("damaged"), "{}", stderr(&o));
+    let kept: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        kept.iter().any(|n| n.starts_with("schedule.json.corrupt-")),
+        "{kept:?}"
+    );
+}
