@@ -16,6 +16,16 @@ fn main() {
             "script_toggle",
             "script_move",
             "script_finish",
+            "record_check",
+            "schedule_get",
+            "schedule_save",
+            "schedule_remove",
+            "schedule_import",
+            "schedule_subscribe",
+            "schedule_settings",
+            "open_room",
+            "start_session_script",
+            "export_records",
         ]),
     ))
     .expect("tauri-build failed");

@@ -37,6 +37,17 @@ async fn start_app_with(
     env: &[(&str, String)],
     impairment: Option<Impairment>,
 ) -> Session {
+    start_app_with_files(sound, env, impairment, &[]).await
+}
+
+/// Like [`start_app_with`], with files written under the app's HOME before it starts
+/// (`(path relative to HOME, contents)`), e.g. a schedule.
+async fn start_app_with_files(
+    sound: FakeSound,
+    env: &[(&str, String)],
+    impairment: Option<Impairment>,
+    files: &[(&str, String)],
+) -> Session {
     require_tool("tauri-driver", "cargo install tauri-driver --locked");
     require_tool("WebKitWebDriver", "webkit2gtk-driver");
     let app = built_binary("mentor-preflight");
@@ -61,6 +72,11 @@ async fn start_app_with(
         json!({ "stunServers": [target.to_string()], "platforms": platforms }).to_string(),
     )
     .unwrap();
+    for (rel, contents) in files {
+        let path = mic.home().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
     let xvfb = Xvfb::start();
     let runtime_dir = mic.home().join("runtime");
     std::fs::create_dir_all(&runtime_dir).unwrap();
@@ -591,10 +607,12 @@ async fn session_script_window_with_keyboard_and_record() {
     let record = s
         ._mic
         .home()
-        .join(".local/share/org.mentorpreflight.app/records/sessions.json");
+        .join(".local/share/org.mentorpreflight.app/records.json");
     let saved = wait_for_file(&record, "no session record was saved").await;
     let records: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let records = &records["sessions"];
     assert_eq!(records[0]["template"], "First session");
+    assert_eq!(records[0]["mentee"], "Sam");
     assert_eq!(
         records[0]["phases"][0]["covered"][0],
         "Explained confidentiality and its one limit"
@@ -660,5 +678,291 @@ async fn programme_scripts_and_user_templates() {
         "the mid-point feedback reminder is in the closing phase"
     );
     c.switch_to_window(main_window).await.unwrap();
+    s.client.clone().close().await.unwrap();
+}
+
+/// Where the app keeps its data under the test HOME.
+const DATA: &str = ".local/share/org.mentorpreflight.app";
+
+/// A scheduled session starting in `mins` minutes, as the schedule file holds it.
+fn schedule_file(mins: i64) -> String {
+    let start = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(mins);
+    json!({
+        "sessions": [{
+            "id": "sched-1",
+            "mentee": "Priya",
+            "start": start.to_string(),
+            "timeZone": "Europe/London",
+            "durationMin": 60,
+            "link": "https://meet.google.com/abc-defg-hij",
+            "template": null,
+            "sessionNumber": 1,
+            "source": { "kind": "manual" }
+        }]
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reminder_opens_the_room_and_the_script_and_records_it() {
+    // A session 6 minutes away: the check prompt (T-10) and the room (T-7) are both due when the
+    // app starts. Links go to a log file instead of a browser.
+    let tmp = tempfile::tempdir().unwrap();
+    let open_log = tmp.path().join("opened.txt");
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+            open_log.display().to_string(),
+        )],
+        None,
+        &[(&format!("{DATA}/schedule.json"), schedule_file(6))],
+    )
+    .await;
+    let c = &s.client;
+    let main_window = c.window().await.unwrap();
+
+    let opened = wait_for_file(&open_log, "the meeting room was not opened").await;
+    assert_eq!(opened.trim(), "https://meet.google.com/abc-defg-hij");
+
+    // The session script opened by itself, for Priya's first session.
+    let t0 = Instant::now();
+    let script = loop {
+        if let Some(h) = c
+            .windows()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|h| *h != main_window)
+        {
+            break h;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the script window did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    c.switch_to_window(script).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("body[data-phase='0']"))
+        .await
+        .expect("the first phase is shown");
+    assert!(
+        text(c, "#prompts").await.contains("Priya"),
+        "{}",
+        text(c, "#prompts").await
+    );
+    screenshot(&s, "app-script-auto-opened");
+    next_phases(c, 1..5).await;
+    c.find(Locator::Id("finish"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The records hold the automatic room opening (about 6 minutes early) and the session.
+    let records_path = s._mic.home().join(DATA).join("records.json");
+    let t0 = Instant::now();
+    let records = loop {
+        let r: serde_json::Value = std::fs::read_to_string(&records_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        if r["sessions"].as_array().is_some_and(|a| !a.is_empty()) {
+            break r;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "no session record: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(records["rooms"][0]["sessionId"], "sched-1");
+    assert_eq!(records["rooms"][0]["automatic"], true);
+    let early = records["rooms"][0]["minutesEarly"].as_i64().unwrap();
+    assert!((5..=6).contains(&early), "opened {early} min early");
+    assert_eq!(records["sessions"][0]["sessionId"], "sched-1");
+    assert_eq!(records["sessions"][0]["mentee"], "Priya");
+
+    // The main window lists the session; the week's export has it as opened early and held.
+    c.switch_to_window(main_window).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#session-list li[data-session-id='sched-1']"))
+        .await
+        .expect("the session is listed");
+    assert!(text(c, "#next-headline").await.starts_with("Priya · "));
+    c.find(Locator::Id("export-week"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    let saved = loop {
+        let t = text(c, "#export-result").await;
+        if let Some(p) = t.strip_prefix("Saved to ") {
+            break p.to_string();
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "no export: {t}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    let row = csv.lines().nth(1).expect("a row for the session");
+    assert!(row.contains(",Priya,1,60,"), "{row}");
+    assert!(row.contains(",yes,"), "{row}");
+    assert!(
+        !csv.contains("meet.google.com"),
+        "the export holds no links: {csv}"
+    );
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schedule_add_import_and_refuse_unsafe_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ics = tmp.path().join("programme.ics");
+    // A weekly programme starting in two weeks (imports look a year ahead).
+    let day = (jiff::Zoned::now() + jiff::Span::new().days(14))
+        .date()
+        .strftime("%Y%m%d")
+        .to_string();
+    std::fs::write(
+        &ics,
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:prog@example.org\r\nDTSTART;TZID=Europe/London:{day}T183000\r\nDTEND;TZID=Europe/London:{day}T193000\r\nRRULE:FREQ=WEEKLY;COUNT=7\r\nSUMMARY:Mentoring session with Jo\r\nLOCATION:https://us02web.zoom.us/j/81234567890\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:allday\r\nDTSTART;VALUE=DATE:{day}\r\nSUMMARY:Programme launch day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
+    )
+    .unwrap();
+    let s = start_app(FakeSound::Speech).await;
+    let c = &s.client;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#session-list li.session-empty"))
+        .await
+        .expect("an empty schedule says so");
+
+    // Import: seven weekly sessions, the all-day event named as skipped.
+    c.find(Locator::Css("#import-calendar summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("ics-file"))
+        .await
+        .unwrap()
+        .send_keys(&ics.display().to_string())
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#import-result:not([hidden])"))
+        .await
+        .expect("the import is reported");
+    let report = text(c, "#import-result").await;
+    assert!(
+        report.contains("Imported 7 sessions from programme.ics"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Programme launch day") && report.contains("all-day"),
+        "{report}"
+    );
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "#session-list li[data-session-id^='prog@example.org']",
+        ))
+        .await
+        .expect("imported sessions are listed");
+    assert!(text(c, "#session-list")
+        .await
+        .contains("session 1 · Zoom · from programme.ics"));
+
+    // Add by hand: an unsafe link is refused with a reason, then a good one is saved.
+    let sam_day = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/London").unwrap())
+        + jiff::Span::new().days(3);
+    let sam_local = format!("{}T09:00", sam_day.date());
+    c.find(Locator::Css("#add-session summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("session-mentee"))
+        .await
+        .unwrap()
+        .send_keys("Sam")
+        .await
+        .unwrap();
+    // datetime-local takes its value from script more reliably than from typed keys.
+    c.execute(
+        "document.getElementById('session-start').value = arguments[0];",
+        vec![json!(sam_local.clone())],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Id("session-zone"))
+        .await
+        .unwrap()
+        .send_keys("Europe/London")
+        .await
+        .unwrap();
+    let link = c.find(Locator::Id("session-link")).await.unwrap();
+    link.send_keys("javascript:alert(1)").await.unwrap();
+    c.find(Locator::Id("session-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#schedule-notice:not([hidden])"))
+        .await
+        .expect("the unsafe link is refused");
+    assert!(text(c, "#schedule-notice").await.contains("never opened"));
+    link.clear().await.unwrap();
+    link.send_keys("https://meet.jit.si/SamAndMe")
+        .await
+        .unwrap();
+    c.find(Locator::Id("session-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#session-list li.soon"))
+        .await
+        .unwrap();
+    let first = text(c, "#session-list li.soon").await;
+    assert!(first.contains("— Sam"), "{first}");
+    assert!(first.contains("Jitsi"), "{first}");
+    screenshot(&s, "app-schedule");
+
+    // Saved where the CLI reads it too, in the session's own zone.
+    let saved: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(s._mic.home().join(DATA).join("schedule.json")).unwrap(),
+    )
+    .unwrap();
+    let sam = saved["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["mentee"] == "Sam")
+        .expect("Sam's session saved");
+    let expected = sam_day
+        .date()
+        .at(9, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap())
+        .unwrap()
+        .timestamp();
+    assert_eq!(sam["start"], expected.to_string());
+    assert_eq!(sam["link"], "https://meet.jit.si/SamAndMe");
     s.client.clone().close().await.unwrap();
 }

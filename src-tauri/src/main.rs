@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod logging;
+mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -84,6 +85,23 @@ async fn run_check(
     Ok(report)
 }
 
+/// Adds a finished check (verdicts only) to the records, linked to the session it was for, and
+/// stops that session's check reminder. Returns a notice if the records file was damaged.
+#[tauri::command]
+fn record_check(
+    app: tauri::AppHandle,
+    report: Report,
+    checklist: Vec<preflight_session::ChecklistLine>,
+) -> Result<Option<String>, String> {
+    let (rec, notice) = preflight::calendar::record_check(&report, checklist, "app")
+        .map_err(|e| format!("This check could not be added to your records: {e}"))?;
+    if let Some(id) = &rec.session_id {
+        schedule::checked_for(&app, id);
+    }
+    tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
+    Ok(notice)
+}
+
 /// Settles a question only the mentor can answer ("Did you hear the chime?") and returns the
 /// report with the verdict and the overall status updated.
 #[tauri::command]
@@ -122,9 +140,17 @@ fn stop_preview(preview: State<'_, PreviewState>) {
     preview.stop();
 }
 
+/// Which scheduled session a running script belongs to.
+#[derive(Clone, Default)]
+struct ScriptMeta {
+    session_id: Option<String>,
+    mentee: Option<String>,
+    session_number: Option<u32>,
+}
+
 /// The session script in progress, if any.
 #[derive(Default)]
-struct ScriptState(Mutex<Option<SessionRun>>);
+struct ScriptState(Mutex<Option<(SessionRun, ScriptMeta)>>);
 
 /// A script the mentor can pick: built in, the 7-week programme, or their own file.
 #[derive(serde::Serialize)]
@@ -146,7 +172,7 @@ fn user_template_dir(app: &tauri::AppHandle) -> Option<std::path::PathBuf> {
 }
 
 /// The id of the 7-week programme in the picker.
-const SEVEN_WEEK: &str = "programme:seven-week";
+pub(crate) const SEVEN_WEEK: &str = "programme:seven-week";
 
 /// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
 /// (broken ones listed with their error).
@@ -220,23 +246,66 @@ fn resolve_template(
 fn script_start(
     app: tauri::AppHandle,
     template: String,
+    vars: std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    if let Some(name) = vars.get("mentor").filter(|n| !n.trim().is_empty()) {
+        let mut s = settings::load().value;
+        if s.mentor_name.as_deref() != Some(name.trim()) {
+            s.mentor_name = Some(name.trim().to_string());
+            let _ = settings::save(&s);
+        }
+    }
+    let meta = ScriptMeta {
+        session_id: None,
+        mentee: vars.get("mentee").filter(|m| !m.trim().is_empty()).cloned(),
+        session_number: vars
+            .get("session_number")
+            .and_then(|n| n.trim().parse().ok()),
+    };
+    open_script(&app, &template, vars, meta)
+}
+
+/// Opens the script of a scheduled session (from the schedule, the tray or the reminder).
+pub(crate) fn start_script_for(
+    app: &tauri::AppHandle,
+    schedule: &preflight_session::Schedule,
+    session: &preflight_session::Session,
+) -> Result<(), String> {
+    let mut vars = schedule::script_vars(schedule, session);
+    if let Some(name) = settings::load().value.mentor_name {
+        vars.insert("mentor".into(), name);
+    }
+    let meta = ScriptMeta {
+        session_id: Some(session.id.clone()),
+        mentee: Some(session.mentee.clone()),
+        session_number: session.session_number,
+    };
+    open_script(app, &schedule::template_for(session), vars, meta)
+}
+
+fn open_script(
+    app: &tauri::AppHandle,
+    template: &str,
     mut vars: std::collections::BTreeMap<String, String>,
-    script: State<'_, ScriptState>,
+    meta: ScriptMeta,
 ) -> Result<(), String> {
     if template == SEVEN_WEEK {
         vars.entry("programme_sessions".into())
             .or_insert_with(|| "7".into());
     }
-    let t = resolve_template(&app, &template, &vars)?;
-    *script.0.lock().unwrap_or_else(|e| e.into_inner()) =
-        Some(SessionRun::start(t.render(&vars), jiff::Timestamp::now()));
+    let t = resolve_template(app, template, &vars)?;
+    let script = app.state::<ScriptState>();
+    *script.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((
+        SessionRun::start(t.render(&vars), jiff::Timestamp::now()),
+        meta,
+    ));
     tracing::info!(%template, "session script started");
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.eval("window.location.reload()");
         let _ = w.set_focus();
         return Ok(());
     }
-    WebviewWindowBuilder::new(&app, "script", WebviewUrl::App("script.html".into()))
+    WebviewWindowBuilder::new(app, "script", WebviewUrl::App("script.html".into()))
         .title("Session script — Mentor Preflight")
         .inner_size(400.0, 620.0)
         .min_inner_size(320.0, 420.0)
@@ -251,7 +320,7 @@ fn with_run<T>(
     f: impl FnOnce(&mut SessionRun, jiff::Timestamp) -> T,
 ) -> Result<T, String> {
     let mut guard = script.0.lock().unwrap_or_else(|e| e.into_inner());
-    let run = guard.as_mut().ok_or("No session script is running.")?;
+    let (run, _) = guard.as_mut().ok_or("No session script is running.")?;
     Ok(f(run, jiff::Timestamp::now()))
 }
 
@@ -290,24 +359,21 @@ fn script_finish(
     app: tauri::AppHandle,
     script: State<'_, ScriptState>,
 ) -> Result<SessionRecord, String> {
-    let run = script
+    let (run, meta) = script
         .0
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take()
         .ok_or("No session script is running.")?;
-    let record = run.finish(jiff::Timestamp::now());
-    let path = app
-        .path()
-        .app_data_dir()
-        .map_err(|e| e.to_string())?
-        .join("records")
-        .join("sessions.json");
-    let mut records: Vec<SessionRecord> = preflight::store::load_json(&path).value;
-    records.push(record.clone());
-    preflight::store::save_json(&path, &records)
+    let mut record = run.finish(jiff::Timestamp::now());
+    record.session_id = meta.session_id;
+    record.mentee = meta.mentee;
+    record.session_number = meta.session_number;
+    let store = preflight::calendar::records().map_err(|e| e.to_string())?;
+    store
+        .update(|r| r.sessions.push(record.clone()))
         .map_err(|e| format!("The session record could not be saved: {e}"))?;
-    tracing::info!(path = %path.display(), "session record saved");
+    tracing::info!(path = %store.path().display(), "session record saved");
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.close();
     }
@@ -350,8 +416,26 @@ fn save_settings(settings: Settings) -> Result<(), String> {
     settings::save(&settings).map_err(|e| format!("Your device choices could not be saved: {e}"))
 }
 
+/// Started at login (by the autostart entry): stay in the tray until needed.
+const MINIMIZED_ARG: &str = "--minimized";
+
 fn main() {
     tauri::Builder::default()
+        // First: a second launch shows the running app's window instead of starting another.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.show();
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .args([MINIMIZED_ARG])
+                .build(),
+        )
         .manage(PreviewState::default())
         .manage(ScriptState::default())
         .setup(|app| {
@@ -359,7 +443,22 @@ fn main() {
             let guard = logging::init(&log_dir);
             app.manage(guard);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %log_dir.display(), "Mentor Preflight started");
+            schedule::setup(app)?;
+            if std::env::args().any(|a| a == MINIMIZED_ARG) {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the main window keeps the app in the tray, so reminders still come.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" && window.app_handle().tray_by_id("main").is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             run_check,
@@ -374,7 +473,17 @@ fn main() {
             script_view,
             script_toggle,
             script_move,
-            script_finish
+            script_finish,
+            record_check,
+            schedule::schedule_get,
+            schedule::schedule_save,
+            schedule::schedule_remove,
+            schedule::schedule_import,
+            schedule::schedule_subscribe,
+            schedule::schedule_settings,
+            schedule::open_room,
+            schedule::start_session_script,
+            schedule::export_records
         ])
         .run(tauri::generate_context!())
         .expect("error while running Mentor Preflight");

@@ -1,6 +1,7 @@
 // Mentor Preflight — the pre-flight screen.
 // Types come from Rust (ts-rs, in ./bindings); never copy them by hand.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import "./style.css";
 import type { CheckOptions } from "./bindings/CheckOptions";
 import type { CheckResult } from "./bindings/CheckResult";
@@ -233,10 +234,28 @@ function showOverall(report: Report) {
   );
 }
 
+/** Whether the current report has gone into the records yet. */
+let recorded = true;
+
 function showReport(report: Report) {
   currentReport = report;
   for (const c of report.checks) setCard(resultCard(c));
   showOverall(report);
+  // Record the check once its verdicts are settled (no question left for the mentor).
+  if (!recorded && !report.checks.some((c) => c.question)) {
+    recorded = true;
+    invoke<string | null>("record_check", { report, checklist: [] })
+      .then((n) => {
+        if (n) {
+          settingsNotice.hidden = false;
+          settingsNotice.textContent = n;
+        }
+      })
+      .catch((e) => {
+        settingsNotice.hidden = false;
+        settingsNotice.textContent = String(e);
+      });
+  }
 }
 
 /** Sends the mentor's answer to Rust, which settles the verdict and the overall status. */
@@ -289,7 +308,7 @@ async function stopPreview() {
 }
 
 /** Settings as loaded, so fields without a control here (STUN servers) are kept on save. */
-let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null };
+let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null, mentorName: null };
 
 function currentSettings(): Settings {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
@@ -302,6 +321,8 @@ async function loadDevices() {
     invoke<DeviceReport>("list_devices"),
   ]);
   loadedSettings = view.settings;
+  const mentorInput = document.getElementById("script-mentor") as HTMLInputElement | null;
+  if (mentorInput && !mentorInput.value && view.settings.mentorName) mentorInput.value = view.settings.mentorName;
   fillSelect(micSelect, devices.audio.inputs, view.settings.mic);
   fillSelect(speakerSelect, devices.audio.outputs, view.settings.speaker);
   fillSelect(cameraSelect, devices.cameras.map((c) => ({ name: c.name, isDefault: false })), view.settings.camera);
@@ -382,7 +403,9 @@ async function runCheck() {
     platforms: chosen.platforms,
   };
   try {
-    showReport(await invoke<Report>("run_check", { options, onProgress }));
+    const report = await invoke<Report>("run_check", { options, onProgress });
+    recorded = false;
+    showReport(report);
     live.hidden = true;
     // Bring the verdict into view; move focus there so keyboard and screen-reader users land on it.
     overall.tabIndex = -1;
@@ -429,7 +452,10 @@ $<HTMLButtonElement>("open-script").addEventListener("click", () => {
     session_number: scriptSession.value,
   };
   if (scriptMentee.value.trim()) vars.mentee = scriptMentee.value.trim();
-  if (scriptMentor.value.trim()) vars.mentor = scriptMentor.value.trim();
+  if (scriptMentor.value.trim()) {
+    vars.mentor = scriptMentor.value.trim();
+    loadedSettings.mentorName = vars.mentor; // Rust remembers it too; keep later saves in step
+  }
   if (scriptNext.value.trim()) vars.next_session = scriptNext.value.trim();
   invoke("script_start", { template: scriptTemplate.value, vars }).catch((e) => {
     scriptNotice.hidden = false;
@@ -442,3 +468,11 @@ cameraSelect.addEventListener("change", () => void startPreview());
 // The preview stops whenever the window is hidden or minimised, and comes back when it shows.
 document.addEventListener("visibilitychange", () => void (document.hidden ? stopPreview() : startPreview()));
 void loadDevices();
+// The tray's "Run pre-flight check" and the T-10 reminder bring the window forward.
+void listen("run-check-requested", () => {
+  if (!checking) void runCheck();
+});
+void listen<string>("check-prompt", () => {
+  runButton.scrollIntoView({ block: "center" });
+  runButton.focus();
+});

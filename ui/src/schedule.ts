@@ -1,0 +1,242 @@
+// Mentor Preflight — the schedule panel: coming sessions, add/edit, calendar import and
+// subscriptions, reminder settings, and the weekly records export.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { ReminderConfig } from "./bindings/ReminderConfig";
+import type { Session } from "./bindings/Session";
+import type { SessionInput } from "./bindings/SessionInput";
+import type { Subscription } from "./bindings/Subscription";
+
+interface SessionView extends Session {
+  when: string;
+  countdown: string;
+  provider: string | null;
+  calendar: string;
+}
+interface ScheduleView {
+  sessions: SessionView[];
+  subscriptions: Subscription[];
+  reminders: ReminderConfig;
+  headline: string;
+  notice: string | null;
+  autostart: boolean;
+  localZone: string;
+}
+interface ImportSummary {
+  calendar: string;
+  added: number;
+  replaced: number;
+  notes: string[];
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const list = $<HTMLUListElement>("session-list");
+const headline = $<HTMLElement>("next-headline");
+const notice = $<HTMLElement>("schedule-notice");
+const form = $<HTMLFormElement>("session-form");
+const addDetails = $<HTMLDetailsElement>("add-session");
+const importResult = $<HTMLElement>("import-result");
+let current: ScheduleView | null = null;
+/** Sessions listed; the rest are counted, so the check below stays in view. */
+const SHOWN = 4;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function showError(e: unknown) {
+  notice.hidden = false;
+  notice.textContent = String(e);
+}
+
+function button(text: string, label: string, action: () => Promise<unknown>): HTMLButtonElement {
+  const b = el("button", "secondary", text);
+  b.type = "button";
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", () => {
+    notice.hidden = true;
+    action().catch(showError);
+  });
+  return b;
+}
+
+/** Local "YYYY-MM-DDTHH:MM" of an instant in a zone, for the edit form. */
+function localInput(iso: string, zone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date(iso));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
+}
+
+function render(v: ScheduleView) {
+  current = v;
+  headline.textContent = v.headline;
+  notice.hidden = !v.notice;
+  notice.textContent = v.notice ?? "";
+  const items = v.sessions.slice(0, SHOWN).map((s, i) => {
+    const li = el("li", i === 0 ? "soon" : undefined);
+    li.dataset.sessionId = s.id;
+    const number = s.sessionNumber ? ` · session ${s.sessionNumber}` : "";
+    li.append(el("span", "session-when", `${s.when} — ${s.mentee}`));
+    const actions = el("div", "session-actions");
+    if (s.link) actions.append(button("Open room", `Open the meeting room for ${s.mentee}`, () => invoke("open_room", { id: s.id })));
+    actions.append(button("Script", `Open the session script for ${s.mentee}`, () => invoke("start_session_script", { id: s.id })));
+    if (!s.calendar) {
+      actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
+      actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await invoke<ScheduleView>("schedule_remove", { id: s.id }))));
+    }
+    li.append(actions);
+    const room = s.link ? (s.provider ?? "meeting link") : "no meeting link yet";
+    const from = s.calendar ? ` · from ${s.calendar}` : "";
+    li.append(el("span", "session-meta", `${s.countdown} · ${s.durationMin} min${number} · ${room}${from}`));
+    return li;
+  });
+  if (items.length === 0) items.push(el("li", "session-empty", "No sessions yet. Add one below or import your calendar."));
+  const more = v.sessions.length - SHOWN;
+  if (more > 0) items.push(el("li", "session-empty", `and ${more} more later`));
+  list.replaceChildren(...items);
+  const r = v.reminders;
+  $<HTMLInputElement>("rem-check").value = String(r.checkLeadMin);
+  $<HTMLInputElement>("rem-open").value = String(r.openLeadMin);
+  $<HTMLInputElement>("rem-snooze").value = String(r.snoozeMin);
+  $<HTMLInputElement>("rem-auto").checked = r.autoOpen;
+  $<HTMLInputElement>("rem-autostart").checked = v.autostart;
+  $<HTMLInputElement>("session-zone").placeholder = `${v.localZone} (this computer)`;
+}
+
+function edit(s: SessionView) {
+  addDetails.open = true;
+  $<HTMLInputElement>("session-id").value = s.id;
+  $<HTMLInputElement>("session-mentee").value = s.mentee;
+  $<HTMLInputElement>("session-zone").value = s.timeZone;
+  $<HTMLInputElement>("session-start").value = localInput(s.start, s.timeZone);
+  $<HTMLInputElement>("session-minutes").value = String(s.durationMin);
+  $<HTMLInputElement>("session-link").value = s.link ?? "";
+  $<HTMLInputElement>("session-number").value = s.sessionNumber ? String(s.sessionNumber) : "";
+  $<HTMLSelectElement>("session-template").value = s.template ?? "";
+  $<HTMLButtonElement>("session-cancel").hidden = false;
+  $<HTMLInputElement>("session-mentee").focus();
+}
+
+function resetForm() {
+  form.reset();
+  $<HTMLInputElement>("session-id").value = "";
+  $<HTMLButtonElement>("session-cancel").hidden = true;
+}
+
+async function refresh() {
+  render(await invoke<ScheduleView>("schedule_get"));
+}
+
+form.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const number = $<HTMLInputElement>("session-number").value;
+  const input: SessionInput = {
+    mentee: $<HTMLInputElement>("session-mentee").value,
+    localStart: $<HTMLInputElement>("session-start").value,
+    timeZone: $<HTMLInputElement>("session-zone").value,
+    durationMin: Number($<HTMLInputElement>("session-minutes").value || "60"),
+    link: $<HTMLInputElement>("session-link").value,
+    template: $<HTMLSelectElement>("session-template").value,
+    sessionNumber: number ? Number(number) : null,
+  };
+  const id = $<HTMLInputElement>("session-id").value || null;
+  notice.hidden = true;
+  invoke<ScheduleView>("schedule_save", { id, input })
+    .then((v) => {
+      render(v);
+      resetForm();
+      list.focus();
+    })
+    .catch(showError);
+});
+$<HTMLButtonElement>("session-cancel").addEventListener("click", resetForm);
+
+function showImport(r: ImportSummary) {
+  importResult.hidden = false;
+  importResult.classList.remove("error");
+  const lines = [`Imported ${r.added} session${r.added === 1 ? "" : "s"} from ${r.calendar}.`];
+  if (r.replaced) lines.push(`${r.replaced} from the earlier import were replaced.`);
+  importResult.replaceChildren(el("span", undefined, lines.join(" ")));
+  if (r.notes.length) {
+    const ul = el("ul");
+    for (const n of r.notes) ul.append(el("li", undefined, n));
+    importResult.append(ul);
+  }
+}
+
+function importFailed(e: unknown) {
+  importResult.hidden = false;
+  importResult.classList.add("error");
+  importResult.textContent = String(e);
+}
+
+$<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
+  const file = (ev.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  try {
+    const text = await file.text();
+    showImport(await invoke<ImportSummary>("schedule_import", { name: file.name, text }));
+    await refresh();
+  } catch (e) {
+    importFailed(e);
+  }
+});
+
+$<HTMLButtonElement>("ics-subscribe").addEventListener("click", async () => {
+  const url = $<HTMLInputElement>("ics-url").value.trim();
+  if (!url) return importFailed("Paste the calendar's address first.");
+  try {
+    showImport(await invoke<ImportSummary>("schedule_subscribe", { url }));
+    await refresh();
+  } catch (e) {
+    importFailed(e);
+  }
+});
+
+$<HTMLButtonElement>("rem-save").addEventListener("click", () => {
+  const reminders: ReminderConfig = {
+    checkLeadMin: Number($<HTMLInputElement>("rem-check").value || "10"),
+    openLeadMin: Number($<HTMLInputElement>("rem-open").value || "7"),
+    snoozeMin: Number($<HTMLInputElement>("rem-snooze").value || "5"),
+    autoOpen: $<HTMLInputElement>("rem-auto").checked,
+  };
+  notice.hidden = true;
+  invoke<ScheduleView>("schedule_settings", { reminders, autostart: $<HTMLInputElement>("rem-autostart").checked })
+    .then(render)
+    .catch(showError);
+});
+
+$<HTMLButtonElement>("export-week").addEventListener("click", async () => {
+  const out = $<HTMLElement>("export-result");
+  try {
+    out.textContent = `Saved to ${await invoke<string>("export_records", { day: null })}`;
+  } catch (e) {
+    out.textContent = String(e);
+  }
+});
+
+// Scripts to choose from (same list as the script panel).
+void invoke<{ id: string; name: string; error: string | null }[]>("script_templates").then((ts) => {
+  const sel = $<HTMLSelectElement>("session-template");
+  for (const t of ts.filter((t) => !t.error)) {
+    const o = el("option", undefined, t.name);
+    o.value = t.id;
+    sel.append(o);
+  }
+});
+
+void listen<string>("schedule-tick", () => void refresh().catch(showError));
+void listen("show-schedule", () => {
+  $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
+  list.focus();
+});
+list.tabIndex = -1;
+// Keep the countdowns fresh between reminder ticks.
+setInterval(() => void refresh().catch(() => {}), 30_000);
+void refresh().catch(showError);
+export { current };
