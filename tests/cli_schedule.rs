@@ -122,8 +122,77 @@ fn import_add_check_and_export() {
         "{}",
         stderr(&o)
     );
+    // The report carries the checklist: "tested ≥10 min before" is evidenced, the phone is
+    // declared with --declare, the rest is left for the mentor.
+    let o = cli(
+        h,
+        &[
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-network",
+            "--declare",
+            "phone",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let item = |id: &str| {
+        report["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            item("tested")["state"].as_str(),
+            item("tested")["basis"].as_str()
+        ),
+        (Some("met"), Some("evidence"))
+    );
+    assert_eq!(
+        (
+            item("phone")["state"].as_str(),
+            item("phone")["basis"].as_str()
+        ),
+        (Some("met"), Some("declared"))
+    );
+    assert_eq!(item("dress")["state"], "unknown");
+    let o = cli(
+        h,
+        &[
+            "check",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-network",
+            "--no-record",
+            "--declare",
+            "nonsense",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("unknown checklist item"),
+        "{}",
+        stderr(&o)
+    );
     let records: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(data.join("records.json")).unwrap()).unwrap();
+    assert_eq!(
+        records["checks"].as_array().unwrap().len(),
+        2,
+        "--no-record was not recorded"
+    );
+    assert!(records["checks"][1]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["id"] == "phone" && l["state"] == "met" && l["basis"] == "declared"));
     let check = &records["checks"][0];
     assert_eq!(check["from"], "cli");
     let before = check["minutesBefore"].as_i64().unwrap();

@@ -220,3 +220,65 @@ pub fn record_check(
     let notice = records()?.update(|r| r.checks.push(rec.clone()))?;
     Ok((rec, notice))
 }
+
+/// Where focus mode keeps the notification setting it found, until it restores it.
+pub fn focus_saved_path() -> PathBuf {
+    data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("focus-before")
+}
+
+/// When a report's check finished.
+pub fn finished_at(report: &Report) -> Timestamp {
+    report
+        .started_at
+        .parse::<Timestamp>()
+        .map(|t| t + jiff::SignedDuration::from_millis(report.duration_ms as i64))
+        .unwrap_or_else(|_| Timestamp::now())
+}
+
+/// The checklist for `report` on this computer now: the next scheduled session, the recorders
+/// running, focus mode, and the items the mentor ticked.
+pub fn checklist_for(
+    report: &Report,
+    ticked: &std::collections::BTreeSet<String>,
+) -> Vec<crate::checklist::ChecklistItem> {
+    let at = finished_at(report);
+    let schedule = load_schedule().value;
+    let indicators = crate::inuse::indicators(&crate::inuse::DevicePaths::default());
+    let focus = crate::focus::status(focus_saved_path());
+    let ctx = crate::checklist::Context {
+        checked_at: Some(at),
+        // Only a session soon enough for this check to be "the" check for it.
+        next_session: schedule
+            .session_for_check(at)
+            .map(|(s, _)| s.start)
+            .filter(|s| *s > at),
+        reminders: schedule.reminders,
+        recorders: indicators.recorders,
+        focus: focus.on,
+        ticked: ticked.clone(),
+    };
+    crate::checklist::build(report, &ctx)
+}
+
+/// Brings the latest check recorded from `from` up to date with `report` (a question answered,
+/// checklist items ticked after the check was recorded): verdicts and checklist are replaced;
+/// time and session stay.
+pub fn update_recorded_check(from: &str, report: &Report) -> std::io::Result<Option<String>> {
+    let fresh = check_record(
+        report,
+        &Schedule::default(),
+        Timestamp::now(),
+        Vec::new(),
+        from,
+    );
+    let lines: Vec<ChecklistLine> = report.checklist.iter().map(|i| i.line()).collect();
+    records()?.update(|r| {
+        if let Some(c) = r.checks.iter_mut().rev().find(|c| c.from == from) {
+            c.overall = fresh.overall;
+            c.results = fresh.results;
+            c.checklist = lines;
+        }
+    })
+}

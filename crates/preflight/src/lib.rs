@@ -8,7 +8,10 @@
 //!   events on a channel for live meters.
 
 pub mod calendar;
+pub mod checklist;
 pub mod devices;
+pub mod focus;
+pub mod inuse;
 pub mod model;
 pub mod preview;
 pub mod progress;

@@ -194,6 +194,10 @@ struct CheckArgs {
     /// Do not add this check to your records.
     #[arg(long)]
     no_record: bool,
+    /// Confirm a checklist item the check cannot see (phone, dress, screens, …); repeat for
+    /// more. See the checklist at the end of the report for the ids.
+    #[arg(long = "declare", value_name = "ITEM", value_parser = parse_item)]
+    declare: Vec<String>,
 }
 
 impl CheckArgs {
@@ -230,6 +234,21 @@ impl CheckArgs {
                 self.stun_servers.clone()
             },
         }
+    }
+}
+
+fn parse_item(s: &str) -> Result<String, String> {
+    let ids: Vec<&str> = preflight::checklist::ITEMS
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    if ids.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "unknown checklist item; use one of: {}",
+            ids.join(", ")
+        ))
     }
 }
 
@@ -295,8 +314,11 @@ fn run(cli: Cli) -> Result<i32> {
             if !args.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
                 ask_questions(&mut report)?;
             }
+            let ticked = args.declare.iter().cloned().collect();
+            report.checklist = calendar::checklist_for(&report, &ticked);
             if !args.no_record {
-                match calendar::record_check(&report, Vec::new(), "cli") {
+                let lines = report.checklist.iter().map(|i| i.line()).collect();
+                match calendar::record_check(&report, lines, "cli") {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
                             eprintln!("Note: {n}");
@@ -656,6 +678,30 @@ fn render_report(r: &Report) -> String {
         count(Status::Fail),
         count(Status::Skipped)
     );
+    if !r.checklist.is_empty() {
+        use preflight::checklist::{tally, Basis, ItemState};
+        let (ev, dec, not, unknown) = tally(&r.checklist);
+        out += &format!(
+            "\nCode-of-conduct checklist — {ev} shown by the check, {dec} confirmed by you, {not} not met, {unknown} to confirm\n"
+        );
+        for i in &r.checklist {
+            let mark = match i.state {
+                ItemState::Met => "✔",
+                ItemState::NotMet => "✕",
+                ItemState::Unknown => "☐",
+            };
+            let basis = match i.basis {
+                Basis::Evidence => "checked",
+                Basis::Declared => "you confirm",
+            };
+            out += &format!("{mark} {:<58} [{basis}]\n", i.text);
+            if i.state != ItemState::Met || i.basis == Basis::Evidence {
+                out += &format!("    {} ({})\n", i.why, i.id);
+            }
+        }
+        out +=
+            "Confirm items yourself with --declare ITEM (e.g. --declare phone --declare dress).\n";
+    }
     out
 }
 

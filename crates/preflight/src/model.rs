@@ -210,6 +210,10 @@ pub struct Report {
     pub overall: Status,
     /// One result per check, in a fixed order.
     pub checks: Vec<CheckResult>,
+    /// The code-of-conduct checklist, evidenced by these checks where they can (filled in by
+    /// the app and the CLI after the run: it also needs the schedule and the running apps).
+    #[serde(default)]
+    pub checklist: Vec<crate::checklist::ChecklistItem>,
 }
 
 impl Report {
@@ -265,6 +269,7 @@ mod tests {
             duration_ms: 0,
             overall: Status::Pass,
             checks: vec![],
+            checklist: vec![],
         };
         assert_eq!(rep.exit_code(), 0);
         rep.overall = Status::Warn;

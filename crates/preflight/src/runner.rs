@@ -144,6 +144,7 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         duration_ms: t0.elapsed().as_millis() as u64,
         overall: Report::overall_of(&checks),
         checks,
+        checklist: Vec::new(),
     }
 }
 

@@ -879,6 +879,7 @@ mod tests {
                 ask.clone(),
                 CheckResult::new(CheckId::Mic, Status::Pass, "ok"),
             ],
+            checklist: vec![],
         };
         answer(&mut report, CheckId::Speaker, true);
         assert_eq!(report.overall, Status::Pass);

@@ -1,0 +1,455 @@
+//! The code-of-conduct checklist: what the mentoring codes (Mentor247, The Brokerage,
+//! Leapfrog/SFEDI, Qooper) ask of a mentor before a session, merged with the evidence the
+//! pre-flight check can give. Pure: built from a [`Report`], the next session's start, the
+//! processes seen and the mentor's own ticks.
+//!
+//! Items a machine can see are *evidenced* (quiet room ← mic noise floor; background ← busyness;
+//! camera on ← camera check; cable ← link type; tested ≥ 10 minutes before ← check time against
+//! the next scheduled session; no recording ← no known recorder running; notifications ← focus
+//! mode). Items it cannot see (phone silenced, dress, other screens closed) are *declared*: the
+//! mentor ticks them. An evidenced item without evidence (its check was skipped) falls back to
+//! the mentor's tick, and says so.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use preflight_session::{tested_in_time, ChecklistLine, ReminderConfig};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::thresholds::mic::NOISY_ROOM_DBFS;
+use crate::{CheckId, Report, Status};
+
+/// Whether an item is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ItemState {
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// Nobody has said yet.
+    Unknown,
+}
+
+/// What the state rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Basis {
+    /// A check measured it.
+    Evidence,
+    /// The mentor says so.
+    Declared,
+}
+
+/// One checklist item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChecklistItem {
+    /// Stable id.
+    pub id: String,
+    /// What the codes ask, in plain words.
+    pub text: String,
+    /// Met, not met, unknown.
+    pub state: ItemState,
+    /// Evidence or the mentor's word.
+    pub basis: Basis,
+    /// The evidence (or why there is none), for people.
+    pub why: String,
+}
+
+impl ChecklistItem {
+    /// The record line (metadata only).
+    pub fn line(&self) -> ChecklistLine {
+        ChecklistLine {
+            id: self.id.clone(),
+            state: match self.state {
+                ItemState::Met => "met",
+                ItemState::NotMet => "not met",
+                ItemState::Unknown => "unknown",
+            }
+            .into(),
+            basis: match self.basis {
+                Basis::Evidence => "evidence",
+                Basis::Declared => "declared",
+            }
+            .into(),
+        }
+    }
+}
+
+/// What the checklist is built from, besides the report.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// When the check finished.
+    pub checked_at: Option<Timestamp>,
+    /// Start of the next scheduled session, if any.
+    pub next_session: Option<Timestamp>,
+    /// Reminder settings (the "at least N minutes before" rule).
+    pub reminders: ReminderConfig,
+    /// Known screen or audio recorders running now (names); `None` if it could not be looked at.
+    pub recorders: Option<Vec<String>>,
+    /// Desktop notifications silenced by focus mode: `Some(true)` on, `Some(false)` off, `None`
+    /// where the app cannot tell or set it.
+    pub focus: Option<bool>,
+    /// Item ids the mentor has ticked.
+    pub ticked: BTreeSet<String>,
+}
+
+/// The items, in the order the codes list them.
+pub const ITEMS: &[(&str, &str)] = &[
+    ("quiet", "I am in a quiet place with no distractions"),
+    ("phone", "My phone is on silent and face down"),
+    (
+        "notifications",
+        "Notifications on this computer are silenced",
+    ),
+    ("screens", "Other screens and windows are closed"),
+    ("dress", "I am dressed appropriately"),
+    ("background", "My background is clean and professional"),
+    (
+        "camera",
+        "My camera works and will stay on during the session",
+    ),
+    ("cable", "I am on a network cable, not Wi‑Fi or a hotspot"),
+    ("tested", "I tested everything at least 10 minutes before"),
+    (
+        "confidential",
+        "The session stays confidential: nothing is recorded",
+    ),
+];
+
+fn check(report: &Report, id: CheckId) -> Option<&crate::CheckResult> {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id && c.status != Status::Skipped)
+}
+
+fn detail_text(report: &Report, id: CheckId, key: &str) -> Option<String> {
+    check(report, id)?
+        .details
+        .iter()
+        .find(|d| d.key == key)
+        .map(|d| d.text.clone())
+}
+
+fn detail_value(report: &Report, id: CheckId, key: &str) -> Option<f64> {
+    check(report, id)?
+        .details
+        .iter()
+        .find(|d| d.key == key)
+        .and_then(|d| d.value)
+}
+
+type Evidence = Option<(ItemState, String)>;
+
+fn met(b: bool) -> ItemState {
+    if b {
+        ItemState::Met
+    } else {
+        ItemState::NotMet
+    }
+}
+
+/// The evidence for one item, if a check can give it.
+fn evidence(id: &str, report: &Report, ctx: &Context) -> Evidence {
+    match id {
+        "quiet" => {
+            let floor = detail_value(report, CheckId::Mic, "noise_floor_dbfs")?;
+            Some((
+                met(floor <= NOISY_ROOM_DBFS as f64),
+                format!(
+                    "Room noise measured at {floor:.0} dBFS (quiet is {NOISY_ROOM_DBFS:.0} or below)."
+                )
+                .replace('-', "−"),
+            ))
+        }
+        "background" => {
+            let c = check(report, CheckId::Background)?;
+            Some((met(c.status != Status::Fail), c.summary.clone()))
+        }
+        "camera" => {
+            let c = check(report, CheckId::Camera)?;
+            Some((met(c.status != Status::Fail), c.summary.clone()))
+        }
+        "cable" => {
+            let link = detail_text(report, CheckId::Network, "link")?;
+            if link == "Unknown" {
+                return None;
+            }
+            Some((
+                met(link.starts_with("Cable")),
+                format!("Connection: {link}."),
+            ))
+        }
+        "tested" => {
+            let (at, start) = (ctx.checked_at?, ctx.next_session?);
+            let mins = start.duration_since(at).as_mins();
+            Some((
+                met(tested_in_time(at, start, ctx.reminders)),
+                format!("Checked {mins} min before the next session."),
+            ))
+        }
+        "confidential" => {
+            let recorders = ctx.recorders.as_ref()?;
+            if recorders.is_empty() {
+                Some((
+                    ItemState::Met,
+                    "No screen or sound recorder is running.".into(),
+                ))
+            } else {
+                Some((
+                    ItemState::NotMet,
+                    format!(
+                        "A recorder is running: {}. Close it — sessions must not be recorded.",
+                        recorders.join(", ")
+                    ),
+                ))
+            }
+        }
+        "notifications" => match ctx.focus? {
+            true => Some((ItemState::Met, "Focus mode is on.".into())),
+            false => None, // off: the mentor may have silenced them another way
+        },
+        _ => None,
+    }
+}
+
+/// Builds the checklist.
+pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
+    ITEMS
+        .iter()
+        .map(|(id, text)| match evidence(id, report, ctx) {
+            Some((state, why)) => ChecklistItem {
+                id: id.to_string(),
+                text: text.to_string(),
+                state,
+                basis: Basis::Evidence,
+                why,
+            },
+            None => {
+                let ticked = ctx.ticked.contains(*id);
+                ChecklistItem {
+                    id: id.to_string(),
+                    text: text.to_string(),
+                    state: if ticked {
+                        ItemState::Met
+                    } else {
+                        ItemState::Unknown
+                    },
+                    basis: Basis::Declared,
+                    why: if ticked {
+                        "You confirmed this.".into()
+                    } else {
+                        "Tick this yourself: the check cannot see it.".into()
+                    },
+                }
+            }
+        })
+        .collect()
+}
+
+/// Counts for a one-line summary: (met by evidence, met by declaration, not met, unknown).
+pub fn tally(items: &[ChecklistItem]) -> (usize, usize, usize, usize) {
+    let c = |f: &dyn Fn(&ChecklistItem) -> bool| items.iter().filter(|i| f(i)).count();
+    (
+        c(&|i| i.state == ItemState::Met && i.basis == Basis::Evidence),
+        c(&|i| i.state == ItemState::Met && i.basis == Basis::Declared),
+        c(&|i| i.state == ItemState::NotMet),
+        c(&|i| i.state == ItemState::Unknown),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CheckResult, Detail};
+
+    fn result(id: CheckId, status: Status, summary: &str, details: Vec<Detail>) -> CheckResult {
+        let mut r = CheckResult::new(id, status, summary);
+        r.details = details;
+        r
+    }
+
+    fn report(checks: Vec<CheckResult>) -> Report {
+        Report {
+            app_version: "test".into(),
+            started_at: "2026-11-24T17:40:00Z".into(),
+            duration_ms: 1,
+            overall: Report::overall_of(&checks),
+            checks,
+            checklist: vec![],
+        }
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn item<'a>(items: &'a [ChecklistItem], id: &str) -> &'a ChecklistItem {
+        items.iter().find(|i| i.id == id).unwrap()
+    }
+
+    fn full_report(floor: f64, link: &str, background: Status) -> Report {
+        report(vec![
+            result(
+                CheckId::Mic,
+                Status::Pass,
+                "ok",
+                vec![Detail::number(
+                    "noise_floor_dbfs",
+                    "Room noise",
+                    floor,
+                    "dBFS",
+                    1,
+                )],
+            ),
+            result(
+                CheckId::Camera,
+                Status::Pass,
+                "Camera works: 30 fps.",
+                vec![],
+            ),
+            result(
+                CheckId::Background,
+                background,
+                "Background is busy on the left.",
+                vec![],
+            ),
+            result(
+                CheckId::Network,
+                Status::Pass,
+                "ok",
+                vec![Detail::text("link", "Connection", link)],
+            ),
+        ])
+    }
+
+    #[test]
+    fn evidence_maps_from_the_checks() {
+        let ctx = Context {
+            checked_at: Some(ts("2026-11-24T17:45:00Z")),
+            next_session: Some(ts("2026-11-24T18:00:00Z")),
+            recorders: Some(vec![]),
+            ..Default::default()
+        };
+        let items = build(&full_report(-58.0, "Cable (Ethernet)", Status::Pass), &ctx);
+        for id in [
+            "quiet",
+            "camera",
+            "background",
+            "cable",
+            "tested",
+            "confidential",
+        ] {
+            let i = item(&items, id);
+            assert_eq!(
+                (i.state, i.basis),
+                (ItemState::Met, Basis::Evidence),
+                "{id}: {}",
+                i.why
+            );
+        }
+        assert!(item(&items, "quiet").why.contains("−58 dBFS"));
+        assert!(item(&items, "tested").why.contains("15 min"));
+        for id in ["phone", "dress", "screens", "notifications"] {
+            let i = item(&items, id);
+            assert_eq!(
+                (i.state, i.basis),
+                (ItemState::Unknown, Basis::Declared),
+                "{id}"
+            );
+        }
+        assert_eq!(tally(&items), (6, 0, 0, 4));
+    }
+
+    #[test]
+    fn failures_are_not_met() {
+        let ctx = Context {
+            checked_at: Some(ts("2026-11-24T17:55:00Z")),
+            next_session: Some(ts("2026-11-24T18:00:00Z")),
+            recorders: Some(vec!["OBS Studio".into()]),
+            ..Default::default()
+        };
+        let items = build(&full_report(-30.0, "Wi‑Fi", Status::Fail), &ctx);
+        for id in ["quiet", "background", "cable", "tested", "confidential"] {
+            assert_eq!(item(&items, id).state, ItemState::NotMet, "{id}");
+        }
+        assert!(item(&items, "confidential").why.contains("OBS Studio"));
+        assert!(item(&items, "cable").why.contains("Wi‑Fi"));
+    }
+
+    #[test]
+    fn ten_minute_rule_at_the_boundary() {
+        let start = ts("2026-11-24T18:00:00Z");
+        let at = |t: &str| {
+            let ctx = Context {
+                checked_at: Some(ts(t)),
+                next_session: Some(start),
+                ..Default::default()
+            };
+            item(&build(&report(vec![]), &ctx), "tested").state
+        };
+        assert_eq!(at("2026-11-24T17:50:00Z"), ItemState::Met);
+        assert_eq!(at("2026-11-24T17:50:01Z"), ItemState::NotMet);
+        assert_eq!(at("2026-11-24T09:00:00Z"), ItemState::Met);
+        // A longer lead set by the mentor moves the rule.
+        let ctx = Context {
+            checked_at: Some(ts("2026-11-24T17:45:00Z")),
+            next_session: Some(start),
+            reminders: ReminderConfig {
+                check_lead_min: 20,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(
+            item(&build(&report(vec![]), &ctx), "tested").state,
+            ItemState::NotMet
+        );
+    }
+
+    #[test]
+    fn without_evidence_the_mentor_declares() {
+        // Everything skipped, nothing scheduled, processes not visible.
+        let mut ctx = Context::default();
+        ctx.ticked.insert("phone".into());
+        ctx.ticked.insert("cable".into());
+        let items = build(
+            &report(vec![result(
+                CheckId::Mic,
+                Status::Skipped,
+                "skipped",
+                vec![],
+            )]),
+            &ctx,
+        );
+        assert!(items.iter().all(|i| i.basis == Basis::Declared));
+        assert_eq!(item(&items, "phone").state, ItemState::Met);
+        assert_eq!(item(&items, "cable").state, ItemState::Met);
+        assert_eq!(item(&items, "quiet").state, ItemState::Unknown);
+        assert_eq!(tally(&items), (0, 2, 0, 8));
+        // A tick never overrides evidence.
+        let mut ctx = Context::default();
+        ctx.ticked.insert("cable".into());
+        let items = build(&full_report(-58.0, "Phone hotspot", Status::Pass), &ctx);
+        assert_eq!(item(&items, "cable").state, ItemState::NotMet);
+        assert_eq!(item(&items, "cable").basis, Basis::Evidence);
+        // Focus mode on is evidence for notifications.
+        let ctx = Context {
+            focus: Some(true),
+            ..Default::default()
+        };
+        let items = build(&report(vec![]), &ctx);
+        assert_eq!(item(&items, "notifications").basis, Basis::Evidence);
+        let line = item(&items, "notifications").line();
+        assert_eq!(
+            (line.state.as_str(), line.basis.as_str()),
+            ("met", "evidence")
+        );
+    }
+}

@@ -1,0 +1,410 @@
+//! In-session indicators: is the camera and the microphone in use by another app (the call), and
+//! is a known screen or sound recorder running (sessions are confidential and never recorded)?
+//!
+//! Linux: the open file descriptors under `/proc/<pid>/fd` say which processes hold
+//! `/dev/video*` (cameras) and `/dev/snd/pcmC*D*c` (capture devices). Sound servers (PipeWire,
+//! PulseAudio, JACK) hold the microphone for every app, so when one runs, the recording streams
+//! are read from `pactl list source-outputs` instead; without `pactl` the microphone answer is
+//! "cannot tell", said plainly. Only processes of this user are visible (as the OS allows), and
+//! this process itself is left out. macOS and Windows have no equivalent here yet: the
+//! indicators say "not available on this system".
+//!
+//! The matching is pure ([`holders`], [`recorders`]) over a process list, so tests feed it
+//! processes they start.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A process as the indicators see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcInfo {
+    /// Process id.
+    pub pid: u32,
+    /// Kernel name (`comm`, at most 15 characters).
+    pub comm: String,
+    /// Command line arguments.
+    pub cmdline: Vec<String>,
+    /// Targets of its open file descriptors.
+    pub fds: Vec<PathBuf>,
+}
+
+impl ProcInfo {
+    /// A name for people: the program file's name, else `comm`.
+    pub fn name(&self) -> String {
+        self.cmdline
+            .first()
+            .and_then(|a| Path::new(a).file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| self.comm.clone())
+    }
+}
+
+/// Reads the processes under `proc_root` (normally `/proc`).
+pub fn scan(proc_root: &Path) -> Vec<ProcInfo> {
+    let Ok(dir) = std::fs::read_dir(proc_root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let base = entry.path();
+        let comm = std::fs::read_to_string(base.join("comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let cmdline = std::fs::read(base.join("cmdline"))
+            .unwrap_or_default()
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let fds = std::fs::read_dir(base.join("fd"))
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|f| std::fs::read_link(f.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(ProcInfo {
+            pid,
+            comm,
+            cmdline,
+            fds,
+        });
+    }
+    out
+}
+
+/// Which device files count as cameras and microphones.
+#[derive(Debug, Clone)]
+pub struct DevicePaths {
+    /// A camera is `<prefix><digits>`.
+    pub camera_prefix: String,
+    /// A capture device is `<prefix>…c` (ALSA: `/dev/snd/pcmC0D0c`).
+    pub mic_prefix: String,
+}
+
+impl Default for DevicePaths {
+    fn default() -> Self {
+        DevicePaths {
+            camera_prefix: "/dev/video".into(),
+            mic_prefix: "/dev/snd/pcmC".into(),
+        }
+    }
+}
+
+impl DevicePaths {
+    /// `p` is a camera device.
+    pub fn is_camera(&self, p: &Path) -> bool {
+        let s = p.to_string_lossy();
+        s.strip_prefix(&self.camera_prefix)
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// `p` is a sound capture device.
+    pub fn is_mic(&self, p: &Path) -> bool {
+        let s = p.to_string_lossy();
+        s.strip_prefix(&self.mic_prefix)
+            .is_some_and(|rest| rest.ends_with('c'))
+    }
+}
+
+/// Programs that hold devices for other apps.
+const SOUND_SERVERS: &[&str] = &[
+    "pipewire",
+    "pipewire-pulse",
+    "pulseaudio",
+    "wireplumber",
+    "jackd",
+    "jackdbus",
+];
+
+/// Names of the processes (other than `own_pid` and sound servers) holding a matching device.
+pub fn holders(procs: &[ProcInfo], own_pid: u32, is_device: impl Fn(&Path) -> bool) -> Vec<String> {
+    let mut names: Vec<String> = procs
+        .iter()
+        .filter(|p| p.pid != own_pid && !SOUND_SERVERS.contains(&p.comm.as_str()))
+        .filter(|p| p.fds.iter().any(|f| is_device(f)))
+        .map(ProcInfo::name)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Known screen and sound recorders: (program name, name for people).
+const RECORDERS: &[(&str, &str)] = &[
+    ("obs", "OBS Studio"),
+    ("simplescreenrecorder", "SimpleScreenRecorder"),
+    ("simplescreenrec", "SimpleScreenRecorder"),
+    ("kazam", "Kazam"),
+    ("vokoscreen", "vokoscreen"),
+    ("vokoscreenNG", "vokoscreen"),
+    ("recordmydesktop", "recordMyDesktop"),
+    ("gtk-recordmydesktop", "recordMyDesktop"),
+    ("peek", "Peek"),
+    ("kooha", "Kooha"),
+    ("gpu-screen-recorder", "GPU Screen Recorder"),
+    ("blue-recorder", "Blue Recorder"),
+    ("audacity", "Audacity"),
+    ("arecord", "arecord (sound recorder)"),
+    ("parecord", "parecord (sound recorder)"),
+    ("pw-record", "pw-record (sound recorder)"),
+    ("gnome-sound-recorder", "Sound Recorder"),
+    ("spectacle", "Spectacle (screen recording)"),
+];
+
+/// The known recorders among `procs` (names for people, each once). `ffmpeg` counts when it
+/// grabs the screen or a sound input.
+pub fn recorders(procs: &[ProcInfo], own_pid: u32) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for p in procs.iter().filter(|p| p.pid != own_pid) {
+        let name = p.name();
+        let hit = RECORDERS
+            .iter()
+            .find(|(prog, _)| *prog == name || *prog == p.comm)
+            .map(|(_, label)| label.to_string())
+            .or_else(|| {
+                let grabs = p.cmdline.iter().any(|a| {
+                    matches!(
+                        a.as_str(),
+                        "x11grab" | "kmsgrab" | "pulse" | "alsa" | "gdigrab" | "avfoundation"
+                    )
+                });
+                (name == "ffmpeg" && grabs).then(|| "ffmpeg (recording)".to_string())
+            });
+        if let Some(h) = hit {
+            if !found.contains(&h) {
+                found.push(h);
+            }
+        }
+    }
+    found
+}
+
+/// Whether a device is in use by another app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeviceUse {
+    /// `true` in use, `false` free, `None` cannot tell here.
+    pub in_use: Option<bool>,
+    /// The apps using it, where known.
+    pub by: Vec<String>,
+}
+
+/// What the script window shows during the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Indicators {
+    /// The camera.
+    pub camera: DeviceUse,
+    /// The microphone.
+    pub mic: DeviceUse,
+    /// Recorders running (confidentiality); `None` if processes cannot be listed here.
+    pub recorders: Option<Vec<String>>,
+    /// A limitation to tell the mentor, if any.
+    pub note: Option<String>,
+}
+
+/// Application names of the recording streams a PulseAudio/PipeWire server reports, or `None`
+/// if `pactl` is not available.
+pub fn pactl_recording_apps() -> Option<Vec<String>> {
+    let mut child = Command::new("pactl")
+        .args(["list", "source-outputs"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let t0 = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) => return None,
+            Ok(None) if t0.elapsed() > Duration::from_secs(1) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => return None,
+        }
+    }
+    let mut text = String::new();
+    use std::io::Read;
+    child.stdout.take()?.read_to_string(&mut text).ok()?;
+    Some(parse_pactl_apps(&text))
+}
+
+/// `application.name = "Zoom"` lines of `pactl list source-outputs`, each once; a stream
+/// without a name counts as "an app". (Our own peak-meter streams are not there: we use ALSA.)
+pub fn parse_pactl_apps(text: &str) -> Vec<String> {
+    let mut apps = Vec::new();
+    for block in text.split("Source Output #").skip(1) {
+        let name = block
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("application.name = ")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+            .unwrap_or_else(|| "an app".into());
+        if !apps.contains(&name) {
+            apps.push(name);
+        }
+    }
+    apps
+}
+
+/// Looks at this computer now.
+pub fn indicators(paths: &DevicePaths) -> Indicators {
+    if !cfg!(target_os = "linux") {
+        return Indicators {
+            camera: DeviceUse {
+                in_use: None,
+                by: vec![],
+            },
+            mic: DeviceUse {
+                in_use: None,
+                by: vec![],
+            },
+            recorders: None,
+            note: Some("Device indicators are not available on this system yet.".into()),
+        };
+    }
+    let procs = scan(Path::new("/proc"));
+    let me = std::process::id();
+    let cam = holders(&procs, me, |p| paths.is_camera(p));
+    let direct_mic = holders(&procs, me, |p| paths.is_mic(p));
+    let server = procs
+        .iter()
+        .any(|p| SOUND_SERVERS.contains(&p.comm.as_str()));
+    let mut note = None;
+    let mic = if server {
+        match pactl_recording_apps() {
+            Some(mut apps) => {
+                apps.extend(direct_mic);
+                apps.dedup();
+                DeviceUse {
+                    in_use: Some(!apps.is_empty()),
+                    by: apps,
+                }
+            }
+            None if !direct_mic.is_empty() => DeviceUse {
+                in_use: Some(true),
+                by: direct_mic,
+            },
+            None => {
+                note = Some("Your sound server hides which app uses the microphone (install pactl to see it).".into());
+                DeviceUse {
+                    in_use: None,
+                    by: vec![],
+                }
+            }
+        }
+    } else {
+        DeviceUse {
+            in_use: Some(!direct_mic.is_empty()),
+            by: direct_mic,
+        }
+    };
+    Indicators {
+        camera: DeviceUse {
+            in_use: Some(!cam.is_empty()),
+            by: cam,
+        },
+        mic,
+        recorders: Some(recorders(&procs, me)),
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pid: u32, comm: &str, argv: &[&str], fds: &[&str]) -> ProcInfo {
+        ProcInfo {
+            pid,
+            comm: comm.into(),
+            cmdline: argv.iter().map(|s| s.to_string()).collect(),
+            fds: fds.iter().map(PathBuf::from).collect(),
+        }
+    }
+
+    #[test]
+    fn who_holds_the_devices() {
+        let paths = DevicePaths::default();
+        let procs = [
+            p(
+                10,
+                "zoom",
+                &["/opt/zoom/zoom"],
+                &["/dev/video0", "/dev/null"],
+            ),
+            p(
+                11,
+                "pipewire",
+                &["pipewire"],
+                &["/dev/snd/pcmC0D0c", "/dev/video0"],
+            ),
+            p(
+                12,
+                "chrome",
+                &["/usr/lib/chromium/chromium"],
+                &["/dev/snd/pcmC1D0c"],
+            ),
+            p(13, "aplay", &["aplay"], &["/dev/snd/pcmC0D0p"]), // playback, not capture
+            p(
+                14,
+                "mentor-preflight",
+                &["mentor-preflight"],
+                &["/dev/video2"],
+            ),
+            p(15, "v4l", &["v4l"], &["/dev/video-legacy"]),
+        ];
+        assert_eq!(holders(&procs, 14, |f| paths.is_camera(f)), ["zoom"]);
+        assert_eq!(holders(&procs, 14, |f| paths.is_mic(f)), ["chromium"]);
+        assert_eq!(
+            holders(&procs, 99, |f| paths.is_camera(f)),
+            ["mentor-preflight", "zoom"]
+        );
+    }
+
+    #[test]
+    fn known_recorders() {
+        let procs = [
+            p(1, "obs", &["/usr/bin/obs"], &[]),
+            p(
+                2,
+                "simplescreenrec",
+                &["simplescreenrecorder", "--start-hidden"],
+                &[],
+            ),
+            p(3, "ffmpeg", &["ffmpeg", "-i", "in.mp4", "out.webm"], &[]), // converting, not recording
+            p(4, "ffmpeg", &["ffmpeg", "-f", "x11grab", "-i", ":0"], &[]),
+            p(5, "bash", &["bash"], &[]),
+            p(6, "obs", &["obs"], &[]),
+        ];
+        assert_eq!(
+            recorders(&procs, 0),
+            ["OBS Studio", "SimpleScreenRecorder", "ffmpeg (recording)"]
+        );
+        assert!(recorders(&procs[4..5], 0).is_empty());
+    }
+
+    #[test]
+    fn pactl_streams() {
+        let text = "Source Output #41\n\tDriver: PipeWire\n\tProperties:\n\t\tapplication.name = \"ZOOM VoiceEngine\"\n\t\tmedia.name = \"capture\"\nSource Output #42\n\tProperties:\n\t\tmedia.name = \"x\"\nSource Output #43\n\t\tapplication.name = \"ZOOM VoiceEngine\"\n";
+        assert_eq!(parse_pactl_apps(text), ["ZOOM VoiceEngine", "an app"]);
+        assert!(parse_pactl_apps("").is_empty());
+    }
+}
