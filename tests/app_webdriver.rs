@@ -966,3 +966,156 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     assert_eq!(sam["link"], "https://meet.jit.si/SamAndMe");
     s.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn checklist_evidence_ticks_and_in_session_indicators() {
+    // A session in 30 minutes (no reminder due yet) and a "screen recorder" running.
+    let tmp = tempfile::tempdir().unwrap();
+    let obs = tmp.path().join("obs");
+    std::os::unix::fs::symlink("/bin/sleep", &obs).unwrap();
+    let _recorder = KillOnDrop(Command::new(&obs).arg("120").spawn().unwrap());
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[],
+        None,
+        &[(&format!("{DATA}/schedule.json"), schedule_file(30))],
+    )
+    .await;
+    let c = &s.client;
+    let main_window = c.window().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#devices[data-loaded]"))
+        .await
+        .expect("devices are listed");
+    c.find(Locator::Id("run-check"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(90))
+        .for_element(Locator::Css(
+            "#checklist:not([hidden]) li[data-item='tested']",
+        ))
+        .await
+        .expect("the checklist is shown with the report");
+
+    let item = |id: &'static str| async move {
+        let li = c
+            .find(Locator::Css(&format!(
+                "#checklist-items li[data-item='{id}']"
+            )))
+            .await
+            .unwrap();
+        (
+            li.attr("data-state").await.unwrap().unwrap_or_default(),
+            li.attr("data-basis").await.unwrap().unwrap_or_default(),
+            li.text().await.unwrap(),
+        )
+    };
+    // Evidence: tested ~30 min before the session; quiet room from the mic; the recorder seen.
+    let (state, basis, why) = item("tested").await;
+    assert_eq!(
+        (state.as_str(), basis.as_str()),
+        ("met", "evidence"),
+        "{why}"
+    );
+    let (state, basis, _) = item("quiet").await;
+    assert_eq!((state.as_str(), basis.as_str()), ("met", "evidence"));
+    let (state, _, why) = item("confidential").await;
+    assert_eq!(state, "notMet");
+    assert!(why.contains("OBS Studio"), "{why}");
+    // Self-declared: the phone, ticked by keyboard.
+    let (state, basis, _) = item("phone").await;
+    assert_eq!((state.as_str(), basis.as_str()), ("unknown", "declared"));
+    let phone = c
+        .find(Locator::Css("#checklist-items input[data-item='phone']"))
+        .await
+        .unwrap();
+    phone.send_keys(" ").await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "#checklist-items li[data-item='phone'][data-state='met']",
+        ))
+        .await
+        .expect("the tick is taken");
+    c.execute(
+        "document.getElementById('checklist').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-checklist");
+
+    // The records keep the checklist with the check: ids and states, evidence or declared.
+    let records_path = s._mic.home().join(DATA).join("records.json");
+    let t0 = Instant::now();
+    loop {
+        let r: serde_json::Value = std::fs::read_to_string(&records_path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let lines = r["checks"][0]["checklist"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if lines
+            .iter()
+            .any(|l| l["id"] == "phone" && l["state"] == "met")
+        {
+            assert_eq!(r["checks"][0]["sessionId"], "sched-1");
+            assert!(lines
+                .iter()
+                .any(|l| l["id"] == "tested" && l["basis"] == "evidence"));
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "checklist not recorded: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // In the session window: the camera is not in use by any call here, and the recorder is named.
+    c.find(Locator::Css(
+        "#session-list li[data-session-id='sched-1'] button[aria-label^='Open the session script']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let t0 = Instant::now();
+    let script = loop {
+        if let Some(h) = c
+            .windows()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|h| *h != main_window)
+        {
+            break h;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(15), "no script window");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    c.switch_to_window(script).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#ind-camera[data-state='off']"))
+        .await
+        .expect("the camera indicator says off");
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#recorder-warning:not([hidden])"))
+        .await
+        .expect("the recorder warning shows");
+    assert!(text(c, "#recorder-warning").await.contains("OBS Studio"));
+    assert!(text(c, "#ind-camera").await.starts_with("Camera off"));
+    screenshot(&s, "app-script-indicators");
+    c.switch_to_window(main_window).await.unwrap();
+    s.client.clone().close().await.unwrap();
+}

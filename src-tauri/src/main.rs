@@ -79,8 +79,14 @@ async fn run_check(
             }
         }
     });
-    let report = preflight::run(options, tx).await;
+    let mut report = preflight::run(options, tx).await;
     let _ = forward.await;
+    let r = report.clone();
+    report.checklist = tauri::async_runtime::spawn_blocking(move || {
+        preflight::calendar::checklist_for(&r, &Default::default())
+    })
+    .await
+    .unwrap_or_default();
     tracing::info!(overall = ?report.overall, ms = report.duration_ms, "pre-flight check finished");
     Ok(report)
 }
@@ -88,11 +94,8 @@ async fn run_check(
 /// Adds a finished check (verdicts only) to the records, linked to the session it was for, and
 /// stops that session's check reminder. Returns a notice if the records file was damaged.
 #[tauri::command]
-fn record_check(
-    app: tauri::AppHandle,
-    report: Report,
-    checklist: Vec<preflight_session::ChecklistLine>,
-) -> Result<Option<String>, String> {
+fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>, String> {
+    let checklist = report.checklist.iter().map(|i| i.line()).collect();
     let (rec, notice) = preflight::calendar::record_check(&report, checklist, "app")
         .map_err(|e| format!("This check could not be added to your records: {e}"))?;
     if let Some(id) = &rec.session_id {
@@ -102,11 +105,84 @@ fn record_check(
     Ok(notice)
 }
 
+/// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
+/// check (metadata only: item ids, met or not, evidence or declared).
+#[tauri::command]
+async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Report, String> {
+    let ticked = ticked.into_iter().collect();
+    report = tauri::async_runtime::spawn_blocking(move || {
+        report.checklist = preflight::calendar::checklist_for(&report, &ticked);
+        report
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    preflight::calendar::update_recorded_check("app", &report)
+        .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
+    Ok(report)
+}
+
+/// Whether the camera and microphone are in use by another app (the call) and whether a
+/// recorder is running, for the script window's indicators.
+#[tauri::command]
+async fn session_indicators() -> preflight::inuse::Indicators {
+    tauri::async_runtime::spawn_blocking(|| {
+        preflight::inuse::indicators(&preflight::inuse::DevicePaths::default())
+    })
+    .await
+    .unwrap_or(preflight::inuse::Indicators {
+        camera: preflight::inuse::DeviceUse {
+            in_use: None,
+            by: vec![],
+        },
+        mic: preflight::inuse::DeviceUse {
+            in_use: None,
+            by: vec![],
+        },
+        recorders: None,
+        note: None,
+    })
+}
+
+/// Focus mode: whether the app can silence notifications here, and whether they are.
+#[tauri::command]
+async fn focus_status() -> preflight::focus::FocusStatus {
+    tauri::async_runtime::spawn_blocking(|| {
+        preflight::focus::status(preflight::calendar::focus_saved_path())
+    })
+    .await
+    .unwrap_or(preflight::focus::FocusStatus {
+        supported: false,
+        on: None,
+        message: preflight::focus::manual_advice(),
+    })
+}
+
+/// Switches focus mode on (notifications silenced) or off (as they were before).
+#[tauri::command]
+async fn focus_set(on: bool) -> Result<preflight::focus::FocusStatus, String> {
+    tauri::async_runtime::spawn_blocking(move || focus_switch(on))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {
+    let saved = preflight::calendar::focus_saved_path();
+    let Some(f) = preflight::focus::system(saved) else {
+        return Err(preflight::focus::manual_advice());
+    };
+    let r = if on { f.enable() } else { f.restore() };
+    tracing::info!(on, ok = r.is_ok(), "focus mode");
+    r.map_err(|e| format!("Notifications could not be changed: {e}"))
+}
+
 /// Settles a question only the mentor can answer ("Did you hear the chime?") and returns the
 /// report with the verdict and the overall status updated.
 #[tauri::command]
 fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
     verdict::answer(&mut report, id, yes);
+    if let Err(e) = preflight::calendar::update_recorded_check("app", &report) {
+        tracing::warn!(error = %e, "answer not added to the records");
+    }
     tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
     report
 }
@@ -366,6 +442,12 @@ fn script_finish(
         .take()
         .ok_or("No session script is running.")?;
     let mut record = run.finish(jiff::Timestamp::now());
+    // Focus mode ends with the session (only if we switched it on).
+    if preflight::calendar::focus_saved_path().exists() {
+        if let Err(e) = focus_switch(false) {
+            tracing::warn!(error = %e, "focus mode not ended");
+        }
+    }
     record.session_id = meta.session_id;
     record.mentee = meta.mentee;
     record.session_number = meta.session_number;
@@ -475,6 +557,10 @@ fn main() {
             script_move,
             script_finish,
             record_check,
+            checklist_update,
+            session_indicators,
+            focus_status,
+            focus_set,
             schedule::schedule_get,
             schedule::schedule_save,
             schedule::schedule_remove,

@@ -16,6 +16,7 @@ import type { Probe } from "./bindings/Probe";
 import type { SceneAnalysis } from "./bindings/SceneAnalysis";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
+import type { FocusStatus } from "./bindings/FocusStatus";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -237,14 +238,93 @@ function showOverall(report: Report) {
 /** Whether the current report has gone into the records yet. */
 let recorded = true;
 
+/** Items the mentor ticked (kept across checks in this window). */
+const ticked = new Set<string>();
+
+async function tick(id: string, on: boolean) {
+  if (on) ticked.add(id);
+  else ticked.delete(id);
+  if (!currentReport) return;
+  try {
+    const r = await invoke<Report>("checklist_update", { report: currentReport, ticked: [...ticked] });
+    currentReport = r;
+    showChecklist(r);
+    document.querySelector<HTMLInputElement>(`#checklist-items input[data-item="${id}"]`)?.focus();
+  } catch (e) {
+    settingsNotice.hidden = false;
+    settingsNotice.textContent = String(e);
+  }
+}
+
+async function focusButton(): Promise<HTMLElement | null> {
+  const f = await invoke<FocusStatus>("focus_status");
+  const note = $<HTMLElement>("focus-note");
+  if (!f.supported) {
+    note.hidden = false;
+    note.textContent = f.message;
+    return null;
+  }
+  if (f.on) return null;
+  const b = el("button", "secondary", "Silence notifications now");
+  b.type = "button";
+  b.addEventListener("click", async () => {
+    try {
+      await invoke<FocusStatus>("focus_set", { on: true });
+      await tick("notifications", ticked.has("notifications"));
+    } catch (e) {
+      note.hidden = false;
+      note.textContent = String(e);
+    }
+  });
+  return b;
+}
+
+function showChecklist(report: Report) {
+  const section = $<HTMLElement>("checklist");
+  const items = report.checklist;
+  section.hidden = items.length === 0;
+  const met = items.filter((i) => i.state === "met").length;
+  const evidenced = items.filter((i) => i.basis === "evidence").length;
+  $<HTMLElement>("checklist-tally").textContent =
+    `${met} of ${items.length} met · ${evidenced} shown by the check, the rest are for you to confirm.`;
+  const list = $<HTMLUListElement>("checklist-items");
+  list.replaceChildren(
+    ...items.map((i) => {
+      const li = el("li", `item ${i.state} ${i.basis}`);
+      li.dataset.item = i.id;
+      li.dataset.state = i.state;
+      li.dataset.basis = i.basis;
+      if (i.basis === "declared") {
+        const label = el("label");
+        const box = el("input");
+        box.type = "checkbox";
+        box.dataset.item = i.id;
+        box.checked = i.state === "met";
+        box.addEventListener("change", () => void tick(i.id, box.checked));
+        label.append(box, el("span", "item-text", i.text));
+        li.append(label, el("span", "item-basis", "you confirm"));
+      } else {
+        const icon = i.state === "met" ? "✔" : "✕";
+        li.append(el("span", "item-icon", icon), el("span", "item-text", i.text), el("span", "item-basis", "checked"));
+        li.append(el("span", "item-why", i.why));
+      }
+      if (i.id === "notifications" && i.state !== "met") {
+        void focusButton().then((b) => b && li.append(b));
+      }
+      return li;
+    }),
+  );
+}
+
 function showReport(report: Report) {
   currentReport = report;
   for (const c of report.checks) setCard(resultCard(c));
   showOverall(report);
-  // Record the check once its verdicts are settled (no question left for the mentor).
-  if (!recorded && !report.checks.some((c) => c.question)) {
+  showChecklist(report);
+  // Record the check once; answers and ticks later update that record (in Rust).
+  if (!recorded) {
     recorded = true;
-    invoke<string | null>("record_check", { report, checklist: [] })
+    invoke<string | null>("record_check", { report })
       .then((n) => {
         if (n) {
           settingsNotice.hidden = false;

@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import "./style.css";
 import type { ScriptView } from "./bindings/ScriptView";
+import type { Indicators } from "./bindings/Indicators";
+import type { DeviceUse } from "./bindings/DeviceUse";
+import type { FocusStatus } from "./bindings/FocusStatus";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -77,3 +80,53 @@ document.addEventListener("keydown", (e) => {
 void act(() => invoke<ScriptView>("script_view"));
 // The timer ticks once a second.
 setInterval(() => void act(() => invoke<ScriptView>("script_view")), 1000);
+
+// In-session indicators: is the call using the camera and microphone, is a recorder running?
+function pill(id: string, what: string, u: DeviceUse) {
+  const p = $(id);
+  const state = u.inUse === null ? "unknown" : u.inUse ? "on" : "off";
+  p.dataset.state = state;
+  p.textContent =
+    state === "unknown"
+      ? `${what}: can't tell`
+      : state === "on"
+        ? `${what} on${u.by.length ? ` (${u.by.join(", ")})` : ""}`
+        : `${what} off`;
+  p.title = state === "off" ? `No app is using your ${what.toLowerCase()}: check the call if it should be on.` : "";
+}
+
+async function indicators() {
+  try {
+    const i = await invoke<Indicators>("session_indicators");
+    pill("ind-camera", "Camera", i.camera);
+    pill("ind-mic", "Microphone", i.mic);
+    const warn = $("recorder-warning");
+    const rec = i.recorders ?? [];
+    warn.hidden = rec.length === 0;
+    warn.textContent = rec.length
+      ? `A recorder is running (${rec.join(", ")}). Sessions are confidential: close it unless your mentee agreed in writing.`
+      : "";
+    if (i.note) $("indicators").title = i.note;
+  } catch {
+    /* the window is closing */
+  }
+}
+
+let focusOn = false;
+async function focus(set?: boolean) {
+  const b = $<HTMLButtonElement>("focus-toggle");
+  try {
+    const f = set === undefined ? await invoke<FocusStatus>("focus_status") : await invoke<FocusStatus>("focus_set", { on: set });
+    b.hidden = !f.supported;
+    focusOn = f.on === true;
+    b.textContent = focusOn ? "Focus mode on" : "Focus mode off";
+    b.dataset.focus = focusOn ? "on" : "off";
+    b.setAttribute("aria-pressed", String(focusOn));
+  } catch (e) {
+    b.title = String(e);
+  }
+}
+$("focus-toggle").addEventListener("click", () => void focus(!focusOn));
+void focus();
+void indicators();
+setInterval(() => void indicators(), 5000);
