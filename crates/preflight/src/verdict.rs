@@ -475,26 +475,72 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
             "%",
             1,
         ),
+        Detail::number(
+            "subband_entropy",
+            "Subband entropy",
+            a.subband_entropy as f64,
+            "bits",
+            2,
+        ),
+        Detail::number(
+            "jpeg_bpp",
+            "Compressed size",
+            a.jpeg_bpp as f64,
+            "bits/pixel",
+            2,
+        ),
+        Detail::number(
+            "proto_objects",
+            "Distinct regions",
+            a.proto_objects as f64,
+            "",
+            0,
+        ),
+        Detail::number("colour_variety", "Colours", a.colour_variety as f64, "", 0),
+        Detail::number(
+            "scenery_share",
+            "Outdoor colours (sky, water, foliage, sand)",
+            a.scenery_share as f64 * 100.0,
+            "%",
+            0,
+        ),
     ];
     let where_ = a
         .busiest_region
         .as_deref()
         .map(|r| format!(" The {r} part of the picture is the busiest."))
         .unwrap_or_default();
+    let scenery_too = if a.scenery {
+        format!(
+            " It also looks like an outdoor or holiday scene ({}).",
+            a.scenery_kind.as_deref().unwrap_or("vivid colours")
+        )
+    } else {
+        String::new()
+    };
     let (status, summary, advice) = if a.score >= bg::FAIL_SCORE {
         (
             Status::Fail,
-            format!("Your background is very busy (score {:.0}/100).{where_}", a.score),
+            format!("Your background is very busy (score {:.0}/100).{where_}{scenery_too}", a.score),
             Some("Tidy what is behind you, turn to face a plain wall, or use the call app's background blur."),
         )
     } else if a.score >= bg::WARN_SCORE {
         (
             Status::Warn,
             format!(
-                "Your background is a little busy (score {:.0}/100).{where_}",
+                "Your background is a little busy (score {:.0}/100).{where_}{scenery_too}",
                 a.score
             ),
             Some("Consider tidying what is behind you or sitting with a plainer wall behind you."),
+        )
+    } else if a.scenery {
+        (
+            Status::Warn,
+            format!(
+                "Your background looks like an outdoor or holiday scene ({}): it can distract even when it is calm.",
+                a.scenery_kind.as_deref().unwrap_or("vivid colours")
+            ),
+            Some("Choose a plain wall or a neutral virtual background instead of scenery such as a beach or a meadow."),
         )
     } else {
         (
@@ -1168,6 +1214,13 @@ mod tests {
         let a = |score: f32, region: Option<&str>| SceneAnalysis {
             score,
             edge_density: score / 1000.0,
+            subband_entropy: 2.0,
+            jpeg_bpp: 0.8,
+            proto_objects: 40,
+            colour_variety: 10,
+            scenery_share: 0.0,
+            scenery: false,
+            scenery_kind: None,
             grid: vec![],
             cols: 6,
             rows: 4,
@@ -1179,5 +1232,17 @@ mod tests {
         assert_eq!(busy.status, Status::Fail);
         assert!(busy.summary.contains("left part"));
         assert_eq!(background(&a(45.0, None)).status, Status::Warn);
+        // Calm but a holiday scene: a warning that names it.
+        let mut beach = a(12.0, None);
+        beach.scenery = true;
+        beach.scenery_kind = Some("water".into());
+        let v = background(&beach);
+        assert_eq!(v.status, Status::Warn);
+        assert!(
+            v.summary.contains("outdoor or holiday scene (water)"),
+            "{}",
+            v.summary
+        );
+        assert!(v.details.iter().any(|d| d.key == "scenery_share"));
     }
 }

@@ -15,6 +15,13 @@ fn bench(c: &mut Criterion) {
     c.bench_function("scene_analyze_1280x720", |b| {
         b.iter(|| preflight_scene::analyze(std::hint::black_box(&frame)))
     });
+    // The same measures computed naively on the full frame, for the speed ratio.
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    g.bench_function("scene_reference_full_resolution_1280x720", |b| {
+        b.iter(|| preflight_scene::reference::score_full_resolution(std::hint::black_box(&frame)))
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);
