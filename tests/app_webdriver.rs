@@ -1119,3 +1119,84 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     c.switch_to_window(main_window).await.unwrap();
     s.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn busyness_map_over_the_live_preview_and_scenery_advice() {
+    // A beach photograph (sea, sky, dune grass) as the camera's picture.
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("beach.png");
+    image::open(preflight_e2e::workspace_root().join("fixtures/photos/mate-dune.jpg"))
+        .unwrap()
+        .resize_exact(1280, 720, image::imageops::FilterType::Triangle)
+        .to_rgb8()
+        .save(&picture)
+        .unwrap();
+    let s = start_app_with(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE",
+            picture.display().to_string(),
+        )],
+        None,
+    )
+    .await;
+    let c = &s.client;
+    // The live preview carries the map (6 × 4 cells, the mentor's place marked) and the words.
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#preview-busy[data-score]"))
+        .await
+        .expect("the live preview is analysed");
+    let cells = c
+        .find_all(Locator::Css("#preview-grid .scene-cell"))
+        .await
+        .unwrap();
+    assert_eq!(cells.len(), 24);
+    let excluded = c
+        .find_all(Locator::Css("#preview-grid .scene-cell.excluded"))
+        .await
+        .unwrap();
+    assert_eq!(excluded.len(), 6);
+    let words = text(c, "#preview-busy").await;
+    assert!(words.starts_with("Background: "), "{words}");
+    assert!(words.contains("outdoor scene"), "{words}");
+    c.execute(
+        "document.getElementById('preview-figure').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-preview-busyness");
+    // Switching the map off hides it.
+    c.find(Locator::Id("show-busy"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        attr(c, "#preview-grid", "hidden").await.as_deref(),
+        Some("true")
+    );
+
+    // The check's background card names the scenery.
+    c.find(Locator::Id("run-check"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(90))
+        .for_element(Locator::Css("#overall[data-status]"))
+        .await
+        .expect("a report is shown");
+    let status = card_status(c, "background").await;
+    assert!(
+        matches!(status.as_deref(), Some("warn" | "fail")),
+        "{status:?}"
+    );
+    let summary = text(c, "li[data-check-id='background'] .summary").await;
+    assert!(summary.contains("outdoor or holiday scene"), "{summary}");
+    s.client.clone().close().await.unwrap();
+}

@@ -239,42 +239,63 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
-    /// Starts Xvfb at 1280×900 and waits until it accepts connections.
+    /// Starts Xvfb at 1280×900 on a display of its own and waits until it accepts connections.
+    ///
+    /// Tests run in parallel: each picks the next number from a process-wide counter (so two
+    /// tests never race for the same one), skips numbers in use, and checks that *its* Xvfb is
+    /// the one running there (otherwise two tests would share a server and the first to finish
+    /// would take the other's display down).
     pub fn start() -> Xvfb {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
         require_tool("Xvfb", "xvfb");
-        let n = (110..400)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-                    && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            })
-            .expect("a free X display number");
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1280x900x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let child = KillOnDrop(child);
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-        let t0 = Instant::now();
-        while !socket.exists() {
-            assert!(
-                t0.elapsed() < Duration::from_secs(15),
-                "Xvfb did not start on {display}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        let base = 110 + (std::process::id() % 50) * 5;
+        for _ in 0..200 {
+            let n = base + NEXT.fetch_add(1, Ordering::Relaxed) % 250;
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x900x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            let mut child = KillOnDrop(child);
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            let t0 = Instant::now();
+            let mut exited = false;
+            while !socket.exists() {
+                if child.0.try_wait().ok().flatten().is_some() {
+                    exited = true;
+                    break;
+                }
+                assert!(
+                    t0.elapsed() < Duration::from_secs(15),
+                    "Xvfb did not start on {display}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // Still ours a moment later (not a loser of a race for the number)?
+            std::thread::sleep(Duration::from_millis(100));
+            if exited || child.0.try_wait().ok().flatten().is_some() {
+                continue;
+            }
+            return Xvfb {
+                _child: child,
+                display,
+            };
         }
-        Xvfb {
-            _child: child,
-            display,
-        }
+        panic!("no free X display number");
     }
 }

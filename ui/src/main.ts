@@ -93,15 +93,7 @@ function sceneMap(frame: string, s: SceneAnalysis): HTMLElement {
   img.src = frame;
   img.alt = "The picture the background check looked at";
   const grid = el("div", "scene-grid");
-  grid.style.gridTemplateColumns = `repeat(${s.cols}, 1fr)`;
-  grid.style.gridTemplateRows = `repeat(${s.rows}, 1fr)`;
-  s.grid.forEach((density, i) => {
-    const cell = el("div", s.excluded[i] ? "scene-cell excluded" : "scene-cell");
-    // 15 % of pixels on an edge is the top of the busyness scale.
-    cell.style.backgroundColor = `rgba(220, 38, 38, ${(Math.min(1, density / 0.15) * 0.6).toFixed(2)})`;
-    cell.dataset.density = density.toFixed(3);
-    grid.append(cell);
-  });
+  paintGrid(grid, s);
   box.append(img, grid);
   fig.append(box, el("figcaption", undefined, "Red shows where the background is busy. The dashed middle, where you sit, is not counted."));
   return fig;
@@ -362,7 +354,41 @@ function fillSelect(select: HTMLSelectElement, names: { name: string; isDefault:
   select.value = chosen ?? "";
 }
 
+/** Paints the busyness map into a grid of cells laid over a picture. */
+function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
+  grid.style.gridTemplateColumns = `repeat(${s.cols}, 1fr)`;
+  grid.style.gridTemplateRows = `repeat(${s.rows}, 1fr)`;
+  grid.replaceChildren(
+    ...s.grid.map((density, i) => {
+      const cell = el("div", s.excluded[i] ? "scene-cell excluded" : "scene-cell");
+      // 8 % of pixels on an edge is the top of the edge scale (see preflight-scene's `scale`).
+      cell.style.backgroundColor = `rgba(220, 38, 38, ${(Math.min(1, density / 0.08) * 0.6).toFixed(2)})`;
+      cell.dataset.density = density.toFixed(3);
+      return cell;
+    }),
+  );
+}
+
+/** Words for a busyness analysis, as the live preview shows them. */
+function busyWords(s: SceneAnalysis): string {
+  const level = s.score >= 55 ? "very busy" : s.score >= 30 ? "a little busy" : "calm";
+  const where = s.busiestRegion && s.score >= 30 ? `; the ${s.busiestRegion} part is the busiest` : "";
+  const scenery = s.scenery ? ` Looks like an outdoor scene (${s.sceneryKind ?? "vivid colours"}).` : "";
+  return `Background: ${level} (${s.score.toFixed(0)}/100)${where}.${scenery}`;
+}
+
+const previewGrid = $<HTMLElement>("preview-grid");
+const showBusy = $<HTMLInputElement>("show-busy");
+showBusy.addEventListener("change", () => (previewGrid.hidden = !showBusy.checked));
+
 function showPreview(f: PreviewFrame) {
+  if (f.scene) {
+    paintGrid(previewGrid, f.scene);
+    previewGrid.hidden = !showBusy.checked;
+    const words = $<HTMLElement>("preview-busy");
+    words.textContent = busyWords(f.scene);
+    words.dataset.score = f.scene.score.toFixed(0);
+  }
   previewImg.src = f.dataUrl;
   previewImg.alt = `Live picture from ${f.source}`;
   previewFigure.hidden = false;

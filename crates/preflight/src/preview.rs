@@ -34,7 +34,13 @@ pub struct PreviewFrame {
     pub height: u32,
     /// Name of the camera.
     pub source: String,
+    /// Background busyness of this frame, on every [`SCENE_EVERY`]th preview frame (so the map
+    /// over the live preview follows the mentor tidying up, at a fraction of the frame budget).
+    pub scene: Option<preflight_scene::SceneAnalysis>,
 }
+
+/// One preview frame in this many carries a busyness analysis (about twice a second).
+pub const SCENE_EVERY: u32 = 5;
 
 /// Downscales `img` to [`PREVIEW_WIDTH`] wide and encodes it as a JPEG data URL.
 pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
@@ -53,6 +59,7 @@ pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
         width: pw,
         height: ph,
         source: source.to_string(),
+        scene: None,
     }
 }
 
@@ -68,6 +75,7 @@ pub fn run_preview(
     let started = Instant::now();
     let interval = Duration::from_secs(1) / PREVIEW_FPS;
     let mut next_due = Duration::ZERO;
+    let mut sent = 0u32;
     while !stop.load(Ordering::Relaxed) {
         let frame = source.next_frame()?;
         // Test pictures have simulated timestamps: wait for them, as a real camera would.
@@ -78,7 +86,12 @@ pub fn run_preview(
             continue;
         }
         next_due = frame.timestamp + interval;
-        if !send(encode_preview(&frame.image, &name)) {
+        let mut p = encode_preview(&frame.image, &name);
+        if sent.is_multiple_of(SCENE_EVERY) {
+            p.scene = Some(preflight_scene::analyze(&frame.image));
+        }
+        sent += 1;
+        if !send(p) {
             break;
         }
     }

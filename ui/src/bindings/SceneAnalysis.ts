@@ -5,13 +5,41 @@
  */
 export type SceneAnalysis = { 
 /**
- * 0 (plain) to 100 (very busy), from the background cells only.
+ * 0 (plain) to 100 (very busy), from the background only.
  */
 score: number, 
 /**
  * Share of background pixels on an edge, 0–1.
  */
 edgeDensity: number, 
+/**
+ * Subband entropy of the background, bits.
+ */
+subbandEntropy: number, 
+/**
+ * JPEG bits per pixel of the background.
+ */
+jpegBpp: number, 
+/**
+ * Proto-objects (one-colour regions) in the background.
+ */
+protoObjects: number, 
+/**
+ * Distinct colours in the background.
+ */
+colourVariety: number, 
+/**
+ * Share of the background that looks like sky, water, foliage or sand, 0–1.
+ */
+sceneryShare: number, 
+/**
+ * A vivid outdoor or holiday scene (even if smooth): distracting.
+ */
+scenery: boolean, 
+/**
+ * The main scenery colour class ("sky", "water", "foliage", "sand"), if any.
+ */
+sceneryKind: string | null, 
 /**
  * Edge density per cell, row by row ([`GRID_ROWS`] × [`GRID_COLS`]), 0–1.
  */
