@@ -183,17 +183,7 @@ async fn open_script_window(c: &Client, main: &fantoccini::wd::WindowHandle) {
         .click()
         .await
         .unwrap();
-    let t0 = Instant::now();
-    let script = loop {
-        if let Some(h) = c.windows().await.unwrap().into_iter().find(|h| h != main) {
-            break h;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(15),
-            "the script window did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let script = other_window(c, main).await;
     c.switch_to_window(script).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(15))
@@ -203,6 +193,46 @@ async fn open_script_window(c: &Client, main: &fantoccini::wd::WindowHandle) {
 }
 
 /// The verdict shown on the card of check `id`.
+/// Waits for a second window (the script window) to open and returns its handle.
+async fn other_window(
+    c: &Client,
+    main: &fantoccini::wd::WindowHandle,
+) -> fantoccini::wd::WindowHandle {
+    let t0 = Instant::now();
+    loop {
+        if let Some(h) = c.windows().await.unwrap().into_iter().find(|h| h != main) {
+            return h;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the script window did not open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Reads the records file until `ready` holds for it (or fails after 15 s).
+async fn wait_records(
+    path: &Path,
+    ready: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let t0 = Instant::now();
+    loop {
+        let r: serde_json::Value = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        if ready(&r) {
+            return r;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "records not as expected: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn card_status(c: &Client, id: &str) -> Option<String> {
     attr(c, &format!("li[data-check-id='{id}']"), "data-status").await
 }
@@ -726,23 +756,7 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
     assert_eq!(opened.trim(), "https://meet.google.com/abc-defg-hij");
 
     // The session script opened by itself, for Priya's first session.
-    let t0 = Instant::now();
-    let script = loop {
-        if let Some(h) = c
-            .windows()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|h| *h != main_window)
-        {
-            break h;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "the script window did not open"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let script = other_window(c, &main_window).await;
     c.switch_to_window(script).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(15))
@@ -765,21 +779,10 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
 
     // The records hold the automatic room opening (about 6 minutes early) and the session.
     let records_path = s._mic.home().join(DATA).join("records.json");
-    let t0 = Instant::now();
-    let records = loop {
-        let r: serde_json::Value = std::fs::read_to_string(&records_path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        if r["sessions"].as_array().is_some_and(|a| !a.is_empty()) {
-            break r;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(15),
-            "no session record: {r}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let records = wait_records(&records_path, |r| {
+        r["sessions"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
     assert_eq!(records["rooms"][0]["sessionId"], "sched-1");
     assert_eq!(records["rooms"][0]["automatic"], true);
     let early = records["rooms"][0]["minutesEarly"].as_i64().unwrap();
@@ -1052,32 +1055,17 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
 
     // The records keep the checklist with the check: ids and states, evidence or declared.
     let records_path = s._mic.home().join(DATA).join("records.json");
-    let t0 = Instant::now();
-    loop {
-        let r: serde_json::Value = std::fs::read_to_string(&records_path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        let lines = r["checks"][0]["checklist"]
+    let r = wait_records(&records_path, |r| {
+        r["checks"][0]["checklist"]
             .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if lines
-            .iter()
-            .any(|l| l["id"] == "phone" && l["state"] == "met")
-        {
-            assert_eq!(r["checks"][0]["sessionId"], "sched-1");
-            assert!(lines
-                .iter()
-                .any(|l| l["id"] == "tested" && l["basis"] == "evidence"));
-            break;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "checklist not recorded: {r}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+            .is_some_and(|l| l.iter().any(|l| l["id"] == "phone" && l["state"] == "met"))
+    })
+    .await;
+    assert_eq!(r["checks"][0]["sessionId"], "sched-1");
+    let lines = r["checks"][0]["checklist"].as_array().unwrap();
+    assert!(lines
+        .iter()
+        .any(|l| l["id"] == "tested" && l["basis"] == "evidence"));
 
     // In the session window: the camera is not in use by any call here, and the recorder is named.
     c.find(Locator::Css(
@@ -1088,20 +1076,7 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     .click()
     .await
     .unwrap();
-    let t0 = Instant::now();
-    let script = loop {
-        if let Some(h) = c
-            .windows()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|h| *h != main_window)
-        {
-            break h;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(15), "no script window");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let script = other_window(c, &main_window).await;
     c.switch_to_window(script).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(15))

@@ -148,7 +148,7 @@ impl RecordStore {
 }
 
 /// One row of the monitoring export: a scheduled session (or a session run without one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MonitoringRow {
     /// Local date (YYYY-MM-DD).
     pub date: String,
@@ -228,15 +228,7 @@ pub fn monitoring_rows(
             mentee: s.mentee.clone(),
             session_number: s.session_number.map(|n| n.to_string()).unwrap_or_default(),
             planned_min: s.duration_min.to_string(),
-            checked_at: String::new(),
-            check_minutes_before: String::new(),
-            tested_10_min_before: String::new(),
-            check_result: String::new(),
-            room_opened_min_early: String::new(),
-            room_opened_5_min_early: String::new(),
-            took_place: String::new(),
-            actual_min: String::new(),
-            items_covered: String::new(),
+            ..Default::default()
         };
         if let Some(c) = check {
             row.checked_at = local(c.at, zone).strftime("%H:%M").to_string();
@@ -288,15 +280,7 @@ pub fn monitoring_rows(
                 .map(|p| p.planned_min)
                 .sum::<u32>()
                 .to_string(),
-            checked_at: String::new(),
-            check_minutes_before: String::new(),
-            tested_10_min_before: String::new(),
-            check_result: String::new(),
-            room_opened_min_early: String::new(),
-            room_opened_5_min_early: String::new(),
-            took_place: String::new(),
-            actual_min: String::new(),
-            items_covered: String::new(),
+            ..Default::default()
         };
         fill_run(&mut row, r);
         rows.push((started, row));
