@@ -526,6 +526,14 @@ fn main() {
             app.manage(guard);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %log_dir.display(), "Mentor Preflight started");
             schedule::setup(app)?;
+            // Focus mode left on by a session the app did not see end (quit, crash): restore.
+            if preflight::calendar::focus_saved_path().exists() {
+                tauri::async_runtime::spawn_blocking(|| {
+                    if let Err(e) = focus_switch(false) {
+                        tracing::warn!(error = %e, "focus mode left on could not be ended");
+                    }
+                });
+            }
             if std::env::args().any(|a| a == MINIMIZED_ARG) {
                 if let Some(w) = app.get_webview_window("main") {
                     let _ = w.hide();
