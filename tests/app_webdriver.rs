@@ -1175,3 +1175,37 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     assert!(summary.contains("outdoor or holiday scene"), "{summary}");
     s.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_schedule_is_kept_aside_and_said() {
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[],
+        None,
+        &[(
+            &format!("{DATA}/schedule.json"),
+            "{ \"sessions\": [ broken".into(),
+        )],
+    )
+    .await;
+    let c = &s.client;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#schedule-notice:not([hidden])"))
+        .await
+        .expect("the schedule panel says the file was damaged");
+    let notice = text(c, "#schedule-notice").await;
+    assert!(
+        notice.contains("damaged") && notice.contains(".corrupt-"),
+        "{notice}"
+    );
+    let kept: Vec<String> = std::fs::read_dir(s._mic.home().join(DATA))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("schedule.json.corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept: {kept:?}");
+    let saved = std::fs::read_to_string(s._mic.home().join(DATA).join(&kept[0])).unwrap();
+    assert_eq!(saved, "{ \"sessions\": [ broken");
+    s.client.clone().close().await.unwrap();
+}

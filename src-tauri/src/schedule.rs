@@ -33,6 +33,17 @@ const TICK: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct Reminders(pub Mutex<ReminderState>);
 
+/// The last notice about a damaged schedule file (it is moved aside by whichever read finds
+/// it first, often the reminder loop), kept so the schedule panel can show it.
+#[derive(Default)]
+pub struct Notices(pub Mutex<Option<String>>);
+
+fn remember_notice(app: &AppHandle, n: String) {
+    if let Some(state) = app.try_state::<Notices>() {
+        *state.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
+    }
+}
+
 /// The tray's changing menu items.
 pub struct TrayItems {
     next: MenuItem<tauri::Wry>,
@@ -100,7 +111,10 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
         sessions,
         subscriptions: schedule.subscriptions.clone(),
         reminders: schedule.reminders,
-        notice: loaded.notice,
+        notice: loaded.notice.or_else(|| {
+            app.try_state::<Notices>()
+                .and_then(|n| n.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
+        }),
         autostart: app.autolaunch().is_enabled().unwrap_or(false),
         local_zone: calendar::local_zone(),
     }
@@ -350,7 +364,13 @@ fn show_main(app: &AppHandle) {
 /// One pass of the reminder loop: fire what is due, refresh the tray.
 pub fn tick(app: &AppHandle) {
     let now = Timestamp::now();
-    let schedule = calendar::load_schedule().value;
+    let loaded = calendar::load_schedule();
+    if let Some(n) = loaded.notice {
+        // A damaged schedule was kept aside: say so now and in the schedule panel.
+        notify(app, "Your schedule file was damaged", &n);
+        remember_notice(app, n);
+    }
+    let schedule = loaded.value;
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -412,6 +432,7 @@ fn update_tray(app: &AppHandle, schedule: &Schedule, now: Timestamp) {
 /// Builds the tray and starts the reminder loop.
 pub fn setup(app: &tauri::App) -> tauri::Result<()> {
     app.manage(Reminders(Mutex::new(load_state())));
+    app.manage(Notices::default());
     let handle = app.handle();
     let next = MenuItem::with_id(handle, "next", "Next: …", false, None::<&str>)?;
     let check = MenuItem::with_id(handle, "check", "Run pre-flight check", true, None::<&str>)?;
