@@ -22,7 +22,7 @@
 //!
 //! Everything here is pure: an `RgbImage` in, figures out.
 
-use image::{GrayImage, Luma, Rgb, RgbImage};
+use image::{GrayImage, Rgb, RgbImage};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -239,13 +239,7 @@ pub fn analyze(frame: &RgbImage) -> SceneAnalysis {
             *p = mean;
         }
     }
-    let masked_gray = GrayImage::from_fn(sw, sh, |x, y| {
-        if keep(x, y) {
-            *gray.get_pixel(x, y)
-        } else {
-            Luma([image::Pixel::to_luma(&mean).0[0]])
-        }
-    });
+    let masked_gray = image::imageops::grayscale(&masked);
     let subband_entropy = measures::subband_entropy(&masked);
     let jpeg_bpp = measures::jpeg_bits_per_pixel(&masked_gray);
     let proto_objects = measures::proto_objects(&small, MIN_REGION_PX, keep);
