@@ -83,7 +83,8 @@ async fn run_check(
     let _ = forward.await;
     let r = report.clone();
     report.checklist = tauri::async_runtime::spawn_blocking(move || {
-        preflight::calendar::checklist_for(&r, &Default::default())
+        let schedule = preflight::calendar::load_schedule().value;
+        preflight::calendar::checklist_for(&r, &schedule, &Default::default())
     })
     .await
     .unwrap_or_default();
@@ -95,8 +96,8 @@ async fn run_check(
 /// stops that session's check reminder. Returns a notice if the records file was damaged.
 #[tauri::command]
 fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>, String> {
-    let checklist = report.checklist.iter().map(|i| i.line()).collect();
-    let (rec, notice) = preflight::calendar::record_check(&report, checklist, "app")
+    let schedule = preflight::calendar::load_schedule().value;
+    let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
         .map_err(|e| format!("This check could not be added to your records: {e}"))?;
     if let Some(id) = &rec.session_id {
         schedule::checked_for(&app, id);
@@ -111,7 +112,8 @@ fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>,
 async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Report, String> {
     let ticked = ticked.into_iter().collect();
     report = tauri::async_runtime::spawn_blocking(move || {
-        report.checklist = preflight::calendar::checklist_for(&report, &ticked);
+        let schedule = preflight::calendar::load_schedule().value;
+        report.checklist = preflight::calendar::checklist_for(&report, &schedule, &ticked);
         report
     })
     .await
@@ -129,18 +131,7 @@ async fn session_indicators() -> preflight::inuse::Indicators {
         preflight::inuse::indicators(&preflight::inuse::DevicePaths::default())
     })
     .await
-    .unwrap_or(preflight::inuse::Indicators {
-        camera: preflight::inuse::DeviceUse {
-            in_use: None,
-            by: vec![],
-        },
-        mic: preflight::inuse::DeviceUse {
-            in_use: None,
-            by: vec![],
-        },
-        recorders: None,
-        note: None,
-    })
+    .unwrap_or_default()
 }
 
 /// Focus mode: whether the app can silence notifications here, and whether they are.

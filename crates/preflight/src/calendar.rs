@@ -180,28 +180,35 @@ pub fn refresh_subscriptions(now: Timestamp) -> std::io::Result<Vec<Subscription
     Ok(schedule.subscriptions)
 }
 
-/// The record of a finished check: verdicts and summaries only, linked to the scheduled session
-/// it was for (one starting within two hours).
+/// The report's verdict lines and checklist lines, as the records keep them.
+fn record_lines(report: &Report) -> (Vec<CheckLine>, Vec<ChecklistLine>) {
+    let results = report
+        .checks
+        .iter()
+        .map(|c| CheckLine {
+            id: c.id.as_str().into(),
+            status: c.status.as_str().into(),
+            summary: c.summary.clone(),
+        })
+        .collect();
+    let checklist = report.checklist.iter().map(|i| i.line()).collect();
+    (results, checklist)
+}
+
+/// The record of a finished check: verdicts, summaries and the checklist only, linked to the
+/// scheduled session it was for (one starting within two hours).
 pub fn check_record(
     report: &Report,
     schedule: &Schedule,
     at: Timestamp,
-    checklist: Vec<ChecklistLine>,
     from: &str,
 ) -> CheckRecord {
     let linked = schedule.session_for_check(at);
+    let (results, checklist) = record_lines(report);
     CheckRecord {
         at,
         overall: report.overall.as_str().into(),
-        results: report
-            .checks
-            .iter()
-            .map(|c| CheckLine {
-                id: c.id.as_str().into(),
-                status: c.status.as_str().into(),
-                summary: c.summary.clone(),
-            })
-            .collect(),
+        results,
         session_id: linked.map(|(s, _)| s.id.clone()),
         minutes_before: linked.map(|(_, m)| m),
         checklist,
@@ -212,11 +219,10 @@ pub fn check_record(
 /// Appends a check to the records. Returns the record and any notice about a damaged file.
 pub fn record_check(
     report: &Report,
-    checklist: Vec<ChecklistLine>,
+    schedule: &Schedule,
     from: &str,
 ) -> std::io::Result<(CheckRecord, Option<String>)> {
-    let schedule = load_schedule().value;
-    let rec = check_record(report, &schedule, Timestamp::now(), checklist, from);
+    let rec = check_record(report, schedule, Timestamp::now(), from);
     let notice = records()?.update(|r| r.checks.push(rec.clone()))?;
     Ok((rec, notice))
 }
@@ -241,11 +247,10 @@ pub fn finished_at(report: &Report) -> Timestamp {
 /// running, focus mode, and the items the mentor ticked.
 pub fn checklist_for(
     report: &Report,
+    schedule: &Schedule,
     ticked: &std::collections::BTreeSet<String>,
 ) -> Vec<crate::checklist::ChecklistItem> {
     let at = finished_at(report);
-    let schedule = load_schedule().value;
-    let indicators = crate::inuse::indicators(&crate::inuse::DevicePaths::default());
     let focus = crate::focus::status(focus_saved_path());
     let ctx = crate::checklist::Context {
         checked_at: Some(at),
@@ -255,7 +260,7 @@ pub fn checklist_for(
             .map(|(s, _)| s.start)
             .filter(|s| *s > at),
         reminders: schedule.reminders,
-        recorders: indicators.recorders,
+        recorders: crate::inuse::running_recorders(),
         focus: focus.on,
         ticked: ticked.clone(),
     };
@@ -266,19 +271,12 @@ pub fn checklist_for(
 /// checklist items ticked after the check was recorded): verdicts and checklist are replaced;
 /// time and session stay.
 pub fn update_recorded_check(from: &str, report: &Report) -> std::io::Result<Option<String>> {
-    let fresh = check_record(
-        report,
-        &Schedule::default(),
-        Timestamp::now(),
-        Vec::new(),
-        from,
-    );
-    let lines: Vec<ChecklistLine> = report.checklist.iter().map(|i| i.line()).collect();
+    let (results, checklist) = record_lines(report);
     records()?.update(|r| {
         if let Some(c) = r.checks.iter_mut().rev().find(|c| c.from == from) {
-            c.overall = fresh.overall;
-            c.results = fresh.results;
-            c.checklist = lines;
+            c.overall = report.overall.as_str().into();
+            c.results = results;
+            c.checklist = checklist;
         }
     })
 }

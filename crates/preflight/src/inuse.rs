@@ -189,8 +189,8 @@ pub fn recorders(procs: &[ProcInfo], own_pid: u32) -> Vec<String> {
     found
 }
 
-/// Whether a device is in use by another app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// Whether a device is in use by another app. The default is "cannot tell".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct DeviceUse {
@@ -200,8 +200,8 @@ pub struct DeviceUse {
     pub by: Vec<String>,
 }
 
-/// What the script window shows during the session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// What the script window shows during the session. The default is "cannot tell" throughout.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Indicators {
@@ -264,20 +264,18 @@ pub fn parse_pactl_apps(text: &str) -> Vec<String> {
     apps
 }
 
+/// The known recorders running now (see [`recorders`]), or `None` where processes cannot be
+/// listed here.
+pub fn running_recorders() -> Option<Vec<String>> {
+    cfg!(target_os = "linux").then(|| recorders(&scan(Path::new("/proc")), std::process::id()))
+}
+
 /// Looks at this computer now.
 pub fn indicators(paths: &DevicePaths) -> Indicators {
     if !cfg!(target_os = "linux") {
         return Indicators {
-            camera: DeviceUse {
-                in_use: None,
-                by: vec![],
-            },
-            mic: DeviceUse {
-                in_use: None,
-                by: vec![],
-            },
-            recorders: None,
             note: Some("Device indicators are not available on this system yet.".into()),
+            ..Default::default()
         };
     }
     let procs = scan(Path::new("/proc"));

@@ -315,17 +315,16 @@ fn run(cli: Cli) -> Result<i32> {
                 ask_questions(&mut report)?;
             }
             let ticked = args.declare.iter().cloned().collect();
-            report.checklist = calendar::checklist_for(&report, &ticked);
+            let schedule = calendar::load_schedule().value;
+            report.checklist = calendar::checklist_for(&report, &schedule, &ticked);
             if !args.no_record {
-                let lines = report.checklist.iter().map(|i| i.line()).collect();
-                match calendar::record_check(&report, lines, "cli") {
+                match calendar::record_check(&report, &schedule, "cli") {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
                             eprintln!("Note: {n}");
                         }
                         if let (Some(id), Some(m)) = (&rec.session_id, rec.minutes_before) {
-                            let s = calendar::load_schedule().value;
-                            if let Some(sess) = s.get(id) {
+                            if let Some(sess) = schedule.get(id) {
                                 eprintln!(
                                     "Recorded for your session with {} ({m} min before it starts).",
                                     sess.mentee
