@@ -205,6 +205,7 @@ fn zone_name(t: &DateTime<Tz>) -> String {
 }
 
 /// What an event contributes to each of its occurrences.
+#[derive(Clone)]
 struct EventInfo {
     title: String,
     duration: SignedDuration,
@@ -391,15 +392,8 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                         }
                     }
                 }
-                None => (
-                    *occ,
-                    EventInfo {
-                        title: info.title.clone(),
-                        duration: info.duration,
-                        link: info.link.clone(),
-                        cancelled: false,
-                    },
-                ),
+                // Not cancelled: cancelled series were skipped above.
+                None => (*occ, info.clone()),
             };
             let st = to_ts(&occ_start);
             if occ_info.cancelled || st + occ_info.duration <= opts.from {

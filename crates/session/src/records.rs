@@ -130,10 +130,9 @@ impl RecordStore {
     /// Reads the records. A damaged file is moved aside (see [`crate::store`]) and the notice
     /// says where; the mentor's data is never overwritten.
     pub fn load(&self) -> Loaded<Records> {
-        match self.lock() {
-            Ok(_guard) => load_json(&self.path),
-            Err(_) => load_json(&self.path),
-        }
+        // Read under the lock when it can be taken; a read-only folder still gets its records.
+        let _guard = self.lock().ok();
+        load_json(&self.path)
     }
 
     /// Applies `change` to the records under the lock and writes them atomically. Returns the
