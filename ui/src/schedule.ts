@@ -36,7 +36,6 @@ const notice = $<HTMLElement>("schedule-notice");
 const form = $<HTMLFormElement>("session-form");
 const addDetails = $<HTMLDetailsElement>("add-session");
 const importResult = $<HTMLElement>("import-result");
-let current: ScheduleView | null = null;
 /** Sessions listed; the rest are counted, so the check below stays in view. */
 const SHOWN = 4;
 
@@ -73,7 +72,6 @@ function localInput(iso: string, zone: string): string {
 }
 
 function render(v: ScheduleView) {
-  current = v;
   headline.textContent = v.headline;
   notice.hidden = !v.notice;
   notice.textContent = v.notice ?? "";
@@ -230,13 +228,11 @@ void invoke<{ id: string; name: string; error: string | null }[]>("script_templa
   }
 });
 
+// The reminder loop ticks every 15 s: the countdowns follow it.
 void listen<string>("schedule-tick", () => void refresh().catch(showError));
 void listen("show-schedule", () => {
   $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
   list.focus();
 });
 list.tabIndex = -1;
-// Keep the countdowns fresh between reminder ticks.
-setInterval(() => void refresh().catch(() => {}), 30_000);
 void refresh().catch(showError);
-export { current };
