@@ -160,12 +160,7 @@ async fn wait_for_file(path: &Path, what: &str) -> String {
 /// Presses "Next" in the script window once for each phase in `phases`, waiting for each.
 async fn next_phases(c: &Client, phases: std::ops::Range<usize>) {
     for phase in phases {
-        c.find(Locator::Id("forward"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(c, "#forward").await;
         c.wait()
             .at_most(Duration::from_secs(5))
             .for_element(Locator::Css(&format!("body[data-phase='{phase}']")))
@@ -177,19 +172,10 @@ async fn next_phases(c: &Client, phases: std::ops::Range<usize>) {
 /// Presses "Open the script window", switches to the window that opens (up to 15 s) and waits
 /// for its first phase.
 async fn open_script_window(c: &Client, main: &fantoccini::wd::WindowHandle) {
-    c.find(Locator::Id("open-script"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#open-script").await;
     let script = other_window(c, main).await;
     c.switch_to_window(script).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("body[data-phase='0']"))
-        .await
-        .expect("the first phase is shown");
+    wait_for(c, "body[data-phase='0']", 15, "the first phase is shown").await;
 }
 
 /// The verdict shown on the card of check `id`.
@@ -231,6 +217,41 @@ async fn wait_records(
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// A fixture photo resized to webcam size (1280×720), saved in `dir` for the test camera.
+fn webcam_picture(dir: &Path, fixture: &str) -> std::path::PathBuf {
+    let picture = dir.join("webcam.png");
+    image::open(
+        preflight_e2e::workspace_root()
+            .join("fixtures/photos")
+            .join(fixture),
+    )
+    .unwrap()
+    .resize_exact(1280, 720, image::imageops::FilterType::Triangle)
+    .to_rgb8()
+    .save(&picture)
+    .unwrap();
+    picture
+}
+
+/// Clicks the element `css` selects.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} not found: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits up to `secs` seconds for `css` to match, failing with `what`.
+async fn wait_for(c: &Client, css: &str, secs: u64, what: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(secs))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 async fn card_status(c: &Client, id: &str) -> Option<String> {
@@ -288,11 +309,7 @@ async fn preflight_screen_renders_results_from_rust() {
     assert_eq!(button.text().await.unwrap(), "Start check");
 
     // The device pickers list what ALSA offers (the fake set-up has "mic" and "speakers").
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#devices[data-loaded]"))
-        .await
-        .expect("devices are listed");
+    wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
     let mic_select = c.find(Locator::Id("mic-select")).await.unwrap();
     mic_select
         .select_by_value("mic")
@@ -313,11 +330,7 @@ async fn preflight_screen_renders_results_from_rust() {
     button.click().await.unwrap();
 
     // The overall verdict appears only when the Rust engine has returned its report.
-    c.wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("#overall[data-status]"))
-        .await
-        .expect("a report is shown");
+    wait_for(c, "#overall[data-status]", 60, "a report is shown").await;
 
     let cards = c
         .find_all(Locator::Css("#results li[data-check-id]"))
@@ -377,19 +390,14 @@ async fn preflight_screen_renders_results_from_rust() {
         .await
         .contains("Did you hear"));
     show_card(&s, "speaker", "center", "app-question").await;
-    c.find(Locator::Css("li[data-check-id='speaker'] .question-yes"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(
-            "li[data-check-id='speaker'][data-status='pass']",
-        ))
-        .await
-        .expect("answering yes passes the speaker check");
+    click(c, "li[data-check-id='speaker'] .question-yes").await;
+    wait_for(
+        c,
+        "li[data-check-id='speaker'][data-status='pass']",
+        10,
+        "answering yes passes the speaker check",
+    )
+    .await;
     assert!(text(c, "li[data-check-id='speaker'] .summary")
         .await
         .contains("you heard the test chime"));
@@ -432,14 +440,7 @@ async fn preflight_screen_renders_results_from_rust() {
 async fn live_preview_and_camera_check_with_a_test_picture() {
     // A fixture photo at webcam size, as the test camera's picture.
     let dir = tempfile::tempdir().unwrap();
-    let picture = dir.path().join("webcam.png");
-    let photo =
-        image::open(preflight_e2e::workspace_root().join("fixtures/photos/astronaut.png")).unwrap();
-    photo
-        .resize_exact(1280, 720, image::imageops::FilterType::Triangle)
-        .to_rgb8()
-        .save(&picture)
-        .unwrap();
+    let picture = webcam_picture(dir.path(), "astronaut.png");
     let s = start_app_with(
         FakeSound::Speech,
         &[(
@@ -457,11 +458,13 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     let c = &s.client;
 
     // The live preview shows the camera's picture and keeps updating.
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#preview-figure[data-frames]"))
-        .await
-        .expect("preview frames arrive");
+    wait_for(
+        c,
+        "#preview-figure[data-frames]",
+        30,
+        "preview frames arrive",
+    )
+    .await;
     let src = attr(c, "#camera-preview", "src").await.unwrap_or_default();
     assert!(
         src.starts_with("data:image/jpeg;base64,"),
@@ -485,17 +488,8 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     }
     screenshot(&s, "app-camera-preview");
 
-    c.find(Locator::Id("run-check"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("#overall[data-status]"))
-        .await
-        .expect("a report is shown");
+    click(c, "#run-check").await;
+    wait_for(c, "#overall[data-status]", 60, "a report is shown").await;
     assert_eq!(card_status(c, "camera").await.as_deref(), Some("pass"));
     assert!(text(c, "li[data-check-id='camera'] .summary")
         .await
@@ -572,13 +566,13 @@ async fn session_script_window_with_keyboard_and_record() {
     let c = &s.client;
     let main_window = c.window().await.unwrap();
 
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(
-            "#script-template option[value='first-session']",
-        ))
-        .await
-        .expect("the script templates are listed");
+    wait_for(
+        c,
+        "#script-template option[value='first-session']",
+        30,
+        "the script templates are listed",
+    )
+    .await;
     c.find(Locator::Id("script-mentee"))
         .await
         .unwrap()
@@ -604,18 +598,16 @@ async fn session_script_window_with_keyboard_and_record() {
     // Keyboard: 1 ticks the first item, → moves on.
     let body = c.find(Locator::Css("body")).await.unwrap();
     body.send_keys("1").await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("#checklist input[data-item='0']:checked"))
-        .await
-        .expect("key 1 ticks the first item");
+    wait_for(
+        c,
+        "#checklist input[data-item='0']:checked",
+        5,
+        "key 1 ticks the first item",
+    )
+    .await;
     screenshot(&s, "app-script-window");
     body.send_keys(&Key::Right.to_string()).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css("body[data-phase='1']"))
-        .await
-        .expect("→ moves to the next phase");
+    wait_for(c, "body[data-phase='1']", 5, "→ moves to the next phase").await;
     assert_eq!(text(c, "#phase-title").await, "What to expect");
     assert!(text(c, "#prompts")
         .await
@@ -626,12 +618,7 @@ async fn session_script_window_with_keyboard_and_record() {
     assert!(text(c, "#cta")
         .await
         .starts_with("Next step: Before our next session, Sam"));
-    c.find(Locator::Id("finish"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#finish").await;
 
     // The record keeps what was covered, never what was said.
     let record = s
@@ -674,11 +661,13 @@ async fn programme_scripts_and_user_templates() {
     .unwrap();
     c.refresh().await.unwrap();
     // …is reported with file and line; the good one can be picked.
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#script-template option[value='user:short']"))
-        .await
-        .expect("the mentor's own template is listed");
+    wait_for(
+        c,
+        "#script-template option[value='user:short']",
+        20,
+        "the mentor's own template is listed",
+    )
+    .await;
     let notice = text(c, "#script-notice").await;
     assert!(
         notice.contains("broken.toml:4:") && notice.contains("1 to 180"),
@@ -758,11 +747,7 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
     // The session script opened by itself, for Priya's first session.
     let script = other_window(c, &main_window).await;
     c.switch_to_window(script).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("body[data-phase='0']"))
-        .await
-        .expect("the first phase is shown");
+    wait_for(c, "body[data-phase='0']", 15, "the first phase is shown").await;
     assert!(
         text(c, "#prompts").await.contains("Priya"),
         "{}",
@@ -770,12 +755,7 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
     );
     screenshot(&s, "app-script-auto-opened");
     next_phases(c, 1..5).await;
-    c.find(Locator::Id("finish"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#finish").await;
 
     // The records hold the automatic room opening (about 6 minutes early) and the session.
     let records_path = s._mic.home().join(DATA).join("records.json");
@@ -792,18 +772,15 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
 
     // The main window lists the session; the week's export has it as opened early and held.
     c.switch_to_window(main_window).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#session-list li[data-session-id='sched-1']"))
-        .await
-        .expect("the session is listed");
+    wait_for(
+        c,
+        "#session-list li[data-session-id='sched-1']",
+        15,
+        "the session is listed",
+    )
+    .await;
     assert!(text(c, "#next-headline").await.starts_with("Priya · "));
-    c.find(Locator::Id("export-week"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#export-week").await;
     let t0 = Instant::now();
     let saved = loop {
         let t = text(c, "#export-result").await;
@@ -840,30 +817,29 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     .unwrap();
     let s = start_app(FakeSound::Speech).await;
     let c = &s.client;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#session-list li.session-empty"))
-        .await
-        .expect("an empty schedule says so");
+    wait_for(
+        c,
+        "#session-list li.session-empty",
+        30,
+        "an empty schedule says so",
+    )
+    .await;
 
     // Import: seven weekly sessions, the all-day event named as skipped.
-    c.find(Locator::Css("#import-calendar summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#import-calendar summary").await;
     c.find(Locator::Id("ics-file"))
         .await
         .unwrap()
         .send_keys(&ics.display().to_string())
         .await
         .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#import-result:not([hidden])"))
-        .await
-        .expect("the import is reported");
+    wait_for(
+        c,
+        "#import-result:not([hidden])",
+        15,
+        "the import is reported",
+    )
+    .await;
     let report = text(c, "#import-result").await;
     assert!(
         report.contains("Imported 7 sessions from programme.ics"),
@@ -873,13 +849,13 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         report.contains("Programme launch day") && report.contains("all-day"),
         "{report}"
     );
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(
-            "#session-list li[data-session-id^='prog@example.org']",
-        ))
-        .await
-        .expect("imported sessions are listed");
+    wait_for(
+        c,
+        "#session-list li[data-session-id^='prog@example.org']",
+        10,
+        "imported sessions are listed",
+    )
+    .await;
     assert!(text(c, "#session-list")
         .await
         .contains("session 1 · Zoom · from programme.ics"));
@@ -889,12 +865,7 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .with_time_zone(jiff::tz::TimeZone::get("Europe/London").unwrap())
         + jiff::Span::new().days(3);
     let sam_local = format!("{}T09:00", sam_day.date());
-    c.find(Locator::Css("#add-session summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#add-session summary").await;
     c.find(Locator::Id("session-mentee"))
         .await
         .unwrap()
@@ -916,28 +887,20 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .unwrap();
     let link = c.find(Locator::Id("session-link")).await.unwrap();
     link.send_keys("javascript:alert(1)").await.unwrap();
-    c.find(Locator::Id("session-save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#schedule-notice:not([hidden])"))
-        .await
-        .expect("the unsafe link is refused");
+    click(c, "#session-save").await;
+    wait_for(
+        c,
+        "#schedule-notice:not([hidden])",
+        10,
+        "the unsafe link is refused",
+    )
+    .await;
     assert!(text(c, "#schedule-notice").await.contains("never opened"));
     link.clear().await.unwrap();
     link.send_keys("https://meet.jit.si/SamAndMe")
         .await
         .unwrap();
-    c.find(Locator::Id("session-save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#session-save").await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css("#session-list li.soon"))
@@ -986,24 +949,15 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     .await;
     let c = &s.client;
     let main_window = c.window().await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#devices[data-loaded]"))
-        .await
-        .expect("devices are listed");
-    c.find(Locator::Id("run-check"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(90))
-        .for_element(Locator::Css(
-            "#checklist:not([hidden]) li[data-item='tested']",
-        ))
-        .await
-        .expect("the checklist is shown with the report");
+    wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+    click(c, "#run-check").await;
+    wait_for(
+        c,
+        "#checklist:not([hidden]) li[data-item='tested']",
+        90,
+        "the checklist is shown with the report",
+    )
+    .await;
 
     let item = |id: &'static str| async move {
         let li = c
@@ -1038,13 +992,13 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
         .await
         .unwrap();
     phone.send_keys(" ").await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(
-            "#checklist-items li[data-item='phone'][data-state='met']",
-        ))
-        .await
-        .expect("the tick is taken");
+    wait_for(
+        c,
+        "#checklist-items li[data-item='phone'][data-state='met']",
+        10,
+        "the tick is taken",
+    )
+    .await;
     c.execute(
         "document.getElementById('checklist').scrollIntoView({block: 'start'})",
         vec![],
@@ -1068,26 +1022,27 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
         .any(|l| l["id"] == "tested" && l["basis"] == "evidence"));
 
     // In the session window: the camera is not in use by any call here, and the recorder is named.
-    c.find(Locator::Css(
+    click(
+        c,
         "#session-list li[data-session-id='sched-1'] button[aria-label^='Open the session script']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    )
+    .await;
     let script = other_window(c, &main_window).await;
     c.switch_to_window(script).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#ind-camera[data-state='off']"))
-        .await
-        .expect("the camera indicator says off");
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#recorder-warning:not([hidden])"))
-        .await
-        .expect("the recorder warning shows");
+    wait_for(
+        c,
+        "#ind-camera[data-state='off']",
+        15,
+        "the camera indicator says off",
+    )
+    .await;
+    wait_for(
+        c,
+        "#recorder-warning:not([hidden])",
+        15,
+        "the recorder warning shows",
+    )
+    .await;
     assert!(text(c, "#recorder-warning").await.contains("OBS Studio"));
     assert!(text(c, "#ind-camera").await.starts_with("Camera off"));
     screenshot(&s, "app-script-indicators");
@@ -1099,13 +1054,7 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
 async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     // A beach photograph (sea, sky, dune grass) as the camera's picture.
     let dir = tempfile::tempdir().unwrap();
-    let picture = dir.path().join("beach.png");
-    image::open(preflight_e2e::workspace_root().join("fixtures/photos/mate-dune.jpg"))
-        .unwrap()
-        .resize_exact(1280, 720, image::imageops::FilterType::Triangle)
-        .to_rgb8()
-        .save(&picture)
-        .unwrap();
+    let picture = webcam_picture(dir.path(), "mate-dune.jpg");
     let s = start_app_with(
         FakeSound::Speech,
         &[(
@@ -1117,11 +1066,13 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     .await;
     let c = &s.client;
     // The live preview carries the map (6 × 4 cells, the mentor's place marked) and the words.
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#preview-busy[data-score]"))
-        .await
-        .expect("the live preview is analysed");
+    wait_for(
+        c,
+        "#preview-busy[data-score]",
+        30,
+        "the live preview is analysed",
+    )
+    .await;
     let cells = c
         .find_all(Locator::Css("#preview-grid .scene-cell"))
         .await
@@ -1143,29 +1094,15 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     .unwrap();
     screenshot(&s, "app-preview-busyness");
     // Switching the map off hides it.
-    c.find(Locator::Id("show-busy"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#show-busy").await;
     assert_eq!(
         attr(c, "#preview-grid", "hidden").await.as_deref(),
         Some("true")
     );
 
     // The check's background card names the scenery.
-    c.find(Locator::Id("run-check"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(90))
-        .for_element(Locator::Css("#overall[data-status]"))
-        .await
-        .expect("a report is shown");
+    click(c, "#run-check").await;
+    wait_for(c, "#overall[data-status]", 90, "a report is shown").await;
     let status = card_status(c, "background").await;
     assert!(
         matches!(status.as_deref(), Some("warn" | "fail")),
@@ -1189,11 +1126,13 @@ async fn a_damaged_schedule_is_kept_aside_and_said() {
     )
     .await;
     let c = &s.client;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("#schedule-notice:not([hidden])"))
-        .await
-        .expect("the schedule panel says the file was damaged");
+    wait_for(
+        c,
+        "#schedule-notice:not([hidden])",
+        30,
+        "the schedule panel says the file was damaged",
+    )
+    .await;
     let notice = text(c, "#schedule-notice").await;
     assert!(
         notice.contains("damaged") && notice.contains(".corrupt-"),

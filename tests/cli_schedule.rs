@@ -17,6 +17,18 @@ fn cli(home: &Path, args: &[&str]) -> Output {
         .expect("run preflight")
 }
 
+/// `preflight check` with no devices and no network (nothing here to measure), plus `args`.
+fn check(home: &Path, args: &[&str]) -> Output {
+    let quiet = [
+        "check",
+        "--no-mic",
+        "--no-speaker",
+        "--no-camera",
+        "--no-network",
+    ];
+    cli(home, &[&quiet[..], args].concat())
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -106,17 +118,7 @@ fn import_add_check_and_export() {
     assert_eq!(list[1]["sessionNumber"], 1);
 
     // A check (no devices, no network) is recorded against Sam's session, about 30 min before.
-    let o = cli(
-        h,
-        &[
-            "check",
-            "--json",
-            "--no-mic",
-            "--no-speaker",
-            "--no-camera",
-            "--no-network",
-        ],
-    );
+    let o = check(h, &["--json"]);
     assert!(
         stderr(&o).contains("Recorded for your session with Sam"),
         "{}",
@@ -124,19 +126,7 @@ fn import_add_check_and_export() {
     );
     // The report carries the checklist: "tested ≥10 min before" is evidenced, the phone is
     // declared with --declare, the rest is left for the mentor.
-    let o = cli(
-        h,
-        &[
-            "check",
-            "--json",
-            "--no-mic",
-            "--no-speaker",
-            "--no-camera",
-            "--no-network",
-            "--declare",
-            "phone",
-        ],
-    );
+    let o = check(h, &["--json", "--declare", "phone"]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let item = |id: &str| {
         report["checklist"]
@@ -162,19 +152,7 @@ fn import_add_check_and_export() {
         (Some("met"), Some("declared"))
     );
     assert_eq!(item("dress")["state"], "unknown");
-    let o = cli(
-        h,
-        &[
-            "check",
-            "--no-mic",
-            "--no-speaker",
-            "--no-camera",
-            "--no-network",
-            "--no-record",
-            "--declare",
-            "nonsense",
-        ],
-    );
+    let o = check(h, &["--no-record", "--declare", "nonsense"]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("unknown checklist item"),
