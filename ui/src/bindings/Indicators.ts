@@ -2,7 +2,7 @@
 import type { DeviceUse } from "./DeviceUse";
 
 /**
- * What the script window shows during the session.
+ * What the script window shows during the session. The default is "cannot tell" throughout.
  */
 export type Indicators = { 
 /**
