@@ -1,25 +1,49 @@
 //! Importing sessions from iCalendar (.ics) files and feeds.
 //!
-//! The text is parsed with the `icalendar` crate (line unfolding, properties, parameters, nested
-//! components); recurrence (RRULE, RDATE, EXDATE) is expanded with the `rrule` crate in the
-//! event's own time zone (`chrono-tz`), so a weekly 18:00 session stays at 18:00 local time
-//! across daylight-saving changes. Moved or cancelled single occurrences (RECURRENCE-ID
-//! overrides, as Outlook and Google export them) replace or remove their occurrence. Outlook's
-//! Windows zone names ("GMT Standard Time") are mapped to IANA names.
+//! The text is read by [`crate::icstext`] (bounded, lenient, never recursive); recurrence
+//! (RRULE, RDATE, EXDATE) is expanded with the `rrule` crate in the event's own time zone
+//! (`chrono-tz`), so a weekly 18:00 session stays at 18:00 local time across daylight-saving
+//! changes. Moved or cancelled single occurrences (RECURRENCE-ID overrides, as Outlook and
+//! Google export them) replace or remove their occurrence. Outlook's Windows zone names
+//! ("GMT Standard Time") are mapped to IANA names.
 //!
-//! A file that cannot be parsed is an error with the parser's line number; an event that cannot
-//! be used (all-day, unknown zone, broken rule) is skipped with a note naming it, and the rest of
+//! Everything is bounded before it is expanded: recurrence is expanded only inside a window
+//! (from a day before `from` to the horizon, a year by default), at most
+//! [`MAX_SESSIONS_PER_EVENT`] sessions per event and [`ImportOptions::max_sessions`] in all, with
+//! a note whenever anything was cut; dates are kept between 1900 and 2199; rules that repeat
+//! more often than hourly are refused; time-zone names are short.
+//!
+//! A file that cannot be read is an error naming the file and the line; an event that cannot be
+//! used (all-day, unknown zone, broken rule) is skipped with a note naming it, and the rest of
 //! the calendar is still imported.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone as _};
-use icalendar::parser::{read_calendar, unfold, Component, Property};
 use jiff::{SignedDuration, Timestamp};
-use rrule::{RRule, RRuleSet, Tz, Unvalidated};
+use rrule::{Frequency, RRule, RRuleSet, Tz, Unvalidated};
 
+use crate::icstext::{self, Component, Property};
 use crate::links::{detect, CustomPattern, Field};
-use crate::schedule::{Session, SessionSource};
+use crate::schedule::{clean_text, Session, SessionSource, MAX_NAME_CHARS};
+
+/// Most sessions one event (one series) contributes to the schedule; a daily series for a
+/// year fits.
+pub const MAX_SESSIONS_PER_EVENT: usize = 400;
+
+/// Most sessions one calendar contributes, by default.
+pub const MAX_SESSIONS: usize = 3_000;
+
+/// How many earlier occurrences of a series are counted to number its sessions; past this the
+/// series is too long for "session 7 of the programme" to mean anything and is not numbered.
+const NUMBERING_SCAN: u16 = 1_000;
+
+/// Longest time-zone name looked at (the longest IANA name is 32 characters; Outlook's
+/// prefixed names are a little longer).
+const MAX_TZID: usize = 128;
+
+/// Years a date may have: outside them it is a typo or an attack, never a session.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
 /// How to import.
 #[derive(Debug, Clone)]
@@ -34,10 +58,12 @@ pub struct ImportOptions {
     pub horizon: SignedDuration,
     /// The mentor's own meeting-link patterns.
     pub link_patterns: Vec<CustomPattern>,
+    /// Most sessions kept from this calendar (the soonest).
+    pub max_sessions: usize,
 }
 
 impl ImportOptions {
-    /// Defaults: from `now`, one year ahead.
+    /// Defaults: from `now`, one year ahead, at most [`MAX_SESSIONS`].
     pub fn new(calendar: impl Into<String>, local_zone: impl Into<String>, now: Timestamp) -> Self {
         ImportOptions {
             calendar: calendar.into(),
@@ -45,28 +71,39 @@ impl ImportOptions {
             from: now,
             horizon: SignedDuration::from_hours(24 * 366),
             link_patterns: Vec::new(),
+            max_sessions: MAX_SESSIONS,
         }
     }
 }
 
-/// The sessions found, and notes about events that were skipped.
+/// The sessions found, and notes about events that were skipped or cut.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOutcome {
     /// Sessions (occurrences), soonest first.
     pub sessions: Vec<Session>,
-    /// One line per event that could not be used, saying why.
+    /// One line per event that could not be used (or was cut short), saying why.
     pub notes: Vec<String>,
 }
 
-/// A calendar that could not be read at all.
+/// A calendar that could not be read at all. Nothing in the schedule is changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IcsError {
     /// Not iCalendar text.
-    #[error("This is not a calendar file: an .ics file starts with BEGIN:VCALENDAR. Export the calendar again as iCalendar (.ics).")]
-    NotACalendar,
-    /// The parser failed.
-    #[error("The calendar file is damaged and was not imported ({0}). Nothing in your schedule was changed.")]
-    Parse(String),
+    #[error("“{calendar}” is not a calendar file: an .ics file starts with BEGIN:VCALENDAR. Export the calendar again as iCalendar (.ics). Nothing in your schedule was changed.")]
+    NotACalendar {
+        /// The file or feed.
+        calendar: String,
+    },
+    /// The text is damaged.
+    #[error("“{calendar}” could not be read: {problem}. Nothing in your schedule was changed; export the calendar again, or tell whoever sent it.")]
+    Parse {
+        /// The file or feed.
+        calendar: String,
+        /// 1-based line number (0 for the file as a whole).
+        line: usize,
+        /// What is wrong, with the line ("line 42: …").
+        problem: String,
+    },
 }
 
 /// Event time as written in the file.
@@ -74,7 +111,6 @@ enum When {
     At(DateTime<Tz>),
     AllDay,
 }
-
 /// Windows zone names Outlook writes in TZID, mapped to IANA (CLDR windowsZones, main zones).
 const WINDOWS_ZONES: &[(&str, &str)] = &[
     ("GMT Standard Time", "Europe/London"),
@@ -104,6 +140,9 @@ const WINDOWS_ZONES: &[(&str, &str)] = &[
 /// `/mozilla.org/20050126_1/Europe/London`.
 pub fn resolve_zone(tzid: &str) -> Option<chrono_tz::Tz> {
     let tzid = tzid.trim().trim_matches('"');
+    if tzid.len() > MAX_TZID {
+        return None;
+    }
     if let Ok(tz) = tzid.parse::<chrono_tz::Tz>() {
         return Some(tz);
     }
@@ -118,27 +157,8 @@ pub fn resolve_zone(tzid: &str) -> Option<chrono_tz::Tz> {
     (1..parts.len()).find_map(|i| parts[i..].join("/").parse().ok())
 }
 
-fn param<'a>(p: &'a Property<'_>, key: &str) -> Option<&'a str> {
-    p.params
-        .iter()
-        .find(|x| x.key.as_str().eq_ignore_ascii_case(key))
-        .and_then(|x| x.val.as_ref().map(|v| v.as_str()))
-}
-
-fn prop<'a>(c: &'a Component<'_>, name: &str) -> Option<&'a Property<'a>> {
-    c.properties
-        .iter()
-        .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
-}
-
-fn props<'a>(c: &'a Component<'_>, name: &'a str) -> impl Iterator<Item = &'a Property<'a>> {
-    c.properties
-        .iter()
-        .filter(move |p| p.name.as_str().eq_ignore_ascii_case(name))
-}
-
-fn text(c: &Component<'_>, name: &str) -> Option<String> {
-    prop(c, name).map(|p| p.val.clone().unescape_text().as_str().trim().to_string())
+fn text(c: &Component, name: &str) -> Option<String> {
+    c.prop(name).map(|p| p.text().trim().to_string())
 }
 
 /// Localises a wall-clock time: a time in a DST gap moves forward by an hour, an ambiguous one
@@ -150,10 +170,26 @@ fn localise(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Tz>> {
     })
 }
 
+fn in_years(year: i32, v: &str) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "its date “{}” is not between the years {} and {}",
+            clean_text(v, 40),
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
 fn parse_value(value: &str, tzid: Option<&str>, is_date: bool, local: Tz) -> Result<When, String> {
+    use chrono::Datelike as _;
     let v = value.trim();
     if is_date || (v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit())) {
-        NaiveDate::parse_from_str(v, "%Y%m%d").map_err(|_| format!("bad date “{v}”"))?;
+        let d = NaiveDate::parse_from_str(v, "%Y%m%d")
+            .map_err(|_| format!("bad date “{}”", clean_text(v, 40)))?;
+        in_years(d.year(), v)?;
         return Ok(When::AllDay);
     }
     let (body, utc) = match v.strip_suffix('Z').or_else(|| v.strip_suffix('z')) {
@@ -161,32 +197,47 @@ fn parse_value(value: &str, tzid: Option<&str>, is_date: bool, local: Tz) -> Res
         None => (v, false),
     };
     let naive = NaiveDateTime::parse_from_str(body, "%Y%m%dT%H%M%S")
-        .map_err(|_| format!("bad date-time “{v}”"))?;
+        .map_err(|_| format!("bad date-time “{}”", clean_text(v, 40)))?;
+    in_years(naive.year(), v)?;
     let tz = if utc {
         Tz::UTC
     } else if let Some(id) = tzid {
-        Tz::Tz(resolve_zone(id).ok_or_else(|| format!("unknown time zone “{id}”"))?)
+        Tz::Tz(
+            resolve_zone(id)
+                .ok_or_else(|| format!("unknown time zone “{}”", clean_text(id, 40)))?,
+        )
     } else {
         local
     };
     localise(tz, naive)
         .map(When::At)
-        .ok_or_else(|| format!("time “{v}” does not exist"))
+        .ok_or_else(|| format!("time “{}” does not exist", clean_text(v, 40)))
 }
 
-fn when(p: &Property<'_>, local: Tz) -> Result<When, String> {
-    let is_date = param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE"));
-    parse_value(p.val.as_str(), param(p, "TZID"), is_date, local)
+fn is_date_value(p: &Property) -> bool {
+    p.param("VALUE")
+        .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
 }
 
-/// All date-times of a multi-valued property (EXDATE, RDATE), in `start`'s zone where floating.
-fn when_list(c: &Component<'_>, name: &str, local: Tz) -> Result<Vec<DateTime<Tz>>, String> {
+fn when(p: &Property, local: Tz) -> Result<When, String> {
+    parse_value(&p.value, p.param("TZID"), is_date_value(p), local)
+}
+
+/// All date-times of a multi-valued property (EXDATE, RDATE), floating ones in `local`. A
+/// PERIOD value (`start/end` or `start/duration`) counts by its start.
+fn when_list(c: &Component, name: &str, local: Tz) -> Result<Vec<DateTime<Tz>>, String> {
     let mut out = Vec::new();
-    for p in props(c, name) {
-        let is_date = param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE"));
-        for v in p.val.as_str().split(',') {
-            if let When::At(t) = parse_value(v, param(p, "TZID"), is_date, local)? {
+    for p in c.props(name) {
+        for v in p.value.split(',') {
+            let start = v.split('/').next().unwrap_or_default();
+            if let When::At(t) = parse_value(start, p.param("TZID"), is_date_value(p), local)? {
                 out.push(t);
+            }
+            if out.len() > MAX_SESSIONS_PER_EVENT * 4 {
+                return Err(format!(
+                    "it lists more than {} {name} dates",
+                    MAX_SESSIONS_PER_EVENT * 4
+                ));
             }
         }
     }
@@ -195,6 +246,12 @@ fn when_list(c: &Component<'_>, name: &str, local: Tz) -> Result<Vec<DateTime<Tz
 
 fn to_ts(t: &DateTime<Tz>) -> Timestamp {
     Timestamp::from_second(t.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn to_tz(t: Timestamp, tz: Tz) -> DateTime<Tz> {
+    tz.timestamp_opt(t.as_second(), 0)
+        .single()
+        .unwrap_or_else(|| Tz::UTC.timestamp_opt(0, 0).unwrap())
 }
 
 fn zone_name(t: &DateTime<Tz>) -> String {
@@ -214,22 +271,21 @@ struct EventInfo {
 }
 
 fn event_info(
-    c: &Component<'_>,
+    c: &Component,
     start: &DateTime<Tz>,
     local: Tz,
     patterns: &[CustomPattern],
 ) -> Result<EventInfo, String> {
-    let duration = if let Some(end) = prop(c, "DTEND") {
+    let duration = if let Some(end) = c.prop("DTEND") {
         match when(end, local)? {
             When::At(e) => SignedDuration::from_secs(e.timestamp() - start.timestamp()),
             When::AllDay => return Err("its end is a date without a time".into()),
         }
-    } else if let Some(d) = prop(c, "DURATION") {
-        d.val
-            .as_str()
+    } else if let Some(d) = c.prop("DURATION") {
+        d.value
             .trim()
             .parse::<SignedDuration>()
-            .map_err(|_| format!("bad DURATION “{}”", d.val.as_str()))?
+            .map_err(|_| format!("bad DURATION “{}”", clean_text(&d.value, 40)))?
     } else {
         SignedDuration::from_hours(1)
     };
@@ -239,12 +295,16 @@ fn event_info(
     let url = text(c, "URL").unwrap_or_default();
     let location = text(c, "LOCATION").unwrap_or_default();
     let description = text(c, "DESCRIPTION").unwrap_or_default();
-    let alt = props(c, "X-ALT-DESC")
-        .map(|p| p.val.as_str().to_string())
+    // Outlook's HTML description: entities decoded first, or `&amp;` and `&quot;` end up in
+    // the link.
+    let alt = c
+        .props("X-ALT-DESC")
+        .map(|p| html_escape::decode_html_entities(&p.text()).into_owned())
         .collect::<Vec<_>>()
         .join("\n");
-    let conference = props(c, "CONFERENCE")
-        .map(|p| p.val.as_str().to_string())
+    let conference = c
+        .props("CONFERENCE")
+        .map(|p| p.value.clone())
         .collect::<Vec<_>>()
         .join("\n");
     let link = detect(
@@ -266,9 +326,10 @@ fn event_info(
     })
 }
 
-/// "Mentoring session with Sam" → "Sam"; other titles are kept as they are.
+/// "Mentoring session with Sam" → "Sam"; other titles are kept as they are. Control
+/// characters (terminal escapes) never get through.
 fn mentee_from_title(title: &str) -> String {
-    let t = title.trim();
+    let t = clean_text(title, MAX_NAME_CHARS);
     let lower = t.to_lowercase();
     for prefix in [
         "mentoring session with ",
@@ -278,50 +339,83 @@ fn mentee_from_title(title: &str) -> String {
         "mentor session with ",
         "session with ",
     ] {
-        if lower.starts_with(prefix) && t.len() > prefix.len() {
+        if lower.starts_with(prefix) && t.len() > prefix.len() && t.is_char_boundary(prefix.len()) {
             return t[prefix.len()..].trim().to_string();
         }
     }
     if t.is_empty() {
         "(untitled session)".into()
     } else {
-        t.to_string()
+        t
     }
+}
+
+/// Decodes a calendar file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a
+/// byte-order mark, and otherwise Windows-1252 (a superset of Latin-1, what older Windows
+/// programs write), with a note saying so.
+pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), None);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (
+                text.into_owned(),
+                Some("The file is not in UTF-8, so it was read as Western European (Windows-1252) text; if names look wrong, export it again as UTF-8.".into()),
+            )
+        }
+    }
+}
+
+/// Reads sessions from the bytes of a calendar file (see [`decode`] for the encodings).
+pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<ImportOutcome, IcsError> {
+    let (text, note) = decode(bytes);
+    let mut out = import(&text, opts)?;
+    if let Some(n) = note {
+        out.notes.insert(0, n);
+    }
+    Ok(out)
 }
 
 /// Reads sessions from iCalendar text.
 pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsError> {
-    if !text_in.to_ascii_uppercase().contains("BEGIN:VCALENDAR") {
-        return Err(IcsError::NotACalendar);
-    }
-    let unfolded = unfold(text_in);
-    let cal = read_calendar(&unfolded).map_err(|e| {
-        IcsError::Parse(
-            e.trim_start_matches("error: ")
-                .lines()
-                .take(4)
-                .collect::<Vec<_>>()
-                .join(" ")
-                .trim()
-                .to_string(),
-        )
+    let calendar = clean_text(&opts.calendar, 200);
+    let cals = icstext::parse(text_in, &icstext::Limits::default()).map_err(|e| {
+        if e.message == icstext::NO_CALENDAR {
+            IcsError::NotACalendar {
+                calendar: calendar.clone(),
+            }
+        } else {
+            IcsError::Parse {
+                calendar: calendar.clone(),
+                line: e.line,
+                problem: e.to_string(),
+            }
+        }
     })?;
     let local = resolve_zone(&opts.local_zone)
         .map(Tz::Tz)
         .unwrap_or(Tz::UTC);
-    let events: Vec<&Component<'_>> = cal
-        .components
+    let events: Vec<&Component> = cals
         .iter()
-        .filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"))
+        .flat_map(|c| c.children.iter())
+        .filter(|c| c.name == "VEVENT")
         .collect();
-    let until = opts.from + opts.horizon;
+    let window_start = crate::schedule::saturating_add(opts.from, -SignedDuration::from_hours(24));
+    let until = opts
+        .from
+        .checked_add(opts.horizon)
+        .unwrap_or(Timestamp::MAX);
     let mut notes = Vec::new();
     let mut sessions = Vec::new();
 
     // Overrides (RECURRENCE-ID) by UID and original start.
-    let mut overrides: BTreeMap<(String, i64), &Component<'_>> = BTreeMap::new();
+    let mut overrides: BTreeMap<(String, i64), &Component> = BTreeMap::new();
     for e in &events {
-        if let (Some(uid), Some(rid)) = (text(e, "UID"), prop(e, "RECURRENCE-ID")) {
+        if let (Some(uid), Some(rid)) = (text(e, "UID"), e.prop("RECURRENCE-ID")) {
             if let Ok(When::At(t)) = when(rid, local) {
                 overrides.insert((uid, t.timestamp()), e);
             }
@@ -329,15 +423,19 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
     }
 
     for (n, e) in events.iter().enumerate() {
-        if prop(e, "RECURRENCE-ID").is_some() {
+        if e.prop("RECURRENCE-ID").is_some() {
             continue;
         }
-        let title = text(e, "SUMMARY").unwrap_or_else(|| format!("event {}", n + 1));
-        let uid = text(e, "UID").unwrap_or_else(|| format!("no-uid-{n}"));
+        let title = text(e, "SUMMARY")
+            .map(|t| clean_text(&t, MAX_NAME_CHARS))
+            .unwrap_or_else(|| format!("event {}", n + 1));
+        let uid = text(e, "UID")
+            .map(|u| clean_text(&u, 512))
+            .unwrap_or_else(|| format!("no-uid-{n}"));
         let skip = |why: String, notes: &mut Vec<String>| {
-            notes.push(format!("“{title}” was skipped: {why}."))
+            notes.push(format!("“{title}” (line {}) was skipped: {why}.", e.line))
         };
-        let Some(dtstart) = prop(e, "DTSTART") else {
+        let Some(dtstart) = e.prop("DTSTART") else {
             skip("it has no start time".into(), &mut notes);
             continue;
         };
@@ -365,22 +463,60 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
         if info.cancelled {
             continue;
         }
-        let occurrences: Vec<DateTime<Tz>> = match recurrence(e, &start, local) {
-            Ok(Some(set)) => set.into_iter().take(2000).collect(),
-            Ok(None) => vec![start],
+        // (occurrence, its number in the series if known)
+        let occurrences: Vec<(DateTime<Tz>, Option<u32>)> = match recurrence(e, &start, local) {
+            Ok(None) => vec![(start, None)],
+            Ok(Some(set)) => {
+                let tz = start.timezone();
+                let ws = to_tz(window_start, tz);
+                let we = to_tz(until, tz);
+                let earlier = set
+                    .clone()
+                    .before(to_tz(window_start - SignedDuration::from_secs(1), tz))
+                    .all(NUMBERING_SCAN);
+                let known_before = (!earlier.limited).then_some(earlier.dates.len());
+                let found = set
+                    .after(ws)
+                    .before(we)
+                    .all(MAX_SESSIONS_PER_EVENT as u16 + 1);
+                let mut dates = found.dates;
+                if dates.len() > MAX_SESSIONS_PER_EVENT {
+                    dates.truncate(MAX_SESSIONS_PER_EVENT);
+                    notes.push(format!(
+                        "“{title}” (line {}) repeats more often than a mentoring programme; only its first {MAX_SESSIONS_PER_EVENT} sessions were imported.",
+                        e.line
+                    ));
+                } else if found.limited && dates.is_empty() && known_before.is_none() {
+                    notes.push(format!(
+                        "“{title}” (line {}) was skipped: its repeat rule never matches a date.",
+                        e.line
+                    ));
+                }
+                let numbered = known_before.is_some_and(|b| b + dates.len() > 1);
+                dates
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let number = known_before
+                            .filter(|_| numbered)
+                            .map(|b| (b + i + 1) as u32);
+                        (d, number)
+                    })
+                    .collect()
+            }
             Err(why) => {
                 skip(why, &mut notes);
                 continue;
             }
         };
-        for (i, occ) in occurrences.iter().enumerate() {
-            let original = to_ts(occ);
+        for (occ, number) in occurrences {
+            let original = to_ts(&occ);
             if original > until {
                 break;
             }
             let (occ_start, occ_info) = match overrides.get(&(uid.clone(), occ.timestamp())) {
                 Some(o) => {
-                    let Some(Ok(When::At(s))) = prop(o, "DTSTART").map(|p| when(p, local)) else {
+                    let Some(Ok(When::At(s))) = o.prop("DTSTART").map(|p| when(p, local)) else {
                         skip("a moved occurrence has no usable start".into(), &mut notes);
                         continue;
                     };
@@ -393,7 +529,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                     }
                 }
                 // Not cancelled: cancelled series were skipped above.
-                None => (*occ, info.clone()),
+                None => (occ, info.clone()),
             };
             let st = to_ts(&occ_start);
             if occ_info.cancelled || st + occ_info.duration <= opts.from {
@@ -407,39 +543,100 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                 duration_min: (occ_info.duration.as_secs() / 60).max(1) as u32,
                 link: occ_info.link,
                 template: None,
-                session_number: (occurrences.len() > 1).then_some(i as u32 + 1),
+                session_number: number,
                 source: SessionSource::Calendar {
-                    calendar: opts.calendar.clone(),
+                    calendar: calendar.clone(),
                     uid: uid.clone(),
                 },
             });
         }
     }
     sessions.sort_by_key(|s| (s.start, s.id.clone()));
+    if sessions.len() > opts.max_sessions {
+        notes.push(format!(
+            "The calendar holds {} sessions in the coming months; only the first {} were imported.",
+            sessions.len(),
+            opts.max_sessions
+        ));
+        sessions.truncate(opts.max_sessions);
+    }
     Ok(ImportOutcome { sessions, notes })
 }
 
+/// An RRULE with a floating or date-only UNTIL made UTC in the start's zone, as the `rrule`
+/// crate requires (RFC 5545 lets UNTIL be floating when DTSTART is, and a date when DTSTART
+/// is a date; we give floating starts the computer's zone).
+fn rule_text(rule: &str, start: &DateTime<Tz>) -> Result<String, String> {
+    let parts: Vec<String> = rule
+        .split(';')
+        .map(|part| {
+            let Some((k, v)) = part.split_once('=') else {
+                return Ok(part.to_string());
+            };
+            if !k.trim().eq_ignore_ascii_case("UNTIL") {
+                return Ok(part.to_string());
+            }
+            let v = v.trim();
+            if v.ends_with(['Z', 'z']) {
+                return Ok(format!("UNTIL={v}"));
+            }
+            let tz = start.timezone();
+            let local_until = if v.len() == 8 {
+                // A date: the whole of that day counts.
+                NaiveDate::parse_from_str(v, "%Y%m%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(23, 59, 59))
+            } else {
+                NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").ok()
+            }
+            .ok_or_else(|| {
+                format!(
+                    "its repeat rule ends on “{}”, which is not a date",
+                    clean_text(v, 40)
+                )
+            })?;
+            {
+                use chrono::Datelike as _;
+                in_years(local_until.year(), v)?;
+            }
+            let utc = localise(tz, local_until)
+                .ok_or_else(|| {
+                    format!(
+                        "its repeat rule ends at a time that does not exist (“{}”)",
+                        clean_text(v, 40)
+                    )
+                })?
+                .with_timezone(&chrono::Utc);
+            Ok(format!("UNTIL={}", utc.format("%Y%m%dT%H%M%SZ")))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(parts.join(";"))
+}
+
 /// The event's recurrence set, if it recurs.
-fn recurrence(
-    e: &Component<'_>,
-    start: &DateTime<Tz>,
-    local: Tz,
-) -> Result<Option<RRuleSet>, String> {
-    let rules: Vec<&Property<'_>> = props(e, "RRULE").collect();
+fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<RRuleSet>, String> {
+    let rules: Vec<&Property> = e.props("RRULE").collect();
     let rdates = when_list(e, "RDATE", local)?;
     if rules.is_empty() && rdates.is_empty() {
         return Ok(None);
     }
-    let mut set = RRuleSet::new(*start);
+    if rules.len() > 4 {
+        return Err("it has more than four repeat rules".into());
+    }
+    let mut set = RRuleSet::new(*start).limit();
     for r in rules {
-        let rule: RRule<Unvalidated> = r
-            .val
-            .as_str()
+        let shown = clean_text(&r.value, 80);
+        let rule: RRule<Unvalidated> = rule_text(&r.value, start)?
             .parse()
-            .map_err(|e| format!("its repeat rule “{}” is not valid ({e})", r.val.as_str()))?;
+            .map_err(|e| format!("its repeat rule “{shown}” is not valid ({e})"))?;
+        if matches!(rule.get_freq(), Frequency::Secondly | Frequency::Minutely) {
+            return Err(format!(
+                "its repeat rule “{shown}” repeats every minute or second, which is not a session"
+            ));
+        }
         let rule = rule
             .validate(*start)
-            .map_err(|e| format!("its repeat rule “{}” is not valid ({e})", r.val.as_str()))?;
+            .map_err(|e| format!("its repeat rule “{shown}” is not valid ({e})"))?;
         set = set.rrule(rule);
     }
     for d in rdates {
@@ -612,11 +809,19 @@ mod tests {
     fn malformed_files_are_errors() {
         assert_eq!(
             import("hello, this is a note", &opts("2026-11-22T00:00:00Z")),
-            Err(IcsError::NotACalendar)
+            Err(IcsError::NotACalendar {
+                calendar: "test.ics".into()
+            })
         );
         let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T100000Z\r\nEND:VCALENDAR\r\n";
         let err = import(broken, &opts("2026-11-22T00:00:00Z")).unwrap_err();
-        assert!(matches!(err, IcsError::Parse(_)), "{err:?}");
+        assert!(matches!(err, IcsError::Parse { line: 6, .. }), "{err:?}");
+        assert!(
+            err.to_string().starts_with(
+                "“test.ics” could not be read: line 6: END:VCALENDAR where END:VEVENT was expected"
+            ),
+            "{err}"
+        );
         assert!(
             err.to_string()
                 .contains("Nothing in your schedule was changed"),

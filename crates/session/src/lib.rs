@@ -17,6 +17,7 @@
 
 pub mod fetch;
 pub mod ics;
+pub mod icstext;
 pub mod links;
 pub mod records;
 pub mod reminder;

@@ -5,9 +5,6 @@
 //! Concurrent writers (the app and the `preflight` CLI) take an advisory lock on a sidecar
 //! `.lock` file around each read-modify-write, so neither loses the other's record.
 
-use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
-
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -15,7 +12,7 @@ use ts_rs::TS;
 use crate::reminder::{tested_in_time, ReminderConfig};
 use crate::run::SessionRecord;
 use crate::schedule::Schedule;
-use crate::store::{load_json, save_json, Loaded};
+use crate::store::JsonStore;
 
 /// One check's verdict line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -95,56 +92,10 @@ pub struct Records {
     pub sessions: Vec<SessionRecord>,
 }
 
-/// The records file and its lock.
-#[derive(Debug, Clone)]
-pub struct RecordStore {
-    path: PathBuf,
-}
-
-impl RecordStore {
-    /// The store at `path` (e.g. `<data dir>/records.json`).
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        RecordStore { path: path.into() }
-    }
-
-    /// Where the records live.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn lock(&self) -> std::io::Result<File> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".lock");
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.path.with_file_name(name))?;
-        f.lock()?;
-        Ok(f)
-    }
-
-    /// Reads the records. A damaged file is moved aside (see [`crate::store`]) and the notice
-    /// says where; the mentor's data is never overwritten.
-    pub fn load(&self) -> Loaded<Records> {
-        // Read under the lock when it can be taken; a read-only folder still gets its records.
-        let _guard = self.lock().ok();
-        load_json(&self.path)
-    }
-
-    /// Applies `change` to the records under the lock and writes them atomically. Returns the
-    /// notice from loading (a damaged file set aside), if any.
-    pub fn update(&self, change: impl FnOnce(&mut Records)) -> std::io::Result<Option<String>> {
-        let _guard = self.lock()?;
-        let Loaded { mut value, notice } = load_json::<Records>(&self.path);
-        change(&mut value);
-        save_json(&self.path, &value)?;
-        Ok(notice)
-    }
-}
+/// The records file (`<data dir>/records.json`) with the house discipline of [`JsonStore`]:
+/// locked read-modify-write shared by the app and the CLI, atomic writes, damaged files kept
+/// aside, unreadable files reported.
+pub type RecordStore = JsonStore<Records>;
 
 /// One row of the monitoring export: a scheduled session (or a session run without one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -438,15 +389,15 @@ mod tests {
     fn store_round_trip_and_update() {
         let dir = tempfile::tempdir().unwrap();
         let store = RecordStore::new(dir.path().join("records.json"));
-        assert_eq!(store.load().value, Records::default());
+        assert_eq!(store.load().unwrap().value, Records::default());
         store
-            .update(|r| {
+            .change(|r| {
                 r.checks
                     .push(check("2026-11-24T17:40:00Z", Some("a"), "pass"))
             })
             .unwrap();
         store
-            .update(|r| {
+            .change(|r| {
                 r.rooms.push(RoomRecord {
                     session_id: "a".into(),
                     at: ts("2026-11-24T17:52:00Z"),
@@ -455,7 +406,7 @@ mod tests {
                 })
             })
             .unwrap();
-        let loaded = store.load();
+        let loaded = store.load().unwrap();
         assert_eq!(loaded.notice, None);
         assert_eq!(loaded.value.checks.len(), 1);
         assert_eq!(loaded.value.rooms[0].minutes_early, 8);
@@ -468,7 +419,7 @@ mod tests {
         std::fs::write(&path, "{\"checks\": [ {\"at\": ").unwrap();
         let store = RecordStore::new(&path);
         let notice = store
-            .update(|r| r.checks.push(check("2026-11-24T17:40:00Z", None, "warn")))
+            .change(|r| r.checks.push(check("2026-11-24T17:40:00Z", None, "warn")))
             .unwrap()
             .expect("a notice");
         assert!(notice.contains("damaged"), "{notice}");
@@ -482,7 +433,7 @@ mod tests {
             std::fs::read_to_string(dir.path().join(&aside[0])).unwrap(),
             "{\"checks\": [ {\"at\": "
         );
-        assert_eq!(store.load().value.checks.len(), 1);
+        assert_eq!(store.load().unwrap().value.checks.len(), 1);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn stage(
         Stage::OpenRoom {
             start_in_s: until_start.as_secs(),
         }
-    } else if now < start + duration {
+    } else if now < crate::schedule::saturating_add(start, duration) {
         Stage::InProgress
     } else {
         Stage::Over

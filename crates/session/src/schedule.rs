@@ -53,10 +53,60 @@ pub struct Session {
     pub source: SessionSource,
 }
 
+/// Longest name kept for a mentee or an event title.
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// Text from outside (a calendar title, a typed name, a feed address) made safe to store and to
+/// print on a terminal: control characters (ESC and the terminal sequences it starts, BEL,
+/// newlines) and bidirectional overrides become spaces, runs of white space fold to one, and it
+/// is cut to `max` characters.
+pub fn clean_text(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    let mut count = 0;
+    let mut space = false;
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || c.is_whitespace() || bidi {
+            space = !out.is_empty();
+            continue;
+        }
+        if count >= max {
+            break;
+        }
+        if space {
+            out.push(' ');
+            count += 1;
+            space = false;
+            if count >= max {
+                break;
+            }
+        }
+        out.push(c);
+        count += 1;
+    }
+    out
+}
+
+/// `t + d`, or the end of time instead of overflowing (a session stored by an older version
+/// with an absurd date must not crash every reading of the schedule).
+pub fn saturating_add(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(if d.is_negative() {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+/// Years a session may be planned in.
+pub const SESSION_YEARS: std::ops::RangeInclusive<i16> = 2000..=2199;
+
 impl Session {
     /// When it ends.
     pub fn end(&self) -> Timestamp {
-        self.start + SignedDuration::from_mins(self.duration_min as i64)
+        saturating_add(
+            self.start,
+            SignedDuration::from_mins(self.duration_min as i64),
+        )
     }
 
     /// The start in the session's own time zone (falls back to UTC for an unknown zone).
@@ -124,6 +174,9 @@ pub enum InputError {
     /// Time did not parse.
     #[error("“{0}” is not a date and time; use the form 2026-11-24 18:00.")]
     BadTime(String),
+    /// A year no session is planned in.
+    #[error("“{0}” is too far in the past or the future; sessions can be planned between the years 2000 and 2199.")]
+    OutOfRange(String),
     /// Unknown zone.
     #[error("“{0}” is not a time zone this computer knows; use a name such as Europe/London.")]
     BadZone(String),
@@ -139,7 +192,7 @@ impl SessionInput {
     /// Validates the input into a session with the given id. Local times that fall in a DST gap
     /// move forward by the gap; ambiguous ones (clocks going back) take the earlier instant.
     pub fn into_session(self, id: String, local_zone: &str) -> Result<Session, InputError> {
-        let mentee = self.mentee.trim().to_string();
+        let mentee = clean_text(&self.mentee, MAX_NAME_CHARS);
         if mentee.is_empty() {
             return Err(InputError::NoMentee);
         }
@@ -148,15 +201,20 @@ impl SessionInput {
         } else {
             self.time_zone.trim().to_string()
         };
-        let tz = TimeZone::get(&zone_name).map_err(|_| InputError::BadZone(zone_name.clone()))?;
+        let tz = TimeZone::get(&zone_name)
+            .map_err(|_| InputError::BadZone(clean_text(&zone_name, 60)))?;
         let text = self.local_start.trim().replace(' ', "T");
+        let shown = clean_text(&self.local_start, 40);
         let civil: DateTime = text
             .parse()
-            .map_err(|_| InputError::BadTime(self.local_start.clone()))?;
+            .map_err(|_| InputError::BadTime(shown.clone()))?;
+        if !SESSION_YEARS.contains(&civil.year()) {
+            return Err(InputError::OutOfRange(shown));
+        }
         let start = tz
             .to_ambiguous_zoned(civil)
             .compatible()
-            .map_err(|_| InputError::BadTime(self.local_start.clone()))?
+            .map_err(|_| InputError::BadTime(shown.clone()))?
             .timestamp();
         if !(5..=480).contains(&self.duration_min) {
             return Err(InputError::BadDuration(self.duration_min));
@@ -165,7 +223,7 @@ impl SessionInput {
             "" => None,
             l => Some(check_link(l)?),
         };
-        let template = Some(self.template.trim().to_string()).filter(|t| !t.is_empty());
+        let template = Some(clean_text(&self.template, 200)).filter(|t| !t.is_empty());
         Ok(Session {
             id,
             mentee,
@@ -339,6 +397,16 @@ mod tests {
             i.into_session("x".into(), "UTC"),
             Err(InputError::BadDuration(0))
         ));
+        let e = input("9999-12-30 21:30", "UTC").into_session("x".into(), "UTC");
+        assert!(matches!(e, Err(InputError::OutOfRange(_))), "{e:?}");
+        let e = input("1066-10-14 09:00", "UTC").into_session("x".into(), "UTC");
+        assert!(matches!(e, Err(InputError::OutOfRange(_))), "{e:?}");
+        let mut i = input("2026-11-24 18:00", "UTC");
+        i.mentee = "\u{1b}]0;pwned\u{7}\u{1b}[2JSam\u{202e}".into();
+        assert_eq!(
+            i.into_session("x".into(), "UTC").unwrap().mentee,
+            "]0;pwned [2JSam"
+        );
         let mut i = input("2026-11-24 18:00", "UTC");
         i.link = "javascript:alert(1)".into();
         let e = i.into_session("x".into(), "UTC").unwrap_err();
@@ -392,6 +460,32 @@ mod tests {
         assert_eq!(sch.sessions[0].id, "manual");
         assert!(sch.remove("manual"));
         assert!(!sch.remove("manual"));
+    }
+
+    #[test]
+    fn absurd_stored_dates_do_not_overflow() {
+        // Written by an older version: the end of time plus an hour must not panic.
+        let s = session("far", "9999-12-30T21:30:00Z", 60);
+        assert_eq!(s.end(), Timestamp::MAX);
+        let mut sch = Schedule::default();
+        sch.upsert(s);
+        assert_eq!(sch.next(ts("2026-11-24T08:00:00Z")).unwrap().id, "far");
+        let _ = crate::reminder::stage(
+            sch.sessions[0].start,
+            SignedDuration::from_hours(1),
+            ReminderConfig::default(),
+            ts("2026-11-24T08:00:00Z"),
+        );
+    }
+
+    #[test]
+    fn clean_text_strips_terminal_controls_and_bounds_length() {
+        assert_eq!(clean_text("  Sam\t\r\n Jones ", 50), "Sam Jones");
+        assert_eq!(clean_text("\u{1b}[31mred\u{1b}[0m", 50), "[31mred [0m");
+        assert_eq!(clean_text("\u{9b}2Jx", 50), "2Jx");
+        assert_eq!(clean_text("abcdef", 3), "abc");
+        assert_eq!(clean_text("ab cdef", 3), "ab ");
+        assert_eq!(clean_text("ééééé", 2), "éé");
     }
 
     #[test]

@@ -1,68 +1,181 @@
-//! Small JSON files that must never lose data: written atomically (temporary file in the same
-//! directory, flushed, then renamed over the old one), and a file that cannot be read is moved
-//! aside — never overwritten — with a message saying where it went.
+//! Small JSON files that must never lose data, and bounded reading of anything the mentor hands
+//! us (a calendar, a template).
+//!
+//! One discipline for every data file (schedule, settings, records, reminder state), in
+//! [`JsonStore`]:
+//! - **read errors are errors**: a file that exists but cannot be read (permissions, I/O error,
+//!   larger than any real file of its kind) is reported and never replaced by defaults;
+//! - a file that is read but is not valid JSON is moved aside as `<name>.corrupt-<time>`, never
+//!   overwritten, and the mentor is told where it went;
+//! - every read-modify-write holds an advisory lock on a sidecar `<name>.lock`, shared by the
+//!   app and the `preflight` CLI, so neither loses the other's change;
+//! - writes are atomic (temporary file in the same folder, flushed, renamed), and the temporary
+//!   file is removed when anything fails.
 
-use std::fs;
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// The largest data file read (a schedule of a few thousand sessions is about 1 MB).
+pub const MAX_DATA_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// A value read from disk, and what the mentor should be told about it (if anything).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded<T> {
-    /// The value (defaults when the file was missing or unreadable).
+    /// The value (defaults when the file did not exist or was damaged and moved aside).
     pub value: T,
-    /// A message when the file was corrupt and was moved aside.
+    /// A message when the file was damaged and was moved aside.
     pub notice: Option<String>,
+}
+
+/// Why a file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but could not be read; nothing was changed.
+    #[error("{path} could not be read ({source}). Nothing was changed; check the file's permissions or the disk.")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// Not a regular file (a folder, a device, a pipe).
+    #[error("{path} is not an ordinary file, so it was not read.")]
+    NotAFile {
+        /// The file.
+        path: String,
+    },
+    /// Larger than any real file of its kind.
+    #[error("{path} is too large to be read ({size} bytes; at most {max} are read).")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size (or at least this many bytes).
+        size: u64,
+        /// The bound.
+        max: u64,
+    },
+    /// The lock shared with the other copy of the app could not be taken.
+    #[error("{path} could not be locked ({source}), so it was not changed.")]
+    Lock {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The new contents could not be written; the old file is unchanged.
+    #[error("{path} could not be saved ({source}). The previous version is unchanged.")]
+    Write {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads at most `max` bytes of the ordinary file at `path`. Folders, devices and pipes are
+/// refused before they are opened (a FIFO would block, `/dev/zero` never ends), and a file
+/// larger than `max` is an error rather than a truncated read.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, StoreError> {
+    let meta = fs::metadata(path).map_err(|source| StoreError::Unreadable {
+        path: shown(path),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotAFile { path: shown(path) });
+    }
+    if meta.len() > max {
+        return Err(StoreError::TooLarge {
+            path: shown(path),
+            size: meta.len(),
+            max,
+        });
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file be swapped for a pipe between the check and the open, do not block.
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(path).map_err(|source| StoreError::Unreadable {
+        path: shown(path),
+        source,
+    })?;
+    if !f.metadata().map(|m| m.is_file()).unwrap_or(false) {
+        return Err(StoreError::NotAFile { path: shown(path) });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| StoreError::Unreadable {
+            path: shown(path),
+            source,
+        })?;
+    if bytes.len() as u64 > max {
+        return Err(StoreError::TooLarge {
+            path: shown(path),
+            size: bytes.len() as u64,
+            max,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Reads `path` as JSON. A missing file gives the default value. A file that is not valid JSON
 /// for `T` is renamed to `<name>.corrupt-<unix seconds>` and the default is returned with a
-/// notice; the data stays on disk for the mentor (or support) to recover.
-pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Loaded<T> {
-    let bytes = match fs::read(path) {
+/// notice; the data stays on disk for the mentor (or support) to recover. A file that cannot be
+/// read is an error: the caller must not go on to overwrite it.
+pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>, StoreError> {
+    let bytes = match read_bounded(path, MAX_DATA_FILE_BYTES) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Loaded {
+        Err(StoreError::Unreadable { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(Loaded {
                 value: T::default(),
                 notice: None,
-            };
+            });
         }
-        Err(e) => {
-            return Loaded {
-                value: T::default(),
-                notice: Some(format!(
-                    "{} could not be read ({e}); using defaults.",
-                    path.display()
-                )),
-            };
-        }
+        Err(e) => return Err(e),
     };
     match serde_json::from_slice::<T>(&bytes) {
-        Ok(value) => Loaded {
+        Ok(value) => Ok(Loaded {
             value,
             notice: None,
-        },
+        }),
         Err(parse) => {
             let aside = corrupt_name(path);
             let notice = match fs::rename(path, &aside) {
                 Ok(()) => format!(
-                    "{} was damaged ({parse}). It was kept as {} and defaults are used.",
+                    "{} was damaged ({parse}). It was kept as {} and a fresh one was started.",
                     path.display(),
                     aside.display()
                 ),
-                Err(e) => format!(
-                    "{} was damaged ({parse}) and could not be moved aside ({e}); defaults are used and the file is left as it is.",
-                    path.display()
-                ),
+                Err(e) => {
+                    // It cannot be moved aside, so it must not be overwritten either.
+                    return Err(StoreError::Unreadable {
+                        path: shown(path),
+                        source: std::io::Error::other(format!(
+                            "it is damaged ({parse}) and could not be moved aside: {e}"
+                        )),
+                    });
+                }
             };
             tracing::warn!("{notice}");
-            Loaded {
+            Ok(Loaded {
                 value: T::default(),
                 notice: Some(notice),
-            }
+            })
         }
     }
 }
@@ -86,6 +199,7 @@ fn corrupt_name(path: &Path) -> PathBuf {
 static NEXT_TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Writes `value` as pretty JSON to `path` atomically, creating the directory if needed.
+/// Data files go through [`JsonStore::update`] instead, which also takes the lock.
 pub fn save_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let mut json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     json.push(b'\n');
@@ -98,6 +212,7 @@ pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Writes `bytes` to `path` atomically: temporary file in the same directory, flushed, renamed.
+/// Whatever fails, no temporary file is left behind.
 pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -110,20 +225,113 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id(),
         NEXT_TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    {
-        let mut f = fs::File::create(&tmp)?;
+    let written = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-    }
-    fs::rename(&tmp, path).inspect_err(|_| {
+        drop(f);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
-    })?;
+        return Err(e);
+    }
     // Make the rename itself durable (a power cut right after must not bring the old file back).
     #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A JSON data file with the house discipline: bounded reads, read errors as errors, damaged
+/// files kept aside, read-modify-write under a lock shared by every process, atomic writes.
+#[derive(Debug)]
+pub struct JsonStore<T> {
+    path: PathBuf,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for JsonStore<T> {
+    fn clone(&self) -> Self {
+        JsonStore {
+            path: self.path.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Default> JsonStore<T> {
+    /// The store at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        JsonStore {
+            path: path.into(),
+            _t: PhantomData,
+        }
+    }
+
+    /// Where the data lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock_file(&self, exclusive: bool) -> Result<File, StoreError> {
+        let lock_err = |source| StoreError::Lock {
+            path: shown(&self.path),
+            source,
+        };
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(lock_err)?;
+        }
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_file_name(name))
+            .map_err(lock_err)?;
+        if exclusive {
+            f.lock().map_err(lock_err)?;
+        } else {
+            f.lock_shared().map_err(lock_err)?;
+        }
+        Ok(f)
+    }
+
+    /// Reads the data. A damaged file is moved aside and the notice says where; a file that
+    /// cannot be read is an error.
+    pub fn load(&self) -> Result<Loaded<T>, StoreError> {
+        // Read under the lock when it can be taken; a read-only folder still gets its data.
+        let _guard = self.lock_file(false).ok();
+        load_json(&self.path)
+    }
+
+    /// Applies `change` under the lock and writes the result atomically; nothing is written
+    /// when `change` fails or the file cannot be read. Returns what `change` returned and the
+    /// notice from loading (a damaged file set aside), if any.
+    pub fn update<R, E: From<StoreError>>(
+        &self,
+        change: impl FnOnce(&mut T) -> Result<R, E>,
+    ) -> Result<(R, Option<String>), E> {
+        let _guard = self.lock_file(true)?;
+        let Loaded { mut value, notice } = load_json::<T>(&self.path)?;
+        let out = change(&mut value)?;
+        save_json(&self.path, &value).map_err(|source| StoreError::Write {
+            path: shown(&self.path),
+            source,
+        })?;
+        Ok((out, notice))
+    }
+
+    /// [`JsonStore::update`] for a change that cannot fail; returns the loading notice.
+    pub fn change(&self, change: impl FnOnce(&mut T)) -> Result<Option<String>, StoreError> {
+        self.update(|v| {
+            change(v);
+            Ok::<_, StoreError>(())
+        })
+        .map(|((), notice)| notice)
+    }
 }
 
 #[cfg(test)]
@@ -137,12 +345,21 @@ mod tests {
         n: u32,
     }
 
+    fn files(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
     fn round_trip_and_missing_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("sub").join("s.json");
         assert_eq!(
-            load_json::<S>(&p),
+            load_json::<S>(&p).unwrap(),
             Loaded {
                 value: S::default(),
                 notice: None
@@ -153,9 +370,9 @@ mod tests {
             n: 3,
         };
         save_json(&p, &v).unwrap();
-        assert_eq!(load_json::<S>(&p).value, v);
+        assert_eq!(load_json::<S>(&p).unwrap().value, v);
         // No temporary files are left behind.
-        assert_eq!(fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+        assert_eq!(files(p.parent().unwrap()), ["s.json"]);
     }
 
     #[test]
@@ -163,7 +380,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.json");
         fs::write(&p, b"{ this is not json").unwrap();
-        let loaded = load_json::<S>(&p);
+        let loaded = load_json::<S>(&p).unwrap();
         assert_eq!(loaded.value, S::default());
         let notice = loaded.notice.expect("a notice");
         assert!(
@@ -171,14 +388,137 @@ mod tests {
             "{notice}"
         );
         assert!(!p.exists());
-        let kept: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let kept = files(dir.path());
         assert_eq!(kept.len(), 1);
-        assert_eq!(fs::read(&kept[0]).unwrap(), b"{ this is not json");
+        assert_eq!(
+            fs::read(dir.path().join(&kept[0])).unwrap(),
+            b"{ this is not json"
+        );
         // Saving afterwards creates a fresh file and leaves the corrupt copy alone.
         save_json(&p, &S { a: None, n: 1 }).unwrap();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+        assert_eq!(files(dir.path()).len(), 2);
+    }
+
+    #[cfg(unix)]
+    fn running_as_root() -> bool {
+        // Root reads files whatever their permissions; use a directory instead then.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_cannot_be_read_is_an_error_and_is_never_overwritten() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let store = JsonStore::<S>::new(&p);
+        store
+            .update(|s| {
+                s.n = 3;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let before = fs::read(&p).unwrap();
+        if running_as_root() {
+            // A folder where the file should be: exists, cannot be read as a file.
+            let q = dir.path().join("d.json");
+            fs::create_dir(&q).unwrap();
+            let err = JsonStore::<S>::new(&q).load().unwrap_err();
+            assert!(matches!(err, StoreError::NotAFile { .. }), "{err}");
+            let err = JsonStore::<S>::new(&q)
+                .update(|_| Ok::<_, StoreError>(()))
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotAFile { .. }), "{err}");
+            assert!(q.is_dir());
+        } else {
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+            let err = store.load().unwrap_err();
+            assert!(err.to_string().contains("could not be read"), "{err}");
+            let err = store
+                .update(|s| {
+                    s.n = 99;
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap_err();
+            assert!(matches!(err, StoreError::Unreadable { .. }), "{err}");
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        assert_eq!(fs::read(&p).unwrap(), before, "the data was not touched");
+    }
+
+    #[test]
+    fn a_failed_change_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let store = JsonStore::<S>::new(&p);
+        let err = store
+            .update(|s| {
+                s.n = 5;
+                Err::<(), _>(StoreError::NotAFile { path: "x".into() })
+            })
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotAFile { .. }));
+        assert!(!p.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a non-empty folder: the rename over it fails after the temp file is
+        // written.
+        let p = dir.path().join("s.json");
+        fs::create_dir(&p).unwrap();
+        fs::write(p.join("inside"), b"x").unwrap();
+        assert!(save_json(&p, &S::default()).is_err());
+        assert_eq!(files(dir.path()), ["s.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_pipes_and_huge_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_bounded(&fifo, 1024),
+            Err(StoreError::NotAFile { .. })
+        ));
+        assert!(matches!(
+            read_bounded(Path::new("/dev/zero"), 1024),
+            Err(StoreError::NotAFile { .. })
+        ));
+        let big = dir.path().join("big");
+        fs::write(&big, vec![b'x'; 2048]).unwrap();
+        let err = read_bounded(&big, 1024).unwrap_err();
+        assert!(matches!(err, StoreError::TooLarge { size: 2048, .. }));
+        assert!(err.to_string().contains("too large"), "{err}");
+        assert_eq!(read_bounded(&big, 2048).unwrap().len(), 2048);
+    }
+
+    #[test]
+    fn concurrent_updates_in_threads_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let store = JsonStore::<S>::new(&p);
+                std::thread::spawn(move || {
+                    for _ in 0..25 {
+                        store
+                            .update(|s| {
+                                s.n += 1;
+                                Ok::<_, StoreError>(())
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(JsonStore::<S>::new(&p).load().unwrap().value.n, 100);
     }
 }

@@ -38,7 +38,7 @@ fn crash_child_writer() {
     let store = RecordStore::new(path);
     loop {
         store
-            .update(|r| {
+            .change(|r| {
                 let n = r.checks.len();
                 r.checks.push(record(n));
             })
@@ -69,7 +69,8 @@ fn killed_writers_never_damage_the_records() {
             .unwrap();
         // Wait until the writer has made progress, then kill it at a pseudo-random moment.
         let started = Instant::now();
-        while store.load().value.checks.len() <= last && started.elapsed() < Duration::from_secs(20)
+        while store.load().unwrap().value.checks.len() <= last
+            && started.elapsed() < Duration::from_secs(20)
         {
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -80,7 +81,7 @@ fn killed_writers_never_damage_the_records() {
         child.kill().unwrap();
         child.wait().unwrap();
 
-        let loaded = store.load();
+        let loaded = store.load().unwrap();
         assert_eq!(loaded.notice, None, "round {round}: the file was damaged");
         let n = loaded.value.checks.len();
         assert!(n > last, "round {round}: records went from {last} to {n}");
