@@ -25,17 +25,13 @@ pub enum FetchError {
     Network(String),
 }
 
-/// The address that is actually fetched for a feed URL (`webcal:` becomes `https:`).
-pub fn feed_url(address: &str) -> Result<Url, FetchError> {
-    let trimmed = address.trim();
-    let mut url = Url::parse(trimmed).map_err(|_| FetchError::BadUrl(trimmed.into()))?;
+/// Most redirects followed for one feed.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Whether `url` may be fetched: https anywhere, plain http only to this computer.
+fn allowed(url: &Url, shown: &str) -> Result<(), FetchError> {
     match url.scheme() {
         "https" => {}
-        "webcal" | "webcals" => {
-            let rest = trimmed.split_once(':').map(|(_, r)| r).unwrap_or_default();
-            url = Url::parse(&format!("https:{rest}"))
-                .map_err(|_| FetchError::BadUrl(trimmed.into()))?;
-        }
         "http" => {
             let loopback = match url.host() {
                 Some(url::Host::Ipv4(a)) => a.is_loopback(),
@@ -47,31 +43,78 @@ pub fn feed_url(address: &str) -> Result<Url, FetchError> {
                 return Err(FetchError::Insecure);
             }
         }
-        _ => return Err(FetchError::BadUrl(trimmed.into())),
+        _ => return Err(FetchError::BadUrl(shown.into())),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(FetchError::BadUrl(trimmed.into()));
+        return Err(FetchError::BadUrl(shown.into()));
     }
+    Ok(())
+}
+
+/// The address that is actually fetched for a feed URL (`webcal:` becomes `https:`).
+pub fn feed_url(address: &str) -> Result<Url, FetchError> {
+    let trimmed = address.trim();
+    let shown = crate::schedule::clean_text(trimmed, 200);
+    if trimmed.len() > 4096 {
+        return Err(FetchError::BadUrl(shown));
+    }
+    let mut url = Url::parse(trimmed).map_err(|_| FetchError::BadUrl(shown.clone()))?;
+    if matches!(url.scheme(), "webcal" | "webcals") {
+        let rest = trimmed.split_once(':').map(|(_, r)| r).unwrap_or_default();
+        url =
+            Url::parse(&format!("https:{rest}")).map_err(|_| FetchError::BadUrl(shown.clone()))?;
+    }
+    allowed(&url, &shown)?;
     Ok(url)
 }
 
-/// Downloads the feed's text, within `timeout`.
+/// Downloads the feed's text, within `timeout` in all. Redirects are followed by hand, at most
+/// [`MAX_REDIRECTS`], and every hop must pass the same rule as the first address (https only;
+/// plain http only to this computer), so a feed cannot send us to a local service or over
+/// plain http.
 pub fn fetch(address: &str, timeout: Duration) -> Result<String, FetchError> {
-    let url = feed_url(address)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
-    let mut resp = agent
-        .get(url.as_str())
-        .header("Accept", "text/calendar, */*;q=0.5")
-        .call()
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    resp.body_mut()
-        .with_config()
-        .limit(MAX_FEED_BYTES)
-        .read_to_string()
-        .map_err(|e| FetchError::Network(e.to_string()))
+    let mut url = feed_url(address)?;
+    let deadline = std::time::Instant::now() + timeout;
+    for _ in 0..=MAX_REDIRECTS {
+        let remaining = deadline.saturating_duration_since(std::time::Instant::now());
+        if remaining.is_zero() {
+            return Err(FetchError::Network("it took too long".into()));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(remaining))
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut resp = agent
+            .get(url.as_str())
+            .header("Accept", "text/calendar, */*;q=0.5")
+            .call()
+            .map_err(|e| FetchError::Network(e.to_string()))?;
+        if resp.status().is_redirection() {
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .ok_or_else(|| {
+                    FetchError::Network("the server redirected without saying where".into())
+                })?;
+            let next = url.join(location).map_err(|_| {
+                FetchError::Network("the server redirected to an address that is not valid".into())
+            })?;
+            allowed(&next, &crate::schedule::clean_text(location, 200))?;
+            url = next;
+            continue;
+        }
+        return resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_FEED_BYTES)
+            .read_to_string()
+            .map_err(|e| FetchError::Network(e.to_string()));
+    }
+    Err(FetchError::Network(format!(
+        "the server redirected more than {MAX_REDIRECTS} times"
+    )))
 }
 
 #[cfg(test)]
@@ -125,5 +168,67 @@ mod tests {
         // Nothing listens there any more.
         let err = fetch(&format!("http://{addr}/cal.ics"), Duration::from_secs(5)).unwrap_err();
         assert!(matches!(err, FetchError::Network(_)), "{err:?}");
+    }
+
+    /// A one-shot HTTP server on loopback answering each request with the next of `answers`.
+    fn serve(answers: Vec<String>) -> (std::net::SocketAddr, std::thread::JoinHandle<usize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let h = std::thread::spawn(move || {
+            let mut served = 0;
+            for answer in answers {
+                let Ok((mut s, _)) = listener.accept() else {
+                    break;
+                };
+                let mut buf = [0u8; 2048];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(
+                    answer
+                        .replace("{port}", &addr.port().to_string())
+                        .as_bytes(),
+                );
+                served += 1;
+            }
+            served
+        });
+        (addr, h)
+    }
+
+    fn redirect(to: &str) -> String {
+        format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    }
+
+    #[test]
+    fn every_redirect_hop_must_pass_the_rule() {
+        // To a cloud metadata address over plain http: refused before any connection to it.
+        let (addr, h) = serve(vec![redirect("http://169.254.169.254/latest/meta-data/")]);
+        let err = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap_err();
+        assert_eq!(err, FetchError::Insecure);
+        assert_eq!(h.join().unwrap(), 1);
+        // To a local file: refused.
+        let (addr, h) = serve(vec![redirect("file:///etc/passwd")]);
+        let err = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap_err();
+        assert!(matches!(err, FetchError::BadUrl(_)), "{err:?}");
+        h.join().unwrap();
+        // A relative redirect on loopback is followed.
+        let body = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+        let (addr, h) = serve(vec![
+            redirect("/moved.ics"),
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        ]);
+        let got = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap();
+        assert_eq!(got, body);
+        assert_eq!(h.join().unwrap(), 2);
+        // A redirect loop ends.
+        let (addr, h) = serve(vec![redirect("/again.ics"); MAX_REDIRECTS + 1]);
+        let err = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap_err();
+        assert!(
+            err.to_string().contains("redirected more than 5 times"),
+            "{err}"
+        );
+        assert_eq!(h.join().unwrap(), MAX_REDIRECTS + 1);
     }
 }

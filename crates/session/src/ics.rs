@@ -486,9 +486,9 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                         "“{title}” (line {}) repeats more often than a mentoring programme; only its first {MAX_SESSIONS_PER_EVENT} sessions were imported.",
                         e.line
                     ));
-                } else if found.limited && dates.is_empty() && known_before.is_none() {
+                } else if dates.is_empty() && known_before == Some(0) && start <= we {
                     notes.push(format!(
-                        "“{title}” (line {}) was skipped: its repeat rule never matches a date.",
+                        "“{title}” (line {}) was skipped: its repeat rule never matches a date in the coming months.",
                         e.line
                     ));
                 }
@@ -624,7 +624,7 @@ fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<R
         return Err("it has more than four repeat rules".into());
     }
     let mut set = RRuleSet::new(*start).limit();
-    for r in rules {
+    for r in &rules {
         let shown = clean_text(&r.value, 80);
         let rule: RRule<Unvalidated> = rule_text(&r.value, start)?
             .parse()
@@ -638,6 +638,10 @@ fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<R
             .validate(*start)
             .map_err(|e| format!("its repeat rule “{shown}” is not valid ({e})"))?;
         set = set.rrule(rule);
+    }
+    if rules.is_empty() {
+        // RDATE alone: DTSTART is the first occurrence (RFC 5545 §3.8.5.2).
+        set = set.rdate(*start);
     }
     for d in rdates {
         set = set.rdate(d);

@@ -103,9 +103,43 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The largest template file read (the built-in ones are about 4 KB).
+pub const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
+
+/// The most template files read from the mentor's folder.
+pub const MAX_USER_TEMPLATES: usize = 200;
+
 impl Template {
+    /// Reads and validates a template file (bounded in size; folders, devices and pipes are
+    /// refused before they are opened).
+    pub fn load(path: &std::path::Path) -> Result<Template, TemplateError> {
+        let name = path.display().to_string();
+        let whole = |message: String| TemplateError {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        let bytes = crate::store::read_bounded(path, MAX_TEMPLATE_BYTES)
+            .map_err(|e| whole(e.to_string()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
+        Template::parse(&name, &text)
+    }
+
     /// Parses and validates a template. `file` names it in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
+        if text.len() as u64 > MAX_TEMPLATE_BYTES {
+            return Err(TemplateError {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the template is larger than {} KB; a script is a few pages at most",
+                    MAX_TEMPLATE_BYTES / 1024
+                ),
+            });
+        }
         let err = |span: Range<usize>, message: String| {
             let (line, column) = line_col(text, span.start);
             TemplateError {
@@ -306,22 +340,16 @@ pub fn user_templates(dir: &std::path::Path) -> Vec<Result<(String, Template), T
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
+    files.truncate(MAX_USER_TEMPLATES);
     files
         .into_iter()
         .map(|path| {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
-                file: name.clone(),
-                line: 1,
-                column: 1,
-                message: format!("could not be read: {e}"),
-            })?;
             let id = path
                 .file_stem()
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string();
-            Template::parse(&name, &text).map(|t| (id, t))
+            Template::load(&path).map(|t| (id, t))
         })
         .collect()
 }
