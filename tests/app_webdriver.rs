@@ -11,7 +11,8 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
 use preflight_e2e::{
-    artifacts_dir, built_binary, free_port, require_tool, FakeMic, FakeSound, KillOnDrop, Xvfb,
+    artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeMic, FakeSound,
+    KillOnDrop, ProcessGroup, Xvfb,
 };
 use serde_json::json;
 
@@ -20,7 +21,7 @@ struct Session {
     _stun: StunServer,
     _tls: Option<TlsServer>,
     relay: Option<Relay>,
-    _driver: KillOnDrop,
+    driver: ProcessGroup,
     _xvfb: Xvfb,
     _mic: FakeMic,
     display: String,
@@ -88,24 +89,26 @@ async fn start_app_with_files(
 
     let port = free_port();
     let native_port = free_port();
-    let driver = Command::new("tauri-driver")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .env("DISPLAY", &xvfb.display)
-        .env("HOME", mic.home())
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start tauri-driver");
-    let driver = KillOnDrop(driver);
+    // Its own process group: tauri-driver starts WebKitWebDriver, which starts the app; the
+    // whole group is ended with the session, so none of them outlives the test.
+    let driver = ProcessGroup::spawn(
+        Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &xvfb.display)
+            .env("HOME", mic.home())
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit()),
+    )
+    .expect("start tauri-driver");
     let t0 = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -129,7 +132,7 @@ async fn start_app_with_files(
         _stun: stun,
         _tls: tls,
         relay,
-        _driver: driver,
+        driver,
         _xvfb: xvfb,
         _mic: mic,
         display,
@@ -1147,4 +1150,27 @@ async fn a_damaged_schedule_is_kept_aside_and_said() {
     let saved = std::fs::read_to_string(s._mic.home().join(DATA).join(&kept[0])).unwrap();
     assert_eq!(saved, "{ \"sessions\": [ broken");
     s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_driver_or_app_outlives_its_session() {
+    let mut s = start_app(FakeSound::Silence).await;
+    wait_for(&s.client, "#run-check", 20, "the app's window is up").await;
+    let pgid = s.driver.pgid;
+    let group = processes_in_group(pgid);
+    assert!(
+        group.iter().any(|p| p.ends_with("WebKitWebDriv")),
+        "the driver runs in the test's process group: {group:?}"
+    );
+    assert!(
+        group.iter().any(|p| p.contains("mentor-prefl")),
+        "the app runs in the test's process group: {group:?}"
+    );
+    s.client.clone().close().await.unwrap();
+    s.driver.end();
+    assert_eq!(
+        processes_in_group(pgid),
+        Vec::<String>::new(),
+        "nothing the driver started is left"
+    );
 }

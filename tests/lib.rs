@@ -231,6 +231,80 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// A child that starts others (tauri-driver starts WebKitWebDriver, which starts the app),
+/// run in a process group of its own. Dropping it ends the whole group: SIGTERM, then SIGKILL
+/// for whatever is still there after a moment, so nothing it started outlives the test or
+/// keeps the test's output pipe open.
+pub struct ProcessGroup {
+    child: Child,
+    /// The group's id (the leader's pid).
+    pub pgid: i32,
+}
+
+impl ProcessGroup {
+    /// Spawns `cmd` as the leader of a new process group.
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<ProcessGroup> {
+        use std::os::unix::process::CommandExt;
+        let child = cmd.process_group(0).spawn()?;
+        let pgid = child.id() as i32;
+        Ok(ProcessGroup { child, pgid })
+    }
+
+    /// Ends the group and waits (up to a few seconds) until none of its processes is left.
+    pub fn end(&mut self) {
+        end_group(self.pgid);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let t0 = Instant::now();
+        while !processes_in_group(self.pgid).is_empty() && t0.elapsed() < Duration::from_secs(5) {
+            end_group_now(self.pgid);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+fn end_group(pgid: i32) {
+    // SAFETY: kill(2) with a negative pid signals the group; no memory is involved.
+    unsafe { libc::kill(-pgid, libc::SIGTERM) };
+    let t0 = Instant::now();
+    while !processes_in_group(pgid).is_empty() && t0.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    end_group_now(pgid);
+}
+
+fn end_group_now(pgid: i32) {
+    // SAFETY: as above.
+    unsafe { libc::kill(-pgid, libc::SIGKILL) };
+}
+
+/// The live (not zombie) processes in process group `pgid`, as `pid name`, read from `/proc`.
+pub fn processes_in_group(pgid: i32) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| {
+        let e = e.ok()?;
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+        // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+        let close = stat.rfind(')')?;
+        let name = stat.get(stat.find('(')? + 1..close)?.to_string();
+        let mut rest = stat[close + 1..].split_whitespace();
+        let state = rest.next()?;
+        let _ppid = rest.next()?;
+        let pgrp: i32 = rest.next()?.parse().ok()?;
+        (pgrp == pgid && state != "Z" && state != "X").then(|| format!("{pid} {name}"))
+    })
+    .collect()
+}
+
 /// A private X server (Xvfb) on a free display number.
 pub struct Xvfb {
     _child: KillOnDrop,

@@ -15,24 +15,47 @@ use preflight_session::{ScriptView, SessionRecord, SessionRun, Template};
 use tauri::ipc::Channel;
 use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
-/// For tests and demonstrations without a camera: when this environment variable names a PNG
-/// or JPEG file, "First camera" means that picture.
+/// For tests without a camera (compiled in only with the `test-hooks` feature, which the
+/// end-to-end tests enable): when this environment variable names a PNG or JPEG file, "First
+/// camera" means that picture.
+#[cfg(feature = "test-hooks")]
 const TEST_CAMERA_IMAGE: &str = "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE";
 
 /// The name the test picture has in the camera list.
+#[cfg(feature = "test-hooks")]
 fn test_camera_name(path: &str) -> String {
     format!("Test picture ({path})")
 }
 
-/// Maps the default camera (or the listed test picture) to the test picture when one is set.
-fn with_test_camera(choice: CameraChoice) -> CameraChoice {
-    let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) else {
-        return choice;
-    };
-    match choice {
-        CameraChoice::Default if !path.is_empty() => CameraChoice::Image(path),
-        CameraChoice::Named(name) if name == test_camera_name(&path) => CameraChoice::Image(path),
-        other => other,
+/// The camera the window asked for. The window may name a camera, never a file: a picture
+/// path from the webview would let a page make the app read any file. With the `test-hooks`
+/// feature the default camera (or the listed test picture) becomes the test picture.
+fn camera_from_window(choice: CameraChoice) -> Result<CameraChoice, String> {
+    if matches!(choice, CameraChoice::Image(_)) {
+        return Err("Only a camera can be chosen here.".into());
+    }
+    #[cfg(feature = "test-hooks")]
+    if let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) {
+        return Ok(match choice {
+            CameraChoice::Default if !path.is_empty() => CameraChoice::Image(path),
+            CameraChoice::Named(name) if name == test_camera_name(&path) => {
+                CameraChoice::Image(path)
+            }
+            other => other,
+        });
+    }
+    Ok(choice)
+}
+
+/// The schedule for a best-effort read (the checklist): a file that cannot be read is logged
+/// and treated as no sessions, and nothing is written.
+fn schedule_for_reading() -> preflight_session::Schedule {
+    match preflight::calendar::load_schedule() {
+        Ok(l) => l.value,
+        Err(e) => {
+            tracing::warn!(error = %e, "schedule not read");
+            Default::default()
+        }
     }
 }
 
@@ -67,9 +90,9 @@ async fn run_check(
     on_progress: Channel<Progress>,
     preview: State<'_, PreviewState>,
 ) -> Result<Report, String> {
+    options.camera = camera_from_window(options.camera)?;
     // The check needs the camera to itself.
     preview.stop();
-    options.camera = with_test_camera(options.camera);
     tracing::info!(?options, "pre-flight check requested");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = tauri::async_runtime::spawn(async move {
@@ -83,8 +106,7 @@ async fn run_check(
     let _ = forward.await;
     let r = report.clone();
     report.checklist = tauri::async_runtime::spawn_blocking(move || {
-        let schedule = preflight::calendar::load_schedule().value;
-        preflight::calendar::checklist_for(&r, &schedule, &Default::default())
+        preflight::calendar::checklist_for(&r, &schedule_for_reading(), &Default::default())
     })
     .await
     .unwrap_or_default();
@@ -95,15 +117,21 @@ async fn run_check(
 /// Adds a finished check (verdicts only) to the records, linked to the session it was for, and
 /// stops that session's check reminder. Returns a notice if the records file was damaged.
 #[tauri::command]
-fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>, String> {
-    let schedule = preflight::calendar::load_schedule().value;
-    let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
-        .map_err(|e| format!("This check could not be added to your records: {e}"))?;
-    if let Some(id) = &rec.session_id {
-        schedule::checked_for(&app, id);
-    }
-    tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
-    Ok(notice)
+async fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>, String> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let schedule = preflight::calendar::load_schedule()
+            .map_err(|e| format!("This check could not be linked to your schedule: {e}"))?
+            .value;
+        let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
+            .map_err(|e| format!("This check could not be added to your records: {e}"))?;
+        if let Some(id) = &rec.session_id {
+            schedule::checked_for(&app, id);
+        }
+        tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
+        Ok(notice)
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
@@ -111,16 +139,15 @@ fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>,
 #[tauri::command]
 async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Report, String> {
     let ticked = ticked.into_iter().collect();
-    report = tauri::async_runtime::spawn_blocking(move || {
-        let schedule = preflight::calendar::load_schedule().value;
-        report.checklist = preflight::calendar::checklist_for(&report, &schedule, &ticked);
-        report
+    tauri::async_runtime::spawn_blocking(move || {
+        report.checklist =
+            preflight::calendar::checklist_for(&report, &schedule_for_reading(), &ticked);
+        preflight::calendar::update_recorded_check("app", &report)
+            .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
+        Ok(report)
     })
     .await
-    .map_err(|e| e.to_string())?;
-    preflight::calendar::update_recorded_check("app", &report)
-        .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
-    Ok(report)
+    .map_err(|e| e.to_string())?
 }
 
 /// Whether the camera and microphone are in use by another app (the call) and whether a
@@ -185,9 +212,9 @@ fn start_preview(
     camera: CameraChoice,
     on_frame: Channel<PreviewFrame>,
     preview: State<'_, PreviewState>,
-) {
+) -> Result<(), String> {
+    let choice = camera_from_window(camera)?;
     let stop = preview.replace();
-    let choice = with_test_camera(camera);
     tauri::async_runtime::spawn_blocking(move || {
         // Give a camera released a moment ago by a previous preview or check time to close.
         std::thread::sleep(std::time::Duration::from_millis(150));
@@ -199,6 +226,7 @@ fn start_preview(
             Err(e) => tracing::info!(error = %e, "no camera preview"),
         }
     });
+    Ok(())
 }
 
 /// Stops the live camera preview (the window is hidden, or the camera is needed elsewhere).
@@ -244,7 +272,13 @@ pub(crate) const SEVEN_WEEK: &str = "programme:seven-week";
 /// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
 /// (broken ones listed with their error).
 #[tauri::command]
-fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
+async fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
+    tauri::async_runtime::spawn_blocking(move || template_list(&app))
+        .await
+        .unwrap_or_default()
+}
+
+fn template_list(app: &tauri::AppHandle) -> Vec<TemplateInfo> {
     let mut list: Vec<TemplateInfo> = preflight_session::script::BUILT_IN
         .iter()
         .filter_map(|(id, _)| {
@@ -263,7 +297,7 @@ fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
         minutes: 0,
         error: None,
     });
-    if let Some(dir) = user_template_dir(&app) {
+    if let Some(dir) = user_template_dir(app) {
         for found in preflight_session::script::user_templates(&dir) {
             list.push(match found {
                 Ok((id, t)) => TemplateInfo {
@@ -316,10 +350,12 @@ fn script_start(
     vars: std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
     if let Some(name) = vars.get("mentor").filter(|n| !n.trim().is_empty()) {
-        let mut s = settings::load().value;
-        if s.mentor_name.as_deref() != Some(name.trim()) {
-            s.mentor_name = Some(name.trim().to_string());
-            let _ = settings::save(&s);
+        let name = preflight_session::schedule::clean_text(name, 120);
+        let known = settings::load().ok().and_then(|l| l.value.mentor_name);
+        if known.as_deref() != Some(name.as_str()) {
+            if let Err(e) = settings::update(|s| s.mentor_name = Some(name)) {
+                tracing::warn!(error = %e, "mentor's name not remembered");
+            }
         }
     }
     let meta = ScriptMeta {
@@ -339,7 +375,7 @@ pub(crate) fn start_script_for(
     session: &preflight_session::Session,
 ) -> Result<(), String> {
     let mut vars = schedule::script_vars(schedule, session);
-    if let Some(name) = settings::load().value.mentor_name {
+    if let Some(name) = settings::load().ok().and_then(|l| l.value.mentor_name) {
         vars.insert("mentor".into(), name);
     }
     let meta = ScriptMeta {
@@ -444,7 +480,7 @@ fn script_finish(
     record.session_number = meta.session_number;
     let store = preflight::calendar::records().map_err(|e| e.to_string())?;
     store
-        .update(|r| r.sessions.push(record.clone()))
+        .change(|r| r.sessions.push(record.clone()))
         .map_err(|e| format!("The session record could not be saved: {e}"))?;
     tracing::info!(path = %store.path().display(), "session record saved");
     if let Some(w) = app.get_webview_window("script") {
@@ -456,9 +492,11 @@ fn script_finish(
 /// Lists microphones, speakers and cameras.
 #[tauri::command]
 async fn list_devices() -> Result<DeviceReport, String> {
+    #[cfg_attr(not(feature = "test-hooks"), allow(unused_mut))]
     let mut report = tauri::async_runtime::spawn_blocking(preflight::list_all_devices)
         .await
         .map_err(|e| e.to_string())?;
+    #[cfg(feature = "test-hooks")]
     if let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) {
         report.cameras.insert(
             0,
@@ -473,20 +511,34 @@ async fn list_devices() -> Result<DeviceReport, String> {
     Ok(report)
 }
 
-/// The remembered device choices (shared with the `preflight` CLI).
+/// The remembered device choices (shared with the `preflight` CLI). A settings file that
+/// cannot be read is shown as a notice with the defaults, and is never saved over.
 #[tauri::command]
-fn get_settings() -> SettingsView {
-    let loaded = settings::load();
-    SettingsView {
-        settings: loaded.value,
-        notice: loaded.notice,
-    }
+async fn get_settings() -> SettingsView {
+    tauri::async_runtime::spawn_blocking(|| match settings::load() {
+        Ok(loaded) => SettingsView {
+            settings: loaded.value,
+            notice: loaded.notice,
+        },
+        Err(e) => SettingsView {
+            settings: Settings::default(),
+            notice: Some(e.to_string()),
+        },
+    })
+    .await
+    .unwrap_or_default()
 }
 
-/// Remembers the device choices (written atomically).
+/// Remembers the device choices (under the shared lock, written atomically).
 #[tauri::command]
-fn save_settings(settings: Settings) -> Result<(), String> {
-    settings::save(&settings).map_err(|e| format!("Your device choices could not be saved: {e}"))
+async fn save_settings(settings: Settings) -> Result<(), String> {
+    tauri::async_runtime::spawn_blocking(move || {
+        settings::update(|s| *s = settings)
+            .map(|_| ())
+            .map_err(|e| format!("Your device choices could not be saved: {e}"))
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Started at login (by the autostart entry): stay in the tray until needed.

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use preflight::calendar;
-use preflight_session::store::{load_json, save_json};
 use preflight_session::{
     ActionKind, ReminderConfig, ReminderState, RoomRecord, Schedule, Session, SessionInput,
 };
@@ -23,7 +22,9 @@ use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 
-/// For tests: when set, links are appended to this file instead of being opened in a browser.
+/// For tests (compiled in only with the `test-hooks` feature): when set, links are appended to
+/// this file instead of being opened in a browser.
+#[cfg(feature = "test-hooks")]
 pub const TEST_OPEN_LOG: &str = "MENTOR_PREFLIGHT_TEST_OPEN_LOG";
 
 /// How often the reminder loop looks at the clock.
@@ -79,9 +80,13 @@ pub struct ScheduleView {
 }
 
 fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
-    let loaded = calendar::load_schedule();
     let local = jiff::tz::TimeZone::system();
-    let schedule = loaded.value;
+    // A schedule that cannot be read is shown as a notice over an empty list; nothing is
+    // written until it can be read again.
+    let (schedule, notice) = match calendar::load_schedule() {
+        Ok(l) => (l.value, l.notice),
+        Err(e) => (Schedule::default(), Some(e.to_string())),
+    };
     let sessions = schedule
         .upcoming(now)
         .into_iter()
@@ -111,7 +116,7 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
         sessions,
         subscriptions: schedule.subscriptions.clone(),
         reminders: schedule.reminders,
-        notice: loaded.notice.or_else(|| {
+        notice: notice.or_else(|| {
             app.try_state::<Notices>()
                 .and_then(|n| n.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
         }),
@@ -120,26 +125,49 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
     }
 }
 
-/// The schedule panel's data.
+/// The schedule panel's data (read off the UI thread).
 #[tauri::command]
-pub fn schedule_get(app: AppHandle) -> ScheduleView {
-    view(&app, Timestamp::now())
+pub async fn schedule_get(app: AppHandle) -> ScheduleView {
+    let a = app.clone();
+    match tauri::async_runtime::spawn_blocking(move || view(&a, Timestamp::now())).await {
+        Ok(v) => v,
+        Err(_) => view(&app, Timestamp::now()),
+    }
 }
 
-fn change_schedule(
-    app: &AppHandle,
-    f: impl FnOnce(&mut Schedule) -> Result<(), String>,
+/// Changes the schedule under the shared lock (off the UI thread), then ticks the reminder
+/// loop and returns the new view.
+async fn change_schedule(
+    app: AppHandle,
+    f: impl FnOnce(&mut Schedule) -> Result<(), String> + Send + 'static,
 ) -> Result<ScheduleView, String> {
-    let mut s = calendar::load_schedule().value;
-    f(&mut s)?;
-    calendar::save_schedule(&s).map_err(|e| format!("The schedule could not be saved: {e}"))?;
-    tick(app);
-    Ok(view(app, Timestamp::now()))
+    tauri::async_runtime::spawn_blocking(move || {
+        let (_, notice) = calendar::update_schedule(|s| f(s).map_err(ChangeError::Refused))
+            .map_err(|e| e.to_string())?;
+        if let Some(n) = notice {
+            remember_notice(&app, n);
+        }
+        tick(&app);
+        Ok(view(&app, Timestamp::now()))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Why a schedule change was not made.
+#[derive(Debug, thiserror::Error)]
+enum ChangeError {
+    /// The change itself was refused (the message says why).
+    #[error("{0}")]
+    Refused(String),
+    /// The file could not be read or written.
+    #[error("The schedule was not changed: {0}")]
+    Store(#[from] preflight_session::store::StoreError),
 }
 
 /// Adds a session (no `id`) or changes one.
 #[tauri::command]
-pub fn schedule_save(
+pub async fn schedule_save(
     app: AppHandle,
     id: Option<String>,
     input: SessionInput,
@@ -151,59 +179,74 @@ pub fn schedule_save(
         .into_session(id, &calendar::local_zone())
         .map_err(|e| e.to_string())?;
     tracing::info!(id = %session.id, "session saved");
-    change_schedule(&app, |s| {
+    change_schedule(app, |s| {
         s.upsert(session);
         Ok(())
     })
+    .await
 }
 
 /// Removes a session.
 #[tauri::command]
-pub fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView, String> {
-    change_schedule(&app, |s| {
+pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView, String> {
+    change_schedule(app, move |s| {
         if s.remove(&id) {
             Ok(())
         } else {
             Err("That session is no longer in the schedule.".into())
         }
     })
+    .await
 }
 
-/// Imports .ics text the mentor picked (the window reads the file; nothing else is read).
+/// Imports .ics text the mentor picked (the window reads the file the mentor chose; nothing
+/// else is read), off the UI thread and under the shared lock.
 #[tauri::command]
-pub fn schedule_import(
+pub async fn schedule_import(
     app: AppHandle,
     name: String,
     text: String,
 ) -> Result<preflight::calendar::ImportSummary, String> {
-    let mut s = calendar::load_schedule().value;
-    let summary =
-        calendar::import_into(&mut s, &text, &name, Timestamp::now()).map_err(|e| e.to_string())?;
-    calendar::save_schedule(&s).map_err(|e| format!("The schedule could not be saved: {e}"))?;
-    tracing::info!(calendar = %name, added = summary.added, skipped = summary.notes.len(), "calendar imported");
-    tick(&app);
-    Ok(summary)
+    if text.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
+        return Err(format!(
+            "“{}” is larger than {} MB, far more than a calendar of sessions, so it was not imported.",
+            preflight_session::schedule::clean_text(&name, 200),
+            preflight_session::fetch::MAX_FEED_BYTES / (1024 * 1024)
+        ));
+    }
+    tauri::async_runtime::spawn_blocking(move || {
+        let now = Timestamp::now();
+        let (summary, _) = calendar::update_schedule(|s| {
+            calendar::import_into(s, text.as_bytes(), &name, now)
+        })
+        .map_err(|e| e.to_string())?;
+        tracing::info!(calendar = %summary.calendar, added = summary.added, skipped = summary.notes.len(), "calendar imported");
+        tick(&app);
+        Ok(summary)
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
-/// Subscribes to a calendar feed (https:// or webcal://) and imports it now.
+/// Subscribes to a calendar feed (https:// or webcal:// only: the window can never make the
+/// app read a local file) and imports it now.
 #[tauri::command]
 pub async fn schedule_subscribe(
     app: AppHandle,
     url: String,
 ) -> Result<preflight::calendar::ImportSummary, String> {
-    let summary = tauri::async_runtime::spawn_blocking(move || {
-        calendar::import_and_save(&url, Timestamp::now())
-    })
-    .await
-    .map_err(|e| e.to_string())?
-    .map_err(|e| e.to_string())?;
+    let summary =
+        tauri::async_runtime::spawn_blocking(move || calendar::subscribe(&url, Timestamp::now()))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
     tick(&app);
     Ok(summary)
 }
 
 /// Changes reminder timing, auto-open and start-at-login.
 #[tauri::command]
-pub fn schedule_settings(
+pub async fn schedule_settings(
     app: AppHandle,
     reminders: ReminderConfig,
     autostart: bool,
@@ -217,16 +260,17 @@ pub fn schedule_settings(
         let r = if autostart { al.enable() } else { al.disable() };
         r.map_err(|e| format!("Starting at login could not be changed: {e}"))?;
     }
-    change_schedule(&app, |s| {
+    change_schedule(app, move |s| {
         s.reminders = reminders;
         Ok(())
     })
+    .await
 }
 
 /// Opens the room of a session now (by hand) and records it.
 #[tauri::command]
 pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
-    let s = calendar::load_schedule().value;
+    let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
     let session = s
         .get(&id)
         .ok_or("That session is no longer in the schedule.")?;
@@ -236,7 +280,7 @@ pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
 /// Opens the session script window for a scheduled session.
 #[tauri::command]
 pub fn start_session_script(app: AppHandle, id: String) -> Result<(), String> {
-    let s = calendar::load_schedule().value;
+    let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
     let session = s
         .get(&id)
         .ok_or("That session is no longer in the schedule.")?;
@@ -259,8 +303,8 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
     };
     let (from, to) = preflight_session::records::week_of(at, &tz);
     let store = calendar::records().map_err(|e| e.to_string())?;
-    let records = store.load().value;
-    let schedule = calendar::load_schedule().value;
+    let records = store.load().map_err(|e| e.to_string())?.value;
+    let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
     let rows = preflight_session::records::monitoring_rows(
         &schedule,
         &records,
@@ -285,6 +329,7 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
 /// Opens a link (already checked safe when it entered the schedule; checked again here).
 pub fn open_link(app: &AppHandle, link: &str) -> Result<(), String> {
     let safe = preflight_session::check_link(link).map_err(|e| e.to_string())?;
+    #[cfg(feature = "test-hooks")]
     if let Ok(log) = std::env::var(TEST_OPEN_LOG) {
         use std::io::Write;
         let mut f = std::fs::OpenOptions::new()
@@ -311,10 +356,9 @@ fn open_room_of(app: &AppHandle, session: &Session, automatic: bool) -> Result<(
         minutes_early: session.start.duration_since(now).as_mins(),
         automatic,
     };
-    if let Ok(store) = calendar::records() {
-        if let Err(e) = store.update(|r| r.rooms.push(rec)) {
-            tracing::warn!(error = %e, "room opening not recorded");
-        }
+    match calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec))) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "room opening not recorded"),
     }
     let reminders = app.state::<Reminders>();
     let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -325,18 +369,22 @@ fn open_room_of(app: &AppHandle, session: &Session, automatic: bool) -> Result<(
 }
 
 fn save_state(st: &ReminderState) {
-    if let Ok(p) = calendar::reminder_state_path() {
-        if let Err(e) = save_json(&p, st) {
-            tracing::warn!(error = %e, "reminder state not saved");
-        }
+    let saved = calendar::reminder_store().and_then(|store| store.change(|s| *s = st.clone()));
+    if let Err(e) = saved {
+        tracing::warn!(error = %e, "reminder state not saved");
     }
 }
 
-/// Loads what the reminder loop already did.
+/// Loads what the reminder loop already did (nothing, with a warning, if it cannot be read:
+/// the file is then left alone, since every save would fail on it too).
 pub fn load_state() -> ReminderState {
-    calendar::reminder_state_path()
-        .map(|p| load_json(&p).value)
-        .unwrap_or_default()
+    match calendar::reminder_store().and_then(|s| s.load()) {
+        Ok(l) => l.value,
+        Err(e) => {
+            tracing::warn!(error = %e, "reminder state not read");
+            ReminderState::default()
+        }
+    }
 }
 
 /// Marks the session a finished check was for, so it is not prompted again.
@@ -347,7 +395,21 @@ pub fn checked_for(app: &AppHandle, session_id: &str) {
     save_state(&st);
 }
 
+/// Text for a notification body: Linux notification servers read the body as markup, so a
+/// mentee called `<b>Sam</b>` or `a & b` must be escaped there.
+fn notification_text(s: &str) -> String {
+    let s = preflight_session::schedule::clean_text(s, 500);
+    if cfg!(target_os = "linux") {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        s
+    }
+}
+
 fn notify(app: &AppHandle, title: &str, body: &str) {
+    let body = notification_text(body);
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::info!(error = %e, "desktop notification not shown");
     }
@@ -364,13 +426,28 @@ fn show_main(app: &AppHandle) {
 /// One pass of the reminder loop: fire what is due, refresh the tray.
 pub fn tick(app: &AppHandle) {
     let now = Timestamp::now();
-    let loaded = calendar::load_schedule();
-    if let Some(n) = loaded.notice {
-        // A damaged schedule was kept aside: say so now and in the schedule panel.
-        notify(app, "Your schedule file was damaged", &n);
-        remember_notice(app, n);
-    }
-    let schedule = loaded.value;
+    let schedule = match calendar::load_schedule() {
+        Ok(loaded) => {
+            if let Some(n) = loaded.notice {
+                // A damaged schedule was kept aside: say so now and in the schedule panel.
+                notify(app, "Your schedule file was damaged", &n);
+                remember_notice(app, n);
+            }
+            loaded.value
+        }
+        Err(e) => {
+            // Unreadable: say so once, fire nothing, and never write over it.
+            let n = e.to_string();
+            let new = app.try_state::<Notices>().is_some_and(|s| {
+                s.0.lock().unwrap_or_else(|e| e.into_inner()).as_deref() != Some(n.as_str())
+            });
+            if new {
+                notify(app, "Your schedule could not be read", &n);
+                remember_notice(app, n);
+            }
+            return;
+        }
+    };
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -474,7 +551,8 @@ pub fn setup(app: &tauri::App) -> tauri::Result<()> {
             if last_refresh.is_none_or(|t| t.elapsed() > Duration::from_secs(3 * 3600)) {
                 last_refresh = Some(std::time::Instant::now());
                 let _ = tauri::async_runtime::spawn_blocking(|| {
-                    let has = !calendar::load_schedule().value.subscriptions.is_empty();
+                    let has =
+                        calendar::load_schedule().is_ok_and(|l| !l.value.subscriptions.is_empty());
                     if has {
                         if let Err(e) = calendar::refresh_subscriptions(Timestamp::now()) {
                             tracing::warn!(error = %e, "subscriptions not refreshed");
@@ -491,7 +569,18 @@ pub fn setup(app: &tauri::App) -> tauri::Result<()> {
 
 fn menu_event(app: &AppHandle, id: &str) {
     let now = Timestamp::now();
-    let schedule = calendar::load_schedule().value;
+    let schedule = match calendar::load_schedule() {
+        Ok(l) => l.value,
+        Err(e) => {
+            if id == "quit" {
+                app.exit(0);
+            } else {
+                notify(app, "Your schedule could not be read", &e.to_string());
+                show_main(app);
+            }
+            return;
+        }
+    };
     let next = schedule.next(now).cloned();
     match id {
         "check" => {

@@ -3,14 +3,16 @@
 //! (`~/.local/share/org.mentorpreflight.app/` on Linux — the same place Tauri's `app_data_dir`
 //! points to), so the CLI and the app see one schedule and one set of records.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use preflight_session::fetch::{self, FetchError};
-use preflight_session::store::{load_json, save_json, Loaded};
+use preflight_session::fetch::{self, FetchError, MAX_FEED_BYTES};
+use preflight_session::ics::import_bytes;
+use preflight_session::schedule::clean_text;
+use preflight_session::store::{read_bounded, JsonStore, Loaded, StoreError};
 use preflight_session::{
-    import_ics, CheckLine, CheckRecord, ChecklistLine, IcsError, ImportOptions, RecordStore,
+    CheckLine, CheckRecord, ChecklistLine, IcsError, ImportOptions, RecordStore, ReminderState,
     Schedule, Subscription,
 };
 
@@ -22,46 +24,57 @@ pub fn data_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join(APP_ID))
 }
 
-fn in_data(name: &str) -> std::io::Result<PathBuf> {
+fn in_data(name: &str) -> Result<PathBuf, StoreError> {
     data_dir()
         .map(|d| d.join(name))
-        .ok_or_else(|| std::io::Error::other("this system has no data directory for the app"))
+        .ok_or_else(|| StoreError::Unreadable {
+            path: name.into(),
+            source: std::io::Error::other("this system has no data directory for the app"),
+        })
 }
 
 /// `schedule.json` in the data directory.
-pub fn schedule_path() -> std::io::Result<PathBuf> {
+pub fn schedule_path() -> Result<PathBuf, StoreError> {
     in_data("schedule.json")
 }
 
 /// `records.json` in the data directory.
-pub fn records_path() -> std::io::Result<PathBuf> {
+pub fn records_path() -> Result<PathBuf, StoreError> {
     in_data("records.json")
 }
 
 /// `reminders.json` (what the reminder loop already did) in the data directory.
-pub fn reminder_state_path() -> std::io::Result<PathBuf> {
+pub fn reminder_state_path() -> Result<PathBuf, StoreError> {
     in_data("reminders.json")
 }
 
+/// The schedule file, locked for every change (shared by the app and the CLI).
+pub fn schedule_store() -> Result<JsonStore<Schedule>, StoreError> {
+    Ok(JsonStore::new(schedule_path()?))
+}
+
 /// The records store.
-pub fn records() -> std::io::Result<RecordStore> {
+pub fn records() -> Result<RecordStore, StoreError> {
     Ok(RecordStore::new(records_path()?))
 }
 
-/// Reads the schedule (a damaged file is kept aside, with a notice).
-pub fn load_schedule() -> Loaded<Schedule> {
-    match schedule_path() {
-        Ok(p) => load_json(&p),
-        Err(e) => Loaded {
-            value: Schedule::default(),
-            notice: Some(e.to_string()),
-        },
-    }
+/// What the reminder loop already did.
+pub fn reminder_store() -> Result<JsonStore<ReminderState>, StoreError> {
+    Ok(JsonStore::new(reminder_state_path()?))
 }
 
-/// Writes the schedule atomically.
-pub fn save_schedule(s: &Schedule) -> std::io::Result<()> {
-    save_json(&schedule_path()?, s)
+/// Reads the schedule (a damaged file is kept aside, with a notice; a file that cannot be read
+/// is an error).
+pub fn load_schedule() -> Result<Loaded<Schedule>, StoreError> {
+    schedule_store()?.load()
+}
+
+/// Changes the schedule under the lock and saves it atomically; nothing is written when
+/// `change` fails. Returns what `change` returned and the notice about a damaged file, if any.
+pub fn update_schedule<R, E: From<StoreError>>(
+    change: impl FnOnce(&mut Schedule) -> Result<R, E>,
+) -> Result<(R, Option<String>), E> {
+    schedule_store()?.update(change)
 }
 
 /// This computer's IANA time zone name (UTC if it cannot be told).
@@ -96,88 +109,138 @@ pub enum ImportError {
     /// The feed could not be fetched.
     #[error("{0}")]
     Fetch(#[from] FetchError),
-    /// The schedule could not be written.
-    #[error("The schedule could not be saved: {0}")]
-    Save(String),
+    /// The calendar file could not be read.
+    #[error("The calendar {0} Nothing in your schedule was changed.")]
+    Read(String),
+    /// The schedule file could not be read or written.
+    #[error("Your schedule was not changed: {0}")]
+    Schedule(String),
 }
 
-/// Imports calendar text under the name `calendar` into `schedule` (replacing that calendar's
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Schedule(e.to_string())
+    }
+}
+
+/// Imports calendar bytes under the name `calendar` into `schedule` (replacing that calendar's
 /// earlier sessions). Pure apart from `now`; the caller saves.
 pub fn import_into(
     schedule: &mut Schedule,
-    text: &str,
+    bytes: &[u8],
     calendar: &str,
     now: Timestamp,
 ) -> Result<ImportSummary, ImportError> {
-    let mut opts = ImportOptions::new(calendar, local_zone(), now);
+    let mut opts = ImportOptions::new(clean_text(calendar, 300), local_zone(), now);
     opts.link_patterns = schedule.link_patterns.clone();
-    let out = import_ics(text, &opts)?;
+    opts.horizon = schedule.import_horizon();
+    let out = import_bytes(bytes, &opts)?;
     let added = out.sessions.len();
-    let replaced = schedule.replace_calendar(calendar, out.sessions);
+    let replaced = schedule.replace_calendar(&opts.calendar, out.sessions);
     Ok(ImportSummary {
-        calendar: calendar.into(),
+        calendar: opts.calendar,
         added,
         replaced,
         notes: out.notes,
     })
 }
 
-/// Imports a file or a feed address into the saved schedule. A feed is remembered as a
-/// subscription (fetched again by the app).
-pub fn import_and_save(source: &str, now: Timestamp) -> Result<ImportSummary, ImportError> {
-    let is_feed = source.contains("://");
-    let (text, name) = if is_feed {
-        (
-            fetch::fetch(source, Duration::from_secs(15))?,
-            source.trim().to_string(),
-        )
-    } else {
-        let text = std::fs::read_to_string(source)
-            .map_err(|e| ImportError::Save(format!("{source} could not be read: {e}")))?;
-        let name = std::path::Path::new(source)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| source.to_string());
-        (text, name)
-    };
-    let mut schedule = load_schedule().value;
-    let summary = import_into(&mut schedule, &text, &name, now)?;
-    if is_feed && !schedule.subscriptions.iter().any(|s| s.url == name) {
-        schedule.subscriptions.push(Subscription {
-            url: name.clone(),
-            last_fetched: Some(now.to_string()),
-            last_error: None,
-        });
-    }
-    save_schedule(&schedule).map_err(|e| ImportError::Save(e.to_string()))?;
+/// Reads a calendar file the mentor chose: an ordinary file of at most [`MAX_FEED_BYTES`].
+pub fn read_calendar_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    read_bounded(path, MAX_FEED_BYTES).map_err(|e| {
+        ImportError::Read(match e {
+            StoreError::NotAFile { path } => {
+                format!("{path} is not an ordinary file (a folder, device or pipe), so it was not read.")
+            }
+            StoreError::TooLarge { path, .. } => format!(
+                "{path} is larger than {} MB, far more than a calendar of sessions, so it was not read.",
+                MAX_FEED_BYTES / (1024 * 1024)
+            ),
+            other => other.to_string(),
+        })
+    })
+}
+
+/// Imports an .ics file into the saved schedule.
+pub fn import_file(path: &Path, now: Timestamp) -> Result<ImportSummary, ImportError> {
+    let bytes = read_calendar_file(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let (summary, _) = update_schedule(|s| import_into(s, &bytes, &name, now))?;
     Ok(summary)
 }
 
+/// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
+/// The feed is fetched before the schedule is locked, so a slow server never holds the lock.
+pub fn subscribe(url: &str, now: Timestamp) -> Result<ImportSummary, ImportError> {
+    let url = url.trim();
+    let text = fetch::fetch(url, Duration::from_secs(15))?;
+    let (summary, _) = update_schedule(|s| {
+        let summary = import_into(s, text.as_bytes(), url, now)?;
+        let name = summary.calendar.clone();
+        match s.subscriptions.iter_mut().find(|x| x.url == name) {
+            Some(sub) => {
+                sub.last_fetched = Some(now.to_string());
+                sub.last_error = None;
+            }
+            None => s.subscriptions.push(Subscription {
+                url: name,
+                last_fetched: Some(now.to_string()),
+                last_error: None,
+            }),
+        }
+        Ok::<_, ImportError>(summary)
+    })?;
+    Ok(summary)
+}
+
+/// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
+/// `schedule import`, where the mentor typed the path on their own computer.
+pub fn import_and_save(source: &str, now: Timestamp) -> Result<ImportSummary, ImportError> {
+    if source.contains("://") {
+        subscribe(source, now)
+    } else {
+        import_file(Path::new(source), now)
+    }
+}
+
 /// Fetches every subscription again; failures are kept on the subscription, and its earlier
-/// sessions stay.
-pub fn refresh_subscriptions(now: Timestamp) -> std::io::Result<Vec<Subscription>> {
-    let mut schedule = load_schedule().value;
-    let urls: Vec<String> = schedule
+/// sessions stay. Feeds are fetched outside the lock; their results are applied under it, so a
+/// session added meanwhile is kept.
+pub fn refresh_subscriptions(now: Timestamp) -> Result<Vec<Subscription>, ImportError> {
+    let urls: Vec<String> = load_schedule()?
+        .value
         .subscriptions
         .iter()
         .map(|s| s.url.clone())
         .collect();
-    for url in urls {
-        let result = fetch::fetch(&url, Duration::from_secs(15))
-            .map_err(ImportError::from)
-            .and_then(|text| import_into(&mut schedule, &text, &url, now));
-        if let Some(sub) = schedule.subscriptions.iter_mut().find(|s| s.url == url) {
-            match result {
-                Ok(_) => {
-                    sub.last_fetched = Some(now.to_string());
-                    sub.last_error = None;
+    let fetched: Vec<(String, Result<String, FetchError>)> = urls
+        .into_iter()
+        .map(|url| {
+            let got = fetch::fetch(&url, Duration::from_secs(15));
+            (url, got)
+        })
+        .collect();
+    let (subs, _) = update_schedule(|schedule| {
+        for (url, got) in fetched {
+            let result = got
+                .map_err(ImportError::from)
+                .and_then(|text| import_into(schedule, text.as_bytes(), &url, now));
+            if let Some(sub) = schedule.subscriptions.iter_mut().find(|s| s.url == url) {
+                match result {
+                    Ok(_) => {
+                        sub.last_fetched = Some(now.to_string());
+                        sub.last_error = None;
+                    }
+                    Err(e) => sub.last_error = Some(e.to_string()),
                 }
-                Err(e) => sub.last_error = Some(e.to_string()),
             }
         }
-    }
-    save_schedule(&schedule)?;
-    Ok(schedule.subscriptions)
+        Ok::<_, ImportError>(schedule.subscriptions.clone())
+    })?;
+    Ok(subs)
 }
 
 /// The report's verdict lines and checklist lines, as the records keep them.
@@ -221,9 +284,9 @@ pub fn record_check(
     report: &Report,
     schedule: &Schedule,
     from: &str,
-) -> std::io::Result<(CheckRecord, Option<String>)> {
+) -> Result<(CheckRecord, Option<String>), StoreError> {
     let rec = check_record(report, schedule, Timestamp::now(), from);
-    let notice = records()?.update(|r| r.checks.push(rec.clone()))?;
+    let notice = records()?.change(|r| r.checks.push(rec.clone()))?;
     Ok((rec, notice))
 }
 
@@ -270,9 +333,9 @@ pub fn checklist_for(
 /// Brings the latest check recorded from `from` up to date with `report` (a question answered,
 /// checklist items ticked after the check was recorded): verdicts and checklist are replaced;
 /// time and session stay.
-pub fn update_recorded_check(from: &str, report: &Report) -> std::io::Result<Option<String>> {
+pub fn update_recorded_check(from: &str, report: &Report) -> Result<Option<String>, StoreError> {
     let (results, checklist) = record_lines(report);
-    records()?.update(|r| {
+    records()?.change(|r| {
         if let Some(c) = r.checks.iter_mut().rev().find(|c| c.from == from) {
             c.overall = report.overall.as_str().into();
             c.results = results;

@@ -146,8 +146,8 @@ struct CheckArgs {
     /// Microphone to test (a name from `preflight devices`); default: the system's.
     #[arg(long, value_name = "NAME")]
     mic: Option<String>,
-    /// Seconds to listen to the microphone.
-    #[arg(long, default_value_t = 4.0, value_name = "SECONDS")]
+    /// Seconds to listen to the microphone (1 to 30).
+    #[arg(long, default_value_t = 4.0, value_name = "SECONDS", value_parser = seconds_parser(1.0, 30.0))]
     mic_seconds: f32,
     /// Skip the microphone check.
     #[arg(long)]
@@ -174,15 +174,15 @@ struct CheckArgs {
     /// Skip the camera and background checks.
     #[arg(long)]
     no_camera: bool,
-    /// Seconds of camera frames to measure.
-    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    /// Seconds of camera frames to measure (0.5 to 30).
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS", value_parser = seconds_parser(0.5, 30.0))]
     camera_seconds: f32,
     /// Skip the network checks.
     #[arg(long)]
     no_network: bool,
     /// STUN server (host:port) to measure call quality against; repeat for fallbacks.
     /// Default: the servers in the settings, else public ones (Google, Cloudflare).
-    #[arg(long = "stun-server", value_name = "HOST:PORT")]
+    #[arg(long = "stun-server", value_name = "HOST:PORT", value_parser = parse_host_port)]
     stun_servers: Vec<String>,
     /// A meeting platform to check instead of the defaults (Zoom, Google Meet, Microsoft
     /// Teams, Jitsi Meet), as NAME=HOST:PORT; repeat for more.
@@ -252,6 +252,49 @@ fn parse_item(s: &str) -> Result<String, String> {
     }
 }
 
+/// A number of seconds between `min` and `max` (not NaN, not infinite).
+fn seconds_parser(min: f32, max: f32) -> impl Fn(&str) -> Result<f32, String> + Clone {
+    move |s: &str| {
+        let v: f32 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("“{s}” is not a number of seconds"))?;
+        if v.is_finite() && (min..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("give a number of seconds from {min} to {max}"))
+        }
+    }
+}
+
+/// `host:port` (a name, an IPv4 address, or `[IPv6]:port`), checked before any lookup so a typo
+/// is not reported as a DNS failure.
+fn parse_host_port(s: &str) -> Result<String, String> {
+    let bad = || format!("“{s}” is not HOST:PORT (for example stun.l.google.com:19302)");
+    let t = s.trim();
+    let (host, port) = t.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    if port == 0 {
+        return Err(bad());
+    }
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        v6.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !host.is_empty()
+            && host.len() <= 253
+            && host.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+    };
+    if host_ok {
+        Ok(t.to_string())
+    } else {
+        Err(bad())
+    }
+}
+
 fn parse_platform(s: &str) -> Result<preflight_net::PlatformTarget, String> {
     preflight_net::PlatformTarget::parse(s)
         .ok_or_else(|| format!("expected NAME=HOST:PORT, got {s:?}"))
@@ -291,16 +334,18 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Check(args) => {
-            let loaded = settings::load();
+            let loaded = settings::load()?;
             if let Some(notice) = &loaded.notice {
-                eprintln!("Note: {notice}");
+                eprintln!("Note: {}", clean(notice));
             }
             let mut saved = loaded.value;
             if args.remember {
-                saved.mic = args.mic.clone().or(saved.mic);
-                saved.speaker = args.speaker.clone().or(saved.speaker);
-                saved.camera = args.camera.clone().or(saved.camera);
-                settings::save(&saved)?;
+                settings::update(|s| {
+                    s.mic = args.mic.clone().or(s.mic.take());
+                    s.speaker = args.speaker.clone().or(s.speaker.take());
+                    s.camera = args.camera.clone().or(s.camera.take());
+                    saved = s.clone();
+                })?;
             }
             let rt = tokio::runtime::Runtime::new()?;
             let mut report = rt.block_on(async {
@@ -315,7 +360,13 @@ fn run(cli: Cli) -> Result<i32> {
                 ask_questions(&mut report)?;
             }
             let ticked = args.declare.iter().cloned().collect();
-            let schedule = calendar::load_schedule().value;
+            let schedule = match calendar::load_schedule() {
+                Ok(l) => l.value,
+                Err(e) => {
+                    eprintln!("Note: {e}");
+                    Default::default()
+                }
+            };
             report.checklist = calendar::checklist_for(&report, &schedule, &ticked);
             if !args.no_record {
                 match calendar::record_check(&report, &schedule, "cli") {
@@ -327,7 +378,7 @@ fn run(cli: Cli) -> Result<i32> {
                             if let Some(sess) = schedule.get(id) {
                                 eprintln!(
                                     "Recorded for your session with {} ({m} min before it starts).",
-                                    sess.mentee
+                                    clean(&sess.mentee)
                                 );
                             }
                         }
@@ -349,9 +400,9 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
     let now = jiff::Timestamp::now();
     match action {
         ScheduleAction::List { json } => {
-            let loaded = calendar::load_schedule();
+            let loaded = calendar::load_schedule()?;
             if let Some(n) = &loaded.notice {
-                eprintln!("Note: {n}");
+                eprintln!("Note: {}", clean(n));
             }
             let upcoming = loaded.value.upcoming(now);
             if json {
@@ -373,10 +424,11 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                     .unwrap_or_default();
                 let link = s.link.as_deref().unwrap_or("no meeting link");
                 println!(
-                    "{when}  {} ({} min{number}) {}\n    {link}",
-                    s.mentee,
+                    "{when}  {} ({} min{number}) {}\n    {}",
+                    clean(&s.mentee),
                     s.duration_min,
-                    preflight_session::schedule::countdown(s.start, s.end(), now)
+                    preflight_session::schedule::countdown(s.start, s.end(), now),
+                    clean(link)
                 );
             }
             Ok(0)
@@ -403,26 +455,33 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             let session = input
                 .into_session(id, &calendar::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let mut s = calendar::load_schedule().value;
+            let (_, notice) = calendar::update_schedule(|s| {
+                s.upsert(session.clone());
+                Ok::<_, preflight::store::StoreError>(())
+            })?;
+            if let Some(n) = notice {
+                eprintln!("Note: {}", clean(&n));
+            }
+            // Said only once it is saved.
             println!(
                 "Added: {} at {} ({}).",
-                session.mentee,
+                clean(&session.mentee),
                 session.zoned_start().strftime("%a %-d %b %Y %H:%M %Z"),
                 session.id
             );
-            s.upsert(session);
-            calendar::save_schedule(&s)?;
             Ok(0)
         }
         ScheduleAction::Remove { id } => {
-            let mut s = calendar::load_schedule().value;
-            if !s.remove(&id) {
+            let (removed, _) = calendar::update_schedule(|s| {
+                Ok::<_, preflight::store::StoreError>(s.remove(&id))
+            })?;
+            if !removed {
                 anyhow::bail!(
-                    "There is no session with the id {id}; see `preflight schedule list --json`."
+                    "There is no session with the id {}; see `preflight schedule list --json`.",
+                    clean(&id)
                 );
             }
-            calendar::save_schedule(&s)?;
-            println!("Removed {id}.");
+            println!("Removed {}.", clean(&id));
             Ok(0)
         }
         ScheduleAction::Import { source } => {
@@ -430,23 +489,25 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 calendar::import_and_save(&source, now).map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Imported {} session(s) from {} (replacing {} from an earlier import).",
-                summary.added, summary.calendar, summary.replaced
+                summary.added,
+                clean(&summary.calendar),
+                summary.replaced
             );
             for n in &summary.notes {
-                println!("  {n}");
+                println!("  {}", clean(n));
             }
             Ok(0)
         }
         ScheduleAction::Refresh => {
-            let subs = calendar::refresh_subscriptions(now)?;
+            let subs = calendar::refresh_subscriptions(now).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut code = 0;
             for s in subs {
                 match s.last_error {
                     Some(e) => {
                         code = 1;
-                        println!("{}: {e}", s.url)
+                        println!("{}: {}", clean(&s.url), clean(&e))
                     }
-                    None => println!("{}: up to date", s.url),
+                    None => println!("{}: up to date", clean(&s.url)),
                 }
             }
             Ok(code)
@@ -480,11 +541,11 @@ fn records(action: RecordsAction) -> Result<i32> {
         }
     };
     let store = calendar::records()?;
-    let loaded = store.load();
+    let loaded = store.load()?;
     if let Some(n) = &loaded.notice {
-        eprintln!("Note: {n}");
+        eprintln!("Note: {}", clean(n));
     }
-    let schedule = calendar::load_schedule().value;
+    let schedule = calendar::load_schedule()?.value;
     let rows = preflight_session::records::monitoring_rows(&schedule, &loaded.value, from, to, now);
     let csv = preflight_session::records::to_csv(&rows);
     match out {
@@ -498,9 +559,12 @@ fn records(action: RecordsAction) -> Result<i32> {
 }
 
 fn load_template(file: &std::path::Path) -> Result<Template> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| anyhow::anyhow!("{} could not be read: {e}", file.display()))?;
-    Ok(Template::parse(&file.display().to_string(), &text)?)
+    Ok(Template::load(file)?)
+}
+
+/// Text from a file or a feed, safe to print on a terminal (no escape sequences).
+fn clean(s: &str) -> String {
+    preflight_session::schedule::clean_text(s, 2000)
 }
 
 fn script(action: ScriptAction) -> Result<i32> {
@@ -730,19 +794,30 @@ fn render_devices(d: &preflight::DeviceReport) -> String {
     };
     section("Microphones", audio(&d.audio.inputs), &d.audio_error);
     section("Speakers", audio(&d.audio.outputs), &d.audio_error);
-    let saved = settings::load().value;
-    section(
-        "Remembered choices",
-        [
-            ("Microphone", saved.mic),
-            ("Speakers", saved.speaker),
-            ("Camera", saved.camera),
-        ]
-        .into_iter()
-        .map(|(what, v)| format!("{what}: {}", v.unwrap_or_else(|| "system default".into())))
-        .collect(),
-        &None,
-    );
+    match settings::load() {
+        Ok(l) => {
+            let saved = l.value;
+            section(
+                "Remembered choices",
+                [
+                    ("Microphone", saved.mic),
+                    ("Speakers", saved.speaker),
+                    ("Camera", saved.camera),
+                ]
+                .into_iter()
+                .map(|(what, v)| {
+                    format!(
+                        "{what}: {}",
+                        v.map(|v| clean(&v))
+                            .unwrap_or_else(|| "system default".into())
+                    )
+                })
+                .collect(),
+                &None,
+            )
+        }
+        Err(e) => section("Remembered choices", vec![], &Some(e.to_string())),
+    }
     section(
         "Cameras",
         d.cameras

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::store::{load_json, save_json, Loaded};
+use crate::store::{JsonStore, Loaded, StoreError};
 
 /// The app's identifier: the name of its configuration and data directories.
 pub const APP_ID: &str = "org.mentorpreflight.app";
@@ -48,21 +48,26 @@ pub fn settings_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join(APP_ID).join("settings.json"))
 }
 
-/// Loads the settings (defaults if there are none; a damaged file is kept aside with a notice).
-pub fn load() -> Loaded<Settings> {
-    match settings_path() {
-        Some(p) => load_json(&p),
-        None => Loaded {
-            value: Settings::default(),
-            notice: None,
-        },
-    }
+/// The settings file, with the house discipline (locked changes, atomic writes, a damaged file
+/// kept aside, an unreadable one reported and never replaced).
+pub fn store() -> Result<JsonStore<Settings>, StoreError> {
+    settings_path()
+        .map(JsonStore::new)
+        .ok_or_else(|| StoreError::Unreadable {
+            path: "settings.json".into(),
+            source: std::io::Error::other(
+                "this system has no configuration directory for the settings",
+            ),
+        })
 }
 
-/// Saves the settings atomically.
-pub fn save(settings: &Settings) -> std::io::Result<()> {
-    let path = settings_path().ok_or_else(|| {
-        std::io::Error::other("this system has no configuration directory for the settings")
-    })?;
-    save_json(&path, settings)
+/// Loads the settings: defaults if there are none; a damaged file is kept aside with a notice;
+/// a file that cannot be read is an error (the caller must not save over it).
+pub fn load() -> Result<Loaded<Settings>, StoreError> {
+    store()?.load()
+}
+
+/// Changes the settings under the lock and saves them atomically.
+pub fn update(change: impl FnOnce(&mut Settings)) -> Result<Option<String>, StoreError> {
+    store()?.change(change)
 }

@@ -142,6 +142,8 @@ pub struct Schedule {
     pub reminders: ReminderConfig,
     /// The mentor's own meeting-link patterns.
     pub link_patterns: Vec<CustomPattern>,
+    /// How many months ahead recurring calendar events are expanded (default 12, at most 36).
+    pub import_horizon_months: Option<u32>,
 }
 
 /// What the mentor types to add or edit a session.
@@ -242,6 +244,13 @@ impl SessionInput {
 pub const CHECK_ATTACH_WINDOW: SignedDuration = SignedDuration::from_hours(2);
 
 impl Schedule {
+    /// How far ahead recurring events are expanded on import: [`Schedule::import_horizon_months`]
+    /// (default 12) kept between 1 and 36 months.
+    pub fn import_horizon(&self) -> SignedDuration {
+        let months = self.import_horizon_months.unwrap_or(12).clamp(1, 36);
+        SignedDuration::from_hours(24 * 31 * months as i64)
+    }
+
     /// Sessions not yet over at `now`, soonest first.
     pub fn upcoming(&self, now: Timestamp) -> Vec<&Session> {
         let mut v: Vec<&Session> = self.sessions.iter().filter(|s| s.end() > now).collect();

@@ -23,4 +23,8 @@ reminders: ReminderConfig,
 /**
  * The mentor's own meeting-link patterns.
  */
-linkPatterns: Array<CustomPattern>, };
+linkPatterns: Array<CustomPattern>, 
+/**
+ * How many months ahead recurring calendar events are expanded (default 12, at most 36).
+ */
+importHorizonMonths: number | null, };
