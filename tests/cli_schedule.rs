@@ -52,7 +52,13 @@ fn import_add_check_and_export() {
     .unwrap();
     let o = cli(h, &["schedule", "import", bad.to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("damaged"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "“bad.ics” could not be read: line 4: END:VCALENDAR where END:VEVENT was expected"
+        ) && stderr(&o).contains("Nothing in your schedule was changed"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!data.join("schedule.json").exists());
 
     // A weekly programme in the near future.

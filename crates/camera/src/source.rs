@@ -37,6 +37,15 @@ pub trait FrameSource {
     fn next_frame(&mut self) -> Result<Frame, CameraError>;
 }
 
+/// The largest picture file read as a stand-in camera.
+pub const MAX_PICTURE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The longest side of a picture that is decoded at all.
+pub const MAX_PICTURE_SIDE: u32 = 8192;
+
+/// Pictures are scaled down to fit this (a Full HD camera), keeping their shape.
+pub const FRAME_MAX: (u32, u32) = (1920, 1080);
+
 /// Frames read from one still image, delivered at a nominal rate with simulated timestamps
 /// (no sleeping, so tests are fast and exact).
 pub struct ImageSource {
@@ -49,23 +58,56 @@ pub struct ImageSource {
 impl ImageSource {
     /// Loads `path` (PNG or JPEG) as a camera that delivers it at `fps`.
     pub fn open(path: &Path, fps: u32) -> Result<Self, CameraError> {
-        let image = image::open(path)
-            .map_err(|e| CameraError::Image {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?
-            .to_rgb8();
+        let fail = |message: String| CameraError::Image {
+            path: path.display().to_string(),
+            message,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(fail("it is not an ordinary file".into()));
+        }
+        if meta.len() > MAX_PICTURE_BYTES {
+            return Err(fail(format!(
+                "the file is larger than {} MB",
+                MAX_PICTURE_BYTES / (1024 * 1024)
+            )));
+        }
+        let mut reader = image::ImageReader::open(path)
+            .and_then(|r| r.with_guessed_format())
+            .map_err(|e| fail(e.to_string()))?;
+        // Bounded before decoding: a small file can claim an enormous picture.
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_PICTURE_SIDE);
+        limits.max_image_height = Some(MAX_PICTURE_SIDE);
+        limits.max_alloc = Some(512 * 1024 * 1024);
+        reader.limits(limits);
+        let decoded = reader.decode().map_err(|e| match e {
+            image::ImageError::Limits(_) => fail(format!(
+                "the picture is larger than {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE} pixels; use a smaller one"
+            )),
+            other => fail(other.to_string()),
+        })?;
+        // A camera delivers at most about 1920×1080: a bigger photo is scaled down once here,
+        // not copied whole for every frame.
+        let decoded = if decoded.width() > FRAME_MAX.0 || decoded.height() > FRAME_MAX.1 {
+            decoded.resize(
+                FRAME_MAX.0,
+                FRAME_MAX.1,
+                image::imageops::FilterType::Triangle,
+            )
+        } else {
+            decoded
+        };
         Ok(Self::from_image(
             format!(
                 "image {}",
                 path.file_name().unwrap_or_default().to_string_lossy()
             ),
-            image,
+            decoded.to_rgb8(),
             fps,
         ))
     }
 
-    /// Uses an in-memory picture as a camera.
     pub fn from_image(name: String, image: RgbImage, fps: u32) -> Self {
         ImageSource {
             name,
@@ -208,5 +250,39 @@ mod tests {
             .unwrap();
         assert!(matches!(err, CameraError::Image { .. }));
         assert!(err.to_string().contains("/nonexistent/x.png"));
+    }
+
+    #[test]
+    fn enormous_pictures_are_refused_before_decoding_and_big_ones_scaled_once() {
+        let dir = tempfile::tempdir().unwrap();
+        // 20000×20000 grey: a few hundred KB of PNG claiming 400 megapixels.
+        let huge = dir.path().join("huge.png");
+        {
+            let f = std::fs::File::create(&huge).unwrap();
+            let mut enc = png::Encoder::new(std::io::BufWriter::new(f), 20_000, 20_000);
+            enc.set_color(png::ColorType::Grayscale);
+            enc.set_depth(png::BitDepth::Eight);
+            enc.set_compression(png::Compression::Fast);
+            let mut w = enc.write_header().unwrap();
+            let mut stream = w.stream_writer().unwrap();
+            let row = vec![128u8; 20_000];
+            for _ in 0..20_000 {
+                std::io::Write::write_all(&mut stream, &row).unwrap();
+            }
+            stream.finish().unwrap();
+        }
+        let err = ImageSource::open(&huge, 30).err().unwrap();
+        assert!(err.to_string().contains("larger than 8192×8192"), "{err}");
+        // A 12-megapixel photo becomes a Full HD frame once.
+        let big = dir.path().join("big.png");
+        RgbImage::from_pixel(4000, 3000, Rgb([90, 120, 150]))
+            .save(&big)
+            .unwrap();
+        let mut src = ImageSource::open(&big, 30).unwrap();
+        let f = src.next_frame().unwrap();
+        assert_eq!((f.image.width(), f.image.height()), (1440, 1080));
+        // A folder is not a picture.
+        let err = ImageSource::open(dir.path(), 30).err().unwrap();
+        assert!(err.to_string().contains("not an ordinary file"), "{err}");
     }
 }
