@@ -625,3 +625,19 @@ fn main() {
         .run(tauri::generate_context!())
         .expect("error while running Mentor Preflight");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_can_name_a_camera_but_never_a_file() {
+        let err = camera_from_window(CameraChoice::Image("/etc/shadow".into())).unwrap_err();
+        assert!(err.contains("Only a camera"), "{err}");
+        assert_eq!(
+            camera_from_window(CameraChoice::Named("USB camera".into())),
+            Ok(CameraChoice::Named("USB camera".into()))
+        );
+        assert_eq!(camera_from_window(CameraChoice::Off), Ok(CameraChoice::Off));
+    }
+}

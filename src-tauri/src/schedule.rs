@@ -666,3 +666,44 @@ pub fn template_for(session: &Session) -> String {
         (None, None) => "regular-session".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_bodies_cannot_carry_markup_or_escapes() {
+        let body =
+            notification_text("Your session with <b>Sam</b> & <a href=\"x\">Jo</a>\u{1b}[2J");
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                body,
+                "Your session with &lt;b&gt;Sam&lt;/b&gt; &amp; &lt;a href=\"x\"&gt;Jo&lt;/a&gt; [2J"
+            );
+        }
+        assert!(!body.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn the_window_can_subscribe_only_to_feed_addresses() {
+        // A path (or anything but https/webcal, or http to this computer) is refused before
+        // anything is read.
+        for source in [
+            "/etc/passwd",
+            "file:///etc/passwd",
+            "~/.ssh/id_rsa",
+            "C:\\x.ics",
+        ] {
+            let err = calendar::subscribe(source, Timestamp::now()).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    preflight::calendar::ImportError::Fetch(
+                        preflight_session::fetch::FetchError::BadUrl(_)
+                    )
+                ),
+                "{source}: {err:?}"
+            );
+        }
+    }
+}

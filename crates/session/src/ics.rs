@@ -60,6 +60,9 @@ pub struct ImportOptions {
     pub link_patterns: Vec<CustomPattern>,
     /// Most sessions kept from this calendar (the soonest).
     pub max_sessions: usize,
+    /// Time allowed for expanding repeat rules; series left after it are skipped with a note
+    /// (a rule that never matches costs the `rrule` crate's full iteration limit, about 10 ms).
+    pub expansion_budget: std::time::Duration,
 }
 
 impl ImportOptions {
@@ -72,6 +75,7 @@ impl ImportOptions {
             horizon: SignedDuration::from_hours(24 * 366),
             link_patterns: Vec::new(),
             max_sessions: MAX_SESSIONS,
+            expansion_budget: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -411,6 +415,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
         .unwrap_or(Timestamp::MAX);
     let mut notes = Vec::new();
     let mut sessions = Vec::new();
+    let expanding = std::time::Instant::now();
 
     // Overrides (RECURRENCE-ID) by UID and original start.
     let mut overrides: BTreeMap<(String, i64), &Component> = BTreeMap::new();
@@ -466,16 +471,19 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
         // (occurrence, its number in the series if known)
         let occurrences: Vec<(DateTime<Tz>, Option<u32>)> = match recurrence(e, &start, local) {
             Ok(None) => vec![(start, None)],
-            Ok(Some(set)) => {
+            Ok(Some(_)) if expanding.elapsed() > opts.expansion_budget => {
+                skip(
+                    "the calendar's repeat rules took too long to work out, so this series was left out (import it again, or ask whoever sent it for a simpler calendar)".into(),
+                    &mut notes,
+                );
+                continue;
+            }
+            Ok(Some((set, unbounded))) => {
                 let tz = start.timezone();
                 let ws = to_tz(window_start, tz);
                 let we = to_tz(until, tz);
-                let earlier = set
-                    .clone()
-                    .before(to_tz(window_start - SignedDuration::from_secs(1), tz))
-                    .all(NUMBERING_SCAN);
-                let known_before = (!earlier.limited).then_some(earlier.dates.len());
                 let found = set
+                    .clone()
                     .after(ws)
                     .before(we)
                     .all(MAX_SESSIONS_PER_EVENT as u16 + 1);
@@ -486,12 +494,24 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                         "“{title}” (line {}) repeats more often than a mentoring programme; only its first {MAX_SESSIONS_PER_EVENT} sessions were imported.",
                         e.line
                     ));
-                } else if dates.is_empty() && known_before == Some(0) && start <= we {
+                } else if dates.is_empty() && unbounded && start <= we {
+                    // A series without an end that gives nothing in the window: its rule never
+                    // matches (or not for many months).
                     notes.push(format!(
-                        "“{title}” (line {}) was skipped: its repeat rule never matches a date in the coming months.",
+                        "“{title}” (line {}) was skipped: its repeat rule gives no date in the coming months.",
                         e.line
                     ));
                 }
+                // Number the sessions in the window by counting the earlier ones (a bounded
+                // count: a series with more than a thousand is not a programme).
+                let known_before = if dates.is_empty() {
+                    None
+                } else {
+                    let earlier = set
+                        .before(to_tz(window_start - SignedDuration::from_secs(1), tz))
+                        .all(NUMBERING_SCAN);
+                    (earlier.dates.len() < NUMBERING_SCAN as usize).then_some(earlier.dates.len())
+                };
                 let numbered = known_before.is_some_and(|b| b + dates.len() > 1);
                 dates
                     .into_iter()
@@ -613,8 +633,13 @@ fn rule_text(rule: &str, start: &DateTime<Tz>) -> Result<String, String> {
     Ok(parts.join(";"))
 }
 
-/// The event's recurrence set, if it recurs.
-fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<RRuleSet>, String> {
+/// The event's recurrence set, if it recurs, and whether it goes on for ever (a rule without
+/// COUNT or UNTIL).
+fn recurrence(
+    e: &Component,
+    start: &DateTime<Tz>,
+    local: Tz,
+) -> Result<Option<(RRuleSet, bool)>, String> {
     let rules: Vec<&Property> = e.props("RRULE").collect();
     let rdates = when_list(e, "RDATE", local)?;
     if rules.is_empty() && rdates.is_empty() {
@@ -624,6 +649,7 @@ fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<R
         return Err("it has more than four repeat rules".into());
     }
     let mut set = RRuleSet::new(*start).limit();
+    let mut unbounded = false;
     for r in &rules {
         let shown = clean_text(&r.value, 80);
         let rule: RRule<Unvalidated> = rule_text(&r.value, start)?
@@ -634,6 +660,7 @@ fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<R
                 "its repeat rule “{shown}” repeats every minute or second, which is not a session"
             ));
         }
+        unbounded |= rule.get_count().is_none() && rule.get_until().is_none();
         let rule = rule
             .validate(*start)
             .map_err(|e| format!("its repeat rule “{shown}” is not valid ({e})"))?;
@@ -647,7 +674,7 @@ fn recurrence(e: &Component, start: &DateTime<Tz>, local: Tz) -> Result<Option<R
         set = set.rdate(d);
     }
     set = set.set_exdates(when_list(e, "EXDATE", start.timezone())?);
-    Ok(Some(set))
+    Ok(Some((set, unbounded)))
 }
 
 #[cfg(test)]

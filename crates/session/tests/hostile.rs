@@ -100,7 +100,31 @@ fn rules_that_never_match_end_quickly() {
     let out = import_fixture("never-matching-x20.ics").unwrap();
     assert!(out.sessions.is_empty());
     assert_eq!(out.notes.len(), 20, "{:?}", out.notes);
-    assert!(out.notes.iter().all(|n| n.contains("never matches")));
+    assert!(out
+        .notes
+        .iter()
+        .all(|n| n.contains("gives no date in the coming months")));
+}
+
+#[test]
+fn expanding_repeat_rules_has_a_time_budget() {
+    let bytes = std::fs::read(fixture("never-matching-x20.ics")).unwrap();
+    let mut o = opts("never");
+    o.expansion_budget = Duration::ZERO;
+    let out = finishes(20, move || import_bytes(&bytes, &o)).unwrap();
+    assert_eq!(out.notes.len(), 20, "{:?}", out.notes);
+    assert!(
+        out.notes
+            .iter()
+            .all(|n| n.contains("took too long to work out")),
+        "{:?}",
+        out.notes
+    );
+    // Single events need no expansion and are never cut by it.
+    let single = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Sam\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut o = opts("single");
+    o.expansion_budget = Duration::ZERO;
+    assert_eq!(import_bytes(single, &o).unwrap().sessions.len(), 1);
 }
 
 #[test]
