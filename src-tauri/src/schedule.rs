@@ -39,6 +39,11 @@ pub struct Reminders(pub Mutex<ReminderState>);
 #[derive(Default)]
 pub struct Notices(pub Mutex<Option<String>>);
 
+/// The last "schedule could not be read" problem the mentor was told about (so it is said once,
+/// not every 15 seconds), cleared when the file can be read again.
+#[derive(Default)]
+pub struct ReadProblem(pub Mutex<Option<String>>);
+
 fn remember_notice(app: &AppHandle, n: String) {
     if let Some(state) = app.try_state::<Notices>() {
         *state.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
@@ -436,18 +441,24 @@ pub fn tick(app: &AppHandle) {
             loaded.value
         }
         Err(e) => {
-            // Unreadable: say so once, fire nothing, and never write over it.
+            // Unreadable: say so once (the schedule panel shows it while it lasts), fire
+            // nothing, and never write over it.
             let n = e.to_string();
-            let new = app.try_state::<Notices>().is_some_and(|s| {
-                s.0.lock().unwrap_or_else(|e| e.into_inner()).as_deref() != Some(n.as_str())
+            let new = app.try_state::<ReadProblem>().is_some_and(|s| {
+                let mut last = s.0.lock().unwrap_or_else(|e| e.into_inner());
+                let new = last.as_deref() != Some(n.as_str());
+                *last = Some(n.clone());
+                new
             });
             if new {
                 notify(app, "Your schedule could not be read", &n);
-                remember_notice(app, n);
             }
             return;
         }
     };
+    if let Some(s) = app.try_state::<ReadProblem>() {
+        *s.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -510,6 +521,7 @@ fn update_tray(app: &AppHandle, schedule: &Schedule, now: Timestamp) {
 pub fn setup(app: &tauri::App) -> tauri::Result<()> {
     app.manage(Reminders(Mutex::new(load_state())));
     app.manage(Notices::default());
+    app.manage(ReadProblem::default());
     let handle = app.handle();
     let next = MenuItem::with_id(handle, "next", "Next: …", false, None::<&str>)?;
     let check = MenuItem::with_id(handle, "check", "Run pre-flight check", true, None::<&str>)?;
