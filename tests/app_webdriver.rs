@@ -261,13 +261,25 @@ async fn card_status(c: &Client, id: &str) -> Option<String> {
     attr(c, &format!("li[data-check-id='{id}']"), "data-status").await
 }
 
+/// The text of the element `css` matches. Lists are re-rendered when the reminder loop ticks,
+/// so an element found a moment ago may have been replaced: it is looked up again then.
 async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"))
-        .text()
-        .await
-        .unwrap()
+    for _ in 0..20 {
+        let el = c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("no {css}"));
+        match el.text().await {
+            Ok(t) => return t,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("text of {css}: {e}"),
+        }
+    }
+    panic!("{css} kept being replaced");
 }
 
 /// Scrolls the card of check `id` into view (`block`: start, center or end) and saves a

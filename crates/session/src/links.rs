@@ -89,6 +89,9 @@ pub enum LinkError {
     Insecure,
 }
 
+/// The longest meeting link accepted (Teams links with their context run to about 500).
+pub const MAX_LINK_BYTES: usize = 4096;
+
 /// Schemes of meeting apps that open the app directly.
 const APP_SCHEMES: &[&str] = &["zoommtg", "zoomus", "msteams", "webex", "webexteams"];
 
@@ -96,10 +99,14 @@ const APP_SCHEMES: &[&str] = &["zoommtg", "zoomus", "msteams", "webex", "webexte
 /// host and the meeting apps' own schemes; refuses everything else with a reason.
 pub fn check_link(link: &str) -> Result<String, LinkError> {
     let trimmed = link.trim();
-    let url = Url::parse(trimmed).map_err(|_| LinkError::NotALink(trimmed.to_string()))?;
+    let shown = || crate::schedule::clean_text(trimmed, 80);
+    if trimmed.len() > MAX_LINK_BYTES {
+        return Err(LinkError::NotALink(shown()));
+    }
+    let url = Url::parse(trimmed).map_err(|_| LinkError::NotALink(shown()))?;
     match url.scheme() {
         "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url.to_string()),
-        "https" => Err(LinkError::NotALink(trimmed.to_string())),
+        "https" => Err(LinkError::NotALink(shown())),
         "http" => Err(LinkError::Insecure),
         s if APP_SCHEMES.contains(&s) => Ok(trimmed.to_string()),
         s => Err(LinkError::UnsafeScheme { scheme: s.into() }),
@@ -299,6 +306,12 @@ mod tests {
         // A Windows path parses as a URL with a one-letter scheme: refused as unsafe.
         assert!(check_link("C:/Users/me/run.exe").is_err());
         assert!(check_link("C:\\meeting.lnk").is_err());
+        // Bounded, and never echoed whole or with control characters.
+        let huge = format!("https://zoom.us/j/{}", "1".repeat(10_000));
+        let e = check_link(&huge).unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
+        let e = check_link("\u{1b}]0;x\u{7}not a link").unwrap_err();
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
     }
 
     #[test]
