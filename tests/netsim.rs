@@ -330,3 +330,322 @@ impl SilentServer {
         }
     }
 }
+
+/// How a [`SpeedServer`] behaves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpeedProfile {
+    /// Upload (to the server) rate, bits per second (token bucket on what it reads).
+    pub up_bps: f64,
+    /// Download (from the server) rate, bits per second.
+    pub down_bps: f64,
+    /// Extra delay added to latency pings while an upload is running (bufferbloat).
+    pub loaded_delay: Duration,
+    /// Read requests but never answer (a stalled server).
+    pub stall: bool,
+}
+
+impl SpeedProfile {
+    /// The same rate both ways, no extra delay under load.
+    pub fn symmetric(mbps: f64) -> SpeedProfile {
+        SpeedProfile {
+            up_bps: mbps * 1e6,
+            down_bps: mbps * 1e6,
+            loaded_delay: Duration::ZERO,
+            stall: false,
+        }
+    }
+}
+
+/// A speed-test endpoint on 127.0.0.1 (HTTPS with a fresh self-signed certificate, or plain
+/// HTTP): `GET /down?bytes=N` serves N zero bytes paced at the download rate (`bytes=0` is a
+/// latency ping, answered at once unless an upload runs and `loaded_delay` is set), and
+/// `POST /up` reads the body paced at the upload rate. Rates are kept by a schedule per
+/// direction shared by all connections, like one line. Stopped when dropped.
+pub struct SpeedServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The certificate (DER), when it speaks TLS.
+    pub cert_der: Option<Vec<u8>>,
+    /// Bytes it read from uploads.
+    pub uploaded: Arc<std::sync::atomic::AtomicU64>,
+    /// Bytes it wrote for downloads.
+    pub downloaded: Arc<std::sync::atomic::AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Paces bytes at a rate: each chunk may go when the schedule says so.
+struct Pacer {
+    bps: f64,
+    next: Mutex<Option<Instant>>,
+}
+
+impl Pacer {
+    fn new(bps: f64) -> Arc<Pacer> {
+        Arc::new(Pacer {
+            bps,
+            next: Mutex::new(None),
+        })
+    }
+
+    /// Waits until `bytes` more may pass. The schedule is cumulative, so short sleeps are
+    /// skipped (the timer's millisecond grain would otherwise cap fast rates) without
+    /// changing the long-run rate.
+    async fn wait(&self, bytes: usize) {
+        let due = self.reserve(bytes);
+        if due > Instant::now() + Duration::from_millis(2) {
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+
+    /// Reserves `bytes` on the line and returns when they may pass.
+    fn reserve(&self, bytes: usize) -> Instant {
+        let mut next = self.next.lock().unwrap();
+        // Lateness in waking up is made good (up to 50 ms, so an idle line does not bank a
+        // burst): the long-run rate is the configured one.
+        let floor = Instant::now() - Duration::from_millis(50);
+        let start = match *next {
+            Some(t) if t > floor => t,
+            _ => floor + Duration::from_millis(50),
+        };
+        let done = start + Duration::from_secs_f64(bytes as f64 * 8.0 / self.bps);
+        *next = Some(done);
+        done
+    }
+}
+
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
+impl SpeedServer {
+    /// Starts it on a free loopback port; `tls` for HTTPS.
+    pub fn start(profile: SpeedProfile, tls: bool) -> SpeedServer {
+        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        let (acceptor, cert_der) = if tls {
+            let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+                .expect("certificate");
+            let cert_der = key.cert.der().to_vec();
+            let private =
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+            let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+            let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(vec![CertificateDer::from(cert_der.clone())], private)
+                .expect("server config");
+            (
+                Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+                Some(cert_der),
+            )
+        } else {
+            (None, None)
+        };
+        // A small receive buffer, so an upload is held to the pace of our reads, as a slow
+        // line would hold it.
+        let socket = socket_with_small_buffer();
+        let addr = socket.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let uploaded = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let downloaded = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (up_count, down_count) = (uploaded.clone(), downloaded.clone());
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = socket.listen(64).unwrap();
+                let up = Pacer::new(profile.up_bps);
+                let down = Pacer::new(profile.down_bps);
+                let uploading = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                while !flag.load(Ordering::Relaxed) {
+                    let accepted =
+                        tokio::time::timeout(Duration::from_millis(50), listener.accept()).await;
+                    let Ok(Ok((tcp, _))) = accepted else {
+                        continue;
+                    };
+                    let acceptor = acceptor.clone();
+                    let (up, down, uploading) = (up.clone(), down.clone(), uploading.clone());
+                    let (up_count, down_count) = (up_count.clone(), down_count.clone());
+                    tokio::spawn(async move {
+                        let io: Box<dyn Io> = match acceptor {
+                            Some(a) => match a.accept(tcp).await {
+                                Ok(s) => Box::new(s),
+                                Err(_) => return,
+                            },
+                            None => Box::new(tcp),
+                        };
+                        let _ = serve_speed(
+                            io,
+                            profile,
+                            &up,
+                            &down,
+                            &uploading,
+                            &up_count,
+                            &down_count,
+                        )
+                        .await;
+                    });
+                }
+            });
+        });
+        SpeedServer {
+            addr,
+            cert_der,
+            uploaded,
+            downloaded,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The base address (`https://localhost:PORT` or `http://127.0.0.1:PORT`).
+    pub fn base(&self) -> String {
+        match self.cert_der {
+            Some(_) => format!("https://localhost:{}", self.addr.port()),
+            None => format!("http://127.0.0.1:{}", self.addr.port()),
+        }
+    }
+
+    /// The download address with its `{bytes}` placeholder.
+    pub fn download_url(&self) -> String {
+        format!("{}/down?bytes={{bytes}}", self.base())
+    }
+
+    /// The upload address.
+    pub fn upload_url(&self) -> String {
+        format!("{}/up", self.base())
+    }
+
+    /// A root store trusting this server (HTTPS only).
+    pub fn root(&self) -> tokio_rustls::rustls::RootCertStore {
+        let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+        roots
+            .add(tokio_rustls::rustls::pki_types::CertificateDer::from(
+                self.cert_der.clone().expect("an HTTPS server"),
+            ))
+            .unwrap();
+        roots
+    }
+}
+
+fn socket_with_small_buffer() -> tokio::net::TcpSocket {
+    // Made outside any runtime: TcpSocket needs none until it listens.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(16 * 1024).unwrap();
+    socket.set_send_buffer_size(16 * 1024).unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    socket
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve_speed(
+    mut io: Box<dyn Io>,
+    profile: SpeedProfile,
+    up: &Pacer,
+    down: &Pacer,
+    uploading: &std::sync::atomic::AtomicUsize,
+    up_count: &std::sync::atomic::AtomicU64,
+    down_count: &std::sync::atomic::AtomicU64,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        // One request head.
+        let (method, path, length, head_len) = loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut req = httparse::Request::new(&mut headers);
+            if let Ok(httparse::Status::Complete(n)) = req.parse(&buf) {
+                let length: u64 = req
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse().ok())
+                    .unwrap_or(0);
+                break (
+                    req.method.unwrap_or("").to_string(),
+                    req.path.unwrap_or("").to_string(),
+                    length,
+                    n,
+                );
+            }
+            let n = io.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        buf.drain(..head_len);
+        if profile.stall {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            return Ok(());
+        }
+        if method == "POST" {
+            uploading.fetch_add(1, Ordering::SeqCst);
+            let mut got = buf.len() as u64;
+            buf.clear();
+            let mut small = [0u8; 8192];
+            let result = async {
+                while got < length {
+                    let n = io.read(&mut small).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    got += n as u64;
+                    up_count.fetch_add(n as u64, Ordering::Relaxed);
+                    up.wait(n).await;
+                }
+                std::io::Result::Ok(())
+            }
+            .await;
+            uploading.fetch_sub(1, Ordering::SeqCst);
+            result?;
+            if got < length {
+                return Ok(());
+            }
+            io.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .await?;
+            return Ok(());
+        }
+        let bytes: u64 = path
+            .split_once("bytes=")
+            .and_then(|(_, n)| n.split('&').next()?.parse().ok())
+            .unwrap_or(0);
+        if bytes == 0 {
+            if uploading.load(Ordering::SeqCst) > 0 {
+                tokio::time::sleep(profile.loaded_delay).await;
+            }
+            io.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
+                .await?;
+            continue;
+        }
+        io.write_all(
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {bytes}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await?;
+        let zeros = [0u8; 4096];
+        let mut sent = 0u64;
+        while sent < bytes {
+            let n = (bytes - sent).min(zeros.len() as u64) as usize;
+            down.wait(n).await;
+            io.write_all(&zeros[..n]).await?;
+            sent += n as u64;
+            down_count.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        return Ok(());
+    }
+}
+
+impl Drop for SpeedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

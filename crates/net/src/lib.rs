@@ -1,5 +1,7 @@
 //! Network checks for Mentor Preflight.
 //!
+//! - [`capacity`]: upload and download throughput over HTTPS and the round trip under load
+//!   (pure statistics, a small bounded HTTP/1.1 client).
 //! - [`link`]: which kind of link carries the default route (wired, Wi‑Fi, hotspot, cellular,
 //!   VPN). Classification is a pure function of [`link::LinkFacts`]; [`link::detect`] gathers
 //!   those facts from the OS with `netdev`.
@@ -8,6 +10,7 @@
 //! - [`reach`]: DNS, TCP and TLS handshake times to the meeting platforms (I/O).
 //! - [`stun_probe`]: STUN binding requests over UDP to measure the path (I/O).
 
+pub mod capacity;
 pub mod link;
 pub mod mos;
 pub mod quality;
