@@ -451,6 +451,7 @@ fn quality_check(server: &str) -> (Value, Duration) {
             "--no-speaker",
             "--no-camera",
             "--no-platforms",
+            "--no-capacity",
             "--stun-server",
             server,
         ],
@@ -569,6 +570,10 @@ fn an_offline_machine_is_told_so_quickly() {
     let q = check_by_id(&report, "quality");
     assert_eq!(q["status"], "fail");
     assert!(q["summary"].as_str().unwrap().contains("offline"), "{q}");
+    // Offline, the speed test is not even tried.
+    let c = check_by_id(&report, "capacity");
+    assert_eq!(c["status"], "fail");
+    assert!(c["summary"].as_str().unwrap().contains("offline"), "{c}");
     assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
 }
 
@@ -585,6 +590,7 @@ fn meeting_platform_reachability() {
             "--no-mic",
             "--no-speaker",
             "--no-camera",
+            "--no-capacity",
             "--stun-server",
             "127.0.0.1:9",
         ];

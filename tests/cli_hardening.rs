@@ -457,6 +457,7 @@ fn malformed_flags_are_explained_not_panicked_on() {
             "--no-speaker",
             "--no-camera",
             "--no-platforms",
+            "--no-capacity",
             "--stun-server",
             "[::1]:9",
             "--no-record",

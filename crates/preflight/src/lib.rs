@@ -25,5 +25,7 @@ pub use devices::{list_all_devices, DeviceReport};
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
 pub use preview::{run_preview, PreviewFrame};
 pub use progress::Progress;
-pub use runner::{open_camera, run, CameraChoice, CheckOptions, PathOutcome, PROMPT_SENTENCE};
+pub use runner::{
+    open_camera, run, CameraChoice, CheckOptions, PathOutcome, SpeedTest, PROMPT_SENTENCE,
+};
 pub use settings::{Settings, SettingsView};

@@ -191,6 +191,16 @@ struct CheckArgs {
     /// Skip the meeting-app reachability check.
     #[arg(long)]
     no_platforms: bool,
+    /// Skip the connection speed (capacity) check.
+    #[arg(long)]
+    no_capacity: bool,
+    /// Speed-test download address (GET; `{bytes}` stands for the number of bytes). Default:
+    /// the settings, else Cloudflare's speed test. Use with --speed-test-upload.
+    #[arg(long, value_name = "URL", requires = "speed_test_upload")]
+    speed_test_download: Option<String>,
+    /// Speed-test upload address (POST). Use with --speed-test-download.
+    #[arg(long, value_name = "URL", requires = "speed_test_download")]
+    speed_test_upload: Option<String>,
     /// Do not add this check to your records.
     #[arg(long)]
     no_record: bool,
@@ -232,6 +242,14 @@ impl CheckArgs {
                 saved.stun_servers.clone()
             } else {
                 self.stun_servers.clone()
+            },
+            skip_capacity: self.no_capacity,
+            speed_test: match (&self.speed_test_download, &self.speed_test_upload) {
+                (Some(d), Some(u)) => Some(preflight::SpeedTest {
+                    download_url: d.clone(),
+                    upload_url: u.clone(),
+                }),
+                _ => saved.speed_test.clone(),
             },
         }
     }
@@ -661,8 +679,29 @@ fn ask_questions(report: &mut Report) -> Result<()> {
 async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
     let tty = std::io::stderr().is_terminal();
     let mut err = std::io::stderr();
+    let mut last_plain_rate: Option<u32> = None;
     while let Some(p) = rx.recv().await {
         match p {
+            Progress::Capacity {
+                event:
+                    preflight_net::capacity::CapacityEvent::Rate {
+                        direction,
+                        at_ms,
+                        mbps,
+                    },
+            } => {
+                let way = match direction {
+                    preflight_net::capacity::Direction::Up => "Upload  ",
+                    preflight_net::capacity::Direction::Down => "Download",
+                };
+                if tty {
+                    let _ = write!(err, "\r\x1b[2K  {way} {}", speed_meter(mbps));
+                } else if last_plain_rate.is_none_or(|t| at_ms >= t + 1000) {
+                    // A plain line a second is enough in a log.
+                    last_plain_rate = Some(at_ms);
+                    let _ = writeln!(err, "  {} {mbps:.1} Mbps", way.trim_end().to_lowercase());
+                }
+            }
             Progress::Started { message, .. } => {
                 if tty {
                     let _ = write!(err, "\r\x1b[2K");
@@ -688,6 +727,18 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
         }
         let _ = err.flush();
     }
+}
+
+/// A 20-character speed meter on a log scale from 0.1 to 100 Mbps (the HD mark, 1.5 Mbps,
+/// falls a little before the middle).
+fn speed_meter(mbps: f64) -> String {
+    let pos = ((mbps.max(0.1).log10() + 1.0) / 3.0).clamp(0.0, 1.0);
+    let filled = (pos * 20.0).round() as usize;
+    format!(
+        "▕{}{}▏ {mbps:>5.1} Mbps",
+        "█".repeat(filled),
+        "░".repeat(20 - filled)
+    )
 }
 
 /// A 20-character level meter for −60..0 dBFS.

@@ -69,6 +69,8 @@ pub enum CheckId {
     Quality,
     /// Reachability of the meeting platforms (Zoom, Meet, Teams, Jitsi).
     Platforms,
+    /// How much the connection can carry: upload and download speed, delay under load.
+    Capacity,
 }
 
 impl CheckId {
@@ -82,6 +84,7 @@ impl CheckId {
             CheckId::Network => "network",
             CheckId::Quality => "quality",
             CheckId::Platforms => "platforms",
+            CheckId::Capacity => "capacity",
         }
     }
 
@@ -95,6 +98,7 @@ impl CheckId {
             CheckId::Network => "Connection",
             CheckId::Quality => "Call quality",
             CheckId::Platforms => "Meeting apps",
+            CheckId::Capacity => "Connection speed",
         }
     }
 }
@@ -307,6 +311,7 @@ mod name_tests {
             CheckId::Network,
             CheckId::Quality,
             CheckId::Platforms,
+            CheckId::Capacity,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }

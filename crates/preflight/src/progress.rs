@@ -41,6 +41,12 @@ pub enum Progress {
         /// The probe.
         probe: preflight_net::Probe,
     },
+    /// A reading of the capacity probe (throughput so far, a round trip), for the live
+    /// chart.
+    Capacity {
+        /// The reading.
+        event: preflight_net::capacity::CapacityEvent,
+    },
     /// A check finished.
     Finished {
         /// Its result.

@@ -56,6 +56,30 @@ pub struct CheckOptions {
     /// Meeting platforms to check; `None` for Zoom, Google Meet, Microsoft Teams and Jitsi,
     /// an empty list to skip the check.
     pub platforms: Option<Vec<preflight_net::PlatformTarget>>,
+    /// The speed-test endpoint; `None` for the public default (Cloudflare's speed test).
+    pub speed_test: Option<SpeedTest>,
+    /// Skip the capacity (speed) check.
+    pub skip_capacity: bool,
+}
+
+/// A speed-test endpoint for the capacity check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SpeedTest {
+    /// GET address serving N bytes; `{bytes}` stands for the number.
+    pub download_url: String,
+    /// POST address that accepts (and discards) a body.
+    pub upload_url: String,
+}
+
+impl Default for SpeedTest {
+    fn default() -> Self {
+        SpeedTest {
+            download_url: preflight_net::capacity::DEFAULT_DOWNLOAD_URL.into(),
+            upload_url: preflight_net::capacity::DEFAULT_UPLOAD_URL.into(),
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -72,6 +96,8 @@ impl Default for CheckOptions {
             skip_network: false,
             stun_servers: Vec::new(),
             platforms: None,
+            speed_test: None,
+            skip_capacity: false,
         }
     }
 }
@@ -130,11 +156,12 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         ]),
     }
     match network {
-        Ok((link, path, platforms)) => checks.extend([link, path, platforms]),
+        Ok((link, path, platforms, capacity)) => checks.extend([link, path, platforms, capacity]),
         Err(e) => checks.extend([
             crashed(CheckId::Network, &e),
             crashed(CheckId::Quality, &e),
             crashed(CheckId::Platforms, &e),
+            crashed(CheckId::Capacity, &e),
         ]),
     }
 
@@ -344,12 +371,14 @@ const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
 /// Time allowed to look up the STUN servers' names.
 const DNS_LIMIT: Duration = Duration::from_secs(2);
 
-/// The link check and the call-quality check. Every step is bounded: the whole thing takes
-/// under 10 s even offline (DNS 2 s, probing 4.7 s, a quick second server 1.1 s).
+/// The link check, the call-quality check, the meeting apps and the capacity probe. Every step
+/// is bounded: the call-quality part takes under 10 s even offline (DNS 2 s, probing 4.7 s, a
+/// quick second server 1.1 s); the capacity probe follows it (so its upload does not colour
+/// the delay measured for calls) and takes at most 6 s more, while the audio steps run.
 async fn network_checks(
     opts: &CheckOptions,
     tx: &UnboundedSender<Progress>,
-) -> (CheckResult, CheckResult, CheckResult) {
+) -> (CheckResult, CheckResult, CheckResult, CheckResult) {
     if opts.skip_network {
         return (
             finish(
@@ -374,6 +403,14 @@ async fn network_checks(
                     CheckId::Platforms,
                     Status::Skipped,
                     "Meeting-app check switched off.",
+                ),
+            ),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Capacity,
+                    Status::Skipped,
+                    "Connection speed check switched off.",
                 ),
             ),
         );
@@ -449,7 +486,47 @@ async fn network_checks(
             ),
         },
     );
-    (link_result, path_result, platforms_result)
+    let capacity_result = finish(
+        tx,
+        capacity_check(opts, tx, offline, path_result.status).await,
+    );
+    (link_result, path_result, platforms_result, capacity_result)
+}
+
+/// The capacity probe and its verdict.
+async fn capacity_check(
+    opts: &CheckOptions,
+    tx: &UnboundedSender<Progress>,
+    offline: bool,
+    quality: Status,
+) -> CheckResult {
+    if opts.skip_capacity {
+        return CheckResult::new(
+            CheckId::Capacity,
+            Status::Skipped,
+            "Connection speed check switched off.",
+        );
+    }
+    if offline {
+        return verdict::capacity(None, quality, true);
+    }
+    send(
+        tx,
+        Progress::Started {
+            id: CheckId::Capacity,
+            message: "Measuring how fast you can send and receive video…".into(),
+        },
+    );
+    let endpoint = opts.speed_test.clone().unwrap_or_default();
+    let cfg = preflight_net::capacity::CapacityConfig::new(
+        &endpoint.download_url,
+        &endpoint.upload_url,
+        preflight_net::default_tls_config(),
+    );
+    let cap =
+        preflight_net::capacity::measure(&cfg, |event| send(tx, Progress::Capacity { event }))
+            .await;
+    verdict::capacity(Some(&cap), quality, false)
 }
 
 /// What the path measurement found.

@@ -28,6 +28,8 @@ pub struct Settings {
     pub platforms: Option<Vec<preflight_net::PlatformTarget>>,
     /// The mentor's first name, for the session scripts.
     pub mentor_name: Option<String>,
+    /// The speed-test endpoint for the capacity check; absent for the public default.
+    pub speed_test: Option<crate::runner::SpeedTest>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

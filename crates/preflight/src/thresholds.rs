@@ -92,6 +92,26 @@ pub mod path {
     pub const WARN_JITTER_MS: f64 = 30.0;
 }
 
+/// Connection capacity (Mbps) for a one-to-one video call, and delay under load.
+pub mod capacity {
+    /// Upload for HD (720p) video: Zoom's system requirements give 1.2 Mbps up for 720p HD
+    /// one-to-one and 1.5 Mbps for group HD; Microsoft Teams gives 1.5 Mbps for HD video.
+    pub const HD_UP_MBPS: f64 = 1.5;
+    /// Download for receiving HD video (same sources, same figures).
+    pub const HD_DOWN_MBPS: f64 = 1.5;
+    /// Video at lower quality (360p): Zoom's 600 kbps for high-quality video.
+    pub const VIDEO_UP_MBPS: f64 = 0.6;
+    /// Receiving lower-quality video.
+    pub const VIDEO_DOWN_MBPS: f64 = 0.6;
+    /// Audio only: Zoom's 60–80 kbps and Teams' 76 kbps for audio, rounded up for overhead.
+    pub const AUDIO_MBPS: f64 = 0.1;
+    /// Extra round trip under load above this warns: Waveform's bufferbloat grades put more
+    /// than +60 ms at B and below, and more than +200 ms at C ("video calls may stutter");
+    /// +100 ms is where a call's own delay budget (ITU-T G.114: one-way under 150 ms) starts
+    /// to be eaten.
+    pub const BLOAT_WARN_MS: f64 = 100.0;
+}
+
 /// Wi‑Fi signal below this (dBm) is weak: video calls want about −67 dBm or better (the usual
 /// Wi‑Fi design target for voice and video); below −70 dBm throughput and retries suffer.
 pub const WEAK_WIFI_DBM: i32 = -70;
