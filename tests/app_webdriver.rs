@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
+use preflight_e2e::netsim::{Impairment, Relay, SpeedProfile, SpeedServer, StunServer, TlsServer};
 use preflight_e2e::{
     artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeMic, FakeSound,
     KillOnDrop, ProcessGroup, Xvfb,
@@ -19,6 +19,7 @@ use serde_json::json;
 struct Session {
     client: Client,
     _stun: StunServer,
+    _speed: SpeedServer,
     _tls: Option<TlsServer>,
     relay: Option<Relay>,
     driver: ProcessGroup,
@@ -68,9 +69,16 @@ async fn start_app_with_files(
         }
         None => json!([]),
     };
+    // The speed test goes to a paced server on loopback (8 Mbps each way), never the internet.
+    let speed = SpeedServer::start(SpeedProfile::symmetric(8.0), false);
     std::fs::write(
         config.join("settings.json"),
-        json!({ "stunServers": [target.to_string()], "platforms": platforms }).to_string(),
+        json!({
+            "stunServers": [target.to_string()],
+            "platforms": platforms,
+            "speedTest": { "downloadUrl": speed.download_url(), "uploadUrl": speed.upload_url() },
+        })
+        .to_string(),
     )
     .unwrap();
     for (rel, contents) in files {
@@ -130,6 +138,7 @@ async fn start_app_with_files(
     Session {
         client,
         _stun: stun,
+        _speed: speed,
         _tls: tls,
         relay,
         driver,
@@ -374,7 +383,7 @@ async fn preflight_screen_renders_results_from_rust() {
         .find_all(Locator::Css("#results li[data-check-id]"))
         .await
         .unwrap();
-    assert_eq!(cards.len(), 7, "one card per check");
+    assert_eq!(cards.len(), 8, "one card per check");
     for id in [
         "mic",
         "speaker",
@@ -383,6 +392,7 @@ async fn preflight_screen_renders_results_from_rust() {
         "network",
         "quality",
         "platforms",
+        "capacity",
     ] {
         let status = attr(c, &format!("li[data-check-id='{id}']"), "data-status").await;
         assert!(
@@ -462,6 +472,28 @@ async fn preflight_screen_renders_results_from_rust() {
             .as_deref(),
         Some("40")
     );
+
+    // Connection speed was measured against the loopback speed-test server (8 Mbps), charted
+    // live while it ran and kept on the card.
+    assert_eq!(card_status(c, "capacity").await.as_deref(), Some("pass"));
+    let speed = text(c, "li[data-check-id='capacity'] .summary").await;
+    assert!(
+        speed.starts_with("Your connection can carry HD video ("),
+        "{speed}"
+    );
+    let readings: usize = attr(c, "li[data-check-id='capacity'] svg", "data-readings")
+        .await
+        .expect("a speed chart on the card")
+        .parse()
+        .unwrap();
+    assert!(readings >= 8, "{readings} speed readings charted");
+    assert!(c
+        .find(Locator::Css(
+            "li[data-check-id='capacity'] svg polyline.speed-up"
+        ))
+        .await
+        .is_ok());
+    show_card(&s, "capacity", "center", "app-capacity").await;
 
     assert_eq!(text(c, "#run-check").await, "Check again");
     c.execute(

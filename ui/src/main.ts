@@ -37,7 +37,7 @@ const settingsNotice = $<HTMLElement>("settings-notice");
 const previewFigure = $<HTMLElement>("preview-figure");
 const previewImg = $<HTMLImageElement>("camera-preview");
 
-const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality", "platforms"];
+const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality", "platforms", "capacity"];
 const TITLES: Record<CheckId, string> = {
   mic: "Microphone",
   speaker: "Speakers",
@@ -46,6 +46,7 @@ const TITLES: Record<CheckId, string> = {
   network: "Connection",
   quality: "Call quality",
   platforms: "Meeting apps",
+  capacity: "Connection speed",
 };
 const STATUS_WORDS: Record<Status, string> = {
   pass: "Good",
@@ -133,6 +134,67 @@ function drawChart(svg: SVGSVGElement) {
   svg.dataset.probes = String(probes.length);
 }
 
+/** Speed readings of the last check, for the speed chart, and the HD guide Rust sent. */
+let speeds: { up: boolean; atMs: number; mbps: number }[] = [];
+let hdMbps: number | null = null;
+
+/**
+ * Draws upload and download speed as they are measured, on a log scale from 0.1 to 100 Mbps,
+ * with a dashed guide at the speed HD video needs.
+ */
+function drawSpeedChart(svg: SVGSVGElement) {
+  const W = 400, H = 120, PAD = 44;
+  const lo = Math.log10(0.1), hi = Math.log10(100);
+  const end = Math.max(4000, ...speeds.map((s) => s.atMs));
+  const start = Math.min(...speeds.map((s) => s.atMs), end);
+  const x = (ms: number) => PAD + ((W - PAD - 4) * (ms - start)) / Math.max(1, end - start);
+  const y = (mbps: number) => {
+    const v = (Math.log10(Math.max(0.1, Math.min(100, mbps))) - lo) / (hi - lo);
+    return H - 14 - (H - 24) * v;
+  };
+  const node = (tag: string, attrs: Record<string, string>, text?: string) => {
+    const e = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text) e.textContent = text;
+    return e;
+  };
+  const parts: Element[] = [
+    node("line", { x1: String(PAD), y1: String(H - 14), x2: String(W), y2: String(H - 14), class: "axis" }),
+    node("text", { x: "0", y: String(y(100) + 8), class: "tick" }, "100 Mbps"),
+    node("text", { x: "0", y: String(y(10) + 3), class: "tick" }, "10"),
+    node("text", { x: "0", y: String(y(1) + 3), class: "tick" }, "1"),
+    node("text", { x: "0", y: String(H - 14), class: "tick" }, "0.1"),
+  ];
+  if (hdMbps !== null) {
+    parts.push(
+      node("line", { x1: String(PAD), y1: String(y(hdMbps)), x2: String(W), y2: String(y(hdMbps)), class: "hd-line" }),
+      node("text", { x: String(W - 60), y: String(y(hdMbps) - 3), class: "tick" }, "HD video"),
+    );
+  }
+  for (const up of [false, true]) {
+    const pts = speeds.filter((s) => s.up === up);
+    if (pts.length > 1) {
+      parts.push(node("polyline", { class: up ? "speed-up" : "speed-down", points: pts.map((s) => `${x(s.atMs)},${y(s.mbps)}`).join(" ") }));
+    }
+  }
+  svg.replaceChildren(...parts);
+  svg.dataset.readings = String(speeds.length);
+}
+
+/** A chart figure with its caption and legend, for the capacity card. */
+function speedFigure(): HTMLElement {
+  const fig = el("figure", "chart");
+  const svg = document.createElementNS(SVG_NS, "svg") as SVGSVGElement;
+  svg.setAttribute("viewBox", "0 0 400 120");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "Upload and download speed while they were measured");
+  drawSpeedChart(svg);
+  const cap = el("figcaption");
+  cap.append(el("span", "legend-down", "■ download"), document.createTextNode(" "), el("span", "legend-up", "■ upload"), document.createTextNode(" — above the dashed line is enough for HD video"));
+  fig.append(svg, cap);
+  return fig;
+}
+
 /** The report on screen, kept so answers to questions can be settled by Rust. */
 let currentReport: Report | null = null;
 
@@ -176,6 +238,9 @@ function resultCard(r: CheckResult): HTMLLIElement {
     drawChart(svg);
     fig.append(svg);
     li.append(fig);
+  }
+  if (r.id === "capacity" && speeds.length > 0) {
+    li.append(speedFigure());
   }
   if (r.details.length > 0) {
     const det = el("details", "figures");
@@ -414,7 +479,7 @@ async function stopPreview() {
 }
 
 /** Settings as loaded, so fields without a control here (STUN servers) are kept on save. */
-let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null, mentorName: null };
+let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null, mentorName: null, speedTest: null };
 
 function currentSettings(): Settings {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
@@ -465,6 +530,10 @@ async function runCheck() {
   const rttFigure = $<HTMLElement>("rtt-figure");
   const rttChart = document.getElementById("rtt-chart") as unknown as SVGSVGElement;
   rttFigure.hidden = true;
+  speeds = [];
+  const speedLive = $<HTMLElement>("speed-figure");
+  const speedChart = document.getElementById("speed-chart") as unknown as SVGSVGElement;
+  speedLive.hidden = true;
   const onProgress = new Channel<Progress>();
   onProgress.onmessage = (p) => {
     switch (p.kind) {
@@ -487,6 +556,14 @@ async function runCheck() {
         rttFigure.hidden = false;
         drawChart(rttChart);
         break;
+      case "capacity":
+        hdMbps = p.hdMbps;
+        if (p.event.kind === "rate") {
+          speeds.push({ up: p.event.direction === "up", atMs: p.event.atMs, mbps: p.event.mbps });
+          speedLive.hidden = false;
+          drawSpeedChart(speedChart);
+        }
+        break;
       case "finished":
         setCard(resultCard(p.result));
         if (p.result.id === "mic") meterRow.hidden = true;
@@ -507,6 +584,8 @@ async function runCheck() {
     skipNetwork: false,
     stunServers: chosen.stunServers,
     platforms: chosen.platforms,
+    speedTest: chosen.speedTest,
+    skipCapacity: false,
   };
   try {
     const report = await invoke<Report>("run_check", { options, onProgress });

@@ -42,7 +42,11 @@ pub enum Direction {
 
 /// A live reading for the chart and the progress line.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 #[ts(export)]
 pub enum CapacityEvent {
     /// Throughput so far in one direction (over the last quarter second).

@@ -689,6 +689,7 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
                         at_ms,
                         mbps,
                     },
+                ..
             } => {
                 let way = match direction {
                     preflight_net::capacity::Direction::Up => "Upload  ",

@@ -46,6 +46,9 @@ pub enum Progress {
     Capacity {
         /// The reading.
         event: preflight_net::capacity::CapacityEvent,
+        /// The speed HD video needs (the verdict's threshold), for the chart's guide line.
+        #[serde(rename = "hdMbps")]
+        hd_mbps: f64,
     },
     /// A check finished.
     Finished {

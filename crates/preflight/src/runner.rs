@@ -523,9 +523,16 @@ async fn capacity_check(
         &endpoint.upload_url,
         preflight_net::default_tls_config(),
     );
-    let cap =
-        preflight_net::capacity::measure(&cfg, |event| send(tx, Progress::Capacity { event }))
-            .await;
+    let cap = preflight_net::capacity::measure(&cfg, |event| {
+        send(
+            tx,
+            Progress::Capacity {
+                event,
+                hd_mbps: thresholds::capacity::HD_UP_MBPS,
+            },
+        )
+    })
+    .await;
     verdict::capacity(Some(&cap), quality, false)
 }
 
