@@ -184,7 +184,7 @@ pub fn median(v: &[f64]) -> Option<f64> {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
     let m = s.len() / 2;
-    Some(if s.len() % 2 == 0 {
+    Some(if s.len().is_multiple_of(2) {
         (s[m - 1] + s[m]) / 2.0
     } else {
         s[m]
@@ -505,10 +505,12 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
         Err(e) => out.problem = Some(e),
     }
 
-    // Upload, with pings alongside on the kept-alive connection.
+    // Upload, with pings alongside on the kept-alive connection; both report on one channel,
+    // which closes when both are done.
     let up_end = (Instant::now() + cfg.up_time).min(deadline);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let pings = async {
+    let ping_tx = tx.clone();
+    let pings = async move {
         let mut loaded = Vec::new();
         if let Some(mut p) = pinger.take() {
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -517,7 +519,7 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
                 match p.ping(left).await {
                     Ok(rtt) => {
                         loaded.push(rtt);
-                        let _ = tx.send(CapacityEvent::Latency {
+                        let _ = ping_tx.send(CapacityEvent::Latency {
                             loaded: true,
                             at_ms: at(Instant::now()),
                             rtt_ms: rtt,
@@ -528,29 +530,23 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
-        drop(tx);
         loaded
     };
-    let (rate_tx, mut rate_rx) = tokio::sync::mpsc::unbounded_channel::<CapacityEvent>();
-    let upload = upload(cfg, up_end, t0, rate_tx);
+    let upload = upload(cfg, up_end, t0, tx);
     tokio::pin!(upload);
     tokio::pin!(pings);
     let mut up_result = None;
     let mut loaded = None;
-    let mut rates_rx_done = false;
-    while up_result.is_none() || loaded.is_none() || !rates_rx_done {
+    let mut events_open = true;
+    while up_result.is_none() || loaded.is_none() || events_open {
         tokio::select! {
             r = &mut upload, if up_result.is_none() => up_result = Some(r),
             l = &mut pings, if loaded.is_none() => loaded = Some(l),
-            ev = rx.recv() => if let Some(ev) = ev { on_event(ev) },
-            ev = rate_rx.recv(), if !rates_rx_done => match ev {
+            ev = rx.recv(), if events_open => match ev {
                 Some(ev) => on_event(ev),
-                None => rates_rx_done = true,
+                None => events_open = false,
             },
         }
-    }
-    while let Ok(ev) = rx.try_recv() {
-        on_event(ev);
     }
     match up_result.expect("upload finished") {
         Ok((samples, bytes)) => {
