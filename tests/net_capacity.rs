@@ -8,6 +8,14 @@ use std::time::{Duration, Instant};
 use preflight_e2e::netsim::{SpeedProfile, SpeedServer};
 use preflight_net::capacity::{measure, CapacityConfig, CapacityEvent, CapacityProblem};
 
+/// One probe at a time: the rates are measured against the clock, and two busy probes on two
+/// cores would measure each other.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn config(server: &SpeedServer) -> CapacityConfig {
     let tls = preflight_net::reach::tls_config_with_roots(server.root());
     CapacityConfig::new(&server.download_url(), &server.upload_url(), tls)
@@ -31,6 +39,7 @@ fn within(measured: Option<f64>, mbps: f64, what: &str) {
 
 #[test]
 fn rates_at_half_two_and_twenty_mbps_within_a_fifth() {
+    let _serial = serial();
     let rt = runtime();
     for mbps in [0.5, 2.0, 20.0] {
         let server = SpeedServer::start(SpeedProfile::symmetric(mbps), true);
@@ -63,6 +72,7 @@ fn rates_at_half_two_and_twenty_mbps_within_a_fifth() {
 
 #[test]
 fn the_round_trip_under_load_shows_bufferbloat() {
+    let _serial = serial();
     let rt = runtime();
     let mut profile = SpeedProfile::symmetric(2.0);
     profile.loaded_delay = Duration::from_millis(250);
@@ -75,6 +85,7 @@ fn the_round_trip_under_load_shows_bufferbloat() {
 
 #[test]
 fn a_stalled_server_is_bounded_and_named() {
+    let _serial = serial();
     let rt = runtime();
     let server = SpeedServer::start(
         SpeedProfile {
@@ -93,6 +104,7 @@ fn a_stalled_server_is_bounded_and_named() {
 
 #[test]
 fn refused_untrusted_and_bad_addresses() {
+    let _serial = serial();
     let rt = runtime();
     // Nothing listens there.
     let port = preflight_e2e::free_port();
@@ -132,6 +144,7 @@ fn refused_untrusted_and_bad_addresses() {
 
 #[test]
 fn dropping_the_probe_cancels_it_at_once() {
+    let _serial = serial();
     let rt = runtime();
     let server = SpeedServer::start(SpeedProfile::symmetric(1.0), true);
     let cfg = config(&server);

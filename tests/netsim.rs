@@ -450,6 +450,7 @@ impl SpeedServer {
         let uploaded = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let downloaded = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (up_count, down_count) = (uploaded.clone(), downloaded.clone());
+        let (listening_tx, listening) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -457,6 +458,7 @@ impl SpeedServer {
                 .unwrap();
             rt.block_on(async move {
                 let listener = socket.listen(64).unwrap();
+                let _ = listening_tx.send(());
                 let up = Pacer::new(profile.up_bps);
                 let down = Pacer::new(profile.down_bps);
                 let uploading = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -491,6 +493,8 @@ impl SpeedServer {
                 }
             });
         });
+        // Connections are accepted from here on (before, a client could be refused).
+        listening.recv().expect("the speed-test server listens");
         SpeedServer {
             addr,
             cert_der,
