@@ -245,20 +245,7 @@ pub struct TlsServer {
 impl TlsServer {
     /// Starts the server on a free loopback port.
     pub fn start() -> TlsServer {
-        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-        let key =
-            rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
-        let cert_der = key.cert.der().to_vec();
-        let private =
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
-        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-        let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(vec![CertificateDer::from(cert_der.clone())], private)
-            .expect("server config");
-        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let (acceptor, cert_der) = self_signed_acceptor();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
@@ -293,13 +280,7 @@ impl TlsServer {
 
     /// A root store trusting this server.
     pub fn root(&self) -> tokio_rustls::rustls::RootCertStore {
-        let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-        roots
-            .add(tokio_rustls::rustls::pki_types::CertificateDer::from(
-                self.cert_der.clone(),
-            ))
-            .unwrap();
-        roots
+        root_trusting(&self.cert_der)
     }
 }
 
@@ -310,6 +291,34 @@ impl Drop for TlsServer {
             let _ = t.join();
         }
     }
+}
+
+/// A TLS acceptor with a fresh self-signed certificate for `localhost`, and that certificate.
+fn self_signed_acceptor() -> (tokio_rustls::TlsAcceptor, Vec<u8>) {
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let key =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+    let cert_der = key.cert.der().to_vec();
+    let private = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![CertificateDer::from(cert_der.clone())], private)
+        .expect("server config");
+    (tokio_rustls::TlsAcceptor::from(Arc::new(config)), cert_der)
+}
+
+/// A root store trusting only `cert_der`.
+fn root_trusting(cert_der: &[u8]) -> tokio_rustls::rustls::RootCertStore {
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    roots
+        .add(tokio_rustls::rustls::pki_types::CertificateDer::from(
+            cert_der.to_vec(),
+        ))
+        .unwrap();
+    roots
 }
 
 /// A TCP server on 127.0.0.1 that accepts connections and never says anything (a middlebox
@@ -420,24 +429,9 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 impl SpeedServer {
     /// Starts it on a free loopback port; `tls` for HTTPS.
     pub fn start(profile: SpeedProfile, tls: bool) -> SpeedServer {
-        use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
         let (acceptor, cert_der) = if tls {
-            let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
-                .expect("certificate");
-            let cert_der = key.cert.der().to_vec();
-            let private =
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()));
-            let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-            let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .unwrap()
-                .with_no_client_auth()
-                .with_single_cert(vec![CertificateDer::from(cert_der.clone())], private)
-                .expect("server config");
-            (
-                Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
-                Some(cert_der),
-            )
+            let (acceptor, cert_der) = self_signed_acceptor();
+            (Some(acceptor), Some(cert_der))
         } else {
             (None, None)
         };
@@ -525,13 +519,7 @@ impl SpeedServer {
 
     /// A root store trusting this server (HTTPS only).
     pub fn root(&self) -> tokio_rustls::rustls::RootCertStore {
-        let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-        roots
-            .add(tokio_rustls::rustls::pki_types::CertificateDer::from(
-                self.cert_der.clone().expect("an HTTPS server"),
-            ))
-            .unwrap();
-        roots
+        root_trusting(self.cert_der.as_ref().expect("an HTTPS server"))
     }
 }
 

@@ -80,6 +80,14 @@ function pendingCard(id: CheckId): HTMLLIElement {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+/** An SVG element with `attrs` (and `text`). */
+function node(tag: string, attrs: Record<string, string>, text?: string): Element {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text) e.textContent = text;
+  return e;
+}
+
 /** Probes of the last check, for the round-trip chart. */
 let probes: Probe[] = [];
 /** The frame the background check looked at, and its busyness map (in memory only). */
@@ -108,12 +116,6 @@ function drawChart(svg: SVGSVGElement) {
   const count = Math.max(40, ...probes.map((p) => p.seq + 1));
   const x = (seq: number) => PAD + ((W - PAD - 4) * seq) / Math.max(1, count - 1);
   const y = (ms: number) => H - 14 - ((H - 34) * Math.min(ms, max)) / max;
-  const node = (tag: string, attrs: Record<string, string>, text?: string) => {
-    const e = document.createElementNS(SVG_NS, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    if (text) e.textContent = text;
-    return e;
-  };
   const parts: Element[] = [
     node("line", { x1: String(PAD), y1: String(H - 14), x2: String(W), y2: String(H - 14), class: "axis" }),
     node("text", { x: "0", y: String(y(max) + 8), class: "tick" }, `${Math.round(max)} ms`),
@@ -151,12 +153,6 @@ function drawSpeedChart(svg: SVGSVGElement) {
   const y = (mbps: number) => {
     const v = (Math.log10(Math.max(0.1, Math.min(100, mbps))) - lo) / (hi - lo);
     return H - 14 - (H - 24) * v;
-  };
-  const node = (tag: string, attrs: Record<string, string>, text?: string) => {
-    const e = document.createElementNS(SVG_NS, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    if (text) e.textContent = text;
-    return e;
   };
   const parts: Element[] = [
     node("line", { x1: String(PAD), y1: String(H - 14), x2: String(W), y2: String(H - 14), class: "axis" }),
