@@ -131,7 +131,8 @@ pub fn import_into(
     calendar: &str,
     now: Timestamp,
 ) -> Result<ImportSummary, ImportError> {
-    let mut opts = ImportOptions::new(clean_text(calendar, 300), local_zone(), now);
+    // Bounded like a feed address (which may be a long private link), control characters gone.
+    let mut opts = ImportOptions::new(clean_text(calendar, 4096), local_zone(), now);
     opts.link_patterns = schedule.link_patterns.clone();
     opts.horizon = schedule.import_horizon();
     let out = import_bytes(bytes, &opts)?;
