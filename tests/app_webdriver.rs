@@ -880,11 +880,13 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .date()
         .strftime("%Y%m%d")
         .to_string();
-    std::fs::write(
-        &ics,
-        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:prog@example.org\r\nDTSTART;TZID=Europe/London:{day}T183000\r\nDTEND;TZID=Europe/London:{day}T193000\r\nRRULE:FREQ=WEEKLY;COUNT=7\r\nSUMMARY:Mentoring session with Jo\r\nLOCATION:https://us02web.zoom.us/j/81234567890\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:allday\r\nDTSTART;VALUE=DATE:{day}\r\nSUMMARY:Programme launch day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"),
-    )
-    .unwrap();
+    // Written as an older Windows program would: Windows-1252, so "Zoë" is the byte 0xEB.
+    let calendar = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:prog@example.org\r\nDTSTART;TZID=Europe/London:{day}T183000\r\nDTEND;TZID=Europe/London:{day}T193000\r\nRRULE:FREQ=WEEKLY;COUNT=7\r\nSUMMARY:Mentoring session with Zo\u{eb}\r\nLOCATION:https://us02web.zoom.us/j/81234567890\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:allday\r\nDTSTART;VALUE=DATE:{day}\r\nSUMMARY:Programme launch day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    let cp1252: Vec<u8> = calendar
+        .chars()
+        .map(|ch| u8::try_from(u32::from(ch)).expect("Latin-1 text"))
+        .collect();
+    std::fs::write(&ics, cp1252).unwrap();
     let s = start_app(FakeSound::Speech).await;
     let c = &s.client;
     wait_for(
@@ -919,6 +921,8 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         report.contains("Programme launch day") && report.contains("all-day"),
         "{report}"
     );
+    // The bytes reached Rust as they are: decoded as Windows-1252, and said so.
+    assert!(report.contains("Windows-1252"), "{report}");
     wait_for(
         c,
         "#session-list li[data-session-id^='prog@example.org']",
@@ -929,6 +933,10 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     assert!(text(c, "#session-list")
         .await
         .contains("session 1 · Zoom · from programme.ics"));
+    assert!(
+        text(c, "#session-list").await.contains("Zoë"),
+        "the mentee's name survived its encoding"
+    );
 
     // Add by hand: an unsafe link is refused with a reason, then a good one is saved.
     let sam_day = jiff::Zoned::now()

@@ -204,27 +204,42 @@ pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView,
     .await
 }
 
-/// Imports .ics text the mentor picked (the window reads the file the mentor chose; nothing
-/// else is read), off the UI thread and under the shared lock.
+/// Imports the .ics file the mentor picked. The window sends the file's bytes as they are
+/// (a raw request, so a Windows-1252 or UTF-16 calendar is decoded here, with a note, rather
+/// than mangled by the browser) and its name in the `x-file-name` header; nothing else is read.
+/// Off the UI thread and under the shared lock.
 #[tauri::command]
 pub async fn schedule_import(
     app: AppHandle,
-    name: String,
-    text: String,
+    request: tauri::ipc::Request<'_>,
 ) -> Result<preflight::calendar::ImportSummary, String> {
-    if text.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err("The calendar file did not arrive; choose it again.".into());
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        // encodeURIComponent's output: no raw '+', '=' or '&', so form decoding is exact.
+        .and_then(|v| {
+            url::form_urlencoded::parse(v.as_bytes())
+                .next()
+                .map(|(name, _)| name.into_owned())
+        })
+        .unwrap_or_else(|| "calendar.ics".into());
+    if bytes.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
         return Err(format!(
             "“{}” is larger than {} MB, far more than a calendar of sessions, so it was not imported.",
             preflight_session::schedule::clean_text(&name, 200),
             preflight_session::fetch::MAX_FEED_BYTES / (1024 * 1024)
         ));
     }
+    let bytes = bytes.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let now = Timestamp::now();
-        let (summary, _) = calendar::update_schedule(|s| {
-            calendar::import_into(s, text.as_bytes(), &name, now)
-        })
-        .map_err(|e| e.to_string())?;
+        let (summary, _) =
+            calendar::update_schedule(|s| calendar::import_into(s, &bytes, &name, now))
+                .map_err(|e| e.to_string())?;
         tracing::info!(calendar = %summary.calendar, added = summary.added, skipped = summary.notes.len(), "calendar imported");
         tick(&app);
         Ok(summary)

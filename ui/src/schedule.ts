@@ -177,8 +177,13 @@ $<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
   const file = (ev.target as HTMLInputElement).files?.[0];
   if (!file) return;
   try {
-    const text = await file.text();
-    showImport(await invoke<ImportSummary>("schedule_import", { name: file.name, text }));
+    // The bytes as they are (Rust decodes UTF-8, UTF-16 or Windows-1252), the name in a header.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    showImport(
+      await invoke<ImportSummary>("schedule_import", bytes, {
+        headers: { "x-file-name": encodeURIComponent(file.name) },
+      }),
+    );
     await refresh();
   } catch (e) {
     importFailed(e);
