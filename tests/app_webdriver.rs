@@ -288,11 +288,16 @@ async fn card_status(c: &Client, id: &str) -> Option<String> {
 /// The text of the element `css` matches. Lists are re-rendered when the reminder loop ticks,
 /// so an element found a moment ago may have been replaced: it is looked up again then.
 async fn text(c: &Client, css: &str) -> String {
-    for _ in 0..20 {
-        let el = c
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("no {css}"));
+    for attempt in 0..40 {
+        let el = match c.find(Locator::Css(css)).await {
+            Ok(el) => el,
+            // Between a list's old and new items for a moment: look again.
+            Err(_) if attempt < 39 => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            Err(_) => panic!("no {css}"),
+        };
         match el.text().await {
             Ok(t) => return t,
             Err(fantoccini::error::CmdError::Standard(e))
@@ -979,12 +984,15 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .await
         .unwrap();
     click(c, "#session-save").await;
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#session-list li.soon"))
-        .await
-        .unwrap();
-    let first = text(c, "#session-list li.soon").await;
+    // Saving is asynchronous: the list is redrawn when the schedule comes back.
+    let t0 = Instant::now();
+    let first = loop {
+        let first = text(c, "#session-list li.soon").await;
+        if first.contains("— Sam") || t0.elapsed() > Duration::from_secs(10) {
+            break first;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert!(first.contains("— Sam"), "{first}");
     assert!(first.contains("Jitsi"), "{first}");
     screenshot(&s, "app-schedule");
