@@ -160,3 +160,31 @@ fn dropping_the_probe_cancels_it_at_once() {
     assert!(later - at_cancel <= 16 * 1024, "{at_cancel} → {later}");
     assert!(t0.elapsed() < Duration::from_secs(3));
 }
+
+#[test]
+fn a_server_that_does_not_speak_http_is_named() {
+    let _serial = serial();
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+        }
+    });
+    let cfg = CapacityConfig::new(
+        &format!("http://127.0.0.1:{port}/down?bytes={{bytes}}"),
+        &format!("http://127.0.0.1:{port}/up"),
+        preflight_net::default_tls_config(),
+    );
+    let cap = runtime().block_on(measure(&cfg, |_| {}));
+    assert_eq!(cap.problem, Some(CapacityProblem::BadAnswer), "{cap:?}");
+    assert!(cap
+        .problem
+        .unwrap()
+        .to_string()
+        .contains("answer was not understood"));
+    server.join().unwrap();
+}

@@ -113,8 +113,11 @@ pub enum CapacityProblem {
     #[error("a secure connection to the speed-test server failed ({0})")]
     Tls(String),
     /// It answered with an HTTP error.
-    #[error("the speed-test server answered {0}")]
+    #[error("the speed-test server answered with an error (HTTP {0})")]
     Http(u16),
+    /// Its answer was not HTTP as expected (not a speed-test server, or a proxy in the way).
+    #[error("the speed-test server's answer was not understood")]
+    BadAnswer,
 }
 
 /// Where and how long to measure.
@@ -392,7 +395,7 @@ async fn read_head(
                 return Ok((status, length, buf[len..].to_vec()));
             }
             Ok(httparse::Status::Partial) if buf.len() < 16 * 1024 => continue,
-            _ => return Err(CapacityProblem::Http(0)),
+            _ => return Err(CapacityProblem::BadAnswer),
         }
     }
 }
@@ -432,7 +435,7 @@ impl Pinger {
             return Err(CapacityProblem::Http(status));
         }
         // Drain the (tiny) body so the next answer starts clean.
-        let want = length.ok_or(CapacityProblem::Http(status))?.min(64 * 1024) as usize;
+        let want = length.ok_or(CapacityProblem::BadAnswer)?.min(64 * 1024) as usize;
         let mut chunk = [0u8; 4096];
         while body.len() < want {
             let left = deadline.saturating_duration_since(Instant::now());

@@ -3,4 +3,4 @@
 /**
  * Why (part of) the probe failed.
  */
-export type CapacityProblem = { "kind": "badUrl", "detail": string } | { "kind": "dns" } | { "kind": "unreachable", "detail": string } | { "kind": "stalled" } | { "kind": "tls", "detail": string } | { "kind": "http", "detail": number };
+export type CapacityProblem = { "kind": "badUrl", "detail": string } | { "kind": "dns" } | { "kind": "unreachable", "detail": string } | { "kind": "stalled" } | { "kind": "tls", "detail": string } | { "kind": "http", "detail": number } | { "kind": "badAnswer" };
