@@ -465,3 +465,45 @@ fn malformed_flags_are_explained_not_panicked_on() {
     );
     assert!(!err(&o).contains("panicked"), "{}", err(&o));
 }
+
+#[test]
+fn huge_lists_in_the_settings_file_are_bounded() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let config = h.join(".config/org.mentorpreflight.app");
+    std::fs::create_dir_all(&config).unwrap();
+    // Thousands of STUN servers and platforms, all on this computer and all closed.
+    let stun: Vec<String> = (0..5000).map(|_| "127.0.0.1:9".to_string()).collect();
+    let platforms: Vec<serde_json::Value> = (0..5000)
+        .map(|i| serde_json::json!({ "name": format!("P{i}"), "host": "127.0.0.1", "port": 9 }))
+        .collect();
+    std::fs::write(
+        config.join("settings.json"),
+        serde_json::json!({ "stunServers": stun, "platforms": platforms }).to_string(),
+    )
+    .unwrap();
+    let o = cli_within(
+        h,
+        &[
+            "check",
+            "--json",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-capacity",
+            "--no-record",
+        ],
+        30,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}): {}", err(&o));
+    });
+    let platforms = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "platforms")
+        .unwrap();
+    let checked = platforms["details"].as_array().unwrap().len();
+    assert!(checked <= 12, "{checked} platforms checked");
+}

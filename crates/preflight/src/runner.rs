@@ -368,6 +368,12 @@ pub fn open_camera(
 /// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
 const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
 
+/// Most STUN servers looked up (the first is measured, the second asked if it is silent).
+const MAX_STUN_SERVERS: usize = 4;
+
+/// Most meeting platforms checked (they are checked at the same time).
+const MAX_PLATFORMS: usize = 12;
+
 /// Time allowed to look up the STUN servers' names.
 const DNS_LIMIT: Duration = Duration::from_secs(2);
 
@@ -446,13 +452,19 @@ async fn network_checks(
             .map(|s| s.to_string())
             .collect()
     } else {
-        opts.stun_servers.clone()
+        // A settings file may list any number; a few fallbacks are all a check needs.
+        opts.stun_servers
+            .iter()
+            .take(MAX_STUN_SERVERS)
+            .cloned()
+            .collect()
     };
     let offline = link.kind == preflight_net::LinkKind::Offline;
-    let targets = opts
+    let mut targets = opts
         .platforms
         .clone()
         .unwrap_or_else(preflight_net::default_platforms);
+    targets.truncate(MAX_PLATFORMS);
     let platforms = async {
         if targets.is_empty() {
             return None;
