@@ -177,17 +177,24 @@ function drawSpeedChart(svg: SVGSVGElement) {
   svg.dataset.readings = String(speeds.length);
 }
 
-/** A chart figure with its caption and legend, for the capacity card. */
-function speedFigure(): HTMLElement {
+/** A chart figure for a result card: an SVG labelled `label`, drawn by `draw`. */
+function chartFigure(label: string, draw: (svg: SVGSVGElement) => void): HTMLElement {
   const fig = el("figure", "chart");
   const svg = document.createElementNS(SVG_NS, "svg") as SVGSVGElement;
   svg.setAttribute("viewBox", "0 0 400 120");
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Upload and download speed while they were measured");
-  drawSpeedChart(svg);
+  svg.setAttribute("aria-label", label);
+  draw(svg);
+  fig.append(svg);
+  return fig;
+}
+
+/** The speed chart with its legend, for the capacity card. */
+function speedFigure(): HTMLElement {
+  const fig = chartFigure("Upload and download speed while they were measured", drawSpeedChart);
   const cap = el("figcaption");
   cap.append(el("span", "legend-down", "■ download"), document.createTextNode(" "), el("span", "legend-up", "■ upload"), document.createTextNode(" — above the dashed line is enough for HD video"));
-  fig.append(svg, cap);
+  fig.append(cap);
   return fig;
 }
 
@@ -226,14 +233,7 @@ function resultCard(r: CheckResult): HTMLLIElement {
     li.append(sceneMap(checkFrame, scene));
   }
   if (r.id === "quality" && probes.length > 0) {
-    const fig = el("figure", "chart");
-    const svg = document.createElementNS(SVG_NS, "svg") as SVGSVGElement;
-    svg.setAttribute("viewBox", "0 0 400 120");
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "Round-trip time of each test packet");
-    drawChart(svg);
-    fig.append(svg);
-    li.append(fig);
+    li.append(chartFigure("Round-trip time of each test packet", drawChart));
   }
   if (r.id === "capacity" && speeds.length > 0) {
     li.append(speedFigure());
