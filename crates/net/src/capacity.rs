@@ -120,6 +120,12 @@ pub enum CapacityProblem {
     BadAnswer,
 }
 
+impl From<std::io::Error> for CapacityProblem {
+    fn from(e: std::io::Error) -> Self {
+        CapacityProblem::Unreachable(e.kind().to_string())
+    }
+}
+
 /// Where and how long to measure.
 #[derive(Debug, Clone)]
 pub struct CapacityConfig {
@@ -273,7 +279,7 @@ async fn connect(
                 found = Some(s);
                 break;
             }
-            Ok(Err(e)) => last = CapacityProblem::Unreachable(e.kind().to_string()),
+            Ok(Err(e)) => last = e.into(),
             Err(_) => {
                 last = CapacityProblem::Stalled;
                 break;
@@ -365,6 +371,18 @@ fn request(
     r.into_bytes()
 }
 
+/// Sends a request head within `limit`.
+async fn send_head(
+    s: &mut Box<dyn Stream>,
+    head: &[u8],
+    limit: Duration,
+) -> Result<(), CapacityProblem> {
+    match timeout(limit, s.write_all(head)).await {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(CapacityProblem::Stalled),
+    }
+}
+
 /// Reads a response head (bounded to 16 KB) and returns the status, the Content-Length if
 /// given, and whatever body bytes came with the head.
 async fn read_head(
@@ -378,7 +396,7 @@ async fn read_head(
         let n = match timeout(left, s.read(&mut chunk)).await {
             Ok(Ok(0)) => return Err(CapacityProblem::Unreachable("connection closed".into())),
             Ok(Ok(n)) => n,
-            Ok(Err(e)) => return Err(CapacityProblem::Unreachable(e.kind().to_string())),
+            Ok(Err(e)) => return Err(e.into()),
             Err(_) => return Err(CapacityProblem::Stalled),
         };
         buf.extend_from_slice(&chunk[..n]);
@@ -425,11 +443,7 @@ impl Pinger {
         let t = Instant::now();
         let deadline = t + limit;
         let req = request(&self.ep, "GET", &self.path, None, true);
-        match timeout(limit, self.stream.write_all(&req)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(CapacityProblem::Unreachable(e.kind().to_string())),
-            Err(_) => return Err(CapacityProblem::Stalled),
-        }
+        send_head(&mut self.stream, &req, limit).await?;
         let (status, length, mut body) = read_head(&mut self.stream, deadline).await?;
         if !(200..300).contains(&status) {
             return Err(CapacityProblem::Http(status));
@@ -608,10 +622,7 @@ async fn download(
     let ep = endpoint(&url)?;
     let mut s = connect(&ep, &cfg.tls, cfg.step_limit).await?.stream;
     let req = request(&ep, "GET", &ep.path, None, false);
-    timeout(cfg.step_limit, s.write_all(&req))
-        .await
-        .map_err(|_| CapacityProblem::Stalled)?
-        .map_err(|e| CapacityProblem::Unreachable(e.kind().to_string()))?;
+    send_head(&mut s, &req, cfg.step_limit).await?;
     let (status, length, first) = read_head(&mut s, Instant::now() + cfg.step_limit).await?;
     if !(200..300).contains(&status) {
         return Err(CapacityProblem::Http(status));
@@ -637,7 +648,7 @@ async fn download(
                     on_event(ev);
                 }
             }
-            Ok(Err(e)) => return Err(CapacityProblem::Unreachable(e.kind().to_string())),
+            Ok(Err(e)) => return Err(e.into()),
             // Out of time: what arrived counts. A read that waited the whole step is a stall.
             Err(_) if Instant::now() >= end => break,
             Err(_) => return Err(CapacityProblem::Stalled),
@@ -661,10 +672,7 @@ async fn upload(
     let mut conn = connect(&ep, &cfg.tls, cfg.step_limit).await?;
     let total = cfg.max_up_bytes;
     let req = request(&ep, "POST", &ep.path, Some(total), false);
-    timeout(cfg.step_limit, conn.stream.write_all(&req))
-        .await
-        .map_err(|_| CapacityProblem::Stalled)?
-        .map_err(|e| CapacityProblem::Unreachable(e.kind().to_string()))?;
+    send_head(&mut conn.stream, &req, cfg.step_limit).await?;
     let start = Instant::now();
     let mut meter = RateMeter::new(
         Direction::Up,
@@ -695,7 +703,7 @@ async fn upload(
             w = conn.stream.write(&zeros[..n]), if n > 0 => match w {
                 Ok(0) => return Err(CapacityProblem::Unreachable("connection closed".into())),
                 Ok(k) => sent += k as u64,
-                Err(e) => return Err(CapacityProblem::Unreachable(e.kind().to_string())),
+                Err(e) => return Err(e.into()),
             },
             _ = tick.tick() => {
                 let t = ms(start);
