@@ -227,12 +227,9 @@ pub async fn schedule_import(
                 .map(|(name, _)| name.into_owned())
         })
         .unwrap_or_else(|| "calendar.ics".into());
+    // Refused before it is copied off the UI thread, in the same words as a file read by path.
     if bytes.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
-        return Err(format!(
-            "“{}” is larger than {} MB, far more than a calendar of sessions, so it was not imported.",
-            preflight_session::schedule::clean_text(&name, 200),
-            preflight_session::fetch::MAX_FEED_BYTES / (1024 * 1024)
-        ));
+        return Err(calendar::too_large(&name).to_string());
     }
     let bytes = bytes.clone();
     tauri::async_runtime::spawn_blocking(move || {

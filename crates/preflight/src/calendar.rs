@@ -148,18 +148,22 @@ pub fn import_into(
 
 /// Reads a calendar file the mentor chose: an ordinary file of at most [`MAX_FEED_BYTES`].
 pub fn read_calendar_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    read_bounded(path, MAX_FEED_BYTES).map_err(|e| {
-        ImportError::Read(match e {
-            StoreError::NotAFile { path } => {
-                format!("{path} is not an ordinary file (a folder, device or pipe), so it was not read.")
-            }
-            StoreError::TooLarge { path, .. } => format!(
-                "{path} is larger than {} MB, far more than a calendar of sessions, so it was not read.",
-                MAX_FEED_BYTES / (1024 * 1024)
-            ),
-            other => other.to_string(),
-        })
+    read_bounded(path, MAX_FEED_BYTES).map_err(|e| match e {
+        StoreError::NotAFile { path } => ImportError::Read(format!(
+            "{path} is not an ordinary file (a folder, device or pipe), so it was not read."
+        )),
+        StoreError::TooLarge { path, .. } => too_large(&path),
+        other => ImportError::Read(other.to_string()),
     })
+}
+
+/// The refusal of a calendar larger than [`MAX_FEED_BYTES`], named `name`.
+pub fn too_large(name: &str) -> ImportError {
+    ImportError::Read(format!(
+        "{} is larger than {} MB, far more than a calendar of sessions, so it was not read.",
+        clean_text(name, 300),
+        MAX_FEED_BYTES / (1024 * 1024)
+    ))
 }
 
 /// Imports an .ics file into the saved schedule.

@@ -376,6 +376,15 @@ pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
 
 /// Reads sessions from the bytes of a calendar file (see [`decode`] for the encodings).
 pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<ImportOutcome, IcsError> {
+    // The reader's size bound, applied before anything is decoded (which copies the bytes).
+    let max = icstext::Limits::default().max_bytes;
+    if bytes.len() > max {
+        return Err(IcsError::Parse {
+            calendar: clean_text(&opts.calendar, 200),
+            line: 0,
+            problem: icstext::too_large(max).to_string(),
+        });
+    }
     let (text, note) = decode(bytes);
     let mut out = import(&text, opts)?;
     if let Some(n) = note {

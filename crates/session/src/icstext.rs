@@ -262,6 +262,17 @@ fn split_line(line: &str, n: usize, limits: &Limits) -> Result<Option<Property>,
     }))
 }
 
+/// The refusal of a text over `max_bytes`.
+pub fn too_large(max_bytes: usize) -> ParseError {
+    err(
+        0,
+        format!(
+            "the file is larger than {} MB, far more than a calendar of sessions",
+            max_bytes / (1024 * 1024)
+        ),
+    )
+}
+
 /// The message when the text holds no calendar at all.
 pub const NO_CALENDAR: &str = "there is no BEGIN:VCALENDAR … END:VCALENDAR in it";
 
@@ -270,13 +281,7 @@ pub const NO_CALENDAR: &str = "there is no BEGIN:VCALENDAR … END:VCALENDAR in 
 /// matched by its `END:`.
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> {
     if text.len() > limits.max_bytes {
-        return Err(err(
-            0,
-            format!(
-                "the file is larger than {} MB, far more than a calendar of sessions",
-                limits.max_bytes / (1024 * 1024)
-            ),
-        ));
+        return Err(too_large(limits.max_bytes));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut calendars = Vec::new();

@@ -304,3 +304,15 @@ fn templates_from_devices_pipes_and_huge_files_are_refused() {
         assert!(listed.iter().all(|r| r.is_err()));
     }
 }
+
+#[test]
+fn oversized_bytes_are_refused_before_they_are_decoded() {
+    // Not UTF-8, so decoding would copy all of it as Windows-1252 first.
+    let bytes = vec![0xE9u8; 9 * 1024 * 1024];
+    let err = import_bytes(&bytes, &opts("big.ics")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("“big.ics” could not be read: the file is larger than 8 MB"),
+        "{err}"
+    );
+}
