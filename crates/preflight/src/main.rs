@@ -473,10 +473,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             let session = input
                 .into_session(id, &calendar::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let (_, notice) = calendar::update_schedule(|s| {
-                s.upsert(session.clone());
-                Ok::<_, preflight::store::StoreError>(())
-            })?;
+            let notice = calendar::schedule_store()?.change(|s| s.upsert(session.clone()))?;
             if let Some(n) = notice {
                 eprintln!("Note: {}", clean(&n));
             }
@@ -490,15 +487,17 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Remove { id } => {
-            let (removed, _) = calendar::update_schedule(|s| {
-                Ok::<_, preflight::store::StoreError>(s.remove(&id))
+            // Refused inside the change, so nothing is written when there is nothing to remove.
+            calendar::update_schedule(|s| {
+                if s.remove(&id) {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!(
+                        "There is no session with the id {}; see `preflight schedule list --json`.",
+                        clean(&id)
+                    ))
+                }
             })?;
-            if !removed {
-                anyhow::bail!(
-                    "There is no session with the id {}; see `preflight schedule list --json`.",
-                    clean(&id)
-                );
-            }
             println!("Removed {}.", clean(&id));
             Ok(0)
         }
