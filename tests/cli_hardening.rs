@@ -507,3 +507,36 @@ fn huge_lists_in_the_settings_file_are_bounded() {
     let checked = platforms["details"].as_array().unwrap().len();
     assert!(checked <= 12, "{checked} platforms checked");
 }
+
+#[test]
+fn removing_an_unknown_session_says_so_and_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert!(add(h, "Sam").status.success());
+    let path = data_dir(h).join("schedule.json");
+    let before = std::fs::read(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let o = cli(h, &["schedule", "remove", "m-nope\u{1b}[2J"]);
+    assert_eq!(o.status.code(), Some(3), "{}", err(&o));
+    assert!(
+        err(&o).contains("There is no session with the id m-nope"),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains('\u{1b}'), "{:?}", err(&o));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+    // A real id is removed.
+    let o = cli(h, &["schedule", "list", "--json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let o = cli(h, &["schedule", "remove", &id]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains(&format!("Removed {id}.")));
+    let o = cli(h, &["schedule", "list", "--json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(list.is_empty());
+}
