@@ -63,6 +63,8 @@ pub enum CheckId {
     Camera,
     /// How busy the background behind the mentor is.
     Background,
+    /// The mentor in the picture: face found, framing, light on the face.
+    Framing,
     /// Network link: cable, Wi‑Fi, hotspot…
     Network,
     /// Call quality over UDP: delay, jitter, loss, MOS.
@@ -81,6 +83,7 @@ impl CheckId {
             CheckId::Speaker => "speaker",
             CheckId::Camera => "camera",
             CheckId::Background => "background",
+            CheckId::Framing => "framing",
             CheckId::Network => "network",
             CheckId::Quality => "quality",
             CheckId::Platforms => "platforms",
@@ -95,6 +98,7 @@ impl CheckId {
             CheckId::Speaker => "Speakers",
             CheckId::Camera => "Camera",
             CheckId::Background => "Background",
+            CheckId::Framing => "You in the picture",
             CheckId::Network => "Connection",
             CheckId::Quality => "Call quality",
             CheckId::Platforms => "Meeting apps",
@@ -308,6 +312,7 @@ mod name_tests {
             CheckId::Speaker,
             CheckId::Camera,
             CheckId::Background,
+            CheckId::Framing,
             CheckId::Network,
             CheckId::Quality,
             CheckId::Platforms,

@@ -34,9 +34,13 @@ pub struct PreviewFrame {
     pub height: u32,
     /// Name of the camera.
     pub source: String,
-    /// Background busyness of this frame, on every [`SCENE_EVERY`]th preview frame (so the map
-    /// over the live preview follows the mentor tidying up, at a fraction of the frame budget).
+    /// Background busyness of this frame (the person left out), on every [`SCENE_EVERY`]th
+    /// preview frame (so the map and the framing guide over the live preview follow the mentor
+    /// tidying up or moving, at a fraction of the frame budget).
     pub scene: Option<preflight_scene::SceneAnalysis>,
+    /// Where the face is and how it is framed, on the same frames as `scene` (when a face was
+    /// found), for the framing guide over the preview.
+    pub framing: Option<preflight_person::framing::Framing>,
 }
 
 /// One preview frame in this many carries a busyness analysis (about twice a second).
@@ -60,6 +64,7 @@ pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
         height: ph,
         source: source.to_string(),
         scene: None,
+        framing: None,
     }
 }
 
@@ -88,7 +93,9 @@ pub fn run_preview(
         next_due = frame.timestamp + interval;
         let mut p = encode_preview(&frame.image, &name);
         if sent.is_multiple_of(SCENE_EVERY) {
-            p.scene = Some(preflight_scene::analyze(&frame.image));
+            let a = preflight_person::frame::analyze(preflight_person::shared(), &frame.image);
+            p.scene = Some(a.scene);
+            p.framing = a.framing;
         }
         sent += 1;
         if !send(p) {

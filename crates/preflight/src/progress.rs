@@ -35,6 +35,8 @@ pub enum Progress {
     SceneMap {
         /// The analysis, with its grid.
         scene: preflight_scene::SceneAnalysis,
+        /// Where the face is and how it is framed, if a face was found.
+        framing: Option<preflight_person::framing::Framing>,
     },
     /// A network probe settled (answered or lost), for the live RTT chart.
     NetProbe {

@@ -149,10 +149,11 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         Err(e) => checks.extend([crashed(CheckId::Mic, &e), crashed(CheckId::Speaker, &e)]),
     }
     match camera {
-        Ok((c, b)) => checks.extend([c, b]),
+        Ok((c, b, f)) => checks.extend([c, b, f]),
         Err(e) => checks.extend([
             crashed(CheckId::Camera, &e),
             crashed(CheckId::Background, &e),
+            crashed(CheckId::Framing, &e),
         ]),
     }
     match network {
@@ -261,7 +262,7 @@ fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckRe
 fn camera_checks(
     opts: &CheckOptions,
     tx: &UnboundedSender<Progress>,
-) -> (CheckResult, CheckResult) {
+) -> (CheckResult, CheckResult, CheckResult) {
     if opts.camera == CameraChoice::Off {
         return (
             finish(
@@ -278,6 +279,14 @@ fn camera_checks(
                     CheckId::Background,
                     Status::Skipped,
                     "Background check needs the camera, which was switched off.",
+                ),
+            ),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Framing,
+                    Status::Skipped,
+                    "Framing check needs the camera, which was switched off.",
                 ),
             ),
         );
@@ -316,15 +325,19 @@ fn camera_checks(
     });
     match sampled {
         Ok(s) => {
-            let cam = finish(tx, verdict::camera(&s.source, &s.summary));
             send(
                 tx,
                 Progress::Started {
                     id: CheckId::Background,
-                    message: "Looking at your background…".into(),
+                    message: "Looking at you and your background…".into(),
                 },
             );
-            let scene = preflight_scene::analyze(&s.last_frame);
+            let analysis =
+                preflight_person::frame::analyze(preflight_person::shared(), &s.last_frame);
+            let cam = finish(
+                tx,
+                verdict::camera_with_face(&s.source, &s.summary, analysis.framing.is_some()),
+            );
             send(
                 tx,
                 Progress::CameraFrame {
@@ -335,10 +348,15 @@ fn camera_checks(
             send(
                 tx,
                 Progress::SceneMap {
-                    scene: scene.clone(),
+                    scene: analysis.scene.clone(),
+                    framing: analysis.framing.clone(),
                 },
             );
-            (cam, finish(tx, verdict::background(&scene)))
+            (
+                cam,
+                finish(tx, verdict::background(&analysis.scene)),
+                finish(tx, verdict::framing(&analysis)),
+            )
         }
         Err(e) => (
             finish(tx, verdict::camera_error(&e)),
@@ -348,6 +366,14 @@ fn camera_checks(
                     CheckId::Background,
                     Status::Skipped,
                     "No picture to check the background: the camera check failed.",
+                ),
+            ),
+            finish(
+                tx,
+                CheckResult::new(
+                    CheckId::Framing,
+                    Status::Skipped,
+                    "No picture to look for your face: the camera check failed.",
                 ),
             ),
         ),

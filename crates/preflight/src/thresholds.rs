@@ -67,6 +67,39 @@ pub mod camera {
     pub const CAST_RED: f32 = 0.60;
 }
 
+/// Framing and light on the face (`preflight_person::framing` measures, frame coordinates 0–1).
+/// Sources: the broadcast head-and-shoulders framing with the eyes on the upper third line
+/// (BBC Academy, "Framing: the rule of thirds"; the same advice in Zoom's and Microsoft Teams'
+/// video-meeting tips: camera at eye level, eyes about a third down, centred, some headroom);
+/// face-light guidance from the same tips (light in front, not behind; no window behind you).
+pub mod framing {
+    /// The face's centre further than this from the middle: off-centre.
+    pub const OFF_CENTRE: f32 = 0.18;
+    /// Eyes higher than this (share of the height from the top): cramped against the top edge.
+    pub const EYES_HIGH: f32 = 0.18;
+    /// Eyes lower than this: too much empty space above the head (the camera is too high or the
+    /// mentor sits low); the third line is at 0.33.
+    pub const EYES_LOW: f32 = 0.50;
+    /// Face box (eyebrows to chin) shorter than this share of the height: too far away (a head
+    /// and shoulders shot puts the head at about a third of the height, the box at about 0.2).
+    pub const FACE_SMALL: f32 = 0.10;
+    /// Face box taller than this: too close.
+    pub const FACE_LARGE: f32 = 0.45;
+    /// More than this share of the face box outside the picture: the face is cut off.
+    pub const FACE_OUTSIDE: f32 = 0.10;
+    /// The face at most this share of the background's brightness…
+    pub const BACKLIT_RATIO: f32 = 0.65;
+    /// …with a background at least this bright (0–255): a window or lamp behind the mentor.
+    pub const BACKLIT_BACKGROUND: f32 = 120.0;
+    /// Mean brightness of the face below this (0–255): too dark to read expressions.
+    pub const FACE_DARK: f32 = 55.0;
+    /// The darker half of the face under this share of the brighter half: strong side light.
+    pub const UNEVEN: f32 = 0.60;
+    /// The nose tip closer than this to the eye line (share of eyes-to-mouth): the camera is
+    /// well below the face, looking up (frontal faces measure 0.45–0.6 with this detector).
+    pub const NOSE_HIGH: f32 = 0.33;
+}
+
 /// Background busyness limits on the 0–100 score of `preflight-scene`.
 pub mod background {
     /// Up to here the background reads as plain (a wall, a tidy bookshelf at a distance).

@@ -7,7 +7,8 @@ use preflight_net::{LinkInfo, LinkKind};
 use preflight_scene::SceneAnalysis;
 
 use crate::model::{CheckId, CheckResult, Detail, Status};
-use crate::thresholds::{background as bg, camera as cam, mic};
+use crate::thresholds::{background as bg, camera as cam, framing as fr, mic};
+use preflight_person::frame::FrameAnalysis;
 
 /// Formats a dB figure the way a person reads it: "−38 dBFS".
 fn db(x: f32) -> String {
@@ -259,6 +260,13 @@ pub fn speaker_error(e: &AudioError) -> CheckResult {
 
 /// Verdict for a camera capture.
 pub fn camera(source: &str, s: &CameraSummary) -> CheckResult {
+    camera_with_face(source, s, false)
+}
+
+/// Verdict for the camera, knowing whether a face was found: then light on the face is judged
+/// by [`framing`] (measured on the face itself) and the centre-against-surround backlight guess is
+/// left out here.
+pub fn camera_with_face(source: &str, s: &CameraSummary, face_found: bool) -> CheckResult {
     let share = |n: usize| {
         if s.frames == 0 {
             0.0
@@ -385,7 +393,8 @@ pub fn camera(source: &str, s: &CameraSummary) -> CheckResult {
             "Your picture is too dark.".into(),
             "Turn on a light in front of you, facing you (not behind you).",
         ));
-    } else if s.surround_luma - s.centre_luma > cam::BACKLIGHT_DIFF
+    } else if !face_found
+        && s.surround_luma - s.centre_luma > cam::BACKLIGHT_DIFF
         && s.surround_luma > cam::BACKLIGHT_SURROUND
     {
         problems.push((
@@ -552,6 +561,180 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
     let mut c = CheckResult::new(CheckId::Background, status, summary).with_details(details);
     c.advice = advice.map(str::to_string);
     c
+}
+
+/// One framing problem: what is wrong, what to do, and the key the UI draws its guide for.
+struct Framed {
+    key: &'static str,
+    summary: String,
+    advice: &'static str,
+}
+
+/// Verdict for the mentor in the picture: is a face there, is it framed and lit well? Every
+/// problem found is listed (most important first); each is a warning — the call works, the
+/// mentee just sees less of the mentor.
+pub fn framing(f: &FrameAnalysis) -> CheckResult {
+    let id = CheckId::Framing;
+    if let Some(e) = &f.detector_error {
+        return CheckResult::new(
+            id,
+            Status::Skipped,
+            format!("Could not look for your face in the picture ({e})."),
+        );
+    }
+    let Some(m) = &f.framing else {
+        return CheckResult::new(id, Status::Warn, "We can't see your face in the picture.")
+            .with_advice(
+                "Sit in front of the camera, facing it, with your whole face in the picture and some light on it. If you are there, check that nothing covers the camera.",
+            )
+            .with_details(vec![Detail::text("face", "Face", "not found")]);
+    };
+    let mut problems: Vec<Framed> = Vec::new();
+    if m.face_outside > fr::FACE_OUTSIDE || m.head_top < 0.0 {
+        problems.push(Framed {
+            key: "cut_off",
+            summary: "The top of your head is cut off by the edge of the picture.".into(),
+            advice: "Tilt the camera up a little or sit a little lower, so there is a little space above your head.",
+        });
+    }
+    if m.face_height > fr::FACE_LARGE {
+        problems.push(Framed {
+            key: "too_close",
+            summary: "You are very close to the camera: your face fills the picture.".into(),
+            advice: "Sit back a little (about an arm's length), so your head and shoulders show.",
+        });
+    } else if m.face_height < fr::FACE_SMALL {
+        problems.push(Framed {
+            key: "too_far",
+            summary: "You look small and far away in the picture.".into(),
+            advice:
+                "Move closer to the camera, so your head and shoulders fill more of the picture.",
+        });
+    }
+    if m.eye_line < fr::EYES_HIGH && !problems.iter().any(|p| p.key == "cut_off") {
+        problems.push(Framed {
+            key: "eyes_high",
+            summary: "Your eyes are very near the top of the picture.".into(),
+            advice: "Tilt the camera up a little or sit a little lower: your eyes should be about a third of the way down.",
+        });
+    } else if m.eye_line > fr::EYES_LOW {
+        problems.push(Framed {
+            key: "eyes_low",
+            summary: "You are low in the picture, with a lot of empty space above your head.".into(),
+            advice: "Raise the camera to eye level (a few books under the laptop help) or tilt it down a little: your eyes should be about a third of the way down.",
+        });
+    }
+    let off = m.centre_x - 0.5;
+    if off.abs() > fr::OFF_CENTRE {
+        problems.push(Framed {
+            key: "off_centre",
+            summary: format!(
+                "You are off to the {} of the picture.",
+                if off < 0.0 { "left" } else { "right" }
+            ),
+            advice: "Move your chair or turn the camera so you sit in the middle of the picture.",
+        });
+    }
+    if m.face_luma < m.background_luma * fr::BACKLIT_RATIO
+        && m.background_luma > fr::BACKLIT_BACKGROUND
+    {
+        problems.push(Framed {
+            key: "backlit",
+            summary: "Your face is darker than what is behind you (backlight).".into(),
+            advice: "Turn so the window or lamp is in front of you, not behind you, or close the curtain behind you.",
+        });
+    } else if m.face_luma < fr::FACE_DARK {
+        problems.push(Framed {
+            key: "face_dark",
+            summary: "Your face is in the dark.".into(),
+            advice: "Put a light in front of you, facing you, a little above your eyes.",
+        });
+    }
+    if m.side_balance < fr::UNEVEN {
+        problems.push(Framed {
+            key: "uneven",
+            summary: "One side of your face is much darker than the other.".into(),
+            advice: "Face the window or lamp, or add a light on the darker side.",
+        });
+    }
+    if m.nose_position < fr::NOSE_HIGH {
+        problems.push(Framed {
+            key: "from_below",
+            summary: "The camera seems to look up at you from below.".into(),
+            advice: "Raise the camera to the height of your eyes (put the laptop on a few books), so it looks at you straight on.",
+        });
+    }
+    let details = vec![
+        Detail::text(
+            "issues",
+            "Framing notes",
+            if problems.is_empty() {
+                "none".to_string()
+            } else {
+                problems
+                    .iter()
+                    .map(|p| p.key)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        Detail::number(
+            "face_height",
+            "Face height",
+            m.face_height as f64 * 100.0,
+            "% of the picture",
+            0,
+        ),
+        Detail::number(
+            "eye_line",
+            "Eyes from the top",
+            m.eye_line as f64 * 100.0,
+            "% of the picture",
+            0,
+        ),
+        Detail::number(
+            "centre",
+            "Face centre from the left",
+            m.centre_x as f64 * 100.0,
+            "%",
+            0,
+        ),
+        Detail::number(
+            "face_light",
+            "Light on your face",
+            m.face_luma as f64 / 2.55,
+            "%",
+            0,
+        ),
+        Detail::number(
+            "background_light",
+            "Light behind you",
+            m.background_luma as f64 / 2.55,
+            "%",
+            0,
+        ),
+    ];
+    if problems.is_empty() {
+        return CheckResult::new(
+            id,
+            Status::Pass,
+            "You are well framed and your face is well lit.",
+        )
+        .with_details(details);
+    }
+    let summary = problems
+        .iter()
+        .map(|p| p.summary.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let advice = problems
+        .iter()
+        .map(|p| p.advice)
+        .collect::<Vec<_>>()
+        .join(" ");
+    CheckResult::new(id, Status::Warn, summary)
+        .with_advice(advice)
+        .with_details(details)
 }
 
 /// Verdict for the call path. `offline` says the link check found no default route.

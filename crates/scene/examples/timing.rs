@@ -36,7 +36,7 @@ fn main() {
         keep(measures::jpeg_bits_per_pixel(&gray));
     });
     t("entropy", &mut || {
-        keep(measures::subband_entropy(&small));
+        keep(measures::subband_entropy(&small, |_, _| true));
     });
     t("proto", &mut || {
         keep(measures::proto_objects(&small, 60, |_, _| true));

@@ -168,8 +168,15 @@ fn entropy(values: &[f32], bin: f32) -> f32 {
         .sum()
 }
 
-/// Mean entropy of the Haar detail bands of one channel (w × h, row-major), over `levels`.
-fn channel_subband_entropy(mut plane: Vec<f32>, mut w: usize, mut h: usize, levels: usize) -> f32 {
+/// Mean entropy of the Haar detail bands of one channel (w × h, row-major), over `levels`,
+/// counting only coefficients whose four source values are all kept (`keep`, same layout).
+fn channel_subband_entropy(
+    mut plane: Vec<f32>,
+    mut keep: Vec<bool>,
+    mut w: usize,
+    mut h: usize,
+    levels: usize,
+) -> f32 {
     let mut total = 0.0;
     let mut bands = 0;
     for _ in 0..levels {
@@ -178,27 +185,37 @@ fn channel_subband_entropy(mut plane: Vec<f32>, mut w: usize, mut h: usize, leve
             break;
         }
         let mut approx = vec![0.0f32; hw * hh];
+        let mut kept = vec![false; hw * hh];
         let mut horiz = Vec::with_capacity(hw * hh);
         let mut vert = Vec::with_capacity(hw * hh);
         let mut diag = Vec::with_capacity(hw * hh);
         for y in 0..hh {
             for x in 0..hw {
-                let a = plane[(2 * y) * w + 2 * x];
-                let b = plane[(2 * y) * w + 2 * x + 1];
-                let c = plane[(2 * y + 1) * w + 2 * x];
-                let d = plane[(2 * y + 1) * w + 2 * x + 1];
+                let i = [
+                    (2 * y) * w + 2 * x,
+                    (2 * y) * w + 2 * x + 1,
+                    (2 * y + 1) * w + 2 * x,
+                    (2 * y + 1) * w + 2 * x + 1,
+                ];
+                let [a, b, c, d] = i.map(|i| plane[i]);
                 approx[y * hw + x] = (a + b + c + d) / 4.0;
-                horiz.push((a + b - c - d) / 2.0);
-                vert.push((a - b + c - d) / 2.0);
-                diag.push((a - b - c + d) / 2.0);
+                if i.iter().all(|&i| keep[i]) {
+                    kept[y * hw + x] = true;
+                    horiz.push((a + b - c - d) / 2.0);
+                    vert.push((a - b + c - d) / 2.0);
+                    diag.push((a - b - c + d) / 2.0);
+                }
             }
         }
         // Bins of 2 grey levels: finer than any real texture, coarser than smoothed noise.
-        for band in [&horiz, &vert, &diag] {
-            total += entropy(band, 2.0);
-            bands += 1;
+        if !horiz.is_empty() {
+            for band in [&horiz, &vert, &diag] {
+                total += entropy(band, 2.0);
+                bands += 1;
+            }
         }
         plane = approx;
+        keep = kept;
         w = hw;
         h = hh;
     }
@@ -209,21 +226,89 @@ fn channel_subband_entropy(mut plane: Vec<f32>, mut w: usize, mut h: usize, leve
     }
 }
 
-/// Subband entropy (bits) of `rgb`: luminance and opponent colours (R−G, B−Y), 3 scales.
-pub fn subband_entropy(rgb: &RgbImage) -> f32 {
+/// Subband entropy (bits) of `rgb`: luminance and opponent colours (R−G, B−Y), 3 scales, over
+/// the pixels where `keep(x, y)` holds (the background).
+pub fn subband_entropy(rgb: &RgbImage, keep: impl Fn(u32, u32) -> bool) -> f32 {
     let (w, h) = (rgb.width() as usize, rgb.height() as usize);
     let mut l = Vec::with_capacity(w * h);
     let mut rg = Vec::with_capacity(w * h);
     let mut by = Vec::with_capacity(w * h);
-    for p in rgb.pixels() {
+    let mut kept = Vec::with_capacity(w * h);
+    for (x, y, p) in rgb.enumerate_pixels() {
         let [r, g, b] = p.0.map(f32::from);
         l.push(0.299 * r + 0.587 * g + 0.114 * b);
         rg.push(r - g);
         by.push(b - (r + g) / 2.0);
+        kept.push(keep(x, y));
     }
-    0.84 * channel_subband_entropy(l, w, h, 3)
-        + 0.08 * channel_subband_entropy(rg, w, h, 3)
-        + 0.08 * channel_subband_entropy(by, w, h, 3)
+    0.84 * channel_subband_entropy(l, kept.clone(), w, h, 3)
+        + 0.08 * channel_subband_entropy(rg, kept.clone(), w, h, 3)
+        + 0.08 * channel_subband_entropy(by, kept, w, h, 3)
+}
+
+/// Fills the pixels where `keep` is false from their surroundings ("push–pull": averages of the
+/// kept pixels on ever coarser levels, pulled back down), so that a left-out person leaves a soft
+/// blur of the background instead of a hard-edged patch that would itself read as detail.
+pub fn fill_left_out(rgb: &RgbImage, keep: &[bool]) -> RgbImage {
+    let (w, h) = (rgb.width() as usize, rgb.height() as usize);
+    let mut out = rgb.clone();
+    if keep.len() != w * h || keep.iter().all(|&k| k) || w == 0 || h == 0 {
+        return out;
+    }
+    // Level 0: colour sums and weights.
+    let mut levels: Vec<(usize, usize, Vec<[f32; 3]>, Vec<f32>)> = Vec::new();
+    let mut col: Vec<[f32; 3]> = rgb
+        .pixels()
+        .zip(keep)
+        .map(|(p, &k)| if k { p.0.map(f32::from) } else { [0.0; 3] })
+        .collect();
+    let mut wt: Vec<f32> = keep.iter().map(|&k| k as u8 as f32).collect();
+    let (mut lw, mut lh) = (w, h);
+    while lw > 1 || lh > 1 {
+        let (nw, nh) = (lw.div_ceil(2), lh.div_ceil(2));
+        let mut ncol = vec![[0.0f32; 3]; nw * nh];
+        let mut nwt = vec![0.0f32; nw * nh];
+        for y in 0..lh {
+            for x in 0..lw {
+                let (i, j) = (y * lw + x, (y / 2) * nw + x / 2);
+                nwt[j] += wt[i];
+                for c in 0..3 {
+                    ncol[j][c] += col[i][c] * wt[i];
+                }
+            }
+        }
+        for (c, &t) in ncol.iter_mut().zip(&nwt) {
+            if t > 0.0 {
+                *c = c.map(|v| v / t);
+            }
+        }
+        levels.push((lw, lh, col, wt));
+        col = ncol;
+        wt = nwt;
+        lw = nw;
+        lh = nh;
+    }
+    // Pull: a level's empty pixels take the coarser level's colour.
+    let (mut cw, mut ccol) = (lw, col);
+    while let Some((lw, lh, mut col, wt)) = levels.pop() {
+        for y in 0..lh {
+            for x in 0..lw {
+                let i = y * lw + x;
+                // Pixels with any kept pixel behind them hold their own average.
+                if wt[i] == 0.0 {
+                    col[i] = ccol[(y / 2) * cw + x / 2];
+                }
+            }
+        }
+        cw = lw;
+        ccol = col;
+    }
+    for ((p, c), &k) in out.pixels_mut().zip(&ccol).zip(keep) {
+        if !k {
+            p.0 = c.map(|v| v.round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    out
 }
 
 /// The colour bin (8 levels per channel) of a pixel.
@@ -337,8 +422,21 @@ mod tests {
         let gray = |i: &RgbImage| image::imageops::grayscale(i);
         assert!(jpeg_bits_per_pixel(&gray(&flat)) < 0.3);
         assert!(jpeg_bits_per_pixel(&gray(&check)) > 1.0);
-        assert_eq!(subband_entropy(&flat), 0.0);
-        assert!(subband_entropy(&check) > 0.5);
+        assert_eq!(subband_entropy(&flat, |_, _| true), 0.0);
+        assert!(subband_entropy(&check, |_, _| true) > 0.5);
+        // Only the kept half counts: a flat right half keeps the left half's entropy.
+        let half = RgbImage::from_fn(320, 180, |x, y| {
+            if x < 160 {
+                *check.get_pixel(x, y)
+            } else {
+                Rgb([120, 130, 140])
+            }
+        });
+        let left = subband_entropy(&half, |x, _| x < 160);
+        assert!(
+            (left - subband_entropy(&check, |_, _| true)).abs() < 0.05,
+            "{left}"
+        );
         assert_eq!(proto_objects(&flat, 4, |_, _| true), 1);
         assert!(proto_objects(&check, 4, |_, _| true) > 100);
         assert_eq!(proto_objects(&check, 4, |_, _| false), 0);

@@ -17,7 +17,7 @@ pub fn score_full_resolution(frame: &RgbImage) -> f32 {
     let min_px = (MIN_REGION_PX as f32 * scale * scale) as u32;
     combine(
         density,
-        measures::subband_entropy(frame),
+        measures::subband_entropy(frame, |_, _| true),
         measures::jpeg_bits_per_pixel(&gray),
         measures::proto_objects(frame, min_px, |_, _| true),
         measures::colour_variety(frame, |_, _| true),
