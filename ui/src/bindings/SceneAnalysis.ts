@@ -53,9 +53,16 @@ cols: number,
  */
 rows: number, 
 /**
- * For each cell of `grid`: left out of the score because the mentor usually sits there.
+ * Share of the picture left out as the person (with a margin around them), 0–1. Zero when
+ * nobody was found: then the whole picture is scored.
  */
-excluded: Array<boolean>, 
+personShare: number, 
+/**
+ * Where the background is, as a small PNG data URL whose alpha is 255 on the background
+ * and 0 on the person (for the preview: the busy-area tint is drawn through it, never over
+ * the person). `None` when the whole picture is background.
+ */
+backgroundMask: string | null, 
 /**
  * The busiest third of the picture ("left", "centre" or "right"), if one stands out.
  */
