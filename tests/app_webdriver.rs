@@ -388,12 +388,13 @@ async fn preflight_screen_renders_results_from_rust() {
         .find_all(Locator::Css("#results li[data-check-id]"))
         .await
         .unwrap();
-    assert_eq!(cards.len(), 8, "one card per check");
+    assert_eq!(cards.len(), 9, "one card per check");
     for id in [
         "mic",
         "speaker",
         "camera",
         "background",
+        "framing",
         "network",
         "quality",
         "platforms",
@@ -574,20 +575,35 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         matches!(background.as_deref(), Some("pass" | "warn" | "fail")),
         "{background:?}"
     );
-    // The background card shows the checked picture with its busyness map (6 × 4 cells, the
-    // mentor's place marked as not counted).
+    // The background card shows the checked picture with its busyness map (6 × 4 cells), drawn
+    // through the person mask: the astronaut was found, so the tint never covers her.
     let cells = c
         .find_all(Locator::Css("li[data-check-id='background'] .scene-cell"))
         .await
         .unwrap();
     assert_eq!(cells.len(), 24);
-    let excluded = c
-        .find_all(Locator::Css(
-            "li[data-check-id='background'] .scene-cell.excluded",
-        ))
+    assert_eq!(
+        attr(
+            c,
+            "li[data-check-id='background'] .scene-grid",
+            "data-masked"
+        )
         .await
-        .unwrap();
-    assert_eq!(excluded.len(), 6);
+        .as_deref(),
+        Some("person")
+    );
+    // The framing card shows the picture with the eye line and the face that was found.
+    let framing = card_status(c, "framing").await;
+    assert!(
+        matches!(framing.as_deref(), Some("pass" | "warn")),
+        "{framing:?}"
+    );
+    assert_eq!(
+        attr(c, "li[data-check-id='framing'] .framing-guide", "data-face")
+            .await
+            .as_deref(),
+        Some("found")
+    );
     let src = attr(c, "li[data-check-id='background'] .scene-box img", "src")
         .await
         .unwrap_or_default();
@@ -631,6 +647,7 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
     }
     show_card(&s, "camera", "start", "app-camera-result").await;
     show_card(&s, "background", "start", "app-background-map").await;
+    show_card(&s, "framing", "start", "app-framing").await;
     show_card(&s, "quality", "end", "app-network").await;
     s.client.clone().close().await.unwrap();
 }

@@ -14,6 +14,7 @@ import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { CameraChoice } from "./bindings/CameraChoice";
 import type { Probe } from "./bindings/Probe";
 import type { SceneAnalysis } from "./bindings/SceneAnalysis";
+import type { Framing } from "./bindings/Framing";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { FocusStatus } from "./bindings/FocusStatus";
@@ -37,7 +38,7 @@ const settingsNotice = $<HTMLElement>("settings-notice");
 const previewFigure = $<HTMLElement>("preview-figure");
 const previewImg = $<HTMLImageElement>("camera-preview");
 
-const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "network", "quality", "platforms", "capacity"];
+const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "framing", "network", "quality", "platforms", "capacity"];
 const TITLES: Record<CheckId, string> = {
   mic: "Microphone",
   speaker: "Speakers",
@@ -93,6 +94,8 @@ let probes: Probe[] = [];
 /** The frame the background check looked at, and its busyness map (in memory only). */
 let checkFrame: string | null = null;
 let scene: SceneAnalysis | null = null;
+/** Where the face was in that frame, if one was found. */
+let framing: Framing | null = null;
 
 /** The checked frame with the busyness map over it: redder cells are busier. */
 function sceneMap(frame: string, s: SceneAnalysis): HTMLElement {
@@ -104,7 +107,70 @@ function sceneMap(frame: string, s: SceneAnalysis): HTMLElement {
   const grid = el("div", "scene-grid");
   paintGrid(grid, s);
   box.append(img, grid);
-  fig.append(box, el("figcaption", undefined, "Red shows where the background is busy. The dashed middle, where you sit, is not counted."));
+  fig.append(
+    box,
+    el(
+      "figcaption",
+      undefined,
+      s.backgroundMask
+        ? "Red shows where the background is busy. You are left out: only what is behind you counts."
+        : "Red shows where the picture is busy. We could not find you in it, so all of it counts.",
+    ),
+  );
+  return fig;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/**
+ * The framing guide: the line a third of the way down where the eyes should be, and a box
+ * around the face that was found (white while live; after a check green when the framing is
+ * fine, amber otherwise).
+ */
+function framingGuide(svg: SVGSVGElement, f: Framing | null, tone: "live" | "fine" | "warn") {
+  svg.setAttribute("viewBox", "0 0 100 100");
+  svg.setAttribute("preserveAspectRatio", "none");
+  const line = document.createElementNS(SVG, "line");
+  line.setAttribute("x1", "0");
+  line.setAttribute("x2", "100");
+  line.setAttribute("y1", "33.3");
+  line.setAttribute("y2", "33.3");
+  line.setAttribute("class", "guide-eyes");
+  const parts: SVGElement[] = [line];
+  if (f) {
+    const r = document.createElementNS(SVG, "rect");
+    r.setAttribute("x", (f.face.left * 100).toFixed(1));
+    r.setAttribute("y", (f.face.top * 100).toFixed(1));
+    r.setAttribute("width", (f.face.width * 100).toFixed(1));
+    r.setAttribute("height", (f.face.height * 100).toFixed(1));
+    r.setAttribute("rx", "2");
+    r.setAttribute("class", `guide-face ${tone}`);
+    parts.push(r);
+  }
+  svg.replaceChildren(...parts);
+  svg.dataset.face = f ? "found" : "none";
+}
+
+/** The checked frame with the framing guide over it. */
+function framingFigure(frame: string, f: Framing | null, fine: boolean): HTMLElement {
+  const fig = el("figure", "scene-map framing-map");
+  const box = el("div", "scene-box");
+  const img = el("img");
+  img.src = frame;
+  img.alt = "The picture the framing check looked at";
+  const svg = document.createElementNS(SVG, "svg") as SVGSVGElement;
+  svg.setAttribute("class", "framing-guide");
+  svg.setAttribute("aria-hidden", "true");
+  framingGuide(svg, f, fine ? "fine" : "warn");
+  box.append(img, svg);
+  fig.append(
+    box,
+    el(
+      "figcaption",
+      undefined,
+      "The dashed line is where your eyes look best, about a third of the way down. The box shows where we found your face.",
+    ),
+  );
   return fig;
 }
 
@@ -231,6 +297,9 @@ function resultCard(r: CheckResult): HTMLLIElement {
   }
   if (r.id === "background" && checkFrame && scene) {
     li.append(sceneMap(checkFrame, scene));
+  }
+  if (r.id === "framing" && checkFrame && r.status !== "skipped") {
+    li.append(framingFigure(checkFrame, framing, r.status === "pass"));
   }
   if (r.id === "quality" && probes.length > 0) {
     li.append(chartFigure("Round-trip time of each test packet", drawChart));
@@ -419,9 +488,14 @@ function fillSelect(select: HTMLSelectElement, names: { name: string; isDefault:
 function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
   grid.style.gridTemplateColumns = `repeat(${s.cols}, 1fr)`;
   grid.style.gridTemplateRows = `repeat(${s.rows}, 1fr)`;
+  // The tint is drawn through the background mask: never over the person.
+  const mask = s.backgroundMask ? `url("${s.backgroundMask}")` : "none";
+  grid.style.setProperty("-webkit-mask-image", mask);
+  grid.style.setProperty("mask-image", mask);
+  grid.dataset.masked = s.backgroundMask ? "person" : "none";
   grid.replaceChildren(
-    ...s.grid.map((density, i) => {
-      const cell = el("div", s.excluded[i] ? "scene-cell excluded" : "scene-cell");
+    ...s.grid.map((density) => {
+      const cell = el("div", "scene-cell");
       // 8 % of pixels on an edge is the top of the edge scale (see preflight-scene's `scale`).
       cell.style.backgroundColor = `rgba(220, 38, 38, ${(Math.min(1, density / 0.08) * 0.6).toFixed(2)})`;
       cell.dataset.density = density.toFixed(3);
@@ -432,8 +506,8 @@ function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
 
 /** Words for a busyness analysis, as the live preview shows them. */
 function busyWords(s: SceneAnalysis): string {
-  const level = s.score >= 55 ? "very busy" : s.score >= 30 ? "a little busy" : "calm";
-  const where = s.busiestRegion && s.score >= 30 ? `; the ${s.busiestRegion} part is the busiest` : "";
+  const level = s.score >= 55 ? "very busy" : s.score >= 25 ? "a little busy" : "calm";
+  const where = s.busiestRegion && s.score >= 25 ? `; the ${s.busiestRegion} part is the busiest` : "";
   const scenery = s.scenery ? ` Looks like an outdoor scene (${s.sceneryKind ?? "vivid colours"}).` : "";
   return `Background: ${level} (${s.score.toFixed(0)}/100)${where}.${scenery}`;
 }
@@ -442,8 +516,11 @@ const previewGrid = $<HTMLElement>("preview-grid");
 const showBusy = $<HTMLInputElement>("show-busy");
 showBusy.addEventListener("change", () => (previewGrid.hidden = !showBusy.checked));
 
+const previewGuide = document.getElementById("preview-guide") as unknown as SVGSVGElement;
+
 function showPreview(f: PreviewFrame) {
   if (f.scene) {
+    framingGuide(previewGuide, f.framing, "live");
     paintGrid(previewGrid, f.scene);
     previewGrid.hidden = !showBusy.checked;
     const words = $<HTMLElement>("preview-busy");
@@ -523,6 +600,7 @@ async function runCheck() {
   probes = [];
   checkFrame = null;
   scene = null;
+  framing = null;
   const rttFigure = $<HTMLElement>("rtt-figure");
   const rttChart = document.getElementById("rtt-chart") as unknown as SVGSVGElement;
   rttFigure.hidden = true;
@@ -546,6 +624,7 @@ async function runCheck() {
         break;
       case "sceneMap":
         scene = p.scene;
+        framing = p.framing;
         break;
       case "netProbe":
         probes.push(p.probe);

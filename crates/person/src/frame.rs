@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::framing::{self, Framing};
-use crate::{Models, PersonError};
+use crate::{Models, Person, PersonError};
 
 /// Around the person, this share of the picture's width is left out of the background too: the
 /// mask's soft edge, hair, and the halo a camera's processing leaves around a person.
@@ -51,4 +51,10 @@ pub fn analyze(models: Result<&Models, PersonError>, frame: &RgbImage) -> FrameA
             detector_error: Some(e.to_string()),
         },
     }
+}
+
+/// Which pixels of a `w × h` work picture are background for the busyness measures: outside the
+/// person and a [`MARGIN`] around them; `None` (all of it) when no face was found.
+pub fn background(p: &Person, w: u32, h: u32) -> Option<Vec<bool>> {
+    p.face.is_some().then(|| p.mask.background(w, h, MARGIN))
 }

@@ -485,25 +485,11 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
             1,
         ),
         Detail::number(
-            "subband_entropy",
-            "Subband entropy",
-            a.subband_entropy as f64,
-            "bits",
-            2,
-        ),
-        Detail::number(
             "jpeg_bpp",
             "Compressed size",
             a.jpeg_bpp as f64,
             "bits/pixel",
             2,
-        ),
-        Detail::number(
-            "proto_objects",
-            "Distinct regions",
-            a.proto_objects as f64,
-            "",
-            0,
         ),
         Detail::number("colour_variety", "Colours", a.colour_variety as f64, "", 0),
         Detail::number(
@@ -1525,14 +1511,125 @@ mod tests {
         assert!(dns.summary.contains("DNS"));
     }
 
+    fn framed(tweak: impl Fn(&mut preflight_person::framing::Framing)) -> FrameAnalysis {
+        use preflight_person::{framing::Framing, Face, Point};
+        let p = |x, y| Point { x, y };
+        let face = Face {
+            score: 0.9,
+            left: 0.42,
+            top: 0.22,
+            width: 0.16,
+            height: 0.25,
+            right_eye: p(0.46, 0.3),
+            left_eye: p(0.54, 0.3),
+            nose: p(0.5, 0.36),
+            mouth: p(0.5, 0.41),
+        };
+        let mut m = Framing {
+            face,
+            centre_x: 0.5,
+            eye_line: 0.3,
+            face_height: 0.25,
+            head_top: 0.14,
+            face_outside: 0.0,
+            face_luma: 140.0,
+            background_luma: 150.0,
+            side_balance: 0.9,
+            nose_position: 0.55,
+        };
+        tweak(&mut m);
+        FrameAnalysis {
+            scene: preflight_scene::analyze(&image::RgbImage::new(64, 36)),
+            framing: Some(m),
+            detector_error: None,
+        }
+    }
+
+    #[test]
+    fn framing_rules() {
+        let key = |c: &CheckResult| {
+            c.details
+                .iter()
+                .find(|d| d.key == "issues")
+                .map(|d| d.text.clone())
+                .unwrap_or_default()
+        };
+        let good = framing(&framed(|_| {}));
+        assert_eq!(good.status, Status::Pass);
+        assert_eq!(key(&good), "none");
+        assert!(good.advice.is_none());
+        // Each rule on its own, at the threshold's right side.
+        for (tweak, expect) in [
+            (
+                Box::new(|m: &mut preflight_person::framing::Framing| m.nose_position = 0.25)
+                    as Box<dyn Fn(&mut preflight_person::framing::Framing)>,
+                "from_below",
+            ),
+            (
+                Box::new(|m| {
+                    m.face_luma = 40.0;
+                    m.background_luma = 50.0
+                }),
+                "face_dark",
+            ),
+            (
+                Box::new(|m| {
+                    m.face_luma = 80.0;
+                    m.background_luma = 200.0
+                }),
+                "backlit",
+            ),
+            (Box::new(|m| m.side_balance = 0.4), "uneven"),
+            (Box::new(|m| m.centre_x = 0.75), "off_centre"),
+            (Box::new(|m| m.eye_line = 0.6), "eyes_low"),
+            (Box::new(|m| m.eye_line = 0.12), "eyes_high"),
+            (Box::new(|m| m.face_height = 0.6), "too_close"),
+            (Box::new(|m| m.face_height = 0.07), "too_far"),
+            (Box::new(|m| m.head_top = -0.05), "cut_off"),
+        ] {
+            let c = framing(&framed(tweak));
+            assert_eq!(c.status, Status::Warn, "{expect}");
+            assert_eq!(key(&c), expect);
+            assert!(c.advice.is_some(), "{expect} has advice");
+        }
+        // Just inside the limits: nothing.
+        let edge = framing(&framed(|m| {
+            m.nose_position = 0.34;
+            m.centre_x = 0.67;
+            m.side_balance = 0.61;
+        }));
+        assert_eq!(edge.status, Status::Pass, "{}", edge.summary);
+        // A cut-off head also puts the eyes high: only the cut is reported.
+        let cut = framing(&framed(|m| {
+            m.head_top = -0.1;
+            m.eye_line = 0.1;
+        }));
+        assert_eq!(key(&cut), "cut_off");
+        // No face, and a detector that could not run.
+        let mut none = framed(|_| {});
+        none.framing = None;
+        let c = framing(&none);
+        assert_eq!(c.status, Status::Warn);
+        assert!(c.summary.contains("can't see your face"));
+        none.detector_error = Some("the model could not load".into());
+        assert_eq!(framing(&none).status, Status::Skipped);
+    }
+
+    #[test]
+    fn a_found_face_replaces_the_backlight_guess() {
+        let mut s = cam_summary(30.0, 60, 0, 120.0, 1280);
+        s.centre_luma = 60.0;
+        s.surround_luma = 200.0;
+        assert!(camera("c", &s).summary.contains("backlit"));
+        assert!(!camera_with_face("c", &s, true).summary.contains("backlit"));
+    }
+
     #[test]
     fn background_rules_name_the_region() {
         let a = |score: f32, region: Option<&str>| SceneAnalysis {
             score,
             edge_density: score / 1000.0,
-            subband_entropy: 2.0,
             jpeg_bpp: 0.8,
-            proto_objects: 40,
             colour_variety: 10,
             scenery_share: 0.0,
             scenery: false,
@@ -1540,7 +1637,8 @@ mod tests {
             grid: vec![],
             cols: 6,
             rows: 4,
-            excluded: vec![],
+            person_share: 0.0,
+            background_mask: None,
             busiest_region: region.map(str::to_string),
         };
         assert_eq!(background(&a(10.0, None)).status, Status::Pass);

@@ -256,7 +256,9 @@ pub fn fill_left_out(rgb: &RgbImage, keep: &[bool]) -> RgbImage {
         return out;
     }
     // Level 0: colour sums and weights.
-    let mut levels: Vec<(usize, usize, Vec<[f32; 3]>, Vec<f32>)> = Vec::new();
+    // Each level: width, height, mean colours, weights (kept pixels behind each).
+    type Level = (usize, usize, Vec<[f32; 3]>, Vec<f32>);
+    let mut levels: Vec<Level> = Vec::new();
     let mut col: Vec<[f32; 3]> = rgb
         .pixels()
         .zip(keep)

@@ -1,11 +1,11 @@
 //! A straightforward reference implementation, for the benchmark's speed comparison only: the
-//! same five measures computed on the full-resolution frame (no downscaling, no shared work),
+//! same measures computed on the full-resolution frame (no downscaling, no shared work),
 //! with imageproc's own Canny.
 //! It is what one writes first; [`crate::analyze`] is what runs live.
 
 use image::RgbImage;
 
-use crate::{combine, measures, MIN_REGION_PX, WORK_WIDTH};
+use crate::{combine, measures};
 
 /// The busyness score computed on the full frame (no person region left out).
 pub fn score_full_resolution(frame: &RgbImage) -> f32 {
@@ -13,13 +13,5 @@ pub fn score_full_resolution(frame: &RgbImage) -> f32 {
     let edges = imageproc::edges::canny(&gray, 40.0, 100.0);
     let density = edges.pixels().filter(|p| p.0[0] > 0).count() as f32
         / (gray.width() * gray.height()).max(1) as f32;
-    let scale = (frame.width() as f32 / WORK_WIDTH as f32).max(1.0);
-    let min_px = (MIN_REGION_PX as f32 * scale * scale) as u32;
-    combine(
-        density,
-        measures::subband_entropy(frame, |_, _| true),
-        measures::jpeg_bits_per_pixel(&gray),
-        measures::proto_objects(frame, min_px, |_, _| true),
-        measures::colour_variety(frame, |_, _| true),
-    )
+    combine(density, measures::jpeg_bits_per_pixel(&gray))
 }

@@ -3,4 +3,4 @@
 /**
  * Which check a result belongs to.
  */
-export type CheckId = "mic" | "speaker" | "camera" | "background" | "network" | "quality" | "platforms" | "capacity";
+export type CheckId = "mic" | "speaker" | "camera" | "background" | "framing" | "network" | "quality" | "platforms" | "capacity";

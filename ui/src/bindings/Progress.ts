@@ -2,6 +2,7 @@
 import type { CapacityEvent } from "./CapacityEvent";
 import type { CheckId } from "./CheckId";
 import type { CheckResult } from "./CheckResult";
+import type { Framing } from "./Framing";
 import type { Level } from "./Level";
 import type { PreviewFrame } from "./PreviewFrame";
 import type { Probe } from "./Probe";
@@ -34,7 +35,11 @@ preview: PreviewFrame, } | { "kind": "sceneMap",
 /**
  * The analysis, with its grid.
  */
-scene: SceneAnalysis, } | { "kind": "netProbe", 
+scene: SceneAnalysis, 
+/**
+ * Where the face is and how it is framed, if a face was found.
+ */
+framing: Framing | null, } | { "kind": "netProbe", 
 /**
  * The probe.
  */

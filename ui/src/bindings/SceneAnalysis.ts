@@ -13,17 +13,9 @@ score: number,
  */
 edgeDensity: number, 
 /**
- * Subband entropy of the background, bits.
- */
-subbandEntropy: number, 
-/**
  * JPEG bits per pixel of the background.
  */
 jpegBpp: number, 
-/**
- * Proto-objects (one-colour regions) in the background.
- */
-protoObjects: number, 
 /**
  * Distinct colours in the background.
  */
