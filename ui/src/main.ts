@@ -44,6 +44,7 @@ const TITLES: Record<CheckId, string> = {
   speaker: "Speakers",
   camera: "Camera",
   background: "Background",
+  framing: "You in the picture",
   network: "Connection",
   quality: "Call quality",
   platforms: "Meeting apps",
