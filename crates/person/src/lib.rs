@@ -595,6 +595,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_model_that_cannot_load_is_an_error_not_a_panic() {
+        let e = plan(b"this is not an ONNX model", 96, 96)
+            .map(|_| ())
+            .map_err(PersonError::from)
+            .unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("the person detector could not run"));
+        // The whole-frame analysis then scores the whole picture and says why.
+        let frame = RgbImage::from_pixel(64, 36, image::Rgb([120, 120, 120]));
+        let a = frame::analyze(Err(e.clone()), &frame);
+        assert_eq!(a.detector_error.as_deref(), Some(e.to_string().as_str()));
+        assert!(a.framing.is_none());
+        assert_eq!(a.scene.person_share, 0.0);
+    }
+
+    #[test]
     fn anchors_match_the_model_for_128() {
         // The model as published: 16×16×2 + 8×8×6 = 896 anchors.
         let a = anchors(128, 128);

@@ -766,20 +766,20 @@ fn render_report(r: &Report) -> String {
     let mut out = String::from("\nMentor Preflight — pre-flight check\n\n");
     for c in &r.checks {
         out += &format!(
-            "{} {:<4}  {:<12} {}\n",
+            "{} {:<4}  {:<18} {}\n",
             symbol(c.status),
             c.status.label(),
             c.title,
             c.summary
         );
         for d in &c.details {
-            out += &format!("{:21}{}: {}\n", "", d.label, d.text);
+            out += &format!("{:27}{}: {}\n", "", d.label, d.text);
         }
         if let Some(a) = &c.advice {
-            out += &format!("{:21}→ {a}\n", "");
+            out += &format!("{:27}→ {a}\n", "");
         }
         if let Some(q) = &c.question {
-            out += &format!("{:21}? {q} (not answered)\n", "");
+            out += &format!("{:27}? {q} (not answered)\n", "");
         }
         out += "\n";
     }
