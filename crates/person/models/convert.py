@@ -4,7 +4,9 @@
 Reproduces crates/person/models/*.onnx from the registry packages, nothing else:
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install tflite==2.18.0 onnx==1.23.2 numpy
-    /tmp/venv/bin/python crates/person/models/convert.py          # npm pack + convert + check
+    /tmp/venv/bin/python crates/person/models/convert.py          # npm pack + convert
+    /tmp/venv/bin/pip install onnxruntime ai-edge-litert pillow   # optional: for --check
+    /tmp/venv/bin/python crates/person/models/convert.py --check  # ... and compare with LiteRT
 
 The TFLite graph is NHWC; ONNX convolutions are NCHW. The converter transposes the input once,
 keeps every 4-D tensor NCHW inside, and transposes 4-D outputs back (so the ONNX model keeps the
@@ -233,6 +235,26 @@ class Converter:
         return model
 
 
+def check(tflite_bytes, onnx_path):
+    """Runs the original (Google's LiteRT) and the converted model (onnxruntime) on the same
+    random picture and returns the largest difference over all outputs."""
+    import onnxruntime
+    from ai_edge_litert.interpreter import Interpreter
+
+    it = Interpreter(model_content=tflite_bytes)
+    it.allocate_tensors()
+    shape = it.get_input_details()[0]["shape"]
+    x = np.random.default_rng(7).random(shape, dtype=np.float32)
+    it.set_tensor(it.get_input_details()[0]["index"], x)
+    it.invoke()
+    ref = [it.get_tensor(o["index"]) for o in it.get_output_details()]
+    got = onnxruntime.InferenceSession(onnx_path).run(None, {"input": x})
+    worst = 0.0
+    for r in ref:
+        worst = max(worst, min(float(np.abs(g - r).max()) for g in got if g.shape == r.shape))
+    return worst
+
+
 def main():
     work = tempfile.mkdtemp()
     for pkg, ver, member, out in MODELS:
@@ -245,6 +267,11 @@ def main():
         onnx.save(model, dest)
         print("%s@%s %s (sha256 %s) -> crates/person/models/%s" % (
             pkg, ver, member, hashlib.sha256(buf).hexdigest(), out))
+        if "--check" in sys.argv:
+            diff = check(buf, dest)
+            print("  largest difference from LiteRT: %.2e" % diff)
+            if diff > 1e-3:
+                raise SystemExit("the converted model does not match the original")
 
 
 if __name__ == "__main__":
