@@ -4,7 +4,7 @@
 //! `models/PROVENANCE.md`) and run in pure Rust with `tract-onnx`. The model files are embedded
 //! in the binary: nothing is downloaded at build or run time, and no frame leaves memory.
 //!
-//! - [`Models::load`] parses and optimises both models once (about a third of a second); keep the
+//! - [`Models::load`] parses and optimises both models once (about 0.2 s); keep the
 //!   result ([`shared`] does, process-wide). A model that fails to load is a [`PersonError`], never
 //!   a panic.
 //! - [`Models::mask`] gives a [`PersonMask`]: the probability that each pixel is a person, at the
