@@ -247,26 +247,6 @@ fn webcam_picture(dir: &Path, fixture: &str) -> std::path::PathBuf {
     picture
 }
 
-/// A portrait fixture photo as a webcam would frame it: scaled to 720 pixels high (its shape
-/// kept) in the middle of a 1280×720 picture of a plain wall.
-fn webcam_portrait(dir: &Path, fixture: &str) -> std::path::PathBuf {
-    let picture = dir.join("webcam.png");
-    let person = image::open(
-        preflight_e2e::workspace_root()
-            .join("fixtures/photos")
-            .join(fixture),
-    )
-    .unwrap()
-    .resize(1280, 720, image::imageops::FilterType::Triangle)
-    .to_rgb8();
-    let mut frame = image::RgbImage::from_pixel(1280, 720, image::Rgb([150, 146, 140]));
-    let x = (1280 - person.width() as i64) / 2;
-    let y = (720 - person.height() as i64) / 2;
-    image::imageops::replace(&mut frame, &person, x, y);
-    frame.save(&picture).unwrap();
-    picture
-}
-
 /// Clicks the element `css` selects.
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
@@ -536,7 +516,7 @@ async fn preflight_screen_renders_results_from_rust() {
 async fn live_preview_and_camera_check_with_a_test_picture() {
     // A fixture photo at webcam size, as the test camera's picture.
     let dir = tempfile::tempdir().unwrap();
-    let picture = webcam_portrait(dir.path(), "astronaut.png");
+    let picture = preflight_e2e::portrait_on_a_wall(dir.path(), "astronaut.png", 0);
     let s = start_app_with(
         FakeSound::Speech,
         &[(

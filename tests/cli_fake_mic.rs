@@ -217,29 +217,10 @@ fn missing_camera_image_is_a_clear_failure() {
     assert_eq!(code, 2);
 }
 
-/// A portrait photo framed as a webcam would (720 px high, centred on a plain wall), saved in
-/// `dir`.
-fn portrait_on_a_wall(dir: &std::path::Path, fixture: &str, shift_x: i64) -> std::path::PathBuf {
-    let person = image::open(
-        preflight_e2e::workspace_root()
-            .join("fixtures/photos")
-            .join(fixture),
-    )
-    .unwrap()
-    .resize(1280, 720, image::imageops::FilterType::Triangle)
-    .to_rgb8();
-    let mut frame = image::RgbImage::from_pixel(1280, 720, image::Rgb([150, 146, 140]));
-    let x = (1280 - person.width() as i64) / 2 + shift_x;
-    image::imageops::replace(&mut frame, &person, x, 0);
-    let path = dir.join("webcam.png");
-    frame.save(&path).unwrap();
-    path
-}
-
 #[test]
 fn the_mentor_in_the_picture_is_found_and_framing_advised() {
     let home = tempfile::tempdir().unwrap();
-    let centred = portrait_on_a_wall(home.path(), "astronaut.png", 0);
+    let centred = preflight_e2e::portrait_on_a_wall(home.path(), "astronaut.png", 0);
     let args = |p: &std::path::Path| {
         vec![
             "--no-mic".to_string(),
@@ -260,7 +241,7 @@ fn the_mentor_in_the_picture_is_found_and_framing_advised() {
     assert_eq!(bg["status"], "pass", "{bg}");
 
     // Moved to the right edge: the advice says so, in the terminal too, aligned under the title.
-    let off = portrait_on_a_wall(home.path(), "astronaut.png", 420);
+    let off = preflight_e2e::portrait_on_a_wall(home.path(), "astronaut.png", 420);
     let a = args(&off);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let (report, _) = check_json(home.path(), &a);

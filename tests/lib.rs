@@ -373,3 +373,20 @@ impl Xvfb {
         panic!("no free X display number");
     }
 }
+
+/// A portrait fixture photo (`fixtures/photos/NAME`) as a webcam would frame it: scaled to 720
+/// pixels high (its shape kept), `shift_x` pixels right of the middle of a 1280×720 picture of a
+/// plain wall; saved as `dir/webcam.png`.
+pub fn portrait_on_a_wall(dir: &Path, fixture: &str, shift_x: i64) -> PathBuf {
+    let person = image::open(workspace_root().join("fixtures/photos").join(fixture))
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
+        .resize(1280, 720, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let mut frame = image::RgbImage::from_pixel(1280, 720, image::Rgb([150, 146, 140]));
+    let x = (1280 - person.width() as i64) / 2 + shift_x;
+    let y = (720 - person.height() as i64) / 2;
+    image::imageops::replace(&mut frame, &person, x, y);
+    let path = dir.join("webcam.png");
+    frame.save(&path).unwrap();
+    path
+}

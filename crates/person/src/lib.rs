@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use tract_onnx::prelude::*;
 use ts_rs::TS;
 
+pub mod calibration;
 pub mod frame;
 pub mod framing;
 mod resample;
