@@ -109,7 +109,8 @@ pub const MIN_CELL_BACKGROUND: f32 = 0.15;
 /// Box-averages `frame` by the integer factor that brings it closest to [`WORK_WIDTH`] wide.
 pub fn downscale(frame: &RgbImage) -> RgbImage {
     let (w, h) = frame.dimensions();
-    let f = (w / WORK_WIDTH).max(1);
+    // At most the height: a very wide, short picture still gets whole blocks of rows.
+    let f = (w / WORK_WIDTH).min(h).max(1);
     if f == 1 {
         return frame.clone();
     }
@@ -483,5 +484,8 @@ mod tests {
         let odd = downscale(&RgbImage::new(1000, 500));
         assert_eq!(odd.dimensions(), (333, 166));
         assert_eq!(downscale(&RgbImage::new(300, 200)).dimensions(), (300, 200));
+        // A very wide, short picture: blocks no taller than the picture.
+        assert_eq!(downscale(&RgbImage::new(4000, 8)).dimensions(), (500, 1));
+        assert_eq!(downscale(&RgbImage::new(4000, 0)).dimensions(), (4000, 0));
     }
 }
