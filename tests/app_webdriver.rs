@@ -562,6 +562,29 @@ async fn live_preview_and_camera_check_with_a_test_picture() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The live coach finds the astronaut's face and says how she is framed.
+    let t0 = Instant::now();
+    loop {
+        let coach = text(c, "#preview-framing").await;
+        if coach.contains("well framed") {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "live coach: {coach:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        attr(c, "#preview-guide", "data-face").await.as_deref(),
+        Some("found")
+    );
+    c.execute(
+        "document.getElementById('preview-figure').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .expect("scroll");
     screenshot(&s, "app-camera-preview");
 
     click(c, "#run-check").await;
@@ -1190,6 +1213,8 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
         attr(c, "#preview-guide", "data-face").await.as_deref(),
         Some("none")
     );
+    let coach = text(c, "#preview-framing").await;
+    assert!(coach.contains("can't see your face"), "{coach}");
     let words = text(c, "#preview-busy").await;
     assert!(words.starts_with("Background: "), "{words}");
     assert!(words.contains("outdoor scene"), "{words}");

@@ -522,6 +522,10 @@ const previewGuide = document.getElementById("preview-guide") as unknown as SVGS
 function showPreview(f: PreviewFrame) {
   if (f.scene) {
     framingGuide(previewGuide, f.framing, "live");
+    // Only when the words change, so a screen reader is not told the same thing twice a second.
+    const coach = $<HTMLElement>("preview-framing");
+    const said = f.framingWords ?? "";
+    if (coach.textContent !== said) coach.textContent = said;
     paintGrid(previewGrid, f.scene);
     previewGrid.hidden = !showBusy.checked;
     const words = $<HTMLElement>("preview-busy");

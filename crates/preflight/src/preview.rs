@@ -41,6 +41,9 @@ pub struct PreviewFrame {
     /// Where the face is and how it is framed, on the same frames as `scene` (when a face was
     /// found), for the framing guide over the preview.
     pub framing: Option<preflight_person::framing::Framing>,
+    /// The framing check's verdict on the same frames, in words ("You are off to the left of the
+    /// picture."), for the live coach under the preview.
+    pub framing_words: Option<String>,
 }
 
 /// One preview frame in this many carries a busyness analysis (about twice a second).
@@ -65,6 +68,7 @@ pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
         source: source.to_string(),
         scene: None,
         framing: None,
+        framing_words: None,
     }
 }
 
@@ -94,6 +98,7 @@ pub fn run_preview(
         let mut p = encode_preview(&frame.image, &name);
         if sent.is_multiple_of(SCENE_EVERY) {
             let a = preflight_person::frame::analyze(preflight_person::shared(), &frame.image);
+            p.framing_words = Some(crate::verdict::framing(&a).summary);
             p.scene = Some(a.scene);
             p.framing = a.framing;
         }

@@ -32,4 +32,9 @@ scene: SceneAnalysis | null,
  * Where the face is and how it is framed, on the same frames as `scene` (when a face was
  * found), for the framing guide over the preview.
  */
-framing: Framing | null, };
+framing: Framing | null, 
+/**
+ * The framing check's verdict on the same frames, in words ("You are off to the left of the
+ * picture."), for the live coach under the preview.
+ */
+framingWords: string | null, };
