@@ -50,6 +50,35 @@ enum Command {
         #[command(subcommand)]
         action: RecordsAction,
     },
+    /// Mentoring programmes and their codes: list them, show one, or check a profile you wrote.
+    Programme {
+        #[command(subcommand)]
+        action: ProgrammeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProgrammeAction {
+    /// List the built-in programme profiles.
+    List,
+    /// Show a programme's rules: sessions, rhythm, scripts, feedback points, checklist, contact.
+    Show {
+        /// A built-in profile (see `preflight programme list`).
+        #[arg(conflicts_with = "file", required_unless_present = "file")]
+        id: Option<String>,
+        /// Your own profile file (TOML) instead of a built-in one.
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        /// Show the checklist as for a mentee under 18.
+        #[arg(long)]
+        under_18: bool,
+    },
+    /// Check a profile file and say exactly what is wrong (file:line:column).
+    Check {
+        /// The profile file (TOML); start from `preflight programme show custom`'s source,
+        /// crates/session/programmes/custom.toml.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -340,6 +369,7 @@ fn main() {
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Script { action } => script(action),
+        Command::Programme { action } => programme(action),
         Command::Schedule { action } => schedule(action),
         Command::Records { action } => records(action),
         Command::Devices { json } => {
@@ -582,6 +612,111 @@ fn load_template(file: &std::path::Path) -> Result<Template> {
 /// Text from a file or a feed, safe to print on a terminal (no escape sequences).
 fn clean(s: &str) -> String {
     preflight_session::schedule::clean_text(s, 2000)
+}
+
+fn programme(action: ProgrammeAction) -> Result<i32> {
+    use preflight_session::programme::{built_in_profile, Profile, BUILT_IN_PROFILES};
+    match action {
+        ProgrammeAction::List => {
+            for (id, _) in BUILT_IN_PROFILES {
+                let p = built_in_profile(id).expect("built-in");
+                println!("{id:20} {} — {}", p.name, programme_rhythm(&p));
+            }
+            Ok(0)
+        }
+        ProgrammeAction::Check { file } => match Profile::load(&file) {
+            Ok(p) => {
+                println!(
+                    "{}: OK — \"{}\", {}, {} checklist items",
+                    file.display(),
+                    clean(&p.name),
+                    programme_rhythm(&p),
+                    p.checklist.len()
+                );
+                Ok(0)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(2)
+            }
+        },
+        ProgrammeAction::Show { id, file, under_18 } => {
+            let p = match (&file, &id) {
+                (Some(f), _) => match Profile::load(f) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return Ok(2);
+                    }
+                },
+                (None, Some(id)) => built_in_profile(id).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "there is no built-in programme {id:?}; see `preflight programme list`"
+                    )
+                })?,
+                (None, None) => anyhow::bail!("name a programme or give --file"),
+            };
+            print!("{}", render_programme(&p, under_18));
+            Ok(0)
+        }
+    }
+}
+
+/// "7 sessions of 60 minutes, every 7 days" and the like.
+fn programme_rhythm(p: &preflight_session::programme::Profile) -> String {
+    let count = match p.sessions {
+        Some(n) => format!("{n} sessions of {} minutes", p.session_minutes),
+        None => format!("sessions of {} minutes", p.session_minutes),
+    };
+    match p.cadence_days {
+        Some(7) => format!("{count}, weekly"),
+        Some(14) => format!("{count}, every two weeks"),
+        Some(d) => format!("{count}, every {d} days"),
+        None => count,
+    }
+}
+
+fn render_programme(p: &preflight_session::programme::Profile, under_18: bool) -> String {
+    let mut out = format!("{} ({})\n", clean(&p.name), clean(&p.code));
+    out += &format!("  {}\n", programme_rhythm(p));
+    if let Some(t) = &p.training {
+        out += &format!("  Before you start: {}\n", clean(t));
+    }
+    out += &format!(
+        "  Open the meeting room {} minutes early.\n",
+        p.room_open_minutes
+    );
+    out += if p.programme_schedules(under_18) {
+        "  The programme schedules the sessions, not you.\n"
+    } else {
+        "  You arrange each session with your mentee.\n"
+    };
+    if p.weekly_monitoring {
+        out += "  Each week: a record of whether mentoring took place as planned.\n";
+    }
+    for f in &p.feedback {
+        out += &format!("  After session {}: {}\n", f.after_session, clean(&f.what));
+    }
+    out += &format!(
+        "  Scripts: {} first, {} in between, {} last\n",
+        p.scripts.first, p.scripts.middle, p.scripts.last
+    );
+    out += if under_18 {
+        "\nWhat the code asks of you (mentee under 18):\n"
+    } else {
+        "\nWhat the code asks of you:\n"
+    };
+    for item in p.checklist_for(under_18) {
+        out += &format!("  [ ] {}\n", clean(&item));
+    }
+    if let Some(c) = &p.contact {
+        out += &format!("\nProgramme contact: {}", clean(&c.name));
+        for v in [&c.email, &c.phone].into_iter().flatten() {
+            out += &format!(", {}", clean(v));
+        }
+        out += "\n";
+    }
+    out
 }
 
 fn script(action: ScriptAction) -> Result<i32> {

@@ -19,6 +19,7 @@ pub mod fetch;
 pub mod ics;
 pub mod icstext;
 pub mod links;
+pub mod programme;
 pub mod records;
 pub mod reminder;
 pub mod run;

@@ -24,7 +24,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
 /// The longest a phase may be, minutes.
 pub const MAX_PHASE_MINUTES: u32 = 180;
 
-/// A template that failed to load, with where and why.
+/// A template or programme profile that failed to load, with where and why.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 #[error("{file}:{line}:{column}: {message}")]
 pub struct TemplateError {
@@ -91,7 +91,7 @@ struct RawPhase {
 }
 
 /// Converts a byte offset in `text` to a 1-based line and column.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before

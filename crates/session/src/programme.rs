@@ -1,0 +1,520 @@
+//! Programme profiles: the rules of each mentoring code the app knows (The Brokerage, Mentor247,
+//! Leapfrog / SFEDI, Qooper, the expectations guide) and a custom one the mentor writes. Stored
+//! as TOML (built-ins in `programmes/`), validated like the session templates, with errors that
+//! name the file, line and column.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use ts_rs::TS;
+
+use crate::script::{line_col, TemplateError, BUILT_IN};
+
+/// The largest profile file read (the built-in ones are about 1 KB).
+pub const MAX_PROFILE_BYTES: u64 = 64 * 1024;
+/// The most checklist items (and, separately, under-18 items) a profile may list.
+pub const MAX_ITEMS: usize = 40;
+/// The longest checklist item, characters.
+pub const MAX_ITEM_CHARS: usize = 240;
+
+/// Who schedules the sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum ScheduledBy {
+    /// The mentor arranges each session with the mentee.
+    Mentor,
+    /// Always the programme (or its platform).
+    Programme,
+    /// The programme when the mentee is under 18, otherwise the mentor.
+    ProgrammeForUnder18,
+}
+
+/// A feedback point: after which session, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "FeedbackPoint")]
+pub struct Feedback {
+    /// Due after this session (1-based).
+    pub after_session: u32,
+    /// What is due ("Mid-point feedback survey").
+    pub what: String,
+}
+
+/// Which script each session uses (built-in template ids).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ProgrammeScripts")]
+pub struct Scripts {
+    /// The first session.
+    pub first: String,
+    /// The sessions in between.
+    pub middle: String,
+    /// The last session (when the programme has a number of sessions).
+    pub last: String,
+}
+
+/// Someone at the programme to tell about a concern, or to ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ProgrammeContact")]
+pub struct Contact {
+    /// Name or role ("Safeguarding lead").
+    pub name: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// A programme profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ProgrammeProfile")]
+pub struct Profile {
+    /// Short id (the file name without `.toml`).
+    pub id: String,
+    /// Name ("The Brokerage").
+    pub name: String,
+    /// The code of conduct it follows.
+    pub code: String,
+    /// Training before the first session, if the programme asks for one.
+    pub training: Option<String>,
+    /// Number of sessions; `None` when the programme leaves it open.
+    pub sessions: Option<u32>,
+    /// Length of a session, minutes.
+    pub session_minutes: u32,
+    /// Days between sessions, if the programme sets a rhythm.
+    pub cadence_days: Option<u32>,
+    /// How many minutes early to open the meeting room.
+    pub room_open_minutes: u32,
+    /// Whether the programme wants a weekly "did mentoring take place as planned" record.
+    pub weekly_monitoring: bool,
+    /// Who schedules the sessions.
+    pub scheduled_by: ScheduledBy,
+    /// What the code asks of the mentor, as checklist items.
+    pub checklist: Vec<String>,
+    /// Added to the checklist when the mentee is under 18.
+    pub under_18: Vec<String>,
+    /// Feedback points.
+    pub feedback: Vec<Feedback>,
+    /// Which script each session uses.
+    pub scripts: Scripts,
+    /// The programme contact, if any.
+    pub contact: Option<Contact>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    name: Spanned<String>,
+    code: Spanned<String>,
+    training: Option<Spanned<String>>,
+    sessions: Option<Spanned<i64>>,
+    session_minutes: Spanned<i64>,
+    cadence_days: Option<Spanned<i64>>,
+    room_open_minutes: Spanned<i64>,
+    #[serde(default)]
+    weekly_monitoring: bool,
+    scheduled_by: Spanned<String>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    #[serde(default)]
+    under_18: Vec<Spanned<String>>,
+    #[serde(default)]
+    feedback: Vec<RawFeedback>,
+    scripts: Spanned<RawScripts>,
+    contact: Option<Spanned<RawContact>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeedback {
+    after_session: Spanned<i64>,
+    what: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScripts {
+    first: Spanned<String>,
+    middle: Spanned<String>,
+    last: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    name: Spanned<String>,
+    email: Option<Spanned<String>>,
+    phone: Option<Spanned<String>>,
+}
+
+/// The built-in profiles: (id, TOML text).
+pub const BUILT_IN_PROFILES: &[(&str, &str)] = &[
+    ("brokerage", include_str!("../programmes/brokerage.toml")),
+    ("mentor247", include_str!("../programmes/mentor247.toml")),
+    (
+        "leapfrog-sfedi",
+        include_str!("../programmes/leapfrog-sfedi.toml"),
+    ),
+    ("qooper", include_str!("../programmes/qooper.toml")),
+    (
+        "expectations-guide",
+        include_str!("../programmes/expectations-guide.toml"),
+    ),
+    ("custom", include_str!("../programmes/custom.toml")),
+];
+
+/// Loads a built-in profile by id.
+pub fn built_in_profile(id: &str) -> Option<Profile> {
+    BUILT_IN_PROFILES
+        .iter()
+        .find(|(name, _)| *name == id)
+        .map(|(name, text)| Profile::parse(name, name, text).expect("built-in profiles are valid"))
+}
+
+impl Profile {
+    /// Reads and validates a profile file (bounded in size; folders, devices and pipes are
+    /// refused before they are opened). Its id is the file name without `.toml`.
+    pub fn load(path: &std::path::Path) -> Result<Profile, TemplateError> {
+        let name = path.display().to_string();
+        let whole = |message: String| TemplateError {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        let bytes = crate::store::read_bounded(path, MAX_PROFILE_BYTES)
+            .map_err(|e| whole(e.to_string()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "custom".into());
+        Profile::parse(&id, &name, &text)
+    }
+
+    /// Parses and validates a profile. `file` names it in error messages.
+    pub fn parse(id: &str, file: &str, text: &str) -> Result<Profile, TemplateError> {
+        let err = |span: Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            TemplateError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        if text.len() as u64 > MAX_PROFILE_BYTES {
+            return Err(err(
+                0..0,
+                format!(
+                    "the profile is larger than {} KB; a programme's rules fit in a page",
+                    MAX_PROFILE_BYTES / 1024
+                ),
+            ));
+        }
+        let raw: RawProfile = toml::from_str(text)
+            .map_err(|e| err(e.span().unwrap_or(0..0), e.message().trim().to_string()))?;
+        let text_of = |s: &Spanned<String>, what: &str| -> Result<String, TemplateError> {
+            let t = s.get_ref().trim();
+            if t.is_empty() {
+                return Err(err(s.span(), format!("{what} is empty")));
+            }
+            if t.chars().count() > MAX_ITEM_CHARS || t.chars().any(char::is_control) {
+                return Err(err(
+                    s.span(),
+                    format!("{what} must be one line of at most {MAX_ITEM_CHARS} characters"),
+                ));
+            }
+            Ok(t.to_string())
+        };
+        let number =
+            |n: &Spanned<i64>, what: &str, lo: i64, hi: i64| -> Result<u32, TemplateError> {
+                let v = *n.get_ref();
+                if v < lo || v > hi {
+                    return Err(err(n.span(), format!("{what} is {v}; give {lo} to {hi}")));
+                }
+                Ok(v as u32)
+            };
+        let items = |list: &[Spanned<String>], what: &str| -> Result<Vec<String>, TemplateError> {
+            if list.len() > MAX_ITEMS {
+                return Err(err(
+                    list[MAX_ITEMS].span(),
+                    format!("{what} has more than {MAX_ITEMS} items"),
+                ));
+            }
+            list.iter()
+                .map(|s| text_of(s, &format!("a {what} item")))
+                .collect()
+        };
+
+        let sessions = raw
+            .sessions
+            .as_ref()
+            .map(|n| number(n, "sessions", 1, 52))
+            .transpose()?;
+        let scheduled_by = match raw.scheduled_by.get_ref().as_str() {
+            "mentor" => ScheduledBy::Mentor,
+            "programme" => ScheduledBy::Programme,
+            "programme-for-under-18" => ScheduledBy::ProgrammeForUnder18,
+            other => {
+                return Err(err(
+                    raw.scheduled_by.span(),
+                    format!(
+                        "scheduled_by is \"{other}\"; write \"mentor\", \"programme\" or \"programme-for-under-18\""
+                    ),
+                ))
+            }
+        };
+        let mut feedback = Vec::new();
+        for f in &raw.feedback {
+            let after = number(&f.after_session, "after_session", 1, 52)?;
+            if let Some(n) = sessions.filter(|&n| after > n) {
+                return Err(err(
+                    f.after_session.span(),
+                    format!("feedback after session {after}, but the programme has {n} sessions"),
+                ));
+            }
+            feedback.push(Feedback {
+                after_session: after,
+                what: text_of(&f.what, "a feedback point's `what`")?,
+            });
+        }
+        let script = |s: &Spanned<String>| -> Result<String, TemplateError> {
+            let id = s.get_ref().trim();
+            if BUILT_IN.iter().any(|(b, _)| *b == id) {
+                Ok(id.to_string())
+            } else {
+                let known: Vec<&str> = BUILT_IN.iter().map(|(b, _)| *b).collect();
+                Err(err(
+                    s.span(),
+                    format!(
+                        "there is no script \"{id}\"; use one of {}",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        };
+        let scripts = raw.scripts.get_ref();
+        let contact = match &raw.contact {
+            None => None,
+            Some(c) => {
+                let span = c.span();
+                let c = c.get_ref();
+                let email = c
+                    .email
+                    .as_ref()
+                    .map(|e| {
+                        let v = text_of(e, "the contact's email")?;
+                        let (user, domain) = v.split_once('@').unwrap_or(("", ""));
+                        if user.is_empty()
+                            || !domain.contains('.')
+                            || v.contains(char::is_whitespace)
+                        {
+                            return Err(err(e.span(), format!("\"{v}\" is not an email address")));
+                        }
+                        Ok(v)
+                    })
+                    .transpose()?;
+                let phone = c
+                    .phone
+                    .as_ref()
+                    .map(|p| {
+                        let v = text_of(p, "the contact's phone")?;
+                        let digits = v.chars().filter(char::is_ascii_digit).count();
+                        if digits < 3
+                            || !v
+                                .chars()
+                                .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch))
+                        {
+                            return Err(err(p.span(), format!("\"{v}\" is not a phone number")));
+                        }
+                        Ok(v)
+                    })
+                    .transpose()?;
+                if email.is_none() && phone.is_none() {
+                    return Err(err(
+                        span,
+                        "the contact needs an email, a phone or both".into(),
+                    ));
+                }
+                Some(Contact {
+                    name: text_of(&c.name, "the contact's name")?,
+                    email,
+                    phone,
+                })
+            }
+        };
+        Ok(Profile {
+            id: id.to_string(),
+            name: text_of(&raw.name, "name")?,
+            code: text_of(&raw.code, "code")?,
+            training: raw
+                .training
+                .as_ref()
+                .map(|t| text_of(t, "training"))
+                .transpose()?,
+            sessions,
+            session_minutes: number(&raw.session_minutes, "session_minutes", 10, 240)?,
+            cadence_days: raw
+                .cadence_days
+                .as_ref()
+                .map(|n| number(n, "cadence_days", 1, 62))
+                .transpose()?,
+            room_open_minutes: number(&raw.room_open_minutes, "room_open_minutes", 0, 30)?,
+            weekly_monitoring: raw.weekly_monitoring,
+            scheduled_by,
+            checklist: items(&raw.checklist, "checklist")?,
+            under_18: items(&raw.under_18, "under_18")?,
+            feedback,
+            scripts: Scripts {
+                first: script(&scripts.first)?,
+                middle: script(&scripts.middle)?,
+                last: script(&scripts.last)?,
+            },
+            contact,
+        })
+    }
+
+    /// The script (built-in template id) for session `n` (1-based).
+    pub fn script_for(&self, n: u32) -> &str {
+        match self.sessions {
+            _ if n <= 1 => &self.scripts.first,
+            Some(total) if n >= total => &self.scripts.last,
+            _ => &self.scripts.middle,
+        }
+    }
+
+    /// The checklist for a session: the code's items, then the under-18 additions if the mentee
+    /// is under 18.
+    pub fn checklist_for(&self, under_18: bool) -> Vec<String> {
+        let mut items = self.checklist.clone();
+        if under_18 {
+            items.extend(self.under_18.iter().cloned());
+        }
+        items
+    }
+
+    /// Whether the programme, not the mentor, schedules the sessions.
+    pub fn programme_schedules(&self, under_18: bool) -> bool {
+        match self.scheduled_by {
+            ScheduledBy::Mentor => false,
+            ScheduledBy::Programme => true,
+            ScheduledBy::ProgrammeForUnder18 => under_18,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_is_valid() {
+        for (id, text) in BUILT_IN_PROFILES {
+            let p = Profile::parse(id, id, text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&p.id, id);
+            assert!(!p.checklist.is_empty(), "{id} lists what its code asks");
+            assert!(p.room_open_minutes <= 10, "{id}");
+        }
+        let b = built_in_profile("brokerage").unwrap();
+        assert_eq!(b.sessions, Some(7));
+        assert_eq!(b.cadence_days, Some(7));
+        assert!(b.weekly_monitoring);
+        assert_eq!(
+            b.feedback
+                .iter()
+                .map(|f| f.after_session)
+                .collect::<Vec<_>>(),
+            [4, 7]
+        );
+        assert!(b.programme_schedules(true) && !b.programme_schedules(false));
+        assert_eq!(b.script_for(1), "first-session");
+        assert_eq!(b.script_for(4), "regular-session");
+        assert_eq!(b.script_for(7), "final-session");
+        let with = b.checklist_for(true);
+        assert!(with
+            .iter()
+            .any(|i| i == "Contact only through the programme's channels"));
+        assert!(!b
+            .checklist_for(false)
+            .iter()
+            .any(|i| i == "Contact only through the programme's channels"));
+        let m = built_in_profile("mentor247").unwrap();
+        assert!(m
+            .checklist
+            .iter()
+            .any(|i| i.contains("phone silent and face down")));
+        assert!(m.programme_schedules(false));
+        assert_eq!(
+            m.script_for(9),
+            "regular-session",
+            "open-ended: never the last"
+        );
+        assert!(built_in_profile("nope").is_none());
+    }
+
+    fn broken(text: &str) -> TemplateError {
+        Profile::parse("mine", "mine.toml", text).unwrap_err()
+    }
+
+    const GOOD: &str = "name = \"Mine\"\ncode = \"My rules\"\nsessions = 4\nsession_minutes = 45\nroom_open_minutes = 5\nscheduled_by = \"mentor\"\nchecklist = [\"On time\"]\n\n[scripts]\nfirst = \"first-session\"\nmiddle = \"regular-session\"\nlast = \"final-session\"\n";
+
+    #[test]
+    fn broken_profiles_say_where() {
+        assert!(Profile::parse("mine", "mine.toml", GOOD).is_ok());
+        let e = broken(&GOOD.replace("sessions = 4", "sessions = 400"));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column),
+            ("mine.toml", 3, 12),
+            "{e}"
+        );
+        assert!(e.message.contains("give 1 to 52"), "{e}");
+        let e = broken(&GOOD.replace("\"mentor\"", "\"the mentee\""));
+        assert_eq!(e.line, 6, "{e}");
+        let e = broken(&GOOD.replace("last = \"final-session\"", "last = \"goodbye\""));
+        assert_eq!(e.line, 12, "{e}");
+        assert!(
+            e.message.contains("first-session"),
+            "names the scripts there are: {e}"
+        );
+        let e = broken(&GOOD.replace("checklist = [\"On time\"]", "checklist = [\"\"]"));
+        assert_eq!(e.line, 7, "{e}");
+        let e = broken(&format!(
+            "{GOOD}\n[[feedback]]\nafter_session = 5\nwhat = \"Survey\"\n"
+        ));
+        assert_eq!(e.line, 15, "{e}");
+        assert!(e.message.contains("has 4 sessions"), "{e}");
+        let e = broken(&format!(
+            "{GOOD}\n[contact]\nname = \"Lead\"\nemail = \"not an address\"\n"
+        ));
+        assert_eq!(e.line, 16, "{e}");
+        let e = broken(&format!("{GOOD}\n[contact]\nname = \"Lead\"\n"));
+        assert!(e.message.contains("email, a phone or both"), "{e}");
+        let e = broken(&GOOD.replace("code =", "colour = \"red\"\ncode ="));
+        assert_eq!(e.line, 2, "unknown keys are refused: {e}");
+        let e = broken("name = [");
+        assert_eq!(e.line, 1, "{e}");
+        let big = format!("{GOOD}#{}\n", "x".repeat(MAX_PROFILE_BYTES as usize));
+        assert!(broken(&big).message.contains("larger than"));
+        let many = GOOD.replace(
+            "checklist = [\"On time\"]",
+            &format!("checklist = [{}]", vec!["\"x\""; MAX_ITEMS + 1].join(", ")),
+        );
+        assert!(broken(&many).message.contains("more than 40 items"));
+        let ok = Profile::parse(
+            "mine",
+            "mine.toml",
+            &format!("{GOOD}\n[contact]\nname = \"Lead\"\nphone = \"+44 (0)20 7946 0000\"\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.contact.unwrap().phone.as_deref(),
+            Some("+44 (0)20 7946 0000")
+        );
+    }
+}

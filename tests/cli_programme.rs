@@ -1,0 +1,144 @@
+//! `preflight programme`: the built-in programme profiles listed and shown with each code's
+//! rules, and a profile the mentor wrote checked with `file:line:column` errors.
+
+use std::process::{Command, Output};
+
+use preflight_e2e::{built_binary, workspace_root};
+
+fn preflight(home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(built_binary("preflight"))
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .expect("run preflight")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn each_code_shows_its_own_rules() {
+    let home = tempfile::tempdir().unwrap();
+    let list = preflight(home.path(), &["programme", "list"]);
+    assert!(list.status.success());
+    let list = stdout(&list);
+    for id in [
+        "brokerage",
+        "mentor247",
+        "leapfrog-sfedi",
+        "qooper",
+        "expectations-guide",
+        "custom",
+    ] {
+        assert!(list.contains(id), "{id} in {list}");
+    }
+    assert!(list.contains("The Brokerage — 7 sessions of 60 minutes, weekly"));
+
+    // Each code's distinctive rows.
+    for (id, rows) in [
+        (
+            "brokerage",
+            &[
+                "After session 4: Mid-point feedback survey",
+                "After session 7: End-point feedback survey",
+                "Each week: a record of whether mentoring took place as planned.",
+                "[ ] Contact only by email and video conferencing",
+            ][..],
+        ),
+        (
+            "mentor247",
+            &[
+                "[ ] A quiet place; phone silent and face down; other screens closed",
+                "[ ] On a cable, not Wi-Fi",
+                "The programme schedules the sessions, not you.",
+            ][..],
+        ),
+        (
+            "leapfrog-sfedi",
+            &[
+                "[ ] The mentee's agenda, not mine",
+                "[ ] The mentee knows the complaints procedure",
+            ][..],
+        ),
+        (
+            "qooper",
+            &[
+                "every two weeks",
+                "[ ] Listen, ask, offer, advise",
+                "[ ] Accountable action items agreed",
+            ][..],
+        ),
+        (
+            "expectations-guide",
+            &["[ ] An agenda for this session"][..],
+        ),
+    ] {
+        let o = preflight(home.path(), &["programme", "show", id]);
+        assert!(o.status.success(), "{id}");
+        let text = stdout(&o);
+        for row in rows {
+            assert!(text.contains(row), "{id}: {row:?} in\n{text}");
+        }
+    }
+
+    // Under 18: the Brokerage's additions, and the programme schedules.
+    let adult = stdout(&preflight(home.path(), &["programme", "show", "brokerage"]));
+    let minor = stdout(&preflight(
+        home.path(),
+        &["programme", "show", "brokerage", "--under-18"],
+    ));
+    let extra = "[ ] Contact only through the programme's channels";
+    assert!(!adult.contains(extra) && minor.contains(extra));
+    assert!(adult.contains("You arrange each session with your mentee."));
+    assert!(minor.contains("The programme schedules the sessions, not you."));
+
+    let unknown = preflight(home.path(), &["programme", "show", "nope"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("preflight programme list"));
+}
+
+#[test]
+fn a_profile_you_wrote_is_checked_with_file_line_column() {
+    let home = tempfile::tempdir().unwrap();
+    let custom = workspace_root().join("crates/session/programmes/custom.toml");
+    let ok = preflight(
+        home.path(),
+        &["programme", "check", custom.to_str().unwrap()],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(stdout(&ok).contains("OK — \"My programme\", 6 sessions of 60 minutes"));
+
+    let text = std::fs::read_to_string(&custom)
+        .unwrap()
+        .replace("cadence_days = 14", "cadence_days = 100");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("cadence_days"))
+        .unwrap()
+        + 1;
+    let broken = home.path().join("ours.toml");
+    std::fs::write(&broken, &text).unwrap();
+    let o = preflight(
+        home.path(),
+        &["programme", "check", broken.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "ours.toml:{line}:16: cadence_days is 100; give 1 to 62"
+        )),
+        "{err}"
+    );
+    // `show --file` reads the same file and refuses it the same way.
+    let o = preflight(
+        home.path(),
+        &["programme", "show", "--file", broken.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
