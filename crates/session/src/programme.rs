@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use ts_rs::TS;
 
-use crate::script::{line_col, TemplateError, BUILT_IN};
+use crate::script::{line_col, read_text_file, TemplateError, BUILT_IN};
 
 /// The largest profile file read (the built-in ones are about 1 KB).
 pub const MAX_PROFILE_BYTES: u64 = 64 * 1024;
@@ -179,17 +179,7 @@ impl Profile {
     /// Reads and validates a profile file (bounded in size; folders, devices and pipes are
     /// refused before they are opened). Its id is the file name without `.toml`.
     pub fn load(path: &std::path::Path) -> Result<Profile, TemplateError> {
-        let name = path.display().to_string();
-        let whole = |message: String| TemplateError {
-            file: name.clone(),
-            line: 1,
-            column: 1,
-            message,
-        };
-        let bytes = crate::store::read_bounded(path, MAX_PROFILE_BYTES)
-            .map_err(|e| whole(e.to_string()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
+        let (name, text) = read_text_file(path, MAX_PROFILE_BYTES)?;
         let id = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

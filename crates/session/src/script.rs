@@ -109,21 +109,31 @@ pub const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
 /// The most template files read from the mentor's folder.
 pub const MAX_USER_TEMPLATES: usize = 200;
 
+/// Reads a text file the mentor wrote, at most `max` bytes (folders, devices and pipes are
+/// refused before they are opened): its name for messages and its text, or an error about the
+/// whole file.
+pub(crate) fn read_text_file(
+    path: &std::path::Path,
+    max: u64,
+) -> Result<(String, String), TemplateError> {
+    let name = path.display().to_string();
+    let whole = |message: String| TemplateError {
+        file: name.clone(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let bytes = crate::store::read_bounded(path, max).map_err(|e| whole(e.to_string()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
+    Ok((name, text))
+}
+
 impl Template {
     /// Reads and validates a template file (bounded in size; folders, devices and pipes are
     /// refused before they are opened).
     pub fn load(path: &std::path::Path) -> Result<Template, TemplateError> {
-        let name = path.display().to_string();
-        let whole = |message: String| TemplateError {
-            file: name.clone(),
-            line: 1,
-            column: 1,
-            message,
-        };
-        let bytes = crate::store::read_bounded(path, MAX_TEMPLATE_BYTES)
-            .map_err(|e| whole(e.to_string()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
+        let (name, text) = read_text_file(path, MAX_TEMPLATE_BYTES)?;
         Template::parse(&name, &text)
     }
 
