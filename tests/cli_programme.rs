@@ -142,3 +142,96 @@ fn a_profile_you_wrote_is_checked_with_file_line_column() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn sessions_belong_to_a_programme_and_the_export_follows_it() {
+    let home = tempfile::tempdir().unwrap();
+    let add = |extra: &[&str]| {
+        let o = preflight(
+            home.path(),
+            &[
+                &[
+                    "schedule",
+                    "add",
+                    "--mentee",
+                    "Sam",
+                    "--zone",
+                    "Europe/London",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    add(&[
+        "--at",
+        "2027-03-02 18:00",
+        "--number",
+        "4",
+        "--programme",
+        "brokerage",
+        "--under-18",
+    ]);
+    add(&["--at", "2027-03-03 18:00", "--number", "2"]);
+    // An unknown programme is refused, and nothing is added.
+    let o = preflight(
+        home.path(),
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Kim",
+            "--at",
+            "2027-03-04 18:00",
+            "--programme",
+            "nope",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a programme this app knows"));
+
+    let list = stdout(&preflight(home.path(), &["schedule", "list"]));
+    assert!(
+        list.contains("The Brokerage, mentee under 18; the programme schedules these sessions"),
+        "{list}"
+    );
+    assert!(!list.contains("Kim"));
+
+    let export = |extra: &[&str]| {
+        stdout(&preflight(
+            home.path(),
+            &[
+                &[
+                    "records",
+                    "export",
+                    "--from",
+                    "2027-03-01",
+                    "--to",
+                    "2027-03-08",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        ))
+    };
+    let all = export(&[]);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 3, "{all}");
+    assert!(
+        lines[0].ends_with(",programme,feedback_due"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].ends_with(",brokerage,Mid-point feedback survey"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].ends_with(",,"), "{}", lines[2]);
+    let brokerage = export(&["--programme", "brokerage"]);
+    assert_eq!(brokerage.lines().count(), 2, "{brokerage}");
+    // Nothing about the mentee beyond what was typed: the name and the under-18 mark.
+    let json = stdout(&preflight(home.path(), &["schedule", "list", "--json"]));
+    assert!(json.contains("\"under18\": true"), "{json}");
+}

@@ -112,6 +112,12 @@ enum ScheduleAction {
         /// Number of the session in the programme.
         #[arg(long)]
         number: Option<u32>,
+        /// The programme the session belongs to (see `preflight programme list`).
+        #[arg(long, value_name = "ID")]
+        programme: Option<String>,
+        /// The mentee is under 18: the programme's safeguarding rules apply.
+        #[arg(long, requires = "programme")]
+        under_18: bool,
     },
     /// Remove a session by its id (see `schedule list --json`).
     Remove {
@@ -140,6 +146,9 @@ enum RecordsAction {
         /// Write to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+        /// Only the sessions of this programme (see `preflight programme list`).
+        #[arg(long, value_name = "ID")]
+        programme: Option<String>,
     },
 }
 
@@ -471,8 +480,22 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                     .map(|n| format!(" · session {n}"))
                     .unwrap_or_default();
                 let link = s.link.as_deref().unwrap_or("no meeting link");
+                let programme = s
+                    .programme
+                    .as_deref()
+                    .and_then(preflight_session::programme::built_in_profile)
+                    .map(|p| {
+                        let minor = if s.under_18 { ", mentee under 18" } else { "" };
+                        let by = if p.programme_schedules(s.under_18) {
+                            "; the programme schedules these sessions"
+                        } else {
+                            ""
+                        };
+                        format!("\n    {}{minor}{by}", p.name)
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "{when}  {} ({} min{number}) {}\n    {}",
+                    "{when}  {} ({} min{number}) {}\n    {}{programme}",
                     clean(&s.mentee),
                     s.duration_min,
                     preflight_session::schedule::countdown(s.start, s.end(), now),
@@ -489,6 +512,8 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             link,
             template,
             number,
+            programme,
+            under_18,
         } => {
             let input = preflight_session::SessionInput {
                 mentee,
@@ -498,6 +523,8 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 link,
                 template,
                 session_number: number,
+                programme,
+                under_18: Some(under_18),
             };
             let id = format!("m-{}", now.as_millisecond());
             let session = input
@@ -570,7 +597,20 @@ fn parse_day(s: &str) -> Result<jiff::Timestamp> {
 }
 
 fn records(action: RecordsAction) -> Result<i32> {
-    let RecordsAction::Export { from, to, out } = action;
+    let RecordsAction::Export {
+        from,
+        to,
+        out,
+        programme,
+    } = action;
+    if let Some(p) = &programme {
+        if preflight_session::programme::built_in_profile(p).is_none() {
+            anyhow::bail!(
+                "“{}” is not a programme this app knows; see `preflight programme list`.",
+                clean(p)
+            );
+        }
+    }
     let now = jiff::Timestamp::now();
     let (from, to) = match (from, to) {
         (None, None) => preflight_session::records::week_of(now, &jiff::tz::TimeZone::system()),
@@ -593,7 +633,11 @@ fn records(action: RecordsAction) -> Result<i32> {
         eprintln!("Note: {}", clean(n));
     }
     let schedule = calendar::load_schedule()?.value;
-    let rows = preflight_session::records::monitoring_rows(&schedule, &loaded.value, from, to, now);
+    let mut rows =
+        preflight_session::records::monitoring_rows(&schedule, &loaded.value, from, to, now);
+    if let Some(p) = &programme {
+        rows.retain(|r| &r.programme == p);
+    }
     let csv = preflight_session::records::to_csv(&rows);
     match out {
         Some(path) => {

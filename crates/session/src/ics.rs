@@ -573,6 +573,8 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                 link: occ_info.link,
                 template: None,
                 session_number: number,
+                programme: None,
+                under_18: false,
                 source: SessionSource::Calendar {
                     calendar: calendar.clone(),
                     uid: uid.clone(),

@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use crate::reminder::{tested_in_time, ReminderConfig};
 use crate::run::SessionRecord;
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, Session};
 use crate::store::JsonStore;
 
 /// One check's verdict line.
@@ -130,6 +130,10 @@ pub struct MonitoringRow {
     pub actual_min: String,
     /// Script items covered, "8/10".
     pub items_covered: String,
+    /// The programme the session belongs to (profile id), if any.
+    pub programme: String,
+    /// What the programme asks after this session ("Mid-point feedback survey"), if anything.
+    pub feedback_due: String,
 }
 
 fn local(t: Timestamp, zone: &str) -> jiff::Zoned {
@@ -178,6 +182,8 @@ pub fn monitoring_rows(
             mentee: s.mentee.clone(),
             session_number: s.session_number.map(|n| n.to_string()).unwrap_or_default(),
             planned_min: s.duration_min.to_string(),
+            programme: s.programme.clone().unwrap_or_default(),
+            feedback_due: feedback_due(s),
             ..Default::default()
         };
         if let Some(c) = check {
@@ -239,6 +245,23 @@ pub fn monitoring_rows(
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The programme's feedback points due after this session (by its number), joined by "; ".
+fn feedback_due(s: &Session) -> String {
+    let (Some(id), Some(n)) = (s.programme.as_deref(), s.session_number) else {
+        return String::new();
+    };
+    crate::programme::built_in_profile(id)
+        .map(|p| {
+            p.feedback
+                .iter()
+                .filter(|f| f.after_session == n)
+                .map(|f| f.what.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
@@ -286,6 +309,8 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
         "took_place",
         "actual_min",
         "items_covered",
+        "programme",
+        "feedback_due",
     ]);
     for r in rows {
         let cells = [
@@ -304,6 +329,8 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
             &r.took_place,
             &r.actual_min,
             &r.items_covered,
+            &r.programme,
+            &r.feedback_due,
         ];
         let _ = w.write_record(cells.iter().map(|c| defuse(c)));
     }
@@ -351,6 +378,8 @@ mod tests {
             link: None,
             template: None,
             session_number: Some(2),
+            programme: None,
+            under_18: false,
             source: SessionSource::Manual,
         }
     }

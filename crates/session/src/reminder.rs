@@ -293,6 +293,8 @@ mod tests {
             link: Some("https://meet.google.com/abc-defg-hij".into()),
             template: None,
             session_number: None,
+            programme: None,
+            under_18: false,
             source: crate::schedule::SessionSource::Manual,
         }
     }

@@ -51,6 +51,13 @@ pub struct Session {
     pub session_number: Option<u32>,
     /// Where it came from.
     pub source: SessionSource,
+    /// The programme it belongs to (a profile id such as `brokerage`), if the mentor chose one.
+    #[serde(default)]
+    pub programme: Option<String>,
+    /// The mentor marked the mentee as under 18: the programme's safeguarding rules apply. (The
+    /// only thing kept about the mentee besides the name the mentor typed.)
+    #[serde(default)]
+    pub under_18: bool,
 }
 
 /// Longest name kept for a mentee or an event title.
@@ -165,6 +172,14 @@ pub struct SessionInput {
     pub template: String,
     /// Session number (optional).
     pub session_number: Option<u32>,
+    /// Programme profile id (optional; a built-in one, see `preflight programme list`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub programme: Option<String>,
+    /// The mentee is under 18 (optional; default no).
+    #[serde(default)]
+    #[ts(optional)]
+    pub under_18: Option<bool>,
 }
 
 /// A session the mentor typed that cannot be saved, and why.
@@ -188,6 +203,9 @@ pub enum InputError {
     /// The link is not safe to open.
     #[error("{0}")]
     Link(#[from] LinkError),
+    /// A programme the app does not know.
+    #[error("“{0}” is not a programme this app knows; see `preflight programme list`.")]
+    UnknownProgramme(String),
 }
 
 impl SessionInput {
@@ -226,6 +244,11 @@ impl SessionInput {
             l => Some(check_link(l)?),
         };
         let template = Some(clean_text(&self.template, 200)).filter(|t| !t.is_empty());
+        let programme = match self.programme.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) if crate::programme::built_in_profile(p).is_some() => Some(p.to_string()),
+            Some(p) => return Err(InputError::UnknownProgramme(clean_text(p, 60))),
+        };
         Ok(Session {
             id,
             mentee,
@@ -236,6 +259,8 @@ impl SessionInput {
             template,
             session_number: self.session_number.filter(|n| *n > 0),
             source: SessionSource::Manual,
+            programme,
+            under_18: self.under_18.unwrap_or(false),
         })
     }
 }
@@ -355,7 +380,28 @@ mod tests {
             link: "https://meet.google.com/abc-defg-hij".into(),
             template: "first".into(),
             session_number: Some(1),
+            programme: None,
+            under_18: None,
         }
+    }
+
+    #[test]
+    fn a_session_belongs_to_a_known_programme() {
+        let mut i = input("2026-11-24 18:00", "Europe/London");
+        i.programme = Some("brokerage".into());
+        i.under_18 = Some(true);
+        let s = i.clone().into_session("m1".into(), "UTC").unwrap();
+        assert_eq!(s.programme.as_deref(), Some("brokerage"));
+        assert!(s.under_18);
+        i.programme = Some("no-such-thing".into());
+        assert_eq!(
+            i.into_session("m2".into(), "UTC").unwrap_err(),
+            InputError::UnknownProgramme("no-such-thing".into())
+        );
+        // A schedule written before programmes existed still loads.
+        let old = r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#;
+        let s: Session = serde_json::from_str(old).unwrap();
+        assert_eq!((s.programme, s.under_18), (None, false));
     }
 
     #[test]
@@ -432,6 +478,8 @@ mod tests {
             link: None,
             template: None,
             session_number: None,
+            programme: None,
+            under_18: false,
             source: SessionSource::Manual,
         }
     }

@@ -40,4 +40,13 @@ sessionNumber: number | null,
 /**
  * Where it came from.
  */
-source: SessionSource, };
+source: SessionSource, 
+/**
+ * The programme it belongs to (a profile id such as `brokerage`), if the mentor chose one.
+ */
+programme: string | null, 
+/**
+ * The mentor marked the mentee as under 18: the programme's safeguarding rules apply. (The
+ * only thing kept about the mentee besides the name the mentor typed.)
+ */
+under18: boolean, };

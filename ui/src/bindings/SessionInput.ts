@@ -31,4 +31,12 @@ template: string,
 /**
  * Session number (optional).
  */
-sessionNumber: number | null, };
+sessionNumber: number | null, 
+/**
+ * Programme profile id (optional; a built-in one, see `preflight programme list`).
+ */
+programme?: string, 
+/**
+ * The mentee is under 18 (optional; default no).
+ */
+under18?: boolean, };
