@@ -49,8 +49,10 @@ fn each_code_shows_its_own_rules() {
         (
             "mentor247",
             &[
-                "[ ] A quiet place; phone silent and face down; other screens closed",
-                "[ ] On a cable, not Wi-Fi",
+                "[ ] My phone is on silent and face down",
+                "[ ] Other screens and windows are closed",
+                "[ ] I am on a network cable, not Wi‑Fi or a hotspot",
+                "[ ] Speak slowly and invite \"ask me to repeat\"",
                 "The programme schedules the sessions, not you.",
             ][..],
         ),
@@ -234,4 +236,77 @@ fn sessions_belong_to_a_programme_and_the_export_follows_it() {
     // Nothing about the mentee beyond what was typed: the name and the under-18 mark.
     let json = stdout(&preflight(home.path(), &["schedule", "list", "--json"]));
     assert!(json.contains("\"under18\": true"), "{json}");
+}
+
+#[test]
+fn the_check_lists_what_the_sessions_programme_asks() {
+    let home = tempfile::tempdir().unwrap();
+    // A Mentor247 session in 30 minutes.
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(30);
+    let at = soon
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
+    let o = preflight(
+        home.path(),
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Sam",
+            "--zone",
+            "UTC",
+            "--at",
+            &at,
+            "--programme",
+            "mentor247",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = preflight(
+        home.path(),
+        &[
+            "check",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-network",
+        ],
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("My phone is on silent and face down"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Sessions scheduled only through the platform"),
+        "{text}"
+    );
+    // The check was made 30 minutes before: that item is evidenced.
+    assert!(text.contains("min before the next session"), "{text}");
+    // The mentor confirms one of the code's own items by its id.
+    let o = preflight(
+        home.path(),
+        &[
+            "check",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-network",
+            "--declare",
+            "mentor247:5",
+            "--json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let item = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "mentor247:5")
+        .unwrap();
+    assert_eq!(item["state"], "met");
+    assert_eq!(item["basis"], "declared");
+    let bad = preflight(home.path(), &["check", "--declare", "mentor247:99"]);
+    assert!(!bad.status.success());
 }

@@ -320,13 +320,18 @@ pub fn checklist_for(
 ) -> Vec<crate::checklist::ChecklistItem> {
     let at = finished_at(report);
     let focus = crate::focus::status(focus_saved_path());
+    // Only a session soon enough for this check to be "the" check for it.
+    let session = schedule
+        .session_for_check(at)
+        .map(|(s, _)| s)
+        .filter(|s| s.start > at);
     let ctx = crate::checklist::Context {
         checked_at: Some(at),
-        // Only a session soon enough for this check to be "the" check for it.
-        next_session: schedule
-            .session_for_check(at)
-            .map(|(s, _)| s.start)
-            .filter(|s| *s > at),
+        next_session: session.map(|s| s.start),
+        programme: session.and_then(|s| {
+            let p = preflight_session::programme::built_in_profile(s.programme.as_deref()?)?;
+            Some((p, s.under_18))
+        }),
         reminders: schedule.reminders,
         recorders: crate::inuse::running_recorders(),
         focus: focus.on,

@@ -97,30 +97,14 @@ pub struct Context {
     pub focus: Option<bool>,
     /// Item ids the mentor has ticked.
     pub ticked: BTreeSet<String>,
+    /// The programme of the session the check is for, and whether its mentee is under 18: the
+    /// items then come from that programme's code. `None`: every standard item.
+    pub programme: Option<(preflight_session::programme::Profile, bool)>,
 }
 
-/// The items, in the order the codes list them.
-pub const ITEMS: &[(&str, &str)] = &[
-    ("quiet", "I am in a quiet place with no distractions"),
-    ("phone", "My phone is on silent and face down"),
-    (
-        "notifications",
-        "Notifications on this computer are silenced",
-    ),
-    ("screens", "Other screens and windows are closed"),
-    ("dress", "I am dressed appropriately"),
-    ("background", "My background is clean and professional"),
-    (
-        "camera",
-        "My camera works and will stay on during the session",
-    ),
-    ("cable", "I am on a network cable, not Wi‑Fi or a hotspot"),
-    ("tested", "I tested everything at least 10 minutes before"),
-    (
-        "confidential",
-        "The session stays confidential: nothing is recorded",
-    ),
-];
+/// The standard items, in the order the codes list them (the catalogue lives with the programme
+/// profiles, which pick from it).
+pub const ITEMS: &[(&str, &str)] = preflight_session::programme::STANDARD_ITEMS;
 
 fn check(report: &Report, id: CheckId) -> Option<&crate::CheckResult> {
     report
@@ -219,9 +203,17 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Evidence {
     }
 }
 
-/// Builds the checklist.
+/// Builds the checklist: the programme's items (or every standard item), each with evidence
+/// where a check gives it, otherwise the mentor's tick.
 pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
-    ITEMS
+    let items: Vec<(String, String)> = match &ctx.programme {
+        Some((p, under_18)) => p.checklist_for(*under_18),
+        None => ITEMS
+            .iter()
+            .map(|(id, text)| (id.to_string(), text.to_string()))
+            .collect(),
+    };
+    items
         .iter()
         .map(|(id, text)| match evidence(id, report, ctx) {
             Some((state, why)) => ChecklistItem {
@@ -232,7 +224,7 @@ pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
                 why,
             },
             None => {
-                let ticked = ctx.ticked.contains(*id);
+                let ticked = ctx.ticked.contains(id);
                 ChecklistItem {
                     id: id.to_string(),
                     text: text.to_string(),
@@ -365,6 +357,45 @@ mod tests {
             );
         }
         assert_eq!(tally(&items), (6, 0, 0, 4));
+    }
+
+    #[test]
+    fn the_programme_chooses_the_items_and_the_evidence_still_maps() {
+        use preflight_session::programme::built_in_profile;
+        let r = full_report(-58.0, "Wi‑Fi (−48 dBm)", Status::Pass);
+        let mut ctx = Context {
+            checked_at: Some(ts("2026-11-24T17:45:00Z")),
+            next_session: Some(ts("2026-11-24T18:00:00Z")),
+            recorders: Some(vec![]),
+            programme: Some((built_in_profile("mentor247").unwrap(), false)),
+            ..Default::default()
+        };
+        ctx.ticked.insert("mentor247:3".into());
+        let items = build(&r, &ctx);
+        // Mentor247 asks for the phone and the cable: declared and evidenced as before.
+        assert_eq!(item(&items, "phone").basis, Basis::Declared);
+        let cable = item(&items, "cable");
+        assert_eq!(
+            (cable.state, cable.basis),
+            (ItemState::NotMet, Basis::Evidence)
+        );
+        let own = item(&items, "mentor247:3");
+        assert!(own.text.contains("ask me to repeat"));
+        assert_eq!((own.state, own.basis), (ItemState::Met, Basis::Declared));
+        assert!(!items.iter().any(|i| i.id.contains("u18")));
+
+        // The Brokerage with a mentee under 18: its contact rules and the additions; no cable
+        // item, because its code does not ask for one.
+        ctx.programme = Some((built_in_profile("brokerage").unwrap(), true));
+        let items = build(&r, &ctx);
+        assert!(!items.iter().any(|i| i.id == "cable"));
+        assert!(items
+            .iter()
+            .any(|i| i.text == "Contact only by email and video conferencing"));
+        let minor = item(&items, "brokerage:u18:2");
+        assert_eq!(minor.text, "Contact only through the programme's channels");
+        assert_eq!(minor.state, ItemState::Unknown);
+        assert_eq!(item(&items, "quiet").basis, Basis::Evidence);
     }
 
     #[test]

@@ -298,11 +298,16 @@ fn parse_item(s: &str) -> Result<String, String> {
         .iter()
         .map(|(id, _)| *id)
         .collect();
-    if ids.contains(&s) {
+    // A programme's own items: `mentor247:3`, `brokerage:u18:2` (listed in the report).
+    let programme_item = s.split_once(':').is_some_and(|(p, _)| {
+        preflight_session::programme::built_in_profile(p)
+            .is_some_and(|p| p.checklist_for(true).iter().any(|(id, _)| id == s))
+    });
+    if ids.contains(&s) || programme_item {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "unknown checklist item; use one of: {}",
+            "unknown checklist item; use one of: {}, or a programme's item id from the report (e.g. mentor247:3)",
             ids.join(", ")
         ))
     }
@@ -675,7 +680,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
                     file.display(),
                     clean(&p.name),
                     programme_rhythm(&p),
-                    p.checklist.len()
+                    p.checklist_for(false).len()
                 );
                 Ok(0)
             }
@@ -750,7 +755,7 @@ fn render_programme(p: &preflight_session::programme::Profile, under_18: bool) -
     } else {
         "\nWhat the code asks of you:\n"
     };
-    for item in p.checklist_for(under_18) {
+    for (_, item) in p.checklist_for(under_18) {
         out += &format!("  [ ] {}\n", clean(&item));
     }
     if let Some(c) = &p.contact {

@@ -18,6 +18,39 @@ pub const MAX_ITEMS: usize = 40;
 /// The longest checklist item, characters.
 pub const MAX_ITEM_CHARS: usize = 240;
 
+/// The checklist items every code draws from, in the order the codes list them: (id, text). The
+/// pre-flight check gives evidence for several of them (see the `preflight` crate's
+/// `checklist`); a profile names the ones its code asks for in `standard_items`.
+pub const STANDARD_ITEMS: &[(&str, &str)] = &[
+    ("quiet", "I am in a quiet place with no distractions"),
+    ("phone", "My phone is on silent and face down"),
+    (
+        "notifications",
+        "Notifications on this computer are silenced",
+    ),
+    ("screens", "Other screens and windows are closed"),
+    ("dress", "I am dressed appropriately"),
+    ("background", "My background is clean and professional"),
+    (
+        "camera",
+        "My camera works and will stay on during the session",
+    ),
+    ("cable", "I am on a network cable, not Wi‑Fi or a hotspot"),
+    ("tested", "I tested everything at least 10 minutes before"),
+    (
+        "confidential",
+        "The session stays confidential: nothing is recorded",
+    ),
+];
+
+/// The text of a standard checklist item.
+pub fn standard_item(id: &str) -> Option<&'static str> {
+    STANDARD_ITEMS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| *t)
+}
+
 /// Who schedules the sessions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -93,7 +126,9 @@ pub struct Profile {
     pub weekly_monitoring: bool,
     /// Who schedules the sessions.
     pub scheduled_by: ScheduledBy,
-    /// What the code asks of the mentor, as checklist items.
+    /// The standard checklist items the code asks for ([`STANDARD_ITEMS`] ids, in order).
+    pub standard_items: Vec<String>,
+    /// What else the code asks of the mentor, as checklist items the mentor ticks.
     pub checklist: Vec<String>,
     /// Added to the checklist when the mentee is under 18.
     pub under_18: Vec<String>,
@@ -118,6 +153,8 @@ struct RawProfile {
     #[serde(default)]
     weekly_monitoring: bool,
     scheduled_by: Spanned<String>,
+    #[serde(default)]
+    standard_items: Vec<Spanned<String>>,
     #[serde(default)]
     checklist: Vec<Spanned<String>>,
     #[serde(default)]
@@ -260,6 +297,30 @@ impl Profile {
                 ))
             }
         };
+        let mut standard_items: Vec<String> = Vec::new();
+        for item in &raw.standard_items {
+            let id = item.get_ref().trim();
+            if standard_item(id).is_none() {
+                let known: Vec<&str> = STANDARD_ITEMS.iter().map(|(i, _)| *i).collect();
+                return Err(err(
+                    item.span(),
+                    format!(
+                        "there is no standard item \"{id}\"; use one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if standard_items.iter().any(|s| s == id) {
+                return Err(err(item.span(), format!("\"{id}\" is listed twice")));
+            }
+            standard_items.push(id.to_string());
+        }
+        if standard_items.is_empty() && raw.checklist.is_empty() {
+            return Err(err(
+                0..0,
+                "the profile asks nothing of the mentor: add standard_items or checklist".into(),
+            ));
+        }
         let mut feedback = Vec::new();
         for f in &raw.feedback {
             let after = number(&f.after_session, "after_session", 1, 52)?;
@@ -358,6 +419,7 @@ impl Profile {
             room_open_minutes: number(&raw.room_open_minutes, "room_open_minutes", 0, 30)?,
             weekly_monitoring: raw.weekly_monitoring,
             scheduled_by,
+            standard_items,
             checklist: items(&raw.checklist, "checklist")?,
             under_18: items(&raw.under_18, "under_18")?,
             feedback,
@@ -379,12 +441,28 @@ impl Profile {
         }
     }
 
-    /// The checklist for a session: the code's items, then the under-18 additions if the mentee
-    /// is under 18.
-    pub fn checklist_for(&self, under_18: bool) -> Vec<String> {
-        let mut items = self.checklist.clone();
+    /// The checklist for a session as (id, text): the standard items the code asks for, the
+    /// code's own items (`<profile>:<n>`), then the under-18 additions (`<profile>:u18:<n>`) if
+    /// the mentee is under 18.
+    pub fn checklist_for(&self, under_18: bool) -> Vec<(String, String)> {
+        let mut items: Vec<(String, String)> = self
+            .standard_items
+            .iter()
+            .filter_map(|id| Some((id.clone(), standard_item(id)?.to_string())))
+            .collect();
+        items.extend(
+            self.checklist
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{}:{}", self.id, i + 1), t.clone())),
+        );
         if under_18 {
-            items.extend(self.under_18.iter().cloned());
+            items.extend(
+                self.under_18
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("{}:u18:{}", self.id, i + 1), t.clone())),
+            );
         }
         items
     }
@@ -409,6 +487,7 @@ mod tests {
             let p = Profile::parse(id, id, text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(&p.id, id);
             assert!(!p.checklist.is_empty(), "{id} lists what its code asks");
+            assert!(!p.standard_items.is_empty(), "{id} names standard items");
             assert!(p.room_open_minutes <= 10, "{id}");
         }
         let b = built_in_profile("brokerage").unwrap();
@@ -426,19 +505,17 @@ mod tests {
         assert_eq!(b.script_for(1), "first-session");
         assert_eq!(b.script_for(4), "regular-session");
         assert_eq!(b.script_for(7), "final-session");
+        let channels = "Contact only through the programme's channels";
         let with = b.checklist_for(true);
         assert!(with
             .iter()
-            .any(|i| i == "Contact only through the programme's channels"));
-        assert!(!b
-            .checklist_for(false)
-            .iter()
-            .any(|i| i == "Contact only through the programme's channels"));
+            .any(|(id, t)| t == channels && id == "brokerage:u18:2"));
+        assert!(!b.checklist_for(false).iter().any(|(_, t)| t == channels));
+        assert_eq!(with[0].0, b.standard_items[0], "standard items first");
         let m = built_in_profile("mentor247").unwrap();
-        assert!(m
-            .checklist
-            .iter()
-            .any(|i| i.contains("phone silent and face down")));
+        let items = m.checklist_for(false);
+        assert!(items.iter().any(|(id, _)| id == "phone"));
+        assert!(items.iter().any(|(id, _)| id == "cable"));
         assert!(m.programme_schedules(false));
         assert_eq!(
             m.script_for(9),
@@ -474,6 +551,14 @@ mod tests {
         );
         let e = broken(&GOOD.replace("checklist = [\"On time\"]", "checklist = [\"\"]"));
         assert_eq!(e.line, 7, "{e}");
+        let e = broken(&GOOD.replace(
+            "checklist = [\"On time\"]",
+            "standard_items = [\"quiet\", \"hat\"]",
+        ));
+        assert_eq!((e.line, e.column), (7, 28), "{e}");
+        assert!(e.message.contains("quiet, phone"), "{e}");
+        let e = broken(&GOOD.replace("checklist = [\"On time\"]", "checklist = []"));
+        assert!(e.message.contains("asks nothing"), "{e}");
         let e = broken(&format!(
             "{GOOD}\n[[feedback]]\nafter_session = 5\nwhat = \"Survey\"\n"
         ));

@@ -49,7 +49,11 @@ weeklyMonitoring: boolean,
  */
 scheduledBy: ScheduledBy, 
 /**
- * What the code asks of the mentor, as checklist items.
+ * The standard checklist items the code asks for ([`STANDARD_ITEMS`] ids, in order).
+ */
+standardItems: Array<string>, 
+/**
+ * What else the code asks of the mentor, as checklist items the mentor ticks.
  */
 checklist: Array<string>, 
 /**
