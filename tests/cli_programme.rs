@@ -13,6 +13,14 @@ fn preflight(home: &std::path::Path, args: &[&str]) -> Output {
         .expect("run preflight")
 }
 
+/// `preflight schedule add --mentee NAME ARGS…`.
+fn add_session(home: &std::path::Path, mentee: &str, args: &[&str]) -> Output {
+    preflight(
+        home,
+        &[&["schedule", "add", "--mentee", mentee][..], args].concat(),
+    )
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -149,20 +157,10 @@ fn a_profile_you_wrote_is_checked_with_file_line_column() {
 fn sessions_belong_to_a_programme_and_the_export_follows_it() {
     let home = tempfile::tempdir().unwrap();
     let add = |extra: &[&str]| {
-        let o = preflight(
+        let o = add_session(
             home.path(),
-            &[
-                &[
-                    "schedule",
-                    "add",
-                    "--mentee",
-                    "Sam",
-                    "--zone",
-                    "Europe/London",
-                ][..],
-                extra,
-            ]
-            .concat(),
+            "Sam",
+            &[&["--zone", "Europe/London"][..], extra].concat(),
         );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
@@ -177,18 +175,10 @@ fn sessions_belong_to_a_programme_and_the_export_follows_it() {
     ]);
     add(&["--at", "2027-03-03 18:00", "--number", "2"]);
     // An unknown programme is refused, and nothing is added.
-    let o = preflight(
+    let o = add_session(
         home.path(),
-        &[
-            "schedule",
-            "add",
-            "--mentee",
-            "Kim",
-            "--at",
-            "2027-03-04 18:00",
-            "--programme",
-            "nope",
-        ],
+        "Kim",
+        &["--at", "2027-03-04 18:00", "--programme", "nope"],
     );
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a programme this app knows"));
@@ -247,20 +237,10 @@ fn the_check_lists_what_the_sessions_programme_asks() {
         .to_zoned(jiff::tz::TimeZone::UTC)
         .strftime("%Y-%m-%d %H:%M")
         .to_string();
-    let o = preflight(
+    let o = add_session(
         home.path(),
-        &[
-            "schedule",
-            "add",
-            "--mentee",
-            "Sam",
-            "--zone",
-            "UTC",
-            "--at",
-            &at,
-            "--programme",
-            "mentor247",
-        ],
+        "Sam",
+        &["--zone", "UTC", "--at", &at, "--programme", "mentor247"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = preflight(
