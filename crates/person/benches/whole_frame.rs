@@ -22,9 +22,6 @@ fn bench(c: &mut Criterion) {
     let models = preflight_person::Models::load().expect("models");
     let frame = frame();
     let small = preflight_scene::downscale(&frame);
-    if let Ok(path) = std::env::var("SAVE_BENCH_FRAME") {
-        frame.save(path).unwrap();
-    }
     let found = models.person(&small).unwrap();
     assert!(found.face.is_some(), "the bench frame has a face");
     eprintln!(

@@ -27,7 +27,12 @@ fn main() {
     if let Some(f) = &p.face {
         eprintln!(
             "{:#?}",
-            preflight_person::framing::measure(f, &p.mask, &pic)
+            preflight_person::framing::measure(
+                f,
+                &p.mask
+                    .background(pic.width(), pic.height(), preflight_person::frame::MARGIN),
+                &pic
+            )
         );
     }
     if let Some(out) = args.get(2) {

@@ -34,11 +34,13 @@ pub fn analyze(models: Result<&Models, PersonError>, frame: &RgbImage) -> FrameA
     let (w, h) = small.dimensions();
     match models.and_then(|m| m.person(&small)) {
         Ok(p) => {
+            // Worked out once: the busyness leaves it out, the framing compares light against it.
+            let background = background(&p, w, h);
             let framing = p
                 .face
                 .as_ref()
-                .map(|f| framing::measure(f, &p.mask, &small));
-            let background = framing.is_some().then(|| p.mask.background(w, h, MARGIN));
+                .zip(background.as_deref())
+                .map(|(f, bg)| framing::measure(f, bg, &small));
             FrameAnalysis {
                 scene: preflight_scene::analyze_work(&small, background.as_deref()),
                 framing,

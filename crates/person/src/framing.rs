@@ -6,7 +6,9 @@ use image::RgbImage;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Face, PersonMask};
+use crate::Face;
+#[cfg(doc)]
+use crate::PersonMask;
 
 /// How the face sits in the picture and how it is lit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -47,9 +49,11 @@ fn luma(p: [u8; 3]) -> f32 {
 }
 
 /// Measures the framing of `face` in `picture` (any size; the face is in 0–1 coordinates).
-/// `mask` tells the background apart for the brightness comparison; without any background
-/// left (the person fills the picture) the background brightness is that of the whole picture.
-pub fn measure(face: &Face, mask: &PersonMask, picture: &RgbImage) -> Framing {
+/// `background` (one flag per pixel of `picture`, row by row, as
+/// [`PersonMask::background`] gives it) tells the background apart for the brightness
+/// comparison; without any background left (the person fills the picture) the background
+/// brightness is that of the whole picture.
+pub fn measure(face: &Face, background: &[bool], picture: &RgbImage) -> Framing {
     let (w, h) = picture.dimensions();
     let (fw, fh) = (w.max(1) as f32, h.max(1) as f32);
     let x0 = (face.left * fw).floor().clamp(0.0, fw) as u32;
@@ -83,7 +87,7 @@ pub fn measure(face: &Face, mask: &PersonMask, picture: &RgbImage) -> Framing {
     };
 
     // The background: outside the person and outside the head (the face box grown by half).
-    let keep = mask.background(w, h, 0.02);
+    let keep = |i: usize| background.get(i).copied().unwrap_or(true);
     let (gx, gy) = (face.width * 0.5, face.height * 0.5);
     let in_head = |x: u32, y: u32| {
         let (px, py) = ((x as f32 + 0.5) / fw, (y as f32 + 0.5) / fh);
@@ -96,7 +100,7 @@ pub fn measure(face: &Face, mask: &PersonMask, picture: &RgbImage) -> Framing {
     for (i, (x, y, p)) in picture.enumerate_pixels().enumerate() {
         let l = luma(p.0) as f64;
         all += l;
-        if keep[i] && !in_head(x, y) {
+        if keep(i) && !in_head(x, y) {
             sum += l;
             n += 1;
         }
@@ -173,7 +177,7 @@ mod tests {
                 Rgb([40, 40, 40])
             }
         });
-        let m = measure(&f, &PersonMask::empty(256, 144), &pic);
+        let m = measure(&f, &[], &pic);
         assert!((m.face_luma - 80.0).abs() < 4.0, "{}", m.face_luma);
         assert!(m.background_luma > 220.0);
         assert!(
@@ -190,7 +194,7 @@ mod tests {
     fn a_face_over_the_top_edge_is_partly_outside() {
         let m = measure(
             &face(0.4, -0.1, 0.2),
-            &PersonMask::empty(256, 144),
+            &[],
             &RgbImage::from_pixel(64, 36, Rgb([100, 100, 100])),
         );
         assert!(
