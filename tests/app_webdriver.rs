@@ -820,6 +820,11 @@ const DATA: &str = ".local/share/org.mentorpreflight.app";
 
 /// A scheduled session starting in `mins` minutes, as the schedule file holds it.
 fn schedule_file(mins: i64) -> String {
+    schedule_file_in(mins, None)
+}
+
+/// A schedule with one session `mins` from now, of `programme` if given.
+fn schedule_file_in(mins: i64, programme: Option<&str>) -> String {
     let start = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(mins);
     json!({
         "sessions": [{
@@ -831,7 +836,8 @@ fn schedule_file(mins: i64) -> String {
             "link": "https://meet.google.com/abc-defg-hij",
             "template": null,
             "sessionNumber": 1,
-            "source": { "kind": "manual" }
+            "source": { "kind": "manual" },
+            "programme": programme
         }]
     })
     .to_string()
@@ -1023,6 +1029,14 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     link.send_keys("https://meet.jit.si/SamAndMe")
         .await
         .unwrap();
+    // Sam is a Brokerage mentee under 18.
+    c.execute(
+        "document.getElementById('session-programme').value = 'brokerage';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#session-under-18").await;
     click(c, "#session-save").await;
     // Saving is asynchronous: the list is redrawn when the schedule comes back.
     let t0 = Instant::now();
@@ -1035,6 +1049,10 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     };
     assert!(first.contains("— Sam"), "{first}");
     assert!(first.contains("Jitsi"), "{first}");
+    assert!(
+        first.contains("The Brokerage · mentee under 18 · the programme schedules these sessions"),
+        "{first}"
+    );
     screenshot(&s, "app-schedule");
 
     // Saved where the CLI reads it too, in the session's own zone.
@@ -1056,12 +1074,14 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .timestamp();
     assert_eq!(sam["start"], expected.to_string());
     assert_eq!(sam["link"], "https://meet.jit.si/SamAndMe");
+    assert_eq!(sam["programme"], "brokerage");
+    assert_eq!(sam["under18"], true);
     s.client.clone().close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn checklist_evidence_ticks_and_in_session_indicators() {
-    // A session in 30 minutes (no reminder due yet) and a "screen recorder" running.
+    // A Mentor247 session in 30 minutes (no reminder due yet) and a "screen recorder" running.
     let tmp = tempfile::tempdir().unwrap();
     let obs = tmp.path().join("obs");
     std::os::unix::fs::symlink("/bin/sleep", &obs).unwrap();
@@ -1070,12 +1090,26 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
         FakeSound::Speech,
         &[],
         None,
-        &[(&format!("{DATA}/schedule.json"), schedule_file(30))],
+        &[(
+            &format!("{DATA}/schedule.json"),
+            schedule_file_in(30, Some("mentor247")),
+        )],
     )
     .await;
     let c = &s.client;
     let main_window = c.window().await.unwrap();
     wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+    // The session list names the programme and who schedules.
+    wait_for(
+        c,
+        "#session-list .session-programme[data-programme='mentor247']",
+        10,
+        "the session's programme is shown",
+    )
+    .await;
+    assert!(text(c, "#session-list .session-programme")
+        .await
+        .contains("Mentor247 · the programme schedules these sessions"));
     click(c, "#run-check").await;
     wait_for(
         c,
@@ -1110,6 +1144,10 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     let (state, _, why) = item("confidential").await;
     assert_eq!(state, "notMet");
     assert!(why.contains("OBS Studio"), "{why}");
+    // The code's own items follow the standard ones: Mentor247's "ask me to repeat".
+    let (state, basis, text_of) = item("mentor247:3").await;
+    assert_eq!((state.as_str(), basis.as_str()), ("unknown", "declared"));
+    assert!(text_of.contains("ask me to repeat"), "{text_of}");
     // Self-declared: the phone, ticked by keyboard.
     let (state, basis, _) = item("phone").await;
     assert_eq!((state.as_str(), basis.as_str()), ("unknown", "declared"));

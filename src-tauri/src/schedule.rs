@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use preflight::calendar;
+use preflight_session::programme::{built_in_profile, BUILT_IN_PROFILES};
 use preflight_session::{
     ActionKind, ReminderConfig, ReminderState, RoomRecord, Schedule, Session, SessionInput,
 };
@@ -69,6 +70,18 @@ pub struct SessionView {
     provider: Option<String>,
     /// Imported from this calendar (empty for sessions added by hand).
     calendar: String,
+    /// The programme's name, when the session belongs to one.
+    programme_name: Option<String>,
+    /// The programme, not the mentor, schedules this session (its code says so).
+    programme_schedules: bool,
+}
+
+/// A programme the mentor can choose for a session.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgrammeChoice {
+    id: String,
+    name: String,
 }
 
 /// Everything the schedule panel shows.
@@ -82,6 +95,8 @@ pub struct ScheduleView {
     notice: Option<String>,
     autostart: bool,
     local_zone: String,
+    /// The built-in programme profiles, for the session form.
+    programmes: Vec<ProgrammeChoice>,
 }
 
 fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
@@ -95,7 +110,8 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
     let sessions = schedule
         .upcoming(now)
         .into_iter()
-        .map(|s| SessionView {
+        .map(|s| (s, s.programme.as_deref().and_then(built_in_profile)))
+        .map(|(s, programme)| SessionView {
             when: s
                 .start
                 .to_zoned(local.clone())
@@ -112,6 +128,10 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
                 preflight_session::SessionSource::Calendar { calendar, .. } => calendar.clone(),
                 preflight_session::SessionSource::Manual => String::new(),
             },
+            programme_name: programme.as_ref().map(|p| p.name.clone()),
+            programme_schedules: programme
+                .as_ref()
+                .is_some_and(|p| p.programme_schedules(s.under_18)),
             session: s.clone(),
         })
         .collect();
@@ -127,6 +147,14 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
         }),
         autostart: app.autolaunch().is_enabled().unwrap_or(false),
         local_zone: calendar::local_zone(),
+        programmes: BUILT_IN_PROFILES
+            .iter()
+            .filter_map(|(id, _)| built_in_profile(id))
+            .map(|p| ProgrammeChoice {
+                id: p.id,
+                name: p.name,
+            })
+            .collect(),
     }
 }
 

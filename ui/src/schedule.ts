@@ -12,6 +12,8 @@ interface SessionView extends Session {
   countdown: string;
   provider: string | null;
   calendar: string;
+  programmeName: string | null;
+  programmeSchedules: boolean;
 }
 interface ScheduleView {
   sessions: SessionView[];
@@ -21,6 +23,7 @@ interface ScheduleView {
   notice: string | null;
   autostart: boolean;
   localZone: string;
+  programmes: { id: string; name: string }[];
 }
 interface ImportSummary {
   calendar: string;
@@ -91,6 +94,13 @@ function render(v: ScheduleView) {
     const room = s.link ? (s.provider ?? "meeting link") : "no meeting link yet";
     const from = s.calendar ? ` · from ${s.calendar}` : "";
     li.append(el("span", "session-meta", `${s.countdown} · ${s.durationMin} min${number} · ${room}${from}`));
+    if (s.programmeName) {
+      const minor = s.under18 ? " · mentee under 18" : "";
+      const by = s.programmeSchedules ? " · the programme schedules these sessions" : "";
+      const p = el("span", "session-meta session-programme", `${s.programmeName}${minor}${by}`);
+      p.dataset.programme = s.programme ?? "";
+      li.append(p);
+    }
     return li;
   });
   if (items.length === 0) items.push(el("li", "session-empty", "No sessions yet. Add one below or import your calendar."));
@@ -104,6 +114,14 @@ function render(v: ScheduleView) {
   $<HTMLInputElement>("rem-auto").checked = r.autoOpen;
   $<HTMLInputElement>("rem-autostart").checked = v.autostart;
   $<HTMLInputElement>("session-zone").placeholder = `${v.localZone} (this computer)`;
+  const programme = $<HTMLSelectElement>("session-programme");
+  if (programme.options.length <= 1) {
+    for (const p of v.programmes) {
+      const o = el("option", undefined, p.name);
+      o.value = p.id;
+      programme.append(o);
+    }
+  }
 }
 
 function edit(s: SessionView) {
@@ -116,6 +134,8 @@ function edit(s: SessionView) {
   $<HTMLInputElement>("session-link").value = s.link ?? "";
   $<HTMLInputElement>("session-number").value = s.sessionNumber ? String(s.sessionNumber) : "";
   $<HTMLSelectElement>("session-template").value = s.template ?? "";
+  $<HTMLSelectElement>("session-programme").value = s.programme ?? "";
+  $<HTMLInputElement>("session-under-18").checked = s.under18;
   $<HTMLButtonElement>("session-cancel").hidden = false;
   $<HTMLInputElement>("session-mentee").focus();
 }
@@ -141,6 +161,8 @@ form.addEventListener("submit", (ev) => {
     link: $<HTMLInputElement>("session-link").value,
     template: $<HTMLSelectElement>("session-template").value,
     sessionNumber: number ? Number(number) : null,
+    programme: $<HTMLSelectElement>("session-programme").value || undefined,
+    under18: $<HTMLInputElement>("session-under-18").checked,
   };
   const id = $<HTMLInputElement>("session-id").value || null;
   notice.hidden = true;
