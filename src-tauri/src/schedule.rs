@@ -520,8 +520,11 @@ pub fn tick(app: &AppHandle) {
                     app,
                     "Time for your pre-flight check",
                     &format!(
-                        "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.",
-                        session.mentee
+                        "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.{}",
+                        session.mentee,
+                        preflight_session::programme::reminder_note(session)
+                            .map(|n| format!(" {n}"))
+                            .unwrap_or_default()
                     ),
                 );
                 show_main(app);

@@ -477,6 +477,18 @@ impl Profile {
     }
 }
 
+/// What the reminder adds for a session whose programme, not the mentor, schedules it (the
+/// Brokerage with a mentee under 18, Mentor247): changes go through the programme.
+pub fn reminder_note(session: &crate::Session) -> Option<String> {
+    let p = built_in_profile(session.programme.as_deref()?)?;
+    p.programme_schedules(session.under_18).then(|| {
+        format!(
+            "{} schedules these sessions: for any change, contact the programme, not your mentee.",
+            p.name
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,6 +535,27 @@ mod tests {
             "open-ended: never the last"
         );
         assert!(built_in_profile("nope").is_none());
+    }
+
+    #[test]
+    fn the_reminder_says_when_the_programme_schedules() {
+        let mut s: crate::Session = serde_json::from_str(
+            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#,
+        )
+        .unwrap();
+        assert_eq!(reminder_note(&s), None, "no programme");
+        s.programme = Some("brokerage".into());
+        assert_eq!(
+            reminder_note(&s),
+            None,
+            "an adult Brokerage mentee: the mentor schedules"
+        );
+        s.under_18 = true;
+        assert!(reminder_note(&s)
+            .unwrap()
+            .starts_with("The Brokerage schedules these sessions"));
+        s.programme = Some("qooper".into());
+        assert_eq!(reminder_note(&s), None);
     }
 
     fn broken(text: &str) -> TemplateError {
