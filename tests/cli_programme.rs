@@ -290,3 +290,30 @@ fn the_check_lists_what_the_sessions_programme_asks() {
     let bad = preflight(home.path(), &["check", "--declare", "mentor247:99"]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn under_18_the_script_says_whom_the_mentor_would_tell() {
+    let home = tempfile::tempdir().unwrap();
+    let show = |extra: &[&str]| {
+        let o = preflight(
+            home.path(),
+            &[
+                &["script", "show", "--template", "first-session"][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o)
+    };
+    let adult = show(&["--programme", "brokerage"]);
+    let minor = show(&["--programme", "brokerage", "--under-18"]);
+    assert!(!adult.contains("because you are under 18"));
+    let at = minor
+        .find("because you are under 18")
+        .expect("the safeguarding limit is said");
+    assert!(minor[at..].contains("The Brokerage's safeguarding contact"));
+    // Right after the confidentiality prompt.
+    let confidential = minor.find("confidential. It stays between us").unwrap();
+    assert!(confidential < at);
+}

@@ -365,7 +365,7 @@ fn script_start(
             .get("session_number")
             .and_then(|n| n.trim().parse().ok()),
     };
-    open_script(&app, &template, vars, meta)
+    open_script(&app, &template, vars, meta, None)
 }
 
 /// Opens the script of a scheduled session (from the schedule, the tray or the reminder).
@@ -383,25 +383,35 @@ pub(crate) fn start_script_for(
         mentee: Some(session.mentee.clone()),
         session_number: session.session_number,
     };
-    open_script(app, &schedule::template_for(session), vars, meta)
+    let programme = session
+        .programme
+        .as_deref()
+        .and_then(preflight_session::programme::built_in_profile)
+        .map(|p| (p, session.under_18));
+    open_script(app, &schedule::template_for(session), vars, meta, programme)
 }
 
+/// Opens the script window on `template`, rendered with `vars` and adapted to the session's
+/// programme (the safeguarding limit for a mentee under 18).
 fn open_script(
     app: &tauri::AppHandle,
     template: &str,
     mut vars: std::collections::BTreeMap<String, String>,
     meta: ScriptMeta,
+    programme: Option<(preflight_session::programme::Profile, bool)>,
 ) -> Result<(), String> {
     if template == SEVEN_WEEK {
         vars.entry("programme_sessions".into())
             .or_insert_with(|| "7".into());
     }
     let t = resolve_template(app, template, &vars)?;
+    let mut rendered = t.render(&vars);
+    if let Some((p, under_18)) = &programme {
+        p.adapt_script(&mut rendered, *under_18);
+    }
     let script = app.state::<ScriptState>();
-    *script.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((
-        SessionRun::start(t.render(&vars), jiff::Timestamp::now()),
-        meta,
-    ));
+    *script.0.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some((SessionRun::start(rendered, jiff::Timestamp::now()), meta));
     tracing::info!(%template, "session script started");
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.eval("window.location.reload()");

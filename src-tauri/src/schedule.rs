@@ -715,16 +715,38 @@ pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, S
 /// Which script a scheduled session opens: its own choice, else the 7-week programme's script
 /// for its number, else the regular-session script.
 pub fn template_for(session: &Session) -> String {
-    match (&session.template, session.session_number) {
-        (Some(t), _) => t.clone(),
-        (None, Some(_)) => crate::SEVEN_WEEK.into(),
-        (None, None) => "regular-session".into(),
+    let programme = session.programme.as_deref().and_then(built_in_profile);
+    match (&session.template, session.session_number, programme) {
+        (Some(t), _, _) => t.clone(),
+        // The session's programme names the script for each session number (without a number:
+        // the one for the sessions in between).
+        (None, Some(n), Some(p)) => p.script_for(n).to_string(),
+        (None, None, Some(p)) => p.scripts.middle.clone(),
+        (None, Some(_), None) => crate::SEVEN_WEEK.into(),
+        (None, None, None) => "regular-session".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_programme_session_opens_its_programmes_script() {
+        let mut s: Session = serde_json::from_str(
+            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":7,"source":{"kind":"manual"}}"#,
+        )
+        .unwrap();
+        assert_eq!(template_for(&s), crate::SEVEN_WEEK);
+        s.programme = Some("brokerage".into());
+        assert_eq!(template_for(&s), "final-session");
+        s.session_number = Some(1);
+        assert_eq!(template_for(&s), "first-session");
+        s.session_number = None;
+        assert_eq!(template_for(&s), "regular-session");
+        s.template = Some("my-own".into());
+        assert_eq!(template_for(&s), "my-own", "the mentor's choice wins");
+    }
 
     #[test]
     fn notification_bodies_cannot_carry_markup_or_escapes() {

@@ -166,6 +166,12 @@ enum ScriptAction {
         /// programme_name, next_session); repeat for more.
         #[arg(long = "var", value_name = "NAME=VALUE")]
         vars: Vec<String>,
+        /// The programme the session belongs to (see `preflight programme list`).
+        #[arg(long, value_name = "ID")]
+        programme: Option<String>,
+        /// The mentee is under 18: the script states the safeguarding limit of confidentiality.
+        #[arg(long, requires = "programme")]
+        under_18: bool,
     },
     /// Check a template file and say exactly what is wrong (file:line:column).
     Check {
@@ -802,7 +808,19 @@ fn script(action: ScriptAction) -> Result<i32> {
             template,
             file,
             vars,
+            programme,
+            under_18,
         } => {
+            let profile = match &programme {
+                Some(id) => Some(
+                    preflight_session::programme::built_in_profile(id).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "there is no built-in programme {id:?}; see `preflight programme list`"
+                        )
+                    })?,
+                ),
+                None => None,
+            };
             let t = match &file {
                 Some(f) => load_template(f)?,
                 None => preflight_session::built_in(&template).ok_or_else(|| {
@@ -818,7 +836,10 @@ fn script(action: ScriptAction) -> Result<i32> {
                     .ok_or_else(|| anyhow::anyhow!("--var takes NAME=VALUE, got {v:?}"))?;
                 values.insert(k.trim().to_string(), val.trim().to_string());
             }
-            let t = t.render(&values);
+            let mut t = t.render(&values);
+            if let Some(p) = &profile {
+                p.adapt_script(&mut t, under_18);
+            }
             println!("{} ({} minutes)\n", t.name, t.total_minutes());
             for (i, p) in t.phases.iter().enumerate() {
                 println!("{}. {} — {} min", i + 1, p.title, p.minutes);

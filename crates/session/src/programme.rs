@@ -477,6 +477,45 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// What the mentor says about the limit of confidentiality when the mentee is under 18, and
+    /// whom they would tell.
+    pub fn safeguarding_prompt(&self) -> String {
+        let who = self
+            .contact
+            .as_ref()
+            .map(|c| format!("{} at {}", c.name, self.name))
+            .unwrap_or_else(|| format!("{}'s safeguarding contact", self.name));
+        format!(
+            "One limit to that, because you are under 18: if I am worried that you or someone else may be at risk, I must tell {who} straight away. I would tell you first that I am doing it."
+        )
+    }
+
+    /// Adapts a rendered script to the programme: for a mentee under 18, the safeguarding limit
+    /// of confidentiality follows the first prompt that speaks of confidentiality (or opens the
+    /// script when none does).
+    pub fn adapt_script(&self, t: &mut crate::Template, under_18: bool) {
+        if !under_18 {
+            return;
+        }
+        let prompt = self.safeguarding_prompt();
+        let found = t.phases.iter().enumerate().find_map(|(pi, p)| {
+            p.prompts
+                .iter()
+                .position(|q| q.to_lowercase().contains("confidential"))
+                .map(|qi| (pi, qi + 1))
+        });
+        match found {
+            Some((pi, at)) => t.phases[pi].prompts.insert(at, prompt),
+            None => {
+                if let Some(first) = t.phases.first_mut() {
+                    first.prompts.insert(0, prompt);
+                }
+            }
+        }
+    }
+}
+
 /// What the reminder adds for a session whose programme, not the mentor, schedules it (the
 /// Brokerage with a mentee under 18, Mentor247): changes go through the programme.
 pub fn reminder_note(session: &crate::Session) -> Option<String> {
@@ -556,6 +595,47 @@ mod tests {
             .starts_with("The Brokerage schedules these sessions"));
         s.programme = Some("qooper".into());
         assert_eq!(reminder_note(&s), None);
+    }
+
+    #[test]
+    fn under_18_the_script_states_the_safeguarding_limit() {
+        let b = built_in_profile("brokerage").unwrap();
+        let mut t = crate::built_in("first-session").unwrap();
+        let before = t.clone();
+        b.adapt_script(&mut t, false);
+        assert_eq!(t, before, "adults: unchanged");
+        b.adapt_script(&mut t, true);
+        let (pi, qi) = t
+            .phases
+            .iter()
+            .enumerate()
+            .find_map(|(pi, p)| {
+                p.prompts
+                    .iter()
+                    .position(|q| q.contains("because you are under 18"))
+                    .map(|qi| (pi, qi))
+            })
+            .expect("the safeguarding prompt is there");
+        assert!(t.phases[pi].prompts[qi - 1].contains("confidential"));
+        assert!(t.phases[pi].prompts[qi].contains("The Brokerage's safeguarding contact"));
+        // With a named contact, the mentor says whom they would tell.
+        let mut c = b.clone();
+        c.contact = Some(Contact {
+            name: "Ana Lopez".into(),
+            email: Some("ana@example.org".into()),
+            phone: None,
+        });
+        assert!(c
+            .safeguarding_prompt()
+            .contains("tell Ana Lopez at The Brokerage"));
+        // A script without a word about confidentiality gets it first.
+        let mut plain = crate::built_in("regular-session").unwrap();
+        plain.phases.iter_mut().for_each(|p| {
+            p.prompts
+                .retain(|q| !q.to_lowercase().contains("confidential"))
+        });
+        b.adapt_script(&mut plain, true);
+        assert!(plain.phases[0].prompts[0].contains("under 18"));
     }
 
     fn broken(text: &str) -> TemplateError {
