@@ -263,6 +263,19 @@ impl ProcessGroup {
     }
 }
 
+impl ProcessGroup {
+    /// Whether the leader has exited.
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_some()
+    }
+}
+
+/// Whether `pid` (text, as in an X lock file) names a running process.
+fn pid_alive(pid: &str) -> bool {
+    pid.parse::<u32>()
+        .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists())
+}
+
 impl Drop for ProcessGroup {
     fn drop(&mut self) {
         self.end();
@@ -307,7 +320,8 @@ pub fn processes_in_group(pgid: i32) -> Vec<String> {
 
 /// A private X server (Xvfb) on a free display number.
 pub struct Xvfb {
-    _child: KillOnDrop,
+    /// Ended with SIGTERM first, so the server removes its lock file and socket.
+    _child: ProcessGroup,
     /// The `DISPLAY` value, e.g. `:107`.
     pub display: String,
 }
@@ -326,31 +340,38 @@ impl Xvfb {
         let base = 110 + (std::process::id() % 50) * 5;
         for _ in 0..200 {
             let n = base + NEXT.fetch_add(1, Ordering::Relaxed) % 250;
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists()
-                || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            {
-                continue;
+            let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            match std::fs::read_to_string(&lock) {
+                // A server that was killed outright leaves its lock and socket behind: when the
+                // pid in the lock is gone, the number is free again.
+                Ok(pid) if !pid_alive(pid.trim()) => {
+                    let _ = std::fs::remove_file(&lock);
+                    let _ = std::fs::remove_file(&socket);
+                }
+                Ok(_) => continue,
+                Err(_) if socket.exists() => continue,
+                Err(_) => {}
             }
             let display = format!(":{n}");
-            let child = Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    "1280x900x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            let mut child = KillOnDrop(child);
-            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            let mut child = ProcessGroup::spawn(
+                Command::new("Xvfb")
+                    .args([
+                        display.as_str(),
+                        "-screen",
+                        "0",
+                        "1280x900x24",
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+            )
+            .expect("start Xvfb");
             let t0 = Instant::now();
             let mut exited = false;
             while !socket.exists() {
-                if child.0.try_wait().ok().flatten().is_some() {
+                if child.exited() {
                     exited = true;
                     break;
                 }
@@ -362,7 +383,7 @@ impl Xvfb {
             }
             // Still ours a moment later (not a loser of a race for the number)?
             std::thread::sleep(Duration::from_millis(100));
-            if exited || child.0.try_wait().ok().flatten().is_some() {
+            if exited || child.exited() {
                 continue;
             }
             return Xvfb {
