@@ -21,6 +21,15 @@ fn add_session(home: &std::path::Path, mentee: &str, args: &[&str]) -> Output {
     )
 }
 
+/// A check with no devices and no network: only the schedule and the checklist matter.
+const OFFLINE_CHECK: &[&str] = &[
+    "check",
+    "--no-mic",
+    "--no-speaker",
+    "--no-camera",
+    "--no-network",
+];
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -243,16 +252,7 @@ fn the_check_lists_what_the_sessions_programme_asks() {
         &["--zone", "UTC", "--at", &at, "--programme", "mentor247"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = preflight(
-        home.path(),
-        &[
-            "check",
-            "--no-mic",
-            "--no-speaker",
-            "--no-camera",
-            "--no-network",
-        ],
-    );
+    let o = preflight(home.path(), OFFLINE_CHECK);
     let text = stdout(&o);
     assert!(
         text.contains("My phone is on silent and face down"),
@@ -267,16 +267,7 @@ fn the_check_lists_what_the_sessions_programme_asks() {
     // The mentor confirms one of the code's own items by its id.
     let o = preflight(
         home.path(),
-        &[
-            "check",
-            "--no-mic",
-            "--no-speaker",
-            "--no-camera",
-            "--no-network",
-            "--declare",
-            "mentor247:5",
-            "--json",
-        ],
+        &[OFFLINE_CHECK, &["--declare", "mentor247:5", "--json"]].concat(),
     );
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let item = report["checklist"]

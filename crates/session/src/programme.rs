@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use ts_rs::TS;
 
-use crate::script::{line_col, read_text_file, TemplateError, BUILT_IN};
+use crate::script::{read_text_file, TemplateError, BUILT_IN};
 
 /// The largest profile file read (the built-in ones are about 1 KB).
 pub const MAX_PROFILE_BYTES: u64 = 64 * 1024;
@@ -226,15 +226,8 @@ impl Profile {
 
     /// Parses and validates a profile. `file` names it in error messages.
     pub fn parse(id: &str, file: &str, text: &str) -> Result<Profile, TemplateError> {
-        let err = |span: Range<usize>, message: String| {
-            let (line, column) = line_col(text, span.start);
-            TemplateError {
-                file: file.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let err =
+            |span: Range<usize>, message: String| TemplateError::at(file, text, span, message);
         if text.len() as u64 > MAX_PROFILE_BYTES {
             return Err(err(
                 0..0,

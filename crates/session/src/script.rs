@@ -90,8 +90,21 @@ struct RawPhase {
     call_to_action: Option<Spanned<String>>,
 }
 
+impl TemplateError {
+    /// An error at the byte range `span` of `text` (the contents of `file`).
+    pub(crate) fn at(file: &str, text: &str, span: Range<usize>, message: String) -> Self {
+        let (line, column) = line_col(text, span.start);
+        TemplateError {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
 /// Converts a byte offset in `text` to a 1-based line and column.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before
@@ -150,15 +163,8 @@ impl Template {
                 ),
             });
         }
-        let err = |span: Range<usize>, message: String| {
-            let (line, column) = line_col(text, span.start);
-            TemplateError {
-                file: file.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let err =
+            |span: Range<usize>, message: String| TemplateError::at(file, text, span, message);
         let raw: RawTemplate = toml::from_str(text)
             .map_err(|e| err(e.span().unwrap_or(0..0), e.message().trim().to_string()))?;
         if raw.name.get_ref().trim().is_empty() {
