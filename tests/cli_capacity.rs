@@ -2,17 +2,15 @@
 //! (plain http is allowed only to this computer): the rate it reports, the verdict a mentor
 //! reads at each speed, the live progress lines, and agreement with the call-quality card.
 
-use std::process::Command;
-
-use preflight_e2e::built_binary;
 use preflight_e2e::netsim::{SpeedProfile, SpeedServer, StunServer};
 use serde_json::Value;
 
 /// Runs the network part of the check against local STUN and speed-test servers.
 fn check(speed: &SpeedServer, stun: &StunServer) -> (Value, String) {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(built_binary("preflight"))
-        .args([
+    let out = preflight_e2e::preflight_command(
+        home.path(),
+        &[
             "check",
             "--json",
             "--no-mic",
@@ -26,10 +24,10 @@ fn check(speed: &SpeedServer, stun: &StunServer) -> (Value, String) {
             &speed.download_url(),
             "--speed-test-upload",
             &speed.upload_url(),
-        ])
-        .env("HOME", home.path())
-        .output()
-        .expect("run preflight");
+        ],
+    )
+    .output()
+    .expect("run preflight");
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     let capacity = report["checks"]

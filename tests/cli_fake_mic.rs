@@ -43,9 +43,7 @@ fn check_json(home: &std::path::Path, args: &[&str]) -> (Value, i32) {
 
 /// Runs `preflight ARGS` with `HOME` at `home`.
 fn preflight_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(built_binary("preflight"))
-        .args(args)
-        .env("HOME", home)
+    preflight_e2e::preflight_command(home, args)
         .env_remove("ALSA_CONFIG_PATH")
         .output()
         .expect("run preflight")

@@ -8,15 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use preflight_e2e::built_binary;
+use preflight_e2e::preflight_command;
 
 fn cmd(home: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(built_binary("preflight"));
-    c.args(args)
-        .env("HOME", home)
-        .env("TZ", "Europe/London")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME");
+    let mut c = preflight_command(home, args);
+    c.env("TZ", "Europe/London");
     c
 }
 

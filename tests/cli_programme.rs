@@ -1,14 +1,12 @@
 //! `preflight programme`: the built-in programme profiles listed and shown with each code's
 //! rules, and a profile the mentor wrote checked with `file:line:column` errors.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use preflight_e2e::{built_binary, workspace_root};
+use preflight_e2e::{preflight_command, workspace_root, OFFLINE_CHECK};
 
 fn preflight(home: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(built_binary("preflight"))
-        .args(args)
-        .env("HOME", home)
+    preflight_command(home, args)
         .output()
         .expect("run preflight")
 }
@@ -20,15 +18,6 @@ fn add_session(home: &std::path::Path, mentee: &str, args: &[&str]) -> Output {
         &[&["schedule", "add", "--mentee", mentee][..], args].concat(),
     )
 }
-
-/// A check with no devices and no network: only the schedule and the checklist matter.
-const OFFLINE_CHECK: &[&str] = &[
-    "check",
-    "--no-mic",
-    "--no-speaker",
-    "--no-camera",
-    "--no-network",
-];
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

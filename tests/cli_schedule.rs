@@ -2,31 +2,20 @@
 //! session, run a check that is recorded against it, export the week's monitoring CSV.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use preflight_e2e::built_binary;
+use preflight_e2e::{preflight_command, OFFLINE_CHECK};
 
 fn cli(home: &Path, args: &[&str]) -> Output {
-    Command::new(built_binary("preflight"))
-        .args(args)
-        .env("HOME", home)
+    preflight_command(home, args)
         .env("TZ", "Europe/London")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
         .output()
         .expect("run preflight")
 }
 
 /// `preflight check` with no devices and no network (nothing here to measure), plus `args`.
 fn check(home: &Path, args: &[&str]) -> Output {
-    let quiet = [
-        "check",
-        "--no-mic",
-        "--no-speaker",
-        "--no-camera",
-        "--no-network",
-    ];
-    cli(home, &[&quiet[..], args].concat())
+    cli(home, &[OFFLINE_CHECK, args].concat())
 }
 
 fn stdout(o: &Output) -> String {

@@ -395,6 +395,27 @@ impl Xvfb {
     }
 }
 
+/// The built `preflight` CLI with `args`, its home at `home` (the XDG overrides removed, so its
+/// data and settings land under that home and nowhere else).
+pub fn preflight_command(home: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(built_binary("preflight"));
+    c.args(args)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CONFIG_HOME");
+    c
+}
+
+/// `preflight check` arguments for a check with no devices and no network: only the schedule,
+/// the records and the checklist matter.
+pub const OFFLINE_CHECK: &[&str] = &[
+    "check",
+    "--no-mic",
+    "--no-speaker",
+    "--no-camera",
+    "--no-network",
+];
+
 /// A portrait fixture photo (`fixtures/photos/NAME`) as a webcam would frame it: scaled to 720
 /// pixels high (its shape kept), `shift_x` pixels right of the middle of a 1280×720 picture of a
 /// plain wall; saved as `dir/webcam.png`.
