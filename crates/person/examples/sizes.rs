@@ -7,12 +7,18 @@ fn main() -> TractResult<()> {
     for (name, path, sizes) in [
         (
             "selfie",
-            "crates/person/models/selfie_segmentation_landscape.onnx",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/models/selfie_segmentation_landscape.onnx"
+            ),
             vec![(256usize, 144usize), (160, 96), (128, 80), (128, 64)],
         ),
         (
             "face",
-            "crates/person/models/face_detection_short_range.onnx",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/models/face_detection_short_range.onnx"
+            ),
             vec![(256, 144), (128, 128), (96, 96), (64, 64)],
         ),
     ] {

@@ -113,29 +113,6 @@ impl PersonMask {
         self.prob.iter().filter(|&&p| p >= PERSON_LEVEL).count() as f32 / self.prob.len() as f32
     }
 
-    /// The person's bounding box in frame coordinates (0–1): left, top, right, bottom.
-    pub fn bounds(&self) -> Option<[f32; 4]> {
-        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
-        for y in 0..self.height {
-            for x in 0..self.width {
-                if self.is_person(x, y) {
-                    x0 = x0.min(x);
-                    y0 = y0.min(y);
-                    x1 = x1.max(x + 1);
-                    y1 = y1.max(y + 1);
-                }
-            }
-        }
-        (x0 != u32::MAX).then(|| {
-            [
-                x0 as f32 / self.width as f32,
-                y0 as f32 / self.height as f32,
-                x1 as f32 / self.width as f32,
-                y1 as f32 / self.height as f32,
-            ]
-        })
-    }
-
     /// Which pixels of a `width × height` picture are background: not person, and not within
     /// `margin` (a share of the picture's width) of the person — hair and shoulder edges the mask
     /// misses, and the halo a camera's processing leaves around a person. Row by row.
@@ -656,8 +633,6 @@ mod tests {
         let person: Vec<usize> = (0..100).filter(|&i| !bg[i]).collect();
         assert_eq!(person.len(), 25);
         assert!(!bg[3 * 10 + 3] && !bg[7 * 10 + 7] && bg[2 * 10 + 5] && bg[5 * 10 + 8]);
-        assert_eq!(m.bounds(), Some([0.5, 0.5, 0.6, 0.6]));
-        assert_eq!(PersonMask::empty(4, 4).bounds(), None);
     }
 
     #[test]
