@@ -209,16 +209,16 @@ fn sessions_belong_to_a_programme_and_the_export_follows_it() {
     let lines: Vec<&str> = all.lines().collect();
     assert_eq!(lines.len(), 3, "{all}");
     assert!(
-        lines[0].ends_with(",programme,feedback_due"),
+        lines[0].ends_with(",programme,feedback_due,as_planned,concern_reported"),
         "{}",
         lines[0]
     );
     assert!(
-        lines[1].ends_with(",brokerage,Mid-point feedback survey"),
+        lines[1].ends_with(",brokerage,Mid-point feedback survey,,"),
         "{}",
         lines[1]
     );
-    assert!(lines[2].ends_with(",,"), "{}", lines[2]);
+    assert!(lines[2].ends_with(",,,,"), "{}", lines[2]);
     let brokerage = export(&["--programme", "brokerage"]);
     assert_eq!(brokerage.lines().count(), 2, "{brokerage}");
     // Nothing about the mentee beyond what was typed: the name and the under-18 mark.
@@ -296,4 +296,331 @@ fn under_18_the_script_says_whom_the_mentor_would_tell() {
     // Right after the confidentiality prompt.
     let confidential = minor.find("confidential. It stays between us").unwrap();
     assert!(confidential < at);
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The id `schedule add` printed ("Added: … (m-…).").
+fn added_id(o: &Output) -> String {
+    let out = stdout(o);
+    assert!(o.status.success(), "{out}{}", stderr(o));
+    out.rsplit_once('(')
+        .and_then(|(_, id)| id.strip_suffix(").\n"))
+        .unwrap_or_else(|| panic!("no id in {out}"))
+        .to_string()
+}
+
+#[test]
+fn your_programme_and_its_contact_are_remembered_and_used() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = || -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(
+                home.path()
+                    .join(".config/org.mentorpreflight.app/settings.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    let o = preflight(home.path(), &["programme", "use", "nope"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a programme this app knows"));
+    let o = preflight(home.path(), &["programme", "use", "brokerage"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Your programme: The Brokerage."));
+    assert_eq!(settings()["programme"], "brokerage");
+    assert_eq!(settings()["programmeChosen"], true);
+    assert!(stdout(&preflight(home.path(), &["programme", "list"]))
+        .lines()
+        .any(|l| l.starts_with("brokerage") && l.ends_with("(your programme)")));
+
+    // A new session belongs to it unless it says otherwise.
+    let id = added_id(&add_session(
+        home.path(),
+        "Sam",
+        &["--at", "2027-03-02 18:00", "--zone", "Europe/London"],
+    ));
+    let other = added_id(&add_session(
+        home.path(),
+        "Kim",
+        &[
+            "--at",
+            "2027-03-03 18:00",
+            "--zone",
+            "Europe/London",
+            "--programme",
+            "qooper",
+        ],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&preflight(
+        home.path(),
+        &["schedule", "list", "--json"],
+    )))
+    .unwrap();
+    let programme_of = |id: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["programme"]
+            .clone()
+    };
+    assert_eq!(programme_of(&id), "brokerage");
+    assert_eq!(programme_of(&other), "qooper");
+
+    // A contact that is not valid is refused and nothing is saved; a valid one is shown with
+    // the programme and named in the under-18 script.
+    let o = preflight(
+        home.path(),
+        &[
+            "programme",
+            "contact",
+            "brokerage",
+            "--name",
+            "Safeguarding lead",
+            "--email",
+            "lead@x?body=hello",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is not an email address"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(settings()["programmeContacts"]["brokerage"].is_null());
+    let o = preflight(
+        home.path(),
+        &[
+            "programme",
+            "contact",
+            "brokerage",
+            "--name",
+            "Safeguarding lead",
+            "--phone",
+            "+44 20 7946 0000",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let show = stdout(&preflight(home.path(), &["programme", "show", "brokerage"]));
+    assert!(
+        show.contains("Programme contact: Safeguarding lead, +44 20 7946 0000"),
+        "{show}"
+    );
+    let script = stdout(&preflight(
+        home.path(),
+        &[
+            "script",
+            "show",
+            "--programme",
+            "brokerage",
+            "--under-18",
+            "--var",
+            "mentee=Sam",
+        ],
+    ));
+    assert!(
+        script.contains("I must tell Safeguarding lead at The Brokerage straight away"),
+        "{script}"
+    );
+    assert!(
+        script.contains("7"),
+        "the programme's length fills the roadmap: {script}"
+    );
+    let o = preflight(
+        home.path(),
+        &["programme", "contact", "brokerage", "--clear"],
+    );
+    assert!(o.status.success());
+    assert!(settings()["programmeContacts"]["brokerage"].is_null());
+}
+
+#[test]
+fn your_own_programme_is_saved_only_when_it_is_valid() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let starter =
+        std::fs::read_to_string(workspace_root().join("crates/session/programmes/custom.toml"))
+            .unwrap();
+    let saved = home
+        .path()
+        .join(".config/org.mentorpreflight.app/programmes/custom.toml");
+    let broken = dir.path().join("youth.toml");
+    std::fs::write(
+        &broken,
+        starter.replace("cadence_days = 14", "cadence_days = \"often\""),
+    )
+    .unwrap();
+    let o = preflight(
+        home.path(),
+        &["programme", "save", broken.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("youth.toml:7:"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Nothing was saved."));
+    assert!(!saved.exists());
+    let good = dir.path().join("youth-good.toml");
+    std::fs::write(&good, starter.replace("My programme", "Youth Futures")).unwrap();
+    let o = preflight(home.path(), &["programme", "save", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&saved)
+        .unwrap()
+        .contains("Youth Futures"));
+    // It is the `custom` programme from now on, for the CLI and the app alike.
+    let show = stdout(&preflight(home.path(), &["programme", "show", "custom"]));
+    assert!(show.starts_with("Youth Futures (My own rules)"), "{show}");
+    // Broken by hand later: said, and the built-in rules stand in.
+    std::fs::write(&saved, "name = ").unwrap();
+    let o = preflight(home.path(), &["programme", "list"]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("Your own programme profile cannot be used"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("My programme"));
+}
+
+#[test]
+fn an_imported_series_belongs_to_the_programme_chosen_for_it() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ics = dir.path().join("brokerage.ics");
+    std::fs::write(
+        &ics,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:series@example.org\r\nDTSTART:20270302T180000Z\r\nDTEND:20270302T190000Z\r\nRRULE:FREQ=WEEKLY;COUNT=7\r\nSUMMARY:Mentoring with Alex\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let programmes = |home: &std::path::Path| -> Vec<(String, bool)> {
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&preflight(home, &["schedule", "list", "--json"])))
+                .unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["programme"].as_str().unwrap_or("").to_string(),
+                    s["under18"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let path = ics.to_str().unwrap();
+    let o = preflight(
+        home.path(),
+        &[
+            "schedule",
+            "import",
+            path,
+            "--programme",
+            "brokerage",
+            "--under-18",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = programmes(home.path());
+    assert!(all.len() >= 7, "{all:?}");
+    assert!(all.iter().all(|(p, u)| p == "brokerage" && *u), "{all:?}");
+    // Imported again without saying: the choice made for this calendar stays.
+    assert!(preflight(home.path(), &["schedule", "import", path])
+        .status
+        .success());
+    assert!(programmes(home.path())
+        .iter()
+        .all(|(p, u)| p == "brokerage" && *u));
+    let list = stdout(&preflight(home.path(), &["schedule", "list"]));
+    assert!(list.contains("The Brokerage, mentee under 18; the programme schedules these sessions"));
+    // `none` takes it out of the programme.
+    assert!(preflight(
+        home.path(),
+        &["schedule", "import", path, "--programme", "none"]
+    )
+    .status
+    .success());
+    assert!(programmes(home.path())
+        .iter()
+        .all(|(p, u)| p.is_empty() && !*u));
+    // An unknown programme is refused before anything is imported.
+    let o = preflight(
+        home.path(),
+        &["schedule", "import", path, "--programme", "nope"],
+    );
+    assert!(!o.status.success());
+    assert!(programmes(home.path()).iter().all(|(p, _)| p.is_empty()));
+
+    // A new calendar belongs to the mentor's programme unless the import says otherwise.
+    let other = tempfile::tempdir().unwrap();
+    assert!(preflight(other.path(), &["programme", "use", "mentor247"])
+        .status
+        .success());
+    assert!(preflight(other.path(), &["schedule", "import", path])
+        .status
+        .success());
+    assert!(programmes(other.path())
+        .iter()
+        .all(|(p, u)| p == "mentor247" && !*u));
+}
+
+#[test]
+fn the_weekly_record_says_what_the_mentor_stated() {
+    let home = tempfile::tempdir().unwrap();
+    let add = |mentee: &str, at: &str| {
+        added_id(&add_session(
+            home.path(),
+            mentee,
+            &[
+                "--at",
+                at,
+                "--zone",
+                "UTC",
+                "--programme",
+                "brokerage",
+                "--number",
+                "4",
+            ],
+        ))
+    };
+    let held = add("Sam", "2026-11-03 18:00");
+    let _unanswered = add("Kim", "2026-11-04 18:00");
+    let future = add("Lee", "2027-11-04 18:00");
+    let o = preflight(home.path(), &["records", "planned", &future, "yes"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("has not started yet"), "{}", stderr(&o));
+    let o = preflight(home.path(), &["records", "planned", &held, "maybe"]);
+    assert!(!o.status.success(), "yes or no only");
+    let o = preflight(home.path(), &["records", "planned", &held, "yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("took place as planned"),
+        "{}",
+        stdout(&o)
+    );
+    let csv = stdout(&preflight(
+        home.path(),
+        &[
+            "records",
+            "export",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-09",
+            "--programme",
+            "brokerage",
+        ],
+    ));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].contains(",Sam,")
+            && lines[1].ends_with(",brokerage,Mid-point feedback survey,yes,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",Kim,") && lines[2].ends_with(",not stated,"),
+        "{csv}"
+    );
 }

@@ -9,8 +9,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 use preflight_session::fetch::{self, FetchError, MAX_FEED_BYTES};
 use preflight_session::ics::import_bytes;
+use preflight_session::programme::{Profile, Profiles};
 use preflight_session::schedule::clean_text;
+use preflight_session::schedule::Membership;
 use preflight_session::store::{read_bounded, JsonStore, Loaded, StoreError};
+use preflight_session::TemplateError;
 use preflight_session::{
     CheckLine, CheckRecord, ChecklistLine, IcsError, ImportOptions, RecordStore, ReminderState,
     Schedule, Subscription,
@@ -124,18 +127,28 @@ impl From<StoreError> for ImportError {
 }
 
 /// Imports calendar bytes under the name `calendar` into `schedule` (replacing that calendar's
-/// earlier sessions). Pure apart from `now`; the caller saves.
+/// earlier sessions). With `membership`, the calendar's sessions belong to that programme from
+/// now on (every refresh keeps it); without, the choice made before stays. Pure apart from
+/// `now`; the caller saves.
 pub fn import_into(
     schedule: &mut Schedule,
     bytes: &[u8],
     calendar: &str,
     now: Timestamp,
+    membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
     // Bounded like a feed address (which may be a long private link), control characters gone.
     let mut opts = ImportOptions::new(clean_text(calendar, 4096), local_zone(), now);
-    opts.link_patterns = schedule.link_patterns.clone();
-    opts.horizon = schedule.import_horizon();
-    let out = import_bytes(bytes, &opts)?;
+    let out = import_bytes(bytes, &{
+        opts.link_patterns = schedule.link_patterns.clone();
+        opts.horizon = schedule.import_horizon();
+        opts.clone()
+    })?;
+    if let Some(m) = membership {
+        schedule
+            .calendar_programmes
+            .insert(opts.calendar.clone(), m);
+    }
     let added = out.sessions.len();
     let replaced = schedule.replace_calendar(&opts.calendar, out.sessions);
     Ok(ImportSummary {
@@ -167,23 +180,31 @@ pub fn too_large(name: &str) -> ImportError {
 }
 
 /// Imports an .ics file into the saved schedule.
-pub fn import_file(path: &Path, now: Timestamp) -> Result<ImportSummary, ImportError> {
+pub fn import_file(
+    path: &Path,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
     let bytes = read_calendar_file(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let (summary, _) = update_schedule(|s| import_into(s, &bytes, &name, now))?;
+    let (summary, _) = update_schedule(|s| import_into(s, &bytes, &name, now, membership))?;
     Ok(summary)
 }
 
 /// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
 /// The feed is fetched before the schedule is locked, so a slow server never holds the lock.
-pub fn subscribe(url: &str, now: Timestamp) -> Result<ImportSummary, ImportError> {
+pub fn subscribe(
+    url: &str,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
     let url = url.trim();
     let text = fetch::fetch(url, Duration::from_secs(15))?;
     let (summary, _) = update_schedule(|s| {
-        let summary = import_into(s, text.as_bytes(), url, now)?;
+        let summary = import_into(s, text.as_bytes(), url, now, membership)?;
         let name = summary.calendar.clone();
         match s.subscriptions.iter_mut().find(|x| x.url == name) {
             Some(sub) => {
@@ -203,11 +224,15 @@ pub fn subscribe(url: &str, now: Timestamp) -> Result<ImportSummary, ImportError
 
 /// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
 /// `schedule import`, where the mentor typed the path on their own computer.
-pub fn import_and_save(source: &str, now: Timestamp) -> Result<ImportSummary, ImportError> {
+pub fn import_and_save(
+    source: &str,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
     if source.contains("://") {
-        subscribe(source, now)
+        subscribe(source, now, membership)
     } else {
-        import_file(Path::new(source), now)
+        import_file(Path::new(source), now, membership)
     }
 }
 
@@ -232,7 +257,7 @@ pub fn refresh_subscriptions(now: Timestamp) -> Result<Vec<Subscription>, Import
         for (url, got) in fetched {
             let result = got
                 .map_err(ImportError::from)
-                .and_then(|text| import_into(schedule, text.as_bytes(), &url, now));
+                .and_then(|text| import_into(schedule, text.as_bytes(), &url, now, None));
             if let Some(sub) = schedule.subscriptions.iter_mut().find(|s| s.url == url) {
                 match result {
                     Ok(_) => {
@@ -295,6 +320,75 @@ pub fn record_check(
     Ok((rec, notice))
 }
 
+/// Where the mentor's own programme profile lives:
+/// `<config dir>/org.mentorpreflight.app/programmes/custom.toml`.
+pub fn custom_profile_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join(APP_ID).join("programmes").join("custom.toml"))
+}
+
+/// The profiles as this mentor has them, and what is wrong with their own profile file if it
+/// cannot be used (then the built-in "custom" rules stand in, and the app and the CLI say so).
+pub fn profiles() -> (Profiles, Option<String>) {
+    let contacts = crate::settings::load()
+        .map(|l| l.value.programme_contacts)
+        .unwrap_or_default();
+    let mut problem = None;
+    let custom =
+        custom_profile_path()
+            .filter(|p| p.exists())
+            .and_then(|p| match Profile::load(&p) {
+                Ok(mut profile) => {
+                    profile.id = "custom".into();
+                    Some(profile)
+                }
+                Err(e) => {
+                    problem = Some(format!(
+                    "Your own programme profile cannot be used, so the built-in one stands in: {e}"
+                ));
+                    None
+                }
+            });
+    (Profiles { custom, contacts }, problem)
+}
+
+/// The mentor's own profile as text: their file, or the built-in starting point.
+pub fn custom_profile_text() -> Result<String, StoreError> {
+    match custom_profile_path().filter(|p| p.exists()) {
+        Some(p) => {
+            let bytes = read_bounded(&p, preflight_session::programme::MAX_PROFILE_BYTES)?;
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        None => Ok(preflight_session::programme::BUILT_IN_PROFILES
+            .iter()
+            .find(|(id, _)| *id == "custom")
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default()),
+    }
+}
+
+/// Why the mentor's own profile was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum CustomProfileError {
+    /// It does not validate (the message names the line and column).
+    #[error("{0}")]
+    Invalid(#[from] TemplateError),
+    /// It could not be written.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// No configuration folder.
+    #[error("This system has no configuration folder for your programme.")]
+    NoFolder,
+}
+
+/// Validates the mentor's own profile and saves it (atomically, under the lock): nothing is
+/// written when it does not validate.
+pub fn save_custom_profile(text: &str) -> Result<Profile, CustomProfileError> {
+    let path = custom_profile_path().ok_or(CustomProfileError::NoFolder)?;
+    let profile = Profile::parse("custom", "custom.toml", text)?;
+    preflight_session::store::save_text_locked(&path, text)?;
+    Ok(profile)
+}
+
 /// Where focus mode keeps the notification setting it found, until it restores it.
 pub fn focus_saved_path() -> PathBuf {
     data_dir()
@@ -329,7 +423,7 @@ pub fn checklist_for(
         checked_at: Some(at),
         next_session: session.map(|s| s.start),
         programme: session.and_then(|s| {
-            let p = preflight_session::programme::built_in_profile(s.programme.as_deref()?)?;
+            let p = profiles().0.get(s.programme.as_deref()?)?;
             Some((p, s.under_18))
         }),
         reminders: schedule.reminders,

@@ -12,6 +12,7 @@ use preflight::{
     calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress,
     Report, Settings, Status,
 };
+use preflight_session::schedule::Membership;
 use preflight_session::Template;
 
 #[derive(Parser)]
@@ -79,6 +80,36 @@ enum ProgrammeAction {
         /// crates/session/programmes/custom.toml.
         file: std::path::PathBuf,
     },
+    /// Choose the programme you mentor with: new sessions and imported calendars belong to it
+    /// unless you say otherwise (`none` for no programme).
+    Use {
+        /// A programme id (see `preflight programme list`) or `none`.
+        id: String,
+    },
+    /// Name the programme contact for safeguarding and questions (the script window's
+    /// *Report a concern* reaches them).
+    Contact {
+        /// A programme id (see `preflight programme list`).
+        id: String,
+        /// Name or role ("Safeguarding lead").
+        #[arg(long, required_unless_present = "clear")]
+        name: Option<String>,
+        /// Email address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Phone number.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Forget the contact.
+        #[arg(long, conflicts_with_all = ["name", "email", "phone"])]
+        clear: bool,
+    },
+    /// Save your own programme (checked first; nothing is saved when it has a mistake): it
+    /// becomes the `custom` programme in the app and here.
+    Save {
+        /// The profile file (TOML).
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,6 +159,13 @@ enum ScheduleAction {
     Import {
         /// File path or feed address.
         source: String,
+        /// The programme its sessions belong to (see `preflight programme list`; `none` for
+        /// none); default: what was chosen for this calendar before, else your programme.
+        #[arg(long, value_name = "ID")]
+        programme: Option<String>,
+        /// The mentee is under 18: the programme's safeguarding rules apply.
+        #[arg(long, requires = "programme")]
+        under_18: bool,
     },
     /// Fetch subscribed calendar feeds again.
     Refresh,
@@ -149,6 +187,14 @@ enum RecordsAction {
         /// Only the sessions of this programme (see `preflight programme list`).
         #[arg(long, value_name = "ID")]
         programme: Option<String>,
+    },
+    /// Say whether a session took place as planned (The Brokerage's weekly record).
+    Planned {
+        /// The session's id (see `schedule list --json`).
+        id: String,
+        /// `yes` or `no`.
+        #[arg(value_parser = ["yes", "no"])]
+        answer: String,
     },
 }
 
@@ -306,7 +352,9 @@ fn parse_item(s: &str) -> Result<String, String> {
         .collect();
     // A programme's own items: `mentor247:3`, `brokerage:u18:2` (listed in the report).
     let programme_item = s.split_once(':').is_some_and(|(p, _)| {
-        preflight_session::programme::built_in_profile(p)
+        calendar::profiles()
+            .0
+            .get(p)
             .is_some_and(|p| p.checklist_for(true).iter().any(|(id, _)| id == s))
     });
     if ids.contains(&s) || programme_item {
@@ -477,6 +525,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&upcoming)?);
                 return Ok(0);
             }
+            let (profiles, _) = calendar::profiles();
             if upcoming.is_empty() {
                 println!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
             }
@@ -494,7 +543,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 let programme = s
                     .programme
                     .as_deref()
-                    .and_then(preflight_session::programme::built_in_profile)
+                    .and_then(|id| profiles.get(id))
                     .map(|p| {
                         let minor = if s.under_18 { ", mentee under 18" } else { "" };
                         let by = if p.programme_schedules(s.under_18) {
@@ -526,6 +575,12 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             programme,
             under_18,
         } => {
+            // The mentor's programme, unless this session says otherwise.
+            let programme = programme.or_else(|| {
+                preflight::settings::load()
+                    .ok()
+                    .and_then(|l| l.value.programme)
+            });
             let input = preflight_session::SessionInput {
                 mentee,
                 local_start: at,
@@ -569,9 +624,39 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             println!("Removed {}.", clean(&id));
             Ok(0)
         }
-        ScheduleAction::Import { source } => {
-            let summary =
-                calendar::import_and_save(&source, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+        ScheduleAction::Import {
+            source,
+            programme,
+            under_18,
+        } => {
+            let membership = match programme.as_deref() {
+                Some("none") => Some(Membership::default()),
+                Some(p) => Some(Membership::new(Some(p), under_18)?),
+                None => {
+                    // Chosen before for this calendar: kept. A new calendar: the mentor's programme.
+                    let name = if source.contains("://") {
+                        source.trim().to_string()
+                    } else {
+                        std::path::Path::new(&source)
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    };
+                    let known = calendar::load_schedule()?
+                        .value
+                        .calendar_programmes
+                        .contains_key(&name);
+                    let mine = preflight::settings::load()
+                        .ok()
+                        .and_then(|l| l.value.programme);
+                    match mine {
+                        Some(p) if !known => Some(Membership::new(Some(&p), false)?),
+                        _ => None,
+                    }
+                }
+            };
+            let summary = calendar::import_and_save(&source, now, membership)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Imported {} session(s) from {} (replacing {} from an earlier import).",
                 summary.added,
@@ -608,14 +693,50 @@ fn parse_day(s: &str) -> Result<jiff::Timestamp> {
 }
 
 fn records(action: RecordsAction) -> Result<i32> {
-    let RecordsAction::Export {
-        from,
-        to,
-        out,
-        programme,
-    } = action;
+    let (from, to, out, programme) = match action {
+        RecordsAction::Export {
+            from,
+            to,
+            out,
+            programme,
+        } => (from, to, out, programme),
+        RecordsAction::Planned { id, answer } => {
+            let yes = answer == "yes";
+            let schedule = calendar::load_schedule()?.value;
+            let session = schedule.get(&id).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "There is no session with the id {}; see `preflight schedule list --json`.",
+                    clean(&id)
+                )
+            })?;
+            let now = jiff::Timestamp::now();
+            if session.start > now {
+                anyhow::bail!(
+                    "That session has not started yet; say whether it took place as planned once it has."
+                );
+            }
+            calendar::records()?.change(|r| {
+                r.planned.push(preflight_session::records::PlannedRecord {
+                    session_id: id.clone(),
+                    as_planned: yes,
+                    at: now,
+                })
+            })?;
+            println!(
+                "Recorded: the session with {} on {} {} as planned.",
+                clean(&session.mentee),
+                session.zoned_start().strftime("%a %-d %b"),
+                if yes {
+                    "took place"
+                } else {
+                    "did not take place"
+                }
+            );
+            return Ok(0);
+        }
+    };
     if let Some(p) = &programme {
-        if preflight_session::programme::built_in_profile(p).is_none() {
+        if !preflight_session::programme::is_known(p) {
             anyhow::bail!(
                 "“{}” is not a programme this app knows; see `preflight programme list`.",
                 clean(p)
@@ -644,8 +765,15 @@ fn records(action: RecordsAction) -> Result<i32> {
         eprintln!("Note: {}", clean(n));
     }
     let schedule = calendar::load_schedule()?.value;
-    let mut rows =
-        preflight_session::records::monitoring_rows(&schedule, &loaded.value, from, to, now);
+    let (profiles, _) = calendar::profiles();
+    let mut rows = preflight_session::records::monitoring_rows(
+        &schedule,
+        &loaded.value,
+        &profiles,
+        from,
+        to,
+        now,
+    );
     if let Some(p) = &programme {
         rows.retain(|r| &r.programme == p);
     }
@@ -670,14 +798,118 @@ fn clean(s: &str) -> String {
 }
 
 fn programme(action: ProgrammeAction) -> Result<i32> {
-    use preflight_session::programme::{built_in_profile, Profile, BUILT_IN_PROFILES};
+    use preflight_session::programme::{is_known, Contact, Profile};
+    let (profiles, problem) = calendar::profiles();
+    let known = |id: &str| -> Result<()> {
+        if is_known(id) {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "“{}” is not a programme this app knows; see `preflight programme list`.",
+                clean(id)
+            )
+        }
+    };
     match action {
         ProgrammeAction::List => {
-            for (id, _) in BUILT_IN_PROFILES {
-                let p = built_in_profile(id).expect("built-in");
-                println!("{id:20} {} — {}", p.name, programme_rhythm(&p));
+            let mine = preflight::settings::load()
+                .ok()
+                .and_then(|l| l.value.programme);
+            for p in profiles.all() {
+                let star = if mine.as_deref() == Some(p.id.as_str()) {
+                    "  (your programme)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:20} {} — {}{star}",
+                    p.id,
+                    clean(&p.name),
+                    programme_rhythm(&p)
+                );
+            }
+            if let Some(e) = problem {
+                eprintln!("Note: {}", clean(&e));
             }
             Ok(0)
+        }
+        ProgrammeAction::Use { id } => {
+            let choice = match id.as_str() {
+                "none" => None,
+                id => {
+                    known(id)?;
+                    Some(id.to_string())
+                }
+            };
+            preflight::settings::update(|s| {
+                s.programme = choice.clone();
+                s.programme_chosen = true;
+            })?;
+            match choice.and_then(|id| profiles.get(&id)) {
+                Some(p) => println!(
+                    "Your programme: {}. New sessions and calendars belong to it.",
+                    clean(&p.name)
+                ),
+                None => println!("No programme: sessions belong to none unless you choose one."),
+            }
+            Ok(0)
+        }
+        ProgrammeAction::Contact {
+            id,
+            name,
+            email,
+            phone,
+            clear,
+        } => {
+            known(&id)?;
+            let contact = if clear {
+                None
+            } else {
+                Some(
+                    Contact::validated(
+                        name.as_deref().unwrap_or(""),
+                        email.as_deref().unwrap_or(""),
+                        phone.as_deref().unwrap_or(""),
+                    )
+                    .map_err(anyhow::Error::msg)?,
+                )
+            };
+            preflight::settings::update(|s| match &contact {
+                Some(c) => {
+                    s.programme_contacts.insert(id.clone(), c.clone());
+                }
+                None => {
+                    s.programme_contacts.remove(&id);
+                }
+            })?;
+            match contact {
+                Some(c) => println!("Programme contact for {id}: {}.", clean(&c.name)),
+                None => println!("No programme contact for {id}."),
+            }
+            Ok(0)
+        }
+        ProgrammeAction::Save { file } => {
+            let text = match Profile::load(&file) {
+                Ok(_) => std::fs::read_to_string(&file)?,
+                Err(e) => {
+                    eprintln!("{e}\nNothing was saved.");
+                    return Ok(2);
+                }
+            };
+            match calendar::save_custom_profile(&text) {
+                Ok(p) => {
+                    println!(
+                        "Saved your programme \"{}\" as `custom`: {}.",
+                        clean(&p.name),
+                        programme_rhythm(&p)
+                    );
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("{e}\nNothing was saved.");
+                    Ok(2)
+                }
+            }
         }
         ProgrammeAction::Check { file } => match Profile::load(&file) {
             Ok(p) => {
@@ -704,7 +936,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
                         return Ok(2);
                     }
                 },
-                (None, Some(id)) => built_in_profile(id).ok_or_else(|| {
+                (None, Some(id)) => profiles.get(id).ok_or_else(|| {
                     anyhow::anyhow!(
                         "there is no built-in programme {id:?}; see `preflight programme list`"
                     )
@@ -812,13 +1044,11 @@ fn script(action: ScriptAction) -> Result<i32> {
             under_18,
         } => {
             let profile = match &programme {
-                Some(id) => Some(
-                    preflight_session::programme::built_in_profile(id).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "there is no built-in programme {id:?}; see `preflight programme list`"
-                        )
-                    })?,
-                ),
+                Some(id) => Some(calendar::profiles().0.get(id).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "there is no built-in programme {id:?}; see `preflight programme list`"
+                    )
+                })?),
                 None => None,
             };
             let t = match &file {
@@ -835,6 +1065,9 @@ fn script(action: ScriptAction) -> Result<i32> {
                     .split_once('=')
                     .ok_or_else(|| anyhow::anyhow!("--var takes NAME=VALUE, got {v:?}"))?;
                 values.insert(k.trim().to_string(), val.trim().to_string());
+            }
+            if let Some(p) = &profile {
+                p.fill_vars(&mut values);
             }
             let mut t = t.render(&values);
             if let Some(p) = &profile {

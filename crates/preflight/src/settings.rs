@@ -30,6 +30,14 @@ pub struct Settings {
     pub mentor_name: Option<String>,
     /// The speed-test endpoint for the capacity check; absent for the public default.
     pub speed_test: Option<crate::runner::SpeedTest>,
+    /// The programme the mentor mentors with (a profile id), chosen for new sessions and
+    /// imported calendars unless they say otherwise.
+    pub programme: Option<String>,
+    /// The mentor answered the first-run question about their programme (even with "none").
+    pub programme_chosen: bool,
+    /// Programme contacts the mentor entered (for safeguarding and questions), by profile id.
+    pub programme_contacts:
+        std::collections::BTreeMap<String, preflight_session::programme::Contact>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -61,6 +61,7 @@ pub enum ScheduledBy {
     /// Always the programme (or its platform).
     Programme,
     /// The programme when the mentee is under 18, otherwise the mentor.
+    #[serde(rename = "programme-for-under-18")]
     ProgrammeForUnder18,
 }
 
@@ -212,6 +213,116 @@ pub fn built_in_profile(id: &str) -> Option<Profile> {
         .map(|(name, text)| Profile::parse(name, name, text).expect("built-in profiles are valid"))
 }
 
+/// Whether `id` names a programme a session may belong to (a built-in id; "custom" is the
+/// mentor's own, whose rules may come from their file).
+pub fn is_known(id: &str) -> bool {
+    BUILT_IN_PROFILES.iter().any(|(name, _)| *name == id)
+}
+
+/// The profiles as this mentor has them: the built-in ones, the "custom" one replaced by the
+/// mentor's own file when there is one, and the programme contact the mentor entered for a
+/// programme (the built-in codes name no person; the mentor's programme gives them one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profiles {
+    /// The mentor's own "custom" profile, if saved.
+    pub custom: Option<Profile>,
+    /// Programme contacts the mentor entered, by profile id (they win over a profile's own).
+    pub contacts: std::collections::BTreeMap<String, Contact>,
+}
+
+impl Profiles {
+    /// The profile `id` as this mentor has it, or `None` for an id the app does not know.
+    pub fn get(&self, id: &str) -> Option<Profile> {
+        let mut p = match (&self.custom, id) {
+            (Some(custom), "custom") => custom.clone(),
+            _ => built_in_profile(id)?,
+        };
+        if let Some(c) = self.contacts.get(id) {
+            p.contact = Some(c.clone());
+        }
+        Some(p)
+    }
+
+    /// Every profile, built-in order.
+    pub fn all(&self) -> Vec<Profile> {
+        BUILT_IN_PROFILES
+            .iter()
+            .filter_map(|(id, _)| self.get(id))
+            .collect()
+    }
+}
+
+impl Contact {
+    /// Checks a contact the mentor typed (same rules as a profile file's `[contact]`): a name,
+    /// and a valid email, phone or both. Text is trimmed; empty fields are absent.
+    pub fn validated(name: &str, email: &str, phone: &str) -> Result<Contact, String> {
+        let one_line = |v: &str, what: &str| -> Result<Option<String>, String> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            if v.chars().count() > MAX_ITEM_CHARS || v.chars().any(char::is_control) {
+                return Err(format!(
+                    "The contact's {what} must be one line of at most {MAX_ITEM_CHARS} characters."
+                ));
+            }
+            Ok(Some(v.to_string()))
+        };
+        let name = one_line(name, "name")?
+            .ok_or("Give the contact's name or role (for example \"Safeguarding lead\").")?;
+        let email = one_line(email, "email")?;
+        if let Some(e) = &email {
+            if !valid_email(e) {
+                return Err(format!("“{e}” is not an email address."));
+            }
+        }
+        let phone = one_line(phone, "phone")?;
+        if let Some(p) = &phone {
+            if !valid_phone(p) {
+                return Err(format!(
+                    "“{p}” is not a phone number (digits, spaces, + - and brackets)."
+                ));
+            }
+        }
+        if email.is_none() && phone.is_none() {
+            return Err("Give the contact's email, phone number or both.".into());
+        }
+        Ok(Contact { name, email, phone })
+    }
+
+    /// The address that opens the mentor's mail program (or, without an email, the phone) to
+    /// reach this contact: `mailto:` with a subject only (nothing about the mentee), or `tel:`.
+    pub fn reach_url(&self) -> String {
+        match (&self.email, &self.phone) {
+            (Some(e), _) => format!("mailto:{e}?subject=A%20safeguarding%20concern"),
+            (None, Some(p)) => format!(
+                "tel:{}",
+                p.chars()
+                    .filter(|c| c.is_ascii_digit() || *c == '+')
+                    .collect::<String>()
+            ),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn valid_email(v: &str) -> bool {
+    let (user, domain) = v.split_once('@').unwrap_or(("", ""));
+    !user.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.contains(char::is_whitespace)
+        // Nothing that would add headers or a body to the mailto: link.
+        && !v.contains(['?', '&', '#', '%', '<', '>', '"', ',', ';'])
+}
+
+fn valid_phone(v: &str) -> bool {
+    v.chars().filter(char::is_ascii_digit).count() >= 3
+        && v.chars()
+            .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch))
+}
+
 impl Profile {
     /// Reads and validates a profile file (bounded in size; folders, devices and pipes are
     /// refused before they are opened). Its id is the file name without `.toml`.
@@ -354,11 +465,7 @@ impl Profile {
                     .as_ref()
                     .map(|e| {
                         let v = text_of(e, "the contact's email")?;
-                        let (user, domain) = v.split_once('@').unwrap_or(("", ""));
-                        if user.is_empty()
-                            || !domain.contains('.')
-                            || v.contains(char::is_whitespace)
-                        {
+                        if !valid_email(&v) {
                             return Err(err(e.span(), format!("\"{v}\" is not an email address")));
                         }
                         Ok(v)
@@ -369,12 +476,7 @@ impl Profile {
                     .as_ref()
                     .map(|p| {
                         let v = text_of(p, "the contact's phone")?;
-                        let digits = v.chars().filter(char::is_ascii_digit).count();
-                        if digits < 3
-                            || !v
-                                .chars()
-                                .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch))
-                        {
+                        if !valid_phone(&v) {
                             return Err(err(p.span(), format!("\"{v}\" is not a phone number")));
                         }
                         Ok(v)
@@ -474,24 +576,47 @@ impl Profile {
     /// What the mentor says about the limit of confidentiality when the mentee is under 18, and
     /// whom they would tell.
     pub fn safeguarding_prompt(&self) -> String {
+        format!("One limit to that, {}", self.safeguarding_limit())
+    }
+
+    /// The same limit said on its own, for a script that does not speak of confidentiality
+    /// (a session after the first): the mentee hears what it is a limit of.
+    pub fn safeguarding_reminder(&self) -> String {
+        format!(
+            "A reminder: what we say stays between us, with one limit, {}",
+            self.safeguarding_limit()
+        )
+    }
+
+    fn safeguarding_limit(&self) -> String {
         let who = self
             .contact
             .as_ref()
             .map(|c| format!("{} at {}", c.name, self.name))
             .unwrap_or_else(|| format!("{}'s safeguarding contact", self.name));
         format!(
-            "One limit to that, because you are under 18: if I am worried that you or someone else may be at risk, I must tell {who} straight away. I would tell you first that I am doing it."
+            "because you are under 18: if I am worried that you or someone else may be at risk, I must tell {who} straight away. I would tell you first that I am doing it."
         )
     }
 
+    /// Fills the script variables the programme knows (its name and number of sessions, for
+    /// the roadmap: "session 2 of 7"), leaving what the caller set.
+    pub fn fill_vars(&self, vars: &mut std::collections::BTreeMap<String, String>) {
+        vars.entry("programme_name".into())
+            .or_insert_with(|| self.name.clone());
+        if let Some(n) = self.sessions {
+            vars.entry("programme_sessions".into())
+                .or_insert_with(|| n.to_string());
+        }
+    }
+
     /// Adapts a rendered script to the programme: for a mentee under 18, the safeguarding limit
-    /// of confidentiality follows the first prompt that speaks of confidentiality (or opens the
-    /// script when none does).
+    /// of confidentiality follows the first prompt that speaks of confidentiality (or, said on
+    /// its own, follows the greeting when none does).
     pub fn adapt_script(&self, t: &mut crate::Template, under_18: bool) {
         if !under_18 {
             return;
         }
-        let prompt = self.safeguarding_prompt();
         let found = t.phases.iter().enumerate().find_map(|(pi, p)| {
             p.prompts
                 .iter()
@@ -499,10 +624,11 @@ impl Profile {
                 .map(|qi| (pi, qi + 1))
         });
         match found {
-            Some((pi, at)) => t.phases[pi].prompts.insert(at, prompt),
+            Some((pi, at)) => t.phases[pi].prompts.insert(at, self.safeguarding_prompt()),
             None => {
                 if let Some(first) = t.phases.first_mut() {
-                    first.prompts.insert(0, prompt);
+                    let at = first.prompts.len().min(1);
+                    first.prompts.insert(at, self.safeguarding_reminder());
                 }
             }
         }
@@ -511,8 +637,8 @@ impl Profile {
 
 /// What the reminder adds for a session whose programme, not the mentor, schedules it (the
 /// Brokerage with a mentee under 18, Mentor247): changes go through the programme.
-pub fn reminder_note(session: &crate::Session) -> Option<String> {
-    let p = built_in_profile(session.programme.as_deref()?)?;
+pub fn reminder_note(profiles: &Profiles, session: &crate::Session) -> Option<String> {
+    let p = profiles.get(session.programme.as_deref()?)?;
     p.programme_schedules(session.under_18).then(|| {
         format!(
             "{} schedules these sessions: for any change, contact the programme, not your mentee.",
@@ -575,19 +701,23 @@ mod tests {
             r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#,
         )
         .unwrap();
-        assert_eq!(reminder_note(&s), None, "no programme");
+        assert_eq!(
+            reminder_note(&Profiles::default(), &s),
+            None,
+            "no programme"
+        );
         s.programme = Some("brokerage".into());
         assert_eq!(
-            reminder_note(&s),
+            reminder_note(&Profiles::default(), &s),
             None,
             "an adult Brokerage mentee: the mentor schedules"
         );
         s.under_18 = true;
-        assert!(reminder_note(&s)
+        assert!(reminder_note(&Profiles::default(), &s)
             .unwrap()
             .starts_with("The Brokerage schedules these sessions"));
         s.programme = Some("qooper".into());
-        assert_eq!(reminder_note(&s), None);
+        assert_eq!(reminder_note(&Profiles::default(), &s), None);
     }
 
     #[test]
@@ -621,14 +751,21 @@ mod tests {
         assert!(c
             .safeguarding_prompt()
             .contains("tell Ana Lopez at The Brokerage"));
-        // A script without a word about confidentiality gets it first.
+        // A script without a word about confidentiality gets it said on its own, after the
+        // greeting: the mentee hears what it is a limit of.
         let mut plain = crate::built_in("regular-session").unwrap();
         plain.phases.iter_mut().for_each(|p| {
             p.prompts
                 .retain(|q| !q.to_lowercase().contains("confidential"))
         });
+        let greeting = plain.phases[0].prompts[0].clone();
         b.adapt_script(&mut plain, true);
-        assert!(plain.phases[0].prompts[0].contains("under 18"));
+        assert_eq!(plain.phases[0].prompts[0], greeting);
+        let said = &plain.phases[0].prompts[1];
+        assert!(
+            said.starts_with("A reminder: what we say stays between us, with one limit, because you are under 18"),
+            "{said}"
+        );
     }
 
     fn broken(text: &str) -> TemplateError {
@@ -697,5 +834,79 @@ mod tests {
             ok.contact.unwrap().phone.as_deref(),
             Some("+44 (0)20 7946 0000")
         );
+    }
+
+    #[test]
+    fn the_mentors_contact_and_custom_profile_win_over_the_built_in_ones() {
+        let mut profiles = Profiles::default();
+        assert_eq!(profiles.get("brokerage").unwrap().contact, None);
+        let c = Contact::validated(" Safeguarding lead ", "safe@brokerage.example", "").unwrap();
+        assert_eq!(c.name, "Safeguarding lead");
+        profiles.contacts.insert("brokerage".into(), c.clone());
+        assert_eq!(profiles.get("brokerage").unwrap().contact, Some(c));
+        assert_eq!(
+            profiles.get("qooper").unwrap().contact,
+            None,
+            "only its own"
+        );
+        let mine = Profile::parse(
+            "custom",
+            "custom.toml",
+            &BUILT_IN_PROFILES[5]
+                .1
+                .replace("My programme", "Youth Futures"),
+        )
+        .unwrap();
+        profiles.custom = Some(mine);
+        assert_eq!(profiles.get("custom").unwrap().name, "Youth Futures");
+        assert_eq!(profiles.all().len(), BUILT_IN_PROFILES.len());
+        assert!(profiles.get("nope").is_none());
+        assert!(is_known("custom") && !is_known("nope"));
+    }
+
+    #[test]
+    fn a_typed_contact_is_checked_and_reached_without_anything_about_the_mentee() {
+        assert!(Contact::validated("", "a@b.org", "").is_err(), "a name");
+        assert!(
+            Contact::validated("Lead", "", "").is_err(),
+            "a way to reach"
+        );
+        assert!(Contact::validated("Lead", "not an email", "").is_err());
+        // Nothing can smuggle a body or headers into the mail link.
+        assert!(Contact::validated("Lead", "a@b.org?body=hi", "").is_err());
+        assert!(Contact::validated("Lead", "a@b.org", "call me").is_err());
+        assert!(Contact::validated("Lead\nX", "a@b.org", "").is_err());
+        let c = Contact::validated("Lead", "lead@programme.org", "+44 20 7946 0000").unwrap();
+        assert_eq!(
+            c.reach_url(),
+            "mailto:lead@programme.org?subject=A%20safeguarding%20concern"
+        );
+        let t = Contact::validated("Lead", "", "+44 (0)20 7946-0000").unwrap();
+        assert_eq!(t.reach_url(), "tel:+4402079460000");
+    }
+
+    #[test]
+    fn the_programme_fills_the_roadmap_of_its_scripts() {
+        let b = built_in_profile("brokerage").unwrap();
+        let mut vars = std::collections::BTreeMap::new();
+        vars.insert("mentee".to_string(), "Alex".to_string());
+        b.fill_vars(&mut vars);
+        assert_eq!(vars["programme_sessions"], "7");
+        assert_eq!(vars["programme_name"], "The Brokerage");
+        let t = crate::built_in("regular-session").unwrap().render(&vars);
+        let all: String = t.phases.iter().flat_map(|p| p.prompts.clone()).collect();
+        assert!(
+            all.contains("session") && !all.contains("[programme_sessions]"),
+            "{all}"
+        );
+        // An open-ended programme leaves the count to the caller.
+        let mut open = std::collections::BTreeMap::new();
+        built_in_profile("mentor247").unwrap().fill_vars(&mut open);
+        assert!(!open.contains_key("programme_sessions"));
+        // What the caller set stays.
+        let mut mine = std::collections::BTreeMap::new();
+        mine.insert("programme_sessions".to_string(), "5".to_string());
+        b.fill_vars(&mut mine);
+        assert_eq!(mine["programme_sessions"], "5");
     }
 }

@@ -9,6 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::programme::Profiles;
 use crate::reminder::{tested_in_time, ReminderConfig};
 use crate::run::SessionRecord;
 use crate::schedule::{Schedule, Session};
@@ -79,6 +80,38 @@ pub struct RoomRecord {
     pub automatic: bool,
 }
 
+/// The mentor used *Report a concern* in the script window. Metadata only: when, for which
+/// session and programme, and how the contact was reached — never what the concern was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConcernRecord {
+    /// When (RFC 3339).
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    /// The session the script was for, if scheduled.
+    pub session_id: Option<String>,
+    /// The programme whose contact was reached.
+    pub programme: String,
+    /// `email` or `phone`.
+    pub via: String,
+}
+
+/// The mentor stated whether a session took place as planned (The Brokerage's weekly
+/// monitoring record). The latest statement for a session counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlannedRecord {
+    /// Session id.
+    pub session_id: String,
+    /// Yes or no, as the mentor said.
+    pub as_planned: bool,
+    /// When the mentor said it (RFC 3339).
+    #[ts(type = "string")]
+    pub at: Timestamp,
+}
+
 /// Everything in the records file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -90,6 +123,21 @@ pub struct Records {
     pub rooms: Vec<RoomRecord>,
     /// Sessions run with the script window.
     pub sessions: Vec<SessionRecord>,
+    /// Concerns reported to a programme contact (metadata only).
+    pub concerns: Vec<ConcernRecord>,
+    /// "Did mentoring take place as planned?", as the mentor answered it.
+    pub planned: Vec<PlannedRecord>,
+}
+
+impl Records {
+    /// What the mentor last said about session `id` taking place as planned.
+    pub fn as_planned(&self, id: &str) -> Option<bool> {
+        self.planned
+            .iter()
+            .filter(|p| p.session_id == id)
+            .max_by_key(|p| p.at)
+            .map(|p| p.as_planned)
+    }
 }
 
 /// The records file (`<data dir>/records.json`) with the house discipline of [`JsonStore`]:
@@ -134,6 +182,11 @@ pub struct MonitoringRow {
     pub programme: String,
     /// What the programme asks after this session ("Mid-point feedback survey"), if anything.
     pub feedback_due: String,
+    /// `yes`/`no` as the mentor stated "did mentoring take place as planned", `not stated` once
+    /// a session of a programme with weekly monitoring has ended unanswered, or empty.
+    pub as_planned: String,
+    /// `yes` when the mentor reported a concern to the programme contact from this session.
+    pub concern_reported: String,
 }
 
 fn local(t: Timestamp, zone: &str) -> jiff::Zoned {
@@ -146,6 +199,7 @@ fn local(t: Timestamp, zone: &str) -> jiff::Zoned {
 pub fn monitoring_rows(
     schedule: &Schedule,
     records: &Records,
+    profiles: &Profiles,
     from: Timestamp,
     to: Timestamp,
     now: Timestamp,
@@ -183,7 +237,21 @@ pub fn monitoring_rows(
             session_number: s.session_number.map(|n| n.to_string()).unwrap_or_default(),
             planned_min: s.duration_min.to_string(),
             programme: s.programme.clone().unwrap_or_default(),
-            feedback_due: feedback_due(s),
+            feedback_due: feedback_due(profiles, s),
+            as_planned: match records.as_planned(&s.id) {
+                Some(b) => yes_no(b),
+                None if s.end() <= now && weekly_monitoring(profiles, s) => "not stated".into(),
+                None => String::new(),
+            },
+            concern_reported: if records
+                .concerns
+                .iter()
+                .any(|c| c.session_id.as_deref() == Some(s.id.as_str()))
+            {
+                "yes".into()
+            } else {
+                String::new()
+            },
             ..Default::default()
         };
         if let Some(c) = check {
@@ -246,11 +314,12 @@ pub fn monitoring_rows(
 }
 
 /// The programme's feedback points due after this session (by its number), joined by "; ".
-fn feedback_due(s: &Session) -> String {
+fn feedback_due(profiles: &Profiles, s: &Session) -> String {
     let (Some(id), Some(n)) = (s.programme.as_deref(), s.session_number) else {
         return String::new();
     };
-    crate::programme::built_in_profile(id)
+    profiles
+        .get(id)
         .map(|p| {
             p.feedback
                 .iter()
@@ -260,6 +329,14 @@ fn feedback_due(s: &Session) -> String {
                 .join("; ")
         })
         .unwrap_or_default()
+}
+
+/// Whether the session's programme keeps a weekly "took place as planned" record.
+fn weekly_monitoring(profiles: &Profiles, s: &Session) -> bool {
+    s.programme
+        .as_deref()
+        .and_then(|id| profiles.get(id))
+        .is_some_and(|p| p.weekly_monitoring)
 }
 
 fn yes_no(b: bool) -> String {
@@ -311,6 +388,8 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
         "items_covered",
         "programme",
         "feedback_due",
+        "as_planned",
+        "concern_reported",
     ]);
     for r in rows {
         let cells = [
@@ -331,6 +410,8 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
             &r.items_covered,
             &r.programme,
             &r.feedback_due,
+            &r.as_planned,
+            &r.concern_reported,
         ];
         let _ = w.write_record(cells.iter().map(|c| defuse(c)));
     }
@@ -499,10 +580,12 @@ mod tests {
                     ..run("x", "2026-11-26T10:00:00Z", "2026-11-26T10:30:00Z")
                 },
             ],
+            ..Default::default()
         };
         let rows = monitoring_rows(
             &schedule,
             &records,
+            &Profiles::default(),
             ts("2026-11-23T00:00:00Z"),
             ts("2026-11-30T00:00:00Z"),
             ts("2026-11-26T12:00:00Z"),
@@ -545,6 +628,7 @@ mod tests {
         let mut row = monitoring_rows(
             &Schedule::default(),
             &Records::default(),
+            &Profiles::default(),
             Timestamp::MIN,
             Timestamp::MAX,
             Timestamp::MIN,
@@ -557,6 +641,7 @@ mod tests {
         row = monitoring_rows(
             &schedule,
             &Records::default(),
+            &Profiles::default(),
             Timestamp::MIN,
             Timestamp::MAX,
             Timestamp::MIN,
@@ -576,5 +661,72 @@ mod tests {
         let (a, b) = week_of(ts("2026-10-22T12:00:00Z"), &london);
         assert_eq!(a, ts("2026-10-18T23:00:00Z"));
         assert_eq!(b.duration_since(a), SignedDuration::from_hours(169));
+    }
+
+    #[test]
+    fn a_brokerage_week_says_what_the_mentor_stated_and_which_concerns_were_reported() {
+        let mut schedule = Schedule::default();
+        for (id, start) in [
+            ("w1", "2026-11-23T18:00:00Z"),
+            ("w2", "2026-11-24T18:00:00Z"),
+            ("w3", "2026-11-25T18:00:00Z"),
+            ("w4", "2026-11-28T18:00:00Z"),
+        ] {
+            let mut s = session(id, start);
+            s.programme = Some("brokerage".into());
+            s.session_number = Some(4);
+            schedule.upsert(s);
+        }
+        let mut adult = session("q", "2026-11-24T09:00:00Z");
+        adult.programme = Some("qooper".into());
+        schedule.upsert(adult);
+        let planned = |id: &str, yes: bool, at: &str| PlannedRecord {
+            session_id: id.into(),
+            as_planned: yes,
+            at: ts(at),
+        };
+        let records = Records {
+            planned: vec![
+                planned("w1", true, "2026-11-23T19:10:00Z"),
+                planned("w2", true, "2026-11-24T19:10:00Z"),
+                // The mentor corrected it: the latest answer counts.
+                planned("w2", false, "2026-11-24T20:00:00Z"),
+            ],
+            concerns: vec![ConcernRecord {
+                at: ts("2026-11-24T18:20:00Z"),
+                session_id: Some("w2".into()),
+                programme: "brokerage".into(),
+                via: "email".into(),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(records.as_planned("w2"), Some(false));
+        let rows = monitoring_rows(
+            &schedule,
+            &records,
+            &Profiles::default(),
+            ts("2026-11-23T00:00:00Z"),
+            ts("2026-11-30T00:00:00Z"),
+            ts("2026-11-26T12:00:00Z"),
+        );
+        let by = |mentee: &str| rows.iter().find(|r| r.mentee == mentee).unwrap();
+        assert_eq!(by("w1").as_planned, "yes");
+        assert_eq!(by("w2").as_planned, "no");
+        assert_eq!(by("w2").concern_reported, "yes");
+        assert_eq!(by("w1").concern_reported, "");
+        assert_eq!(by("w3").as_planned, "not stated", "ended, unanswered");
+        assert_eq!(by("w4").as_planned, "", "not yet held");
+        assert_eq!(by("q").as_planned, "", "Qooper keeps no weekly record");
+        assert_eq!(by("w1").feedback_due, "Mid-point feedback survey");
+        let csv = to_csv(&rows);
+        assert!(csv
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",programme,feedback_due,as_planned,concern_reported"));
+        assert!(
+            csv.contains(",brokerage,Mid-point feedback survey,no,yes\n"),
+            "{csv}"
+        );
     }
 }

@@ -151,6 +151,35 @@ pub struct Schedule {
     pub link_patterns: Vec<CustomPattern>,
     /// How many months ahead recurring calendar events are expanded (default 12, at most 36).
     pub import_horizon_months: Option<u32>,
+    /// The programme each imported calendar (file name or feed address) belongs to, applied to
+    /// its sessions at every import and refresh.
+    pub calendar_programmes: std::collections::BTreeMap<String, Membership>,
+}
+
+/// The programme a calendar's sessions belong to, as the mentor chose it when importing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Membership {
+    /// Programme profile id, or `None` for no programme.
+    pub programme: Option<String>,
+    /// The mentee is under 18.
+    pub under_18: bool,
+}
+
+impl Membership {
+    /// A membership the mentor asked for; an unknown programme is refused.
+    pub fn new(programme: Option<&str>, under_18: bool) -> Result<Membership, InputError> {
+        let programme = match programme.map(str::trim) {
+            None | Some("") => None,
+            Some(p) if crate::programme::is_known(p) => Some(p.to_string()),
+            Some(p) => return Err(InputError::UnknownProgramme(clean_text(p, 60))),
+        };
+        Ok(Membership {
+            programme,
+            under_18,
+        })
+    }
 }
 
 /// What the mentor types to add or edit a session.
@@ -244,11 +273,10 @@ impl SessionInput {
             l => Some(check_link(l)?),
         };
         let template = Some(clean_text(&self.template, 200)).filter(|t| !t.is_empty());
-        let programme = match self.programme.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) if crate::programme::built_in_profile(p).is_some() => Some(p.to_string()),
-            Some(p) => return Err(InputError::UnknownProgramme(clean_text(p, 60))),
-        };
+        let Membership {
+            programme,
+            under_18,
+        } = Membership::new(self.programme.as_deref(), self.under_18.unwrap_or(false))?;
         Ok(Session {
             id,
             mentee,
@@ -260,7 +288,7 @@ impl SessionInput {
             session_number: self.session_number.filter(|n| *n > 0),
             source: SessionSource::Manual,
             programme,
-            under_18: self.under_18.unwrap_or(false),
+            under_18,
         })
     }
 }
@@ -319,7 +347,13 @@ impl Schedule {
 
     /// Replaces every session imported from `calendar` with `sessions` (manual sessions and
     /// other calendars are left alone). Returns how many were replaced.
-    pub fn replace_calendar(&mut self, calendar: &str, sessions: Vec<Session>) -> usize {
+    pub fn replace_calendar(&mut self, calendar: &str, mut sessions: Vec<Session>) -> usize {
+        if let Some(m) = self.calendar_programmes.get(calendar) {
+            for s in &mut sessions {
+                s.programme = m.programme.clone();
+                s.under_18 = m.under_18;
+            }
+        }
         let before = self.sessions.len();
         self.sessions.retain(
             |s| !matches!(&s.source, SessionSource::Calendar { calendar: c, .. } if c == calendar),
@@ -402,6 +436,43 @@ mod tests {
         let old = r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#;
         let s: Session = serde_json::from_str(old).unwrap();
         assert_eq!((s.programme, s.under_18), (None, false));
+    }
+
+    #[test]
+    fn an_imported_calendar_belongs_to_the_programme_chosen_for_it() {
+        let mut schedule = Schedule::default();
+        let imported = |id: &str| Session {
+            source: SessionSource::Calendar {
+                calendar: "brokerage.ics".into(),
+                uid: id.into(),
+            },
+            ..input("2026-11-24 18:00", "UTC")
+                .into_session(id.into(), "UTC")
+                .unwrap()
+        };
+        schedule.replace_calendar("brokerage.ics", vec![imported("a")]);
+        assert_eq!(schedule.sessions[0].programme, None, "no choice made");
+        schedule.calendar_programmes.insert(
+            "brokerage.ics".into(),
+            Membership::new(Some("brokerage"), true).unwrap(),
+        );
+        // Every import and refresh of that calendar applies the choice.
+        schedule.replace_calendar("brokerage.ics", vec![imported("a"), imported("b")]);
+        assert!(schedule
+            .sessions
+            .iter()
+            .all(|s| s.programme.as_deref() == Some("brokerage") && s.under_18));
+        schedule.replace_calendar("other.ics", vec![imported("c")]);
+        assert_eq!(
+            schedule.get("c").unwrap().programme,
+            None,
+            "only that calendar"
+        );
+        assert!(Membership::new(Some("nope"), false).is_err());
+        assert_eq!(
+            Membership::new(Some(" "), false).unwrap(),
+            Membership::default()
+        );
     }
 
     #[test]

@@ -244,6 +244,42 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Takes the advisory lock on `<path>.lock` (shared by the app and the CLI); released when the
+/// returned file is dropped.
+fn lock_beside(path: &Path, exclusive: bool) -> Result<File, StoreError> {
+    let lock_err = |source| StoreError::Lock {
+        path: shown(path),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(lock_err)?;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_file_name(name))
+        .map_err(lock_err)?;
+    if exclusive {
+        f.lock().map_err(lock_err)?;
+    } else {
+        f.lock_shared().map_err(lock_err)?;
+    }
+    Ok(f)
+}
+
+/// Writes a text file the mentor may also edit by hand (their programme profile) atomically,
+/// under the same kind of lock as the data files.
+pub fn save_text_locked(path: &Path, text: &str) -> Result<(), StoreError> {
+    let _guard = lock_beside(path, true)?;
+    save_text(path, text).map_err(|source| StoreError::Write {
+        path: shown(path),
+        source,
+    })
+}
+
 /// A JSON data file with the house discipline: bounded reads, read errors as errors, damaged
 /// files kept aside, read-modify-write under a lock shared by every process, atomic writes.
 #[derive(Debug)]
@@ -276,27 +312,7 @@ impl<T: Serialize + DeserializeOwned + Default> JsonStore<T> {
     }
 
     fn lock_file(&self, exclusive: bool) -> Result<File, StoreError> {
-        let lock_err = |source| StoreError::Lock {
-            path: shown(&self.path),
-            source,
-        };
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(lock_err)?;
-        }
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".lock");
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.path.with_file_name(name))
-            .map_err(lock_err)?;
-        if exclusive {
-            f.lock().map_err(lock_err)?;
-        } else {
-            f.lock_shared().map_err(lock_err)?;
-        }
-        Ok(f)
+        lock_beside(&self.path, exclusive)
     }
 
     /// Reads the data. A damaged file is moved aside and the notice says where; a file that

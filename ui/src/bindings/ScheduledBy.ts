@@ -3,4 +3,4 @@
 /**
  * Who schedules the sessions.
  */
-export type ScheduledBy = "mentor" | "programme" | "programme-for-under18";
+export type ScheduledBy = "mentor" | "programme" | "programme-for-under-18";
