@@ -7,7 +7,7 @@ fn main() {
             "answer_question",
             "list_devices",
             "get_settings",
-            "save_settings",
+            "save_devices",
             "start_preview",
             "stop_preview",
             "script_templates",
@@ -30,6 +30,12 @@ fn main() {
             "open_room",
             "start_session_script",
             "export_records",
+            "session_as_planned",
+            "programme_get",
+            "programme_choose",
+            "programme_custom_save",
+            "script_programme",
+            "script_concern",
         ]),
     ))
     .expect("tauri-build failed");

@@ -77,6 +77,8 @@ async fn start_app_with_files(
             "stunServers": [target.to_string()],
             "platforms": platforms,
             "speedTest": { "downloadUrl": speed.download_url(), "uploadUrl": speed.upload_url() },
+            // The first-run question about the programme is answered (its own test asks it).
+            "programmeChosen": true,
         })
         .to_string(),
     )
@@ -948,8 +950,16 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     )
     .await;
 
-    // Import: seven weekly sessions, the all-day event named as skipped.
+    // Import: seven weekly sessions of The Brokerage with a mentee under 18, the all-day event
+    // named as skipped.
     click(c, "#import-calendar summary").await;
+    c.find(Locator::Id("import-programme"))
+        .await
+        .unwrap()
+        .select_by_value("brokerage")
+        .await
+        .unwrap();
+    click(c, "#import-under-18").await;
     c.find(Locator::Id("ics-file"))
         .await
         .unwrap()
@@ -987,6 +997,17 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     assert!(
         text(c, "#session-list").await.contains("Zoë"),
         "the mentee's name survived its encoding"
+    );
+    // The whole series belongs to the programme chosen for the calendar.
+    assert!(
+        text(
+            c,
+            "#session-list li[data-session-id^='prog@example.org'] .session-programme"
+        )
+        .await
+        .contains("The Brokerage · mentee under 18 · the programme schedules these sessions"),
+        "{}",
+        text(c, "#session-list").await
     );
 
     // Add by hand: an unsafe link is refused with a reason, then a good one is saved.
@@ -1340,4 +1361,329 @@ async fn no_driver_or_app_outlives_its_session() {
         Vec::<String>::new(),
         "nothing the driver started is left"
     );
+}
+
+/// A schedule with a Brokerage session that ended two days ago (to say whether it took place
+/// as planned) and one with a mentee under 18 starting in `mins` minutes.
+fn brokerage_schedule(mins: i64) -> String {
+    let now = jiff::Timestamp::now();
+    let session = |id: &str, mentee: &str, start: jiff::Timestamp, under_18: bool| {
+        json!({
+            "id": id, "mentee": mentee, "start": start.to_string(), "timeZone": "Europe/London",
+            "durationMin": 60, "link": "https://meet.google.com/abc-defg-hij", "template": null,
+            "sessionNumber": 2, "source": { "kind": "manual" },
+            "programme": "brokerage", "under18": under_18
+        })
+    };
+    json!({ "sessions": [
+        session("past-1", "Jordan", now - jiff::SignedDuration::from_hours(48), false),
+        session("soon-1", "Alex", now + jiff::SignedDuration::from_mins(mins), true),
+    ]})
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let open_log = tmp.path().join("opened.txt");
+    let config = ".config/org.mentorpreflight.app";
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+            open_log.display().to_string(),
+        )],
+        None,
+        &[
+            // A first start: no programme chosen yet (and no checks run in this test).
+            (&format!("{config}/settings.json"), "{}".to_string()),
+            (&format!("{DATA}/schedule.json"), brokerage_schedule(90)),
+        ],
+    )
+    .await;
+    let c = &s.client;
+    let home = s._mic.home().to_path_buf();
+    let settings = || -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(home.join(config).join("settings.json")).unwrap(),
+        )
+        .unwrap()
+    };
+
+    // The first-run card asks, open, at the top.
+    wait_for(
+        c,
+        "#programme-panel[open].first-run",
+        20,
+        "the first-run card is open",
+    )
+    .await;
+    assert_eq!(
+        text(c, "#programme-summary").await,
+        "Which programme do you mentor with?"
+    );
+    wait_for(
+        c,
+        "#programme-choice option[value='brokerage']",
+        10,
+        "programmes are listed",
+    )
+    .await;
+    c.find(Locator::Id("programme-choice"))
+        .await
+        .unwrap()
+        .select_by_value("brokerage")
+        .await
+        .unwrap();
+    let rules = text(c, "#programme-rules").await;
+    for row in [
+        "7 sessions of 60 minutes, weekly",
+        "A one-hour mentor training before the first session.",
+        "With a mentee under 18, the programme schedules the sessions.",
+        "Each week you record whether mentoring took place as planned.",
+        "After session 4: Mid-point feedback survey.",
+        "After session 7: End-point feedback survey.",
+        "Contact only by email and video conferencing",
+        "Social media only on professional sites such as LinkedIn",
+    ] {
+        assert!(rules.contains(row), "{row:?} missing from {rules}");
+    }
+    // A contact that is not valid is refused, and nothing is saved.
+    let typed = |id: &'static str, value: &'static str| async move {
+        let e = c.find(Locator::Id(id)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(value).await.unwrap();
+    };
+    typed("contact-name", "Safeguarding lead").await;
+    typed("contact-email", "lead@").await;
+    click(c, "#programme-save").await;
+    wait_for(
+        c,
+        "#programme-notice:not([hidden])",
+        10,
+        "the contact is refused",
+    )
+    .await;
+    assert!(text(c, "#programme-notice")
+        .await
+        .contains("is not an email address"));
+    assert_eq!(settings()["programmeChosen"], serde_json::Value::Null);
+    screenshot(&s, "app-programme-first-run");
+    typed("contact-email", "safe@brokerage.example").await;
+    click(c, "#programme-save").await;
+    let t0 = Instant::now();
+    while text(c, "#programme-summary").await != "Your programme: The Brokerage" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the choice was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let saved = settings();
+    assert_eq!(saved["programme"], "brokerage");
+    assert_eq!(saved["programmeChosen"], true);
+    assert_eq!(
+        saved["programmeContacts"]["brokerage"]["email"],
+        "safe@brokerage.example"
+    );
+    // Choosing a microphone afterwards changes only the device choice: the window's older copy
+    // of the settings never writes the programme away.
+    wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+    c.find(Locator::Id("mic-select"))
+        .await
+        .unwrap()
+        .select_by_value("mic")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    while settings()["mic"] != "mic" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the microphone was not saved"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(settings()["programme"], "brokerage");
+    assert_eq!(
+        settings()["programmeContacts"]["brokerage"]["name"],
+        "Safeguarding lead"
+    );
+    // New sessions and calendars now belong to it unless the mentor says otherwise.
+    wait_for(
+        c,
+        "#session-programme option[value='brokerage']",
+        10,
+        "the form lists programmes",
+    )
+    .await;
+    for select in ["session-programme", "import-programme"] {
+        let value = c
+            .find(Locator::Id(select))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(value.as_deref(), Some("brokerage"), "{select}");
+    }
+
+    // The Brokerage's weekly record: did the ended session take place as planned?
+    wait_for(
+        c,
+        "#planned-list li[data-session-id='past-1']",
+        10,
+        "the ended session is asked about",
+    )
+    .await;
+    assert!(text(c, "#planned-why")
+        .await
+        .contains("The Brokerage asks each week"));
+    click(
+        c,
+        "#planned-list li[data-session-id='past-1'] button:first-of-type",
+    )
+    .await;
+    let records_path = home.join(DATA).join("records.json");
+    let records = wait_records(&records_path, |r| {
+        r["planned"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    assert_eq!(records["planned"][0]["sessionId"], "past-1");
+    assert_eq!(records["planned"][0]["asPlanned"], true);
+    let t0 = Instant::now();
+    while !text(c, "#planned-list")
+        .await
+        .contains("Jordan: yes, as planned")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "{}",
+            text(c, "#planned-list").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    screenshot(&s, "app-programme-weekly-record");
+
+    // The under-18 session's script: the safeguarding limit, and a discreet Report a concern
+    // that reaches the programme contact and notes only that a concern was raised.
+    let main_window = c.window().await.unwrap();
+    click(
+        c,
+        "#session-list li[data-session-id='soon-1'] button[aria-label^='Open the session script']",
+    )
+    .await;
+    let script = other_window(c, &main_window).await;
+    c.switch_to_window(script).await.unwrap();
+    wait_for(c, "body[data-phase='0']", 15, "the script is shown").await;
+    // The safeguarding limit names the contact the mentor entered.
+    let prompts = text(c, "#prompts").await;
+    assert!(
+        prompts.contains("because you are under 18")
+            && prompts.contains("Safeguarding lead at The Brokerage")
+            && prompts.contains("This is session 2 of 7.")
+            && !prompts.contains('['),
+        "{prompts}"
+    );
+    wait_for(
+        c,
+        "#report-concern:not([hidden])",
+        10,
+        "Report a concern is offered",
+    )
+    .await;
+    click(c, "#report-concern").await;
+    wait_for(
+        c,
+        "#concern-panel:not([hidden])",
+        10,
+        "the concern panel opens",
+    )
+    .await;
+    let who = text(c, "#concern-who").await;
+    assert!(
+        who.contains("Safeguarding lead") && who.contains("safe@brokerage.example"),
+        "{who}"
+    );
+    assert!(
+        !open_log.exists(),
+        "nothing is opened before the mentor confirms"
+    );
+    click(c, "#concern-go").await;
+    let opened = wait_for_file(&open_log, "the programme contact was not opened").await;
+    assert_eq!(
+        opened.trim(),
+        "mailto:safe@brokerage.example?subject=A%20safeguarding%20concern"
+    );
+    let records = wait_records(&records_path, |r| {
+        r["concerns"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    let concern = &records["concerns"][0];
+    assert_eq!(concern["sessionId"], "soon-1");
+    assert_eq!(concern["programme"], "brokerage");
+    assert_eq!(concern["via"], "email");
+    assert_eq!(
+        concern.as_object().unwrap().len(),
+        4,
+        "metadata only: {concern}"
+    );
+    wait_for(c, "#concern-result", 5, "the outcome is said").await;
+    screenshot(&s, "app-script-report-concern");
+    let mut phase = 0;
+    while attr(c, "#forward", "hidden").await.is_none() {
+        phase += 1;
+        next_phases(c, phase..phase + 1).await;
+    }
+    finish_script(c).await;
+    c.switch_to_window(main_window).await.unwrap();
+
+    // The mentor's own programme: a mistake is named with its line and column and nothing is
+    // saved; a good one becomes the "custom" programme.
+    click(c, "#programme-panel > summary").await;
+    c.find(Locator::Id("programme-choice"))
+        .await
+        .unwrap()
+        .select_by_value("custom")
+        .await
+        .unwrap();
+    click(c, "#custom-programme > summary").await;
+    let area = c.find(Locator::Id("custom-text")).await.unwrap();
+    let starter = area.prop("value").await.unwrap().unwrap_or_default();
+    assert!(starter.contains("name = \"My programme\""), "{starter}");
+    let own_path = home.join(config).join("programmes/custom.toml");
+    // Typed text would go through the keyboard (and WebKit's key mapping); the value is set.
+    let write = |text: String| async move {
+        c.execute(
+            "document.getElementById('custom-text').value = arguments[0]",
+            vec![json!(text)],
+        )
+        .await
+        .unwrap();
+    };
+    write(starter.replace("session_minutes = 60", "session_minutes = 600")).await;
+    click(c, "#custom-save").await;
+    wait_for(c, "#custom-result.error", 10, "the mistake is reported").await;
+    let err = text(c, "#custom-result").await;
+    assert!(
+        err.contains("custom.toml:6:") && err.contains("Nothing was saved"),
+        "{err}"
+    );
+    assert!(!own_path.exists(), "nothing saved");
+    write(starter.replace("My programme", "Youth Futures")).await;
+    click(c, "#custom-save").await;
+    wait_for(
+        c,
+        "#custom-result:not(.error)",
+        10,
+        "the programme is saved",
+    )
+    .await;
+    assert!(std::fs::read_to_string(&own_path)
+        .unwrap()
+        .contains("Youth Futures"));
+    assert_eq!(
+        text(c, "#programme-choice option[value='custom']").await,
+        "Youth Futures"
+    );
+    s.client.clone().close().await.unwrap();
 }

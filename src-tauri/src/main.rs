@@ -241,6 +241,8 @@ struct ScriptMeta {
     session_id: Option<String>,
     mentee: Option<String>,
     session_number: Option<u32>,
+    /// The programme the session belongs to, and whether the mentee is under 18.
+    programme: Option<(String, bool)>,
 }
 
 /// The session script in progress, if any.
@@ -364,6 +366,7 @@ fn script_start(
         session_number: vars
             .get("session_number")
             .and_then(|n| n.trim().parse().ok()),
+        programme: None,
     };
     open_script(&app, &template, vars, meta, None)
 }
@@ -382,13 +385,25 @@ pub(crate) fn start_script_for(
         session_id: Some(session.id.clone()),
         mentee: Some(session.mentee.clone()),
         session_number: session.session_number,
+        programme: session.programme.clone().map(|id| (id, session.under_18)),
     };
+    let (profiles, _) = preflight::calendar::profiles();
     let programme = session
         .programme
         .as_deref()
-        .and_then(preflight_session::programme::built_in_profile)
+        .and_then(|id| profiles.get(id))
         .map(|p| (p, session.under_18));
-    open_script(app, &schedule::template_for(session), vars, meta, programme)
+    // The programme's name and length fill the script's roadmap ("session 2 of 7").
+    if let Some((p, _)) = &programme {
+        p.fill_vars(&mut vars);
+    }
+    open_script(
+        app,
+        &schedule::template_for(&profiles, session),
+        vars,
+        meta,
+        programme,
+    )
 }
 
 /// Opens the script window on `template`, rendered with `vars` and adapted to the session's
@@ -462,6 +477,90 @@ fn script_move(forward: bool, script: State<'_, ScriptState>) -> Result<ScriptVi
             run.back(now)
         }
         run.view(now)
+    })
+}
+
+/// The programme of the session in the script window, for its *Report a concern*.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScriptProgramme {
+    name: String,
+    under_18: bool,
+    contact: Option<preflight_session::programme::Contact>,
+}
+
+fn script_profile(
+    script: &State<'_, ScriptState>,
+) -> Option<(preflight_session::programme::Profile, bool, Option<String>)> {
+    let guard = script.0.lock().unwrap_or_else(|e| e.into_inner());
+    let (_, meta) = guard.as_ref()?;
+    let (id, under_18) = meta.programme.clone()?;
+    let profile = preflight::calendar::profiles().0.get(&id)?;
+    Some((profile, under_18, meta.session_id.clone()))
+}
+
+/// The script's programme and its contact (looked up now, so a contact added in the main
+/// window meanwhile is there), or `None` when the session belongs to no programme.
+#[tauri::command]
+fn script_programme(script: State<'_, ScriptState>) -> Option<ScriptProgramme> {
+    script_profile(&script).map(|(p, under_18, _)| ScriptProgramme {
+        name: p.name,
+        under_18,
+        contact: p.contact,
+    })
+}
+
+/// What *Report a concern* did.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConcernOutcome {
+    /// The contact reached (shown in full, so the mentor can also call or write by hand).
+    contact: preflight_session::programme::Contact,
+    /// The mail program (or phone app) was opened.
+    opened: bool,
+    /// Why it could not be opened, if it could not.
+    problem: Option<String>,
+}
+
+/// *Report a concern*: opens the programme contact (a mail with a subject only, or the phone
+/// number) and notes, metadata only, that a concern was raised (when, which session and
+/// programme, how) — never what the concern is.
+#[tauri::command]
+fn script_concern(
+    app: tauri::AppHandle,
+    script: State<'_, ScriptState>,
+) -> Result<ConcernOutcome, String> {
+    let (profile, _, session_id) = script_profile(&script)
+        .ok_or("This session belongs to no programme, so there is no programme contact.")?;
+    let contact = profile.contact.ok_or_else(|| {
+        format!(
+            "No contact is set for {}: tell your programme's safeguarding lead at once, and add their details under “Your programme” in the main window.",
+            profile.name
+        )
+    })?;
+    let via = if contact.email.is_some() {
+        "email"
+    } else {
+        "phone"
+    };
+    let record = preflight_session::records::ConcernRecord {
+        at: jiff::Timestamp::now(),
+        session_id,
+        programme: profile.id.clone(),
+        via: via.into(),
+    };
+    // Noted first: opening the mail program may fail, the concern was still raised.
+    if let Err(e) =
+        preflight::calendar::records().and_then(|s| s.change(|r| r.concerns.push(record)))
+    {
+        tracing::warn!(error = %e, "concern not noted in the records");
+    }
+    tracing::info!(programme = %profile.id, via, "concern reported");
+    let opened = schedule::open_url(&app, &contact.reach_url());
+    Ok(ConcernOutcome {
+        opened: opened.is_ok(),
+        problem: opened.err(),
+        contact,
     })
 }
 
@@ -539,13 +638,23 @@ async fn get_settings() -> SettingsView {
     .unwrap_or_default()
 }
 
-/// Remembers the device choices (under the shared lock, written atomically).
+/// Remembers the device choices (under the shared lock, written atomically). Only these three:
+/// the rest of the settings (the programme, the mentor's name, what the CLI set) is changed
+/// where it is chosen, so a window opened earlier can never write back an old copy of it.
 #[tauri::command]
-async fn save_settings(settings: Settings) -> Result<(), String> {
+async fn save_devices(
+    mic: Option<String>,
+    speaker: Option<String>,
+    camera: Option<String>,
+) -> Result<(), String> {
     tauri::async_runtime::spawn_blocking(move || {
-        settings::update(|s| *s = settings)
-            .map(|_| ())
-            .map_err(|e| format!("Your device choices could not be saved: {e}"))
+        settings::update(|s| {
+            s.mic = mic;
+            s.speaker = speaker;
+            s.camera = camera;
+        })
+        .map(|_| ())
+        .map_err(|e| format!("Your device choices could not be saved: {e}"))
     })
     .await
     .map_err(|e| e.to_string())?
@@ -608,7 +717,7 @@ fn main() {
             answer_question,
             list_devices,
             get_settings,
-            save_settings,
+            save_devices,
             start_preview,
             stop_preview,
             script_templates,
@@ -628,6 +737,12 @@ fn main() {
             schedule::schedule_import,
             schedule::schedule_subscribe,
             schedule::schedule_settings,
+            schedule::session_as_planned,
+            schedule::programme_get,
+            schedule::programme_choose,
+            schedule::programme_custom_save,
+            script_programme,
+            script_concern,
             schedule::open_room,
             schedule::start_session_script,
             schedule::export_records

@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use preflight::calendar;
-use preflight_session::programme::{built_in_profile, BUILT_IN_PROFILES};
+use preflight_session::programme::{Contact, Profiles};
+use preflight_session::schedule::Membership;
 use preflight_session::{
     ActionKind, ReminderConfig, ReminderState, RoomRecord, Schedule, Session, SessionInput,
 };
@@ -84,6 +85,21 @@ pub struct ProgrammeChoice {
     name: String,
 }
 
+/// An ended session whose programme keeps a weekly "did mentoring take place as planned"
+/// record, with what the mentor said (if anything).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedAsk {
+    id: String,
+    mentee: String,
+    when: String,
+    programme_name: String,
+    as_planned: Option<bool>,
+}
+
+/// How far back the schedule panel asks "did it take place as planned?".
+const PLANNED_ASK_DAYS: i64 = 14;
+
 /// Everything the schedule panel shows.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -95,8 +111,14 @@ pub struct ScheduleView {
     notice: Option<String>,
     autostart: bool,
     local_zone: String,
-    /// The built-in programme profiles, for the session form.
+    /// The programme profiles, for the session and import forms.
     programmes: Vec<ProgrammeChoice>,
+    /// The mentor's programme (preselected in the forms).
+    programme: Option<String>,
+    /// Whether the mentor answered the first-run question about their programme.
+    programme_chosen: bool,
+    /// Recent sessions to say "took place as planned" about (newest first).
+    planned: Vec<PlannedAsk>,
 }
 
 fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
@@ -107,10 +129,14 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
         Ok(l) => (l.value, l.notice),
         Err(e) => (Schedule::default(), Some(e.to_string())),
     };
+    let (profiles, _) = calendar::profiles();
+    let settings = preflight::settings::load()
+        .map(|l| l.value)
+        .unwrap_or_default();
     let sessions = schedule
         .upcoming(now)
         .into_iter()
-        .map(|s| (s, s.programme.as_deref().and_then(built_in_profile)))
+        .map(|s| (s, s.programme.as_deref().and_then(|id| profiles.get(id))))
         .map(|(s, programme)| SessionView {
             when: s
                 .start
@@ -147,15 +173,214 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
         }),
         autostart: app.autolaunch().is_enabled().unwrap_or(false),
         local_zone: calendar::local_zone(),
-        programmes: BUILT_IN_PROFILES
-            .iter()
-            .filter_map(|(id, _)| built_in_profile(id))
+        programmes: profiles
+            .all()
+            .into_iter()
             .map(|p| ProgrammeChoice {
                 id: p.id,
                 name: p.name,
             })
             .collect(),
+        programme: settings.programme,
+        programme_chosen: settings.programme_chosen,
+        planned: planned_asks(&schedule, &profiles, now, &local),
     }
+}
+
+/// Ended sessions of the last two weeks whose programme keeps a weekly record, newest first.
+fn planned_asks(
+    schedule: &Schedule,
+    profiles: &Profiles,
+    now: Timestamp,
+    local: &jiff::tz::TimeZone,
+) -> Vec<PlannedAsk> {
+    let records = calendar::records()
+        .and_then(|r| r.load())
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
+    let mut asks: Vec<(Timestamp, PlannedAsk)> = schedule
+        .sessions
+        .iter()
+        .filter(|s| s.end() <= now && s.start >= since)
+        .filter_map(|s| {
+            let p = profiles.get(s.programme.as_deref()?)?;
+            p.weekly_monitoring.then(|| {
+                (
+                    s.start,
+                    PlannedAsk {
+                        id: s.id.clone(),
+                        mentee: s.mentee.clone(),
+                        when: s
+                            .start
+                            .to_zoned(local.clone())
+                            .strftime("%a %-d %b %H:%M")
+                            .to_string(),
+                        programme_name: p.name,
+                        as_planned: records.as_planned(&s.id),
+                    },
+                )
+            })
+        })
+        .collect();
+    asks.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    asks.into_iter().map(|(_, a)| a).collect()
+}
+
+/// The mentor says whether a session took place as planned (kept in the records; the latest
+/// answer counts).
+#[tauri::command]
+pub async fn session_as_planned(
+    app: AppHandle,
+    id: String,
+    yes: bool,
+) -> Result<ScheduleView, String> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let now = Timestamp::now();
+        let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
+        let s = schedule
+            .get(&id)
+            .ok_or("That session is no longer in the schedule.")?;
+        if s.start > now {
+            return Err("That session has not started yet.".to_string());
+        }
+        calendar::records()
+            .and_then(|r| {
+                r.change(|r| {
+                    r.planned.push(preflight_session::records::PlannedRecord {
+                        session_id: id.clone(),
+                        as_planned: yes,
+                        at: now,
+                    })
+                })
+            })
+            .map_err(|e| format!("Your answer could not be saved: {e}"))?;
+        tracing::info!(session = %id, yes, "took place as planned: stated");
+        Ok(view(&app, now))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// A profile with its checklist as the mentor reads it (standard items in words).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgrammeInfo {
+    #[serde(flatten)]
+    profile: preflight_session::programme::Profile,
+    /// The checklist for an adult mentee, in words.
+    items: Vec<String>,
+}
+
+/// The programme panel: every profile, the mentor's choice, the contacts they entered and their
+/// own profile's text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgrammeView {
+    programmes: Vec<ProgrammeInfo>,
+    programme: Option<String>,
+    chosen: bool,
+    custom_text: String,
+    /// What is wrong with the mentor's own profile file, if it cannot be used.
+    custom_problem: Option<String>,
+}
+
+fn programme_view() -> Result<ProgrammeView, String> {
+    let (profiles, custom_problem) = calendar::profiles();
+    let settings = preflight::settings::load()
+        .map_err(|e| e.to_string())?
+        .value;
+    Ok(ProgrammeView {
+        programmes: profiles
+            .all()
+            .into_iter()
+            .map(|p| ProgrammeInfo {
+                items: p.checklist_for(false).into_iter().map(|(_, t)| t).collect(),
+                profile: p,
+            })
+            .collect(),
+        programme: settings.programme,
+        chosen: settings.programme_chosen,
+        custom_text: calendar::custom_profile_text().map_err(|e| e.to_string())?,
+        custom_problem,
+    })
+}
+
+/// The programme panel's data.
+#[tauri::command]
+pub async fn programme_get() -> Result<ProgrammeView, String> {
+    tauri::async_runtime::spawn_blocking(programme_view)
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// What the mentor typed for a programme contact.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactInput {
+    name: String,
+    email: String,
+    phone: String,
+}
+
+/// Saves the mentor's programme (or none) and, if typed, its contact (an all-empty contact
+/// forgets it). Nothing is saved when the contact is not valid.
+#[tauri::command]
+pub async fn programme_choose(
+    programme: Option<String>,
+    contact: Option<ContactInput>,
+) -> Result<ProgrammeView, String> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let programme = Membership::new(programme.as_deref(), false)
+            .map_err(|e| e.to_string())?
+            .programme;
+        let contact = match (&programme, contact) {
+            (Some(_), Some(c))
+                if [&c.name, &c.email, &c.phone]
+                    .iter()
+                    .any(|v| !v.trim().is_empty()) =>
+            {
+                Some(Some(Contact::validated(&c.name, &c.email, &c.phone)?))
+            }
+            (Some(_), Some(_)) => Some(None),
+            _ => None,
+        };
+        preflight::settings::update(|s| {
+            s.programme = programme.clone();
+            s.programme_chosen = true;
+            if let (Some(id), Some(c)) = (&programme, &contact) {
+                match c {
+                    Some(c) => {
+                        s.programme_contacts.insert(id.clone(), c.clone());
+                    }
+                    None => {
+                        s.programme_contacts.remove(id);
+                    }
+                }
+            }
+        })
+        .map_err(|e| format!("Your programme could not be saved: {e}"))?;
+        tracing::info!(programme = ?programme, "programme chosen");
+        programme_view()
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Saves the mentor's own programme profile (checked first: a mistake is reported with its line
+/// and column and nothing is saved).
+#[tauri::command]
+pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String> {
+    if text.len() as u64 > preflight_session::programme::MAX_PROFILE_BYTES {
+        return Err("That is larger than a programme's rules can be (64 KB).".into());
+    }
+    tauri::async_runtime::spawn_blocking(move || {
+        calendar::save_custom_profile(&text).map_err(|e| format!("{e}\nNothing was saved."))?;
+        tracing::info!("own programme profile saved");
+        programme_view()
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// The schedule panel's data (read off the UI thread).
@@ -255,6 +480,19 @@ pub async fn schedule_import(
                 .map(|(name, _)| name.into_owned())
         })
         .unwrap_or_else(|| "calendar.ics".into());
+    // The programme its sessions belong to, as chosen in the import form.
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let membership = Membership::new(
+        header("x-programme").as_deref(),
+        header("x-under-18").as_deref() == Some("true"),
+    )
+    .map_err(|e| e.to_string())?;
     // Refused before it is copied off the UI thread, in the same words as a file read by path.
     if bytes.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
         return Err(calendar::too_large(&name).to_string());
@@ -263,7 +501,9 @@ pub async fn schedule_import(
     tauri::async_runtime::spawn_blocking(move || {
         let now = Timestamp::now();
         let (summary, _) =
-            calendar::update_schedule(|s| calendar::import_into(s, &bytes, &name, now))
+            calendar::update_schedule(|s| {
+                calendar::import_into(s, &bytes, &name, now, Some(membership))
+            })
                 .map_err(|e| e.to_string())?;
         tracing::info!(calendar = %summary.calendar, added = summary.added, skipped = summary.notes.len(), "calendar imported");
         tick(&app);
@@ -279,12 +519,17 @@ pub async fn schedule_import(
 pub async fn schedule_subscribe(
     app: AppHandle,
     url: String,
+    programme: Option<String>,
+    under_18: Option<bool>,
 ) -> Result<preflight::calendar::ImportSummary, String> {
-    let summary =
-        tauri::async_runtime::spawn_blocking(move || calendar::subscribe(&url, Timestamp::now()))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+    let membership = Membership::new(programme.as_deref(), under_18.unwrap_or(false))
+        .map_err(|e| e.to_string())?;
+    let summary = tauri::async_runtime::spawn_blocking(move || {
+        calendar::subscribe(&url, Timestamp::now(), Some(membership))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
     tick(&app);
     Ok(summary)
 }
@@ -353,6 +598,7 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
     let rows = preflight_session::records::monitoring_rows(
         &schedule,
         &records,
+        &calendar::profiles().0,
         from,
         to,
         Timestamp::now(),
@@ -374,6 +620,12 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
 /// Opens a link (already checked safe when it entered the schedule; checked again here).
 pub fn open_link(app: &AppHandle, link: &str) -> Result<(), String> {
     let safe = preflight_session::check_link(link).map_err(|e| e.to_string())?;
+    open_url(app, &safe).map_err(|e| format!("The meeting link could not be opened: {e}"))
+}
+
+/// Opens an address the app made itself (a checked meeting link, a `mailto:`/`tel:` to the
+/// programme contact) with the system's handler.
+pub fn open_url(app: &AppHandle, safe: &str) -> Result<(), String> {
     #[cfg(feature = "test-hooks")]
     if let Ok(log) = std::env::var(TEST_OPEN_LOG) {
         use std::io::Write;
@@ -387,7 +639,7 @@ pub fn open_link(app: &AppHandle, link: &str) -> Result<(), String> {
     }
     app.opener()
         .open_url(safe, None::<&str>)
-        .map_err(|e| format!("The meeting link could not be opened: {e}"))
+        .map_err(|e| e.to_string())
 }
 
 fn open_room_of(app: &AppHandle, session: &Session, automatic: bool) -> Result<(), String> {
@@ -522,7 +774,7 @@ pub fn tick(app: &AppHandle) {
                     &format!(
                         "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.{}",
                         session.mentee,
-                        preflight_session::programme::reminder_note(session)
+                        preflight_session::programme::reminder_note(&calendar::profiles().0, session)
                             .map(|n| format!(" {n}"))
                             .unwrap_or_default()
                     ),
@@ -714,8 +966,8 @@ pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, S
 
 /// Which script a scheduled session opens: its own choice, else the 7-week programme's script
 /// for its number, else the regular-session script.
-pub fn template_for(session: &Session) -> String {
-    let programme = session.programme.as_deref().and_then(built_in_profile);
+pub fn template_for(profiles: &Profiles, session: &Session) -> String {
+    let programme = session.programme.as_deref().and_then(|id| profiles.get(id));
     match (&session.template, session.session_number, programme) {
         (Some(t), _, _) => t.clone(),
         // The session's programme names the script for each session number (without a number:
@@ -737,15 +989,19 @@ mod tests {
             r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":7,"source":{"kind":"manual"}}"#,
         )
         .unwrap();
-        assert_eq!(template_for(&s), crate::SEVEN_WEEK);
+        assert_eq!(template_for(&Profiles::default(), &s), crate::SEVEN_WEEK);
         s.programme = Some("brokerage".into());
-        assert_eq!(template_for(&s), "final-session");
+        assert_eq!(template_for(&Profiles::default(), &s), "final-session");
         s.session_number = Some(1);
-        assert_eq!(template_for(&s), "first-session");
+        assert_eq!(template_for(&Profiles::default(), &s), "first-session");
         s.session_number = None;
-        assert_eq!(template_for(&s), "regular-session");
+        assert_eq!(template_for(&Profiles::default(), &s), "regular-session");
         s.template = Some("my-own".into());
-        assert_eq!(template_for(&s), "my-own", "the mentor's choice wins");
+        assert_eq!(
+            template_for(&Profiles::default(), &s),
+            "my-own",
+            "the mentor's choice wins"
+        );
     }
 
     #[test]
@@ -771,7 +1027,7 @@ mod tests {
             "~/.ssh/id_rsa",
             "C:\\x.ics",
         ] {
-            let err = calendar::subscribe(source, Timestamp::now()).unwrap_err();
+            let err = calendar::subscribe(source, Timestamp::now(), None).unwrap_err();
             assert!(
                 matches!(
                     err,

@@ -556,12 +556,10 @@ async function stopPreview() {
   await invoke("stop_preview");
 }
 
-/** Settings as loaded, so fields without a control here (STUN servers) are kept on save. */
-let loadedSettings: Settings = { mic: null, speaker: null, camera: null, stunServers: [], platforms: null, mentorName: null, speedTest: null };
-
-function currentSettings(): Settings {
+/** The device choices on screen (`null`: the system's default). Only these are saved from here. */
+function deviceChoices(): Pick<Settings, "mic" | "speaker" | "camera"> {
   const v = (s: HTMLSelectElement) => (s.value === "" ? null : s.value);
-  return { ...loadedSettings, mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
+  return { mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
 }
 
 async function loadDevices() {
@@ -569,7 +567,6 @@ async function loadDevices() {
     invoke<SettingsView>("get_settings"),
     invoke<DeviceReport>("list_devices"),
   ]);
-  loadedSettings = view.settings;
   const mentorInput = document.getElementById("script-mentor") as HTMLInputElement | null;
   if (mentorInput && !mentorInput.value && view.settings.mentorName) mentorInput.value = view.settings.mentorName;
   fillSelect(micSelect, devices.audio.inputs, view.settings.mic);
@@ -585,7 +582,7 @@ async function loadDevices() {
 
 async function saveChoice() {
   try {
-    await invoke("save_settings", { settings: currentSettings() });
+    await invoke("save_devices", deviceChoices());
   } catch (e) {
     settingsNotice.hidden = false;
     settingsNotice.textContent = String(e);
@@ -651,7 +648,9 @@ async function runCheck() {
     }
   };
 
-  const chosen = currentSettings();
+  const chosen = deviceChoices();
+  // The network settings as saved now (the CLI or another window may have changed them).
+  const saved = (await invoke<SettingsView>("get_settings")).settings;
   const options: CheckOptions = {
     mic: chosen.mic,
     micSeconds: 4,
@@ -662,9 +661,9 @@ async function runCheck() {
     camera: chosen.camera ? { kind: "named", value: chosen.camera } : { kind: "default" },
     cameraSeconds: 2,
     skipNetwork: false,
-    stunServers: chosen.stunServers,
-    platforms: chosen.platforms,
-    speedTest: chosen.speedTest,
+    stunServers: saved.stunServers,
+    platforms: saved.platforms,
+    speedTest: saved.speedTest,
     skipCapacity: false,
   };
   try {
@@ -717,10 +716,7 @@ $<HTMLButtonElement>("open-script").addEventListener("click", () => {
     session_number: scriptSession.value,
   };
   if (scriptMentee.value.trim()) vars.mentee = scriptMentee.value.trim();
-  if (scriptMentor.value.trim()) {
-    vars.mentor = scriptMentor.value.trim();
-    loadedSettings.mentorName = vars.mentor; // Rust remembers it too; keep later saves in step
-  }
+  if (scriptMentor.value.trim()) vars.mentor = scriptMentor.value.trim(); // Rust remembers it
   if (scriptNext.value.trim()) vars.next_session = scriptNext.value.trim();
   invoke("script_start", { template: scriptTemplate.value, vars }).catch((e) => {
     scriptNotice.hidden = false;

@@ -24,6 +24,16 @@ interface ScheduleView {
   autostart: boolean;
   localZone: string;
   programmes: { id: string; name: string }[];
+  programme: string | null;
+  programmeChosen: boolean;
+  planned: PlannedAsk[];
+}
+interface PlannedAsk {
+  id: string;
+  mentee: string;
+  when: string;
+  programmeName: string;
+  asPlanned: boolean | null;
 }
 interface ImportSummary {
   calendar: string;
@@ -114,14 +124,46 @@ function render(v: ScheduleView) {
   $<HTMLInputElement>("rem-auto").checked = r.autoOpen;
   $<HTMLInputElement>("rem-autostart").checked = v.autostart;
   $<HTMLInputElement>("session-zone").placeholder = `${v.localZone} (this computer)`;
-  const programme = $<HTMLSelectElement>("session-programme");
-  if (programme.options.length <= 1) {
+  for (const id of ["session-programme", "import-programme"]) {
+    const sel = $<HTMLSelectElement>(id);
+    const keep = sel.options.length > 1 ? sel.value : null;
+    sel.replaceChildren(sel.options[0]);
     for (const p of v.programmes) {
       const o = el("option", undefined, p.name);
       o.value = p.id;
-      programme.append(o);
+      sel.append(o);
     }
+    // A new session or calendar belongs to the mentor's programme unless they choose otherwise.
+    sel.value = keep ?? v.programme ?? "";
   }
+  mine = v.programme;
+  renderPlanned(v.planned);
+}
+
+/** The mentor's programme, preselected when the forms are reset. */
+let mine: string | null = null;
+
+function renderPlanned(asks: PlannedAsk[]) {
+  const box = $<HTMLElement>("planned");
+  box.hidden = asks.length === 0;
+  const names = [...new Set(asks.map((a) => a.programmeName))].join(" and ");
+  $("planned-why").textContent = `${names} asks each week whether mentoring took place as planned. Your answer goes into the weekly export.`;
+  $("planned-list").replaceChildren(
+    ...asks.map((a) => {
+      const li = el("li");
+      li.dataset.sessionId = a.id;
+      const state = a.asPlanned === null ? "not answered yet" : a.asPlanned ? "yes, as planned" : "no, not as planned";
+      li.append(el("span", "planned-when", `${a.when} — ${a.mentee}: ${state}`));
+      for (const [yes, text] of [[true, "Yes"], [false, "No"]] as const) {
+        const b = button(text, `${a.mentee} on ${a.when}: ${yes ? "took place as planned" : "did not take place as planned"}`, async () =>
+          render(await invoke<ScheduleView>("session_as_planned", { id: a.id, yes })),
+        );
+        b.setAttribute("aria-pressed", String(a.asPlanned === yes));
+        li.append(b);
+      }
+      return li;
+    }),
+  );
 }
 
 function edit(s: SessionView) {
@@ -142,6 +184,7 @@ function edit(s: SessionView) {
 
 function resetForm() {
   form.reset();
+  $<HTMLSelectElement>("session-programme").value = mine ?? "";
   $<HTMLInputElement>("session-id").value = "";
   $<HTMLButtonElement>("session-cancel").hidden = true;
 }
@@ -203,7 +246,11 @@ $<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
     const bytes = new Uint8Array(await file.arrayBuffer());
     showImport(
       await invoke<ImportSummary>("schedule_import", bytes, {
-        headers: { "x-file-name": encodeURIComponent(file.name) },
+        headers: {
+          "x-file-name": encodeURIComponent(file.name),
+          "x-programme": $<HTMLSelectElement>("import-programme").value,
+          "x-under-18": String($<HTMLInputElement>("import-under-18").checked),
+        },
       }),
     );
     await refresh();
@@ -216,7 +263,13 @@ $<HTMLButtonElement>("ics-subscribe").addEventListener("click", async () => {
   const url = $<HTMLInputElement>("ics-url").value.trim();
   if (!url) return importFailed("Paste the calendar's address first.");
   try {
-    showImport(await invoke<ImportSummary>("schedule_subscribe", { url }));
+    showImport(
+      await invoke<ImportSummary>("schedule_subscribe", {
+        url,
+        programme: $<HTMLSelectElement>("import-programme").value || null,
+        under18: $<HTMLInputElement>("import-under-18").checked,
+      }),
+    );
     await refresh();
   } catch (e) {
     importFailed(e);
@@ -260,6 +313,11 @@ void listen<string>("schedule-tick", () => void refresh().catch(showError));
 void listen("show-schedule", () => {
   $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
   list.focus();
+});
+document.addEventListener("programme-changed", () => {
+  // The mentor's programme changed: new sessions and calendars now default to it.
+  for (const id of ["session-programme", "import-programme"]) $<HTMLSelectElement>(id).replaceChildren($<HTMLSelectElement>(id).options[0]);
+  void refresh().catch(showError);
 });
 list.tabIndex = -1;
 void refresh().catch(showError);

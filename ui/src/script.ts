@@ -72,6 +72,8 @@ $("finish").addEventListener("click", () => {
 });
 document.addEventListener("keydown", (e) => {
   if (e.target instanceof HTMLInputElement && e.target.type === "text") return;
+  // Keys in the concern panel are the panel's (Escape closes it).
+  if (e.target instanceof Element && e.target.closest("#concern-panel")) return;
   if (e.key === "ArrowRight" || e.key === "n") void move(true);
   else if (e.key === "ArrowLeft" || e.key === "b") void move(false);
   else if (/^[1-9]$/.test(e.key)) void act(() => invoke<ScriptView>("script_toggle", { item: Number(e.key) - 1 }));
@@ -130,3 +132,79 @@ $("focus-toggle").addEventListener("click", () => void focus(!focusOn));
 void focus();
 void indicators();
 setInterval(() => void indicators(), 5000);
+
+// Report a concern: shown when the session belongs to a programme. The first press shows whom it
+// reaches; "Contact them now" opens a mail (subject only) or the phone number and notes that a
+// concern was raised — never what it is.
+interface Contact {
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+interface ScriptProgramme {
+  name: string;
+  under18: boolean;
+  contact: Contact | null;
+}
+interface ConcernOutcome {
+  contact: Contact;
+  opened: boolean;
+  problem: string | null;
+}
+
+function contactWords(c: Contact): string {
+  return [c.name, c.email, c.phone].filter(Boolean).join(" · ");
+}
+
+const concernButton = $<HTMLButtonElement>("report-concern");
+const concernPanel = $<HTMLElement>("concern-panel");
+let concernProgramme: ScriptProgramme | null = null;
+
+function closeConcern() {
+  concernPanel.hidden = true;
+  concernButton.setAttribute("aria-expanded", "false");
+  concernButton.focus();
+}
+
+concernButton.addEventListener("click", async () => {
+  concernProgramme = await invoke<ScriptProgramme | null>("script_programme").catch(() => null);
+  const p = concernProgramme;
+  if (!p) return;
+  concernPanel.hidden = false;
+  concernPanel.scrollIntoView({ block: "start" });
+  concernButton.setAttribute("aria-expanded", "true");
+  $("concern-result").textContent = "";
+  const go = $<HTMLButtonElement>("concern-go");
+  if (p.contact) {
+    const how = p.contact.email ? "opens an email to" : "calls";
+    $("concern-who").textContent = `This ${how} ${p.name}'s contact: ${contactWords(p.contact)}.`;
+    go.hidden = false;
+    go.focus();
+  } else {
+    $("concern-who").textContent = `No contact is set for ${p.name}. Tell your programme's safeguarding lead at once, and add their details under “Your programme” in the main window.`;
+    go.hidden = true;
+    $<HTMLButtonElement>("concern-cancel").focus();
+  }
+});
+
+$("concern-go").addEventListener("click", async () => {
+  const out = $("concern-result");
+  try {
+    const r = await invoke<ConcernOutcome>("script_concern");
+    out.textContent = r.opened
+      ? `Opened. A concern was noted for this session. Contact: ${contactWords(r.contact)}.`
+      : `Could not open your ${r.contact.email ? "mail program" : "phone app"} (${r.problem ?? "no reason given"}). Contact them directly: ${contactWords(r.contact)}. A concern was noted for this session.`;
+  } catch (e) {
+    out.textContent = String(e);
+  }
+});
+$("concern-cancel").addEventListener("click", closeConcern);
+concernPanel.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") closeConcern();
+});
+
+void invoke<ScriptProgramme | null>("script_programme").then((p) => {
+  concernProgramme = p;
+  concernButton.hidden = !p;
+  if (p?.under18) concernButton.title = "Under 18: any concern about the mentee's safety goes to the programme contact at once.";
+});
