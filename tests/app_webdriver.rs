@@ -1685,5 +1685,89 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         text(c, "#programme-choice option[value='custom']").await,
         "Youth Futures"
     );
+
+    // Each code's own rows, as a mentor of that programme reads them.
+    for (id, rows) in [
+        (
+            "mentor247",
+            &[
+                "Sessions of 60 minutes",
+                "The programme schedules the sessions, not you.",
+                "My phone is on silent and face down",
+                "I am on a network cable, not Wi‑Fi or a hotspot",
+                "I tested everything at least 10 minutes before",
+                "Speak slowly and invite \"ask me to repeat\"",
+                "Start with encouragement, end with a call to action",
+                "Sessions scheduled only through the platform",
+            ][..],
+        ),
+        (
+            "leapfrog-sfedi",
+            &[
+                "The mentee's agenda, not mine",
+                "Boundaries kept; signposting to other help where it is needed",
+                "The mentee knows the complaints procedure",
+                "The mentee knows either of us may end the relationship",
+            ][..],
+        ),
+        (
+            "qooper",
+            &[
+                "Broke the ice",
+                "Contact schedule agreed: every 2 weeks, or a weekly check-in",
+                "Listen, ask, offer, advise",
+                "Accountable action items agreed",
+            ][..],
+        ),
+        (
+            "expectations-guide",
+            &[
+                "Came prepared and on time",
+                "No change or cancellation except in an emergency",
+                "An agenda for this session",
+            ][..],
+        ),
+    ] {
+        c.find(Locator::Id("programme-choice"))
+            .await
+            .unwrap()
+            .select_by_value(id)
+            .await
+            .unwrap();
+        let rules = text(c, "#programme-rules").await;
+        for row in rows {
+            assert!(rules.contains(row), "{id}: {row:?} missing from {rules}");
+        }
+    }
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_brokerage_room_opens_as_early_as_its_code_asks() {
+    // Nine minutes before a Brokerage session: the mentor's own setting (T-7) would wait two more
+    // minutes, but The Brokerage asks for the room open 10 minutes early.
+    let tmp = tempfile::tempdir().unwrap();
+    let open_log = tmp.path().join("opened.txt");
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+            open_log.display().to_string(),
+        )],
+        None,
+        &[(
+            &format!("{DATA}/schedule.json"),
+            schedule_file_in(9, Some("brokerage")),
+        )],
+    )
+    .await;
+    let opened = wait_for_file(&open_log, "the Brokerage room was not opened at T-9").await;
+    assert_eq!(opened.trim(), "https://meet.google.com/abc-defg-hij");
+    let records = wait_records(&s._mic.home().join(DATA).join("records.json"), |r| {
+        r["rooms"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    let early = records["rooms"][0]["minutesEarly"].as_i64().unwrap();
+    assert!((8..=9).contains(&early), "opened {early} min early");
     s.client.clone().close().await.unwrap();
 }

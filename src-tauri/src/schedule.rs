@@ -751,10 +751,20 @@ pub fn tick(app: &AppHandle) {
     if let Some(s) = app.try_state::<ReadProblem>() {
         *s.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
+    // A programme's session opens its room as early as the programme's code asks.
+    let (profiles, _) = calendar::profiles();
+    let cfg_for = |s: &Session| {
+        schedule.reminders.for_programme(
+            s.programme
+                .as_deref()
+                .and_then(|id| profiles.get(id))
+                .as_ref(),
+        )
+    };
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-        let due = st.due(&schedule.sessions, schedule.reminders, now);
+        let due = st.due_each(&schedule.sessions, now, cfg_for);
         if !due.is_empty() {
             save_state(&st);
         }
@@ -774,7 +784,7 @@ pub fn tick(app: &AppHandle) {
                     &format!(
                         "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.{}",
                         session.mentee,
-                        preflight_session::programme::reminder_note(&calendar::profiles().0, session)
+                        preflight_session::programme::reminder_note(&profiles, session)
                             .map(|n| format!(" {n}"))
                             .unwrap_or_default()
                     ),

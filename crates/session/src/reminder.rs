@@ -61,6 +61,22 @@ pub enum Stage {
     Over,
 }
 
+impl ReminderConfig {
+    /// The timing for a session of a programme: the room opens as early as the programme's code
+    /// asks (The Brokerage 10 minutes, Mentor247 5–10), whatever the mentor set for other
+    /// sessions; the check prompt stays where the mentor put it, and never comes after the room.
+    pub fn for_programme(self, profile: Option<&crate::programme::Profile>) -> ReminderConfig {
+        match profile {
+            Some(p) => ReminderConfig {
+                open_lead_min: p.room_open_minutes,
+                check_lead_min: self.check_lead_min.max(p.room_open_minutes),
+                ..self
+            },
+            None => self,
+        }
+    }
+}
+
 /// The stage of a session that starts at `start` and lasts `duration`, at `now`.
 ///
 /// If `open_lead_min` is larger than `check_lead_min` the check comes first anyway: the check
@@ -146,8 +162,20 @@ impl ReminderState {
         cfg: ReminderConfig,
         now: Timestamp,
     ) -> Vec<Action> {
+        self.due_each(sessions, now, |_| cfg)
+    }
+
+    /// [`ReminderState::due`] with each session's own timing (a programme's room-open lead
+    /// time, see [`ReminderConfig::for_programme`]).
+    pub fn due_each(
+        &mut self,
+        sessions: &[Session],
+        now: Timestamp,
+        cfg_for: impl Fn(&Session) -> ReminderConfig,
+    ) -> Vec<Action> {
         let mut out = Vec::new();
         for s in sessions {
+            let cfg = cfg_for(s);
             let st = stage(s.start, s.end().duration_since(s.start), cfg, now);
             if matches!(st, Stage::Waiting { .. } | Stage::InProgress | Stage::Over) {
                 continue;
@@ -418,6 +446,55 @@ mod tests {
         assert_eq!(
             kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:55:00Z"))),
             [("s", ActionKind::PromptCheck)]
+        );
+    }
+
+    #[test]
+    fn a_programme_session_opens_its_room_as_early_as_its_code_asks() {
+        let cfg = ReminderConfig::default(); // room at T-7
+        let brokerage = crate::programme::built_in_profile("brokerage").unwrap(); // T-10
+        assert_eq!(cfg.for_programme(None), cfg);
+        let b = cfg.for_programme(Some(&brokerage));
+        assert_eq!((b.open_lead_min, b.check_lead_min), (10, 10));
+        let mut custom = brokerage.clone();
+        custom.room_open_minutes = 3;
+        let late_check = ReminderConfig {
+            check_lead_min: 20,
+            ..cfg
+        };
+        let c = late_check.for_programme(Some(&custom));
+        assert_eq!((c.open_lead_min, c.check_lead_min), (3, 20));
+
+        let mut mine = sess("mine", START);
+        mine.programme = None;
+        let mut theirs = sess("theirs", START);
+        theirs.programme = Some("brokerage".into());
+        let sessions = vec![mine, theirs];
+        let mut st = ReminderState::default();
+        let cfg_for = |s: &Session| {
+            cfg.for_programme(
+                s.programme
+                    .as_deref()
+                    .and_then(crate::programme::built_in_profile)
+                    .as_ref(),
+            )
+        };
+        // T-9: the Brokerage room opens, the mentor's own session only prompts the check.
+        let due = st.due_each(&sessions, ts("2026-03-29T08:51:00Z"), cfg_for);
+        assert!(due.contains(&Action {
+            session_id: "theirs".into(),
+            kind: ActionKind::OpenRoom
+        }));
+        assert!(!due
+            .iter()
+            .any(|a| a.session_id == "mine" && a.kind == ActionKind::OpenRoom));
+        let due = st.due_each(&sessions, ts("2026-03-29T08:53:00Z"), cfg_for);
+        assert_eq!(
+            due,
+            vec![Action {
+                session_id: "mine".into(),
+                kind: ActionKind::OpenRoom
+            }]
         );
     }
 }
