@@ -624,3 +624,32 @@ fn the_weekly_record_says_what_the_mentor_stated() {
         "{csv}"
     );
 }
+
+#[test]
+fn the_script_announces_the_feedback_due_after_that_session() {
+    let home = tempfile::tempdir().unwrap();
+    let show = |n: &str| {
+        stdout(&preflight(
+            home.path(),
+            &[
+                "script",
+                "show",
+                "--template",
+                "regular-session",
+                "--programme",
+                "brokerage",
+                "--var",
+                "mentee=Sam",
+                "--var",
+                &format!("session_number={n}"),
+            ],
+        ))
+    };
+    let fourth = show("4");
+    assert!(
+        fourth.contains("The Brokerage asks for the mid-point feedback survey"),
+        "{fourth}"
+    );
+    assert!(fourth.contains("session 4 of 7"), "{fourth}");
+    assert!(!show("3").contains("feedback survey"));
+}

@@ -422,7 +422,7 @@ fn open_script(
     let t = resolve_template(app, template, &vars)?;
     let mut rendered = t.render(&vars);
     if let Some((p, under_18)) = &programme {
-        p.adapt_script(&mut rendered, *under_18);
+        p.adapt_script(&mut rendered, *under_18, meta.session_number);
     }
     let script = app.state::<ScriptState>();
     *script.0.lock().unwrap_or_else(|e| e.into_inner()) =

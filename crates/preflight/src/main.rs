@@ -1071,7 +1071,10 @@ fn script(action: ScriptAction) -> Result<i32> {
             }
             let mut t = t.render(&values);
             if let Some(p) = &profile {
-                p.adapt_script(&mut t, under_18);
+                let n = values
+                    .get("session_number")
+                    .and_then(|n| n.trim().parse().ok());
+                p.adapt_script(&mut t, under_18, n);
             }
             println!("{} ({} minutes)\n", t.name, t.total_minutes());
             for (i, p) in t.phases.iter().enumerate() {

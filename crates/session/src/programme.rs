@@ -612,8 +612,23 @@ impl Profile {
 
     /// Adapts a rendered script to the programme: for a mentee under 18, the safeguarding limit
     /// of confidentiality follows the first prompt that speaks of confidentiality (or, said on
-    /// its own, follows the greeting when none does).
-    pub fn adapt_script(&self, t: &mut crate::Template, under_18: bool) {
+    /// its own, follows the greeting when none does); after session `session_number`, the
+    /// feedback the programme asks for is announced in the closing phase.
+    pub fn adapt_script(
+        &self,
+        t: &mut crate::Template,
+        under_18: bool,
+        session_number: Option<u32>,
+    ) {
+        if let (Some(n), Some(last)) = (session_number, t.phases.last_mut()) {
+            for f in self.feedback.iter().filter(|f| f.after_session == n) {
+                last.prompts.push(format!(
+                    "Before you go: after today's session {} asks for the {}. Please look out for it, and fill it in honestly: it helps the programme.",
+                    self.name,
+                    lower_first(&f.what)
+                ));
+            }
+        }
         if !under_18 {
             return;
         }
@@ -632,6 +647,15 @@ impl Profile {
                 }
             }
         }
+    }
+}
+
+/// "Mid-point feedback survey" → "mid-point feedback survey" (for use inside a sentence).
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -725,9 +749,9 @@ mod tests {
         let b = built_in_profile("brokerage").unwrap();
         let mut t = crate::built_in("first-session").unwrap();
         let before = t.clone();
-        b.adapt_script(&mut t, false);
+        b.adapt_script(&mut t, false, None);
         assert_eq!(t, before, "adults: unchanged");
-        b.adapt_script(&mut t, true);
+        b.adapt_script(&mut t, true, None);
         let (pi, qi) = t
             .phases
             .iter()
@@ -759,7 +783,7 @@ mod tests {
                 .retain(|q| !q.to_lowercase().contains("confidential"))
         });
         let greeting = plain.phases[0].prompts[0].clone();
-        b.adapt_script(&mut plain, true);
+        b.adapt_script(&mut plain, true, None);
         assert_eq!(plain.phases[0].prompts[0], greeting);
         let said = &plain.phases[0].prompts[1];
         assert!(
@@ -908,5 +932,30 @@ mod tests {
         mine.insert("programme_sessions".to_string(), "5".to_string());
         b.fill_vars(&mut mine);
         assert_eq!(mine["programme_sessions"], "5");
+    }
+
+    #[test]
+    fn the_closing_phase_announces_the_feedback_due_after_this_session() {
+        let b = built_in_profile("brokerage").unwrap();
+        let plain = crate::built_in("regular-session").unwrap();
+        let last_of = |n: Option<u32>| {
+            let mut t = plain.clone();
+            b.adapt_script(&mut t, false, n);
+            t.phases.last().unwrap().prompts.clone()
+        };
+        let at_4 = last_of(Some(4));
+        assert_eq!(at_4.len(), plain.phases.last().unwrap().prompts.len() + 1);
+        assert!(
+            at_4.last()
+                .unwrap()
+                .starts_with("Before you go: after today's session The Brokerage asks for the mid-point feedback survey."),
+            "{at_4:?}"
+        );
+        assert_eq!(last_of(Some(3)), plain.phases.last().unwrap().prompts);
+        assert_eq!(last_of(None), plain.phases.last().unwrap().prompts);
+        assert!(last_of(Some(7))
+            .last()
+            .unwrap()
+            .contains("end-point feedback survey"));
     }
 }
