@@ -36,6 +36,7 @@ fn main() {
             "programme_custom_save",
             "script_programme",
             "script_concern",
+            "script_window_note",
         ]),
     ))
     .expect("tauri-build failed");

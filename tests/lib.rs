@@ -4,6 +4,7 @@
 //! The binaries must be built first (`cargo build --workspace --bins`; `./dev test` does it):
 //! Cargo does not build other packages' binaries for a test.
 
+pub mod desktop;
 pub mod netsim;
 
 use std::net::TcpListener;

@@ -1,6 +1,7 @@
 //! Mentor Preflight desktop app: a thin shell over the `preflight` engine.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod display;
 mod logging;
 mod schedule;
 
@@ -438,9 +439,28 @@ fn open_script(
         .inner_size(400.0, 620.0)
         .min_inner_size(320.0, 420.0)
         .always_on_top(true)
+        // Kept out of screen sharing and recordings where the system allows it (Windows, macOS).
+        .content_protected(true)
         .build()
         .map_err(|e| format!("The script window could not be opened: {e}"))?;
     Ok(())
+}
+
+/// What the script window tells the mentor about itself on this system, once: whether a screen
+/// share would show it, and whether it can stay on top.
+#[tauri::command]
+fn script_window_note() -> Option<String> {
+    let note = display::script_window_note(display::Session::detect())?;
+    let seen = settings::load()
+        .ok()
+        .is_some_and(|l| l.value.script_window_note_seen);
+    if seen {
+        return None;
+    }
+    if let Err(e) = settings::update(|s| s.script_window_note_seen = true) {
+        tracing::warn!(error = %e, "script window note not remembered");
+    }
+    Some(note)
 }
 
 fn with_run<T>(
@@ -664,14 +684,20 @@ async fn save_devices(
 const MINIMIZED_ARG: &str = "--minimized";
 
 fn main() {
+    if std::env::args().any(|a| a == "--version" || a == "-V") {
+        println!("mentor-preflight {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
+    // Wayland ignores "always on top": with XWayland at hand the app runs as an X11 client, so
+    // the script window stays over the call. Done first, while the process has one thread.
+    if let Some(why) = display::prefer_x11(display::Session::detect()) {
+        std::env::set_var("GDK_BACKEND", "x11");
+        eprintln!("{why}");
+    }
     tauri::Builder::default()
         // First: a second launch shows the running app's window instead of starting another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.show();
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
+            schedule::show_main(app, schedule::MainIntent::Show);
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
@@ -696,19 +722,18 @@ fn main() {
                     }
                 });
             }
-            if std::env::args().any(|a| a == MINIMIZED_ARG) {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.hide();
-                }
+            // Started at login: only the tray, no window and no webview until one is needed.
+            if !std::env::args().any(|a| a == MINIMIZED_ARG) {
+                schedule::show_main(app.handle(), schedule::MainIntent::Show);
             }
             Ok(())
         })
         .on_window_event(|window, event| {
-            // Closing the main window keeps the app in the tray, so reminders still come.
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                if window.label() == "main" && window.app_handle().tray_by_id("main").is_some() {
-                    api.prevent_close();
-                    let _ = window.hide();
+            // The main window's webview is gone with it: its camera preview stops.
+            if let tauri::WindowEvent::Destroyed = event {
+                if window.label() == "main" {
+                    window.app_handle().state::<PreviewState>().stop();
+                    tracing::info!("main window closed");
                 }
             }
         })
@@ -743,12 +768,25 @@ fn main() {
             schedule::programme_custom_save,
             script_programme,
             script_concern,
+            script_window_note,
             schedule::open_room,
             schedule::start_session_script,
             schedule::export_records
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Mentor Preflight");
+        .build(tauri::generate_context!())
+        .expect("error while building Mentor Preflight")
+        .run(|app, event| {
+            // Closing the last window keeps the app in the tray (when there is one), so reminders
+            // still come; Quit in the tray menu ends it.
+            if let tauri::RunEvent::ExitRequested {
+                api, code: None, ..
+            } = event
+            {
+                if app.tray_by_id("main").is_some() {
+                    api.prevent_exit();
+                }
+            }
+        });
 }
 
 #[cfg(test)]

@@ -712,11 +712,122 @@ fn notify(app: &AppHandle, title: &str, body: &str) {
     }
 }
 
-fn show_main(app: &AppHandle) {
+/// The T−10 notification, with *Run the check* and *Snooze* where the notification server
+/// offers buttons (the session it is for travels with it).
+fn prompt_check(app: &AppHandle, session: &Session, snooze_min: u32, body: &str) {
+    use tauri_plugin_notification::{Action, ActionType};
+    // Registered again each time: the snooze button says the current snooze length.
+    let _ = app
+        .notification()
+        .register_action_types(vec![ActionType::builder(CHECK_PROMPT)
+            .actions(vec![
+                Action::builder("check", "Run the check").build(),
+                Action::builder("snooze", format!("Snooze {snooze_min} min")).build(),
+            ])
+            .build()]);
+    let shown = app
+        .notification()
+        .builder()
+        .title("Time for your pre-flight check")
+        .body(notification_text(body))
+        .action_type_id(CHECK_PROMPT)
+        .extra("session", &session.id)
+        .show();
+    if let Err(e) = shown {
+        tracing::info!(error = %e, "desktop notification not shown");
+    }
+}
+
+/// The action type of the T−10 notification.
+const CHECK_PROMPT: &str = "check-prompt";
+
+/// What the mentor did with a notification: *Run the check* opens the window and starts it,
+/// *Snooze* puts that session's reminder off, a click on the notification shows the window.
+fn notification_action(app: &AppHandle, action: &str, session_id: Option<&str>) {
+    tracing::info!(action, session = ?session_id, "notification action");
+    match action {
+        "check" => show_main(app, MainIntent::RunCheck),
+        "snooze" => {
+            let Some(id) = session_id else { return };
+            let Ok(loaded) = calendar::load_schedule() else {
+                return;
+            };
+            let Some(s) = loaded.value.get(id) else {
+                return;
+            };
+            let reminders = app.state::<Reminders>();
+            let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
+            st.snooze(s, loaded.value.reminders, Timestamp::now());
+            save_state(&st);
+            tracing::info!(session = %id, "reminder snoozed from the notification");
+        }
+        _ => show_main(app, MainIntent::CheckPrompt),
+    }
+}
+
+/// What the main window is brought forward for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainIntent {
+    /// Just show it.
+    Show,
+    /// Start the pre-flight check (tray).
+    RunCheck,
+    /// The T−10 reminder: bring *Start check* into view.
+    CheckPrompt,
+    /// Show the schedule (tray).
+    Schedule,
+}
+
+impl MainIntent {
+    /// The event an open window gets, and the `#fragment` a new one opens with (so a window
+    /// created for the intent acts on it once its page has loaded, not before).
+    fn event(self) -> Option<&'static str> {
+        match self {
+            MainIntent::Show => None,
+            MainIntent::RunCheck => Some("run-check-requested"),
+            MainIntent::CheckPrompt => Some("check-prompt"),
+            MainIntent::Schedule => Some("show-schedule"),
+        }
+    }
+}
+
+/// Brings the main window forward, creating it (and its webview) if it does not exist: while
+/// the app only sits in the tray there is no webview at all, and closing the window destroys it.
+pub fn show_main(app: &AppHandle, intent: MainIntent) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
+        if let Some(event) = intent.event() {
+            let _ = app.emit_to("main", event, ());
+        }
+        return;
+    }
+    let Some(mut config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+    else {
+        tracing::error!("the main window is not configured");
+        return;
+    };
+    if let Some(event) = intent.event() {
+        config.url = tauri::WebviewUrl::App(format!("index.html#{event}").into());
+    }
+    let t0 = std::time::Instant::now();
+    match tauri::WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
+        Ok(w) => {
+            let _ = w.set_focus();
+            tracing::info!(
+                ms = t0.elapsed().as_millis() as u64,
+                ?intent,
+                "main window created"
+            );
+        }
+        Err(e) => tracing::error!(error = %e, "the main window could not be created"),
     }
 }
 
@@ -778,9 +889,10 @@ pub fn tick(app: &AppHandle) {
         match action.kind {
             ActionKind::PromptCheck => {
                 tracing::info!(session = %session.id, "check prompt");
-                notify(
+                prompt_check(
                     app,
-                    "Time for your pre-flight check",
+                    session,
+                    schedule.reminders.snooze_min,
                     &format!(
                         "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.{}",
                         session.mentee,
@@ -789,8 +901,7 @@ pub fn tick(app: &AppHandle) {
                             .unwrap_or_default()
                     ),
                 );
-                show_main(app);
-                let _ = app.emit("check-prompt", &session.id);
+                show_main(app, MainIntent::CheckPrompt);
             }
             ActionKind::OpenRoom => {
                 notify(
@@ -857,6 +968,15 @@ pub fn setup(app: &tauri::App) -> tauri::Result<()> {
         Err(e) => tracing::warn!(error = %e, "no tray icon"),
     }
     app.manage(TrayItems { next });
+    let h = app.handle().clone();
+    let _ = app.notification().on_action(move |a| {
+        let session = a
+            .notification()
+            .and_then(|n| n.extra().get("session"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        notification_action(&h, a.action_id(), session.as_deref());
+    });
 
     let handle = app.handle().clone();
     tauri::async_runtime::spawn(async move {
@@ -893,17 +1013,14 @@ fn menu_event(app: &AppHandle, id: &str) {
                 app.exit(0);
             } else {
                 notify(app, "Your schedule could not be read", &e.to_string());
-                show_main(app);
+                show_main(app, MainIntent::Show);
             }
             return;
         }
     };
     let next = schedule.next(now).cloned();
     match id {
-        "check" => {
-            show_main(app);
-            let _ = app.emit("run-check-requested", ());
-        }
+        "check" => show_main(app, MainIntent::RunCheck),
         "room" => match &next {
             Some(s) if s.link.is_some() => {
                 if let Err(e) = open_room_of(app, s, false) {
@@ -930,7 +1047,7 @@ fn menu_event(app: &AppHandle, id: &str) {
                     notify(app, "The script could not be opened", &e);
                 }
             }
-            None => show_main(app),
+            None => show_main(app, MainIntent::Show),
         },
         "snooze" => {
             if let Some(s) = &next {
@@ -941,10 +1058,7 @@ fn menu_event(app: &AppHandle, id: &str) {
                 tracing::info!(session = %s.id, "reminder snoozed");
             }
         }
-        "schedule" => {
-            show_main(app);
-            let _ = app.emit("show-schedule", ());
-        }
+        "schedule" => show_main(app, MainIntent::Schedule),
         "quit" => app.exit(0),
         _ => {}
     }

@@ -728,12 +728,20 @@ for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("ch
 cameraSelect.addEventListener("change", () => void startPreview());
 // The preview stops whenever the window is hidden or minimised, and comes back when it shows.
 document.addEventListener("visibilitychange", () => void (document.hidden ? stopPreview() : startPreview()));
-void loadDevices();
-// The tray's "Run pre-flight check" and the T-10 reminder bring the window forward.
+// The tray's "Run pre-flight check" and the T-10 reminder bring the window forward: an open
+// window gets an event; a window opened for it (none exists while the app sits in the tray)
+// says so in its address, and acts once the page is ready.
+const openedFor = location.hash.slice(1);
+if (openedFor === "run-check-requested" || openedFor === "check-prompt") history.replaceState(null, "", location.pathname);
+function promptCheck() {
+  runButton.scrollIntoView({ block: "center" });
+  runButton.focus();
+}
+void loadDevices().then(() => {
+  if (openedFor === "run-check-requested" && !checking) void runCheck();
+});
+if (openedFor === "check-prompt") promptCheck();
 void listen("run-check-requested", () => {
   if (!checking) void runCheck();
 });
-void listen<string>("check-prompt", () => {
-  runButton.scrollIntoView({ block: "center" });
-  runButton.focus();
-});
+void listen<string>("check-prompt", promptCheck);

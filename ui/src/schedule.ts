@@ -310,10 +310,17 @@ void invoke<{ id: string; name: string; error: string | null }[]>("script_templa
 
 // The reminder loop ticks every 15 s: the countdowns follow it.
 void listen<string>("schedule-tick", () => void refresh().catch(showError));
-void listen("show-schedule", () => {
+function showSchedule() {
   $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
+  list.tabIndex = -1;
   list.focus();
-});
+}
+void listen("show-schedule", showSchedule);
+// Opened from the tray's "Schedule…" (the window did not exist yet).
+if (location.hash === "#show-schedule") {
+  history.replaceState(null, "", location.pathname);
+  showSchedule();
+}
 document.addEventListener("programme-changed", () => {
   // The mentor's programme changed: new sessions and calendars now default to it.
   for (const id of ["session-programme", "import-programme"]) $<HTMLSelectElement>(id).replaceChildren($<HTMLSelectElement>(id).options[0]);

@@ -208,3 +208,11 @@ void invoke<ScriptProgramme | null>("script_programme").then((p) => {
   concernButton.hidden = !p;
   if (p?.under18) concernButton.title = "Under 18: any concern about the mentee's safety goes to the programme contact at once.";
 });
+
+// Said once: what this system cannot do for this window (hide it from a screen share, keep it on
+// top on Wayland).
+void invoke<string | null>("script_window_note").then((note) => {
+  const p = $("window-note");
+  p.hidden = !note;
+  p.textContent = note ?? "";
+});

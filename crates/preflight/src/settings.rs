@@ -35,6 +35,9 @@ pub struct Settings {
     pub programme: Option<String>,
     /// The mentor answered the first-run question about their programme (even with "none").
     pub programme_chosen: bool,
+    /// The script window has told the mentor what this system cannot do for it (hide it from a
+    /// screen share, keep it on top), so it does not say it again.
+    pub script_window_note_seen: bool,
     /// Programme contacts the mentor entered (for safeguarding and questions), by profile id.
     pub programme_contacts:
         std::collections::BTreeMap<String, preflight_session::programme::Contact>,

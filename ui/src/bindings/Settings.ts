@@ -45,6 +45,11 @@ programme: string | null,
  */
 programmeChosen: boolean, 
 /**
+ * The script window has told the mentor what this system cannot do for it (hide it from a
+ * screen share, keep it on top), so it does not say it again.
+ */
+scriptWindowNoteSeen: boolean, 
+/**
  * Programme contacts the mentor entered (for safeguarding and questions), by profile id.
  */
 programmeContacts: { [key in string]: ProgrammeContact }, };

@@ -1,0 +1,115 @@
+//! The tray icon and the notifications for real: the app runs as at login (`--minimized`)
+//! under Xvfb, on a private D-Bus session where the test is the tray host (a
+//! StatusNotifierWatcher reading the icon's menu over dbusmenu) and the notification server.
+//! Nothing here uses WebDriver: while the app only sits in the tray there is no webview to
+//! drive.
+
+use std::time::{Duration, Instant};
+
+use preflight_e2e::desktop::TrayApp;
+
+/// Where the app keeps its data under the test HOME.
+const DATA: &str = ".local/share/org.mentorpreflight.app";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
+    let home = tempfile::tempdir().unwrap();
+    let app = TrayApp::start(home.path(), 9, true).await;
+
+    // The tray menu, as a tray host shows it.
+    // The next session heads the menu.
+    let menu = app
+        .desktop
+        .tray_menu_when(&app.item, "Next: Priya · ")
+        .await;
+    let labels: Vec<&str> = menu.iter().map(|e| e.label.as_str()).collect();
+    assert!(labels[0].ends_with("(in 9 min)"), "{labels:?}");
+    assert!(!menu[0].enabled, "the headline is not a button");
+    for wanted in [
+        "Run pre-flight check",
+        "Open room now",
+        "Start session script",
+        "Snooze reminder",
+        "Schedule…",
+        "Quit Mentor Preflight",
+    ] {
+        assert!(
+            labels.contains(&wanted),
+            "{wanted:?} missing from {labels:?}"
+        );
+    }
+
+    // The T-10 reminder arrives as a notification with its words and buttons.
+    let n = app
+        .desktop
+        .wait_for_notification("Time for your pre-flight check", 20)
+        .await;
+    assert!(
+        n.body
+            .starts_with("Your session with Priya starts in 9 min."),
+        "{}",
+        n.body
+    );
+    assert!(n
+        .body
+        .contains("Test your microphone, camera and connection now."));
+    for action in [("check", "Run the check"), ("snooze", "Snooze 5 min")] {
+        assert!(
+            n.actions
+                .iter()
+                .any(|(k, l)| (k.as_str(), l.as_str()) == action),
+            "{action:?} not offered: {:?}",
+            n.actions
+        );
+    }
+
+    // "Snooze 5 min" on the notification puts that session's reminder off.
+    app.desktop.invoke_action(n.id, "snooze").await;
+    let state = home.path().join(DATA).join("reminders.json");
+    let t0 = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(&state).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if v["snoozed"]["sched-1"].is_string() {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the snooze was not kept: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_the_tray_there_is_no_webview_until_the_window_is_needed() {
+    let home = tempfile::tempdir().unwrap();
+    // The next session is hours away: nothing is due.
+    let app = TrayApp::start(home.path(), 180, true).await;
+    app.desktop
+        .tray_menu_when(&app.item, "Next: Priya · ")
+        .await;
+    // Give a webview every chance to appear: none does, and no window is shown.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(app.webkit_processes(), Vec::<String>::new());
+    assert!(!app.main_window_shown());
+    assert!(
+        app.desktop.shown().is_empty(),
+        "nothing is due, so nothing is notified"
+    );
+
+    // "Schedule…" in the tray creates the window (and its webview) on demand.
+    let schedule = app.menu_entry("Schedule…").await;
+    app.desktop.click(&app.item, &schedule).await;
+    let t0 = Instant::now();
+    while !app.main_window_shown() || app.webkit_processes().is_empty() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "the window did not open from the tray: {:?}",
+            app.processes()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.quit().await;
+}
