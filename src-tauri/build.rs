@@ -15,6 +15,7 @@ fn main() {
             "script_view",
             "script_toggle",
             "script_move",
+            "script_begin",
             "script_finish",
             "record_check",
             "checklist_update",

@@ -113,3 +113,41 @@ async fn in_the_tray_there_is_no_webview_until_the_window_is_needed() {
     }
     app.quit().await;
 }
+
+/// Records holding one check for the scheduled session, finished a minute ago with `overall`.
+fn records_with_check(home: &std::path::Path, overall: &str) {
+    let at = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1);
+    let records = serde_json::json!({ "checks": [{
+        "at": at.to_string(), "overall": overall, "results": [], "sessionId": "sched-1",
+        "minutesBefore": 10, "checklist": [], "from": "cli"
+    }]});
+    std::fs::create_dir_all(home.join(DATA)).unwrap();
+    std::fs::write(home.join(DATA).join("records.json"), records.to_string()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_that_passed_silences_the_reminder_whoever_ran_it_and_a_failed_one_does_not() {
+    // Checked from the terminal (`preflight check`) a minute ago, and it passed: no prompt.
+    let home = tempfile::tempdir().unwrap();
+    records_with_check(home.path(), "pass");
+    let app = TrayApp::start(home.path(), 9, true).await;
+    app.desktop
+        .tray_menu_when(&app.item, "Next: Priya · ")
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        app.desktop.shown().is_empty(),
+        "a passed check already did the reminder's job: {:?}",
+        app.desktop.shown()
+    );
+    app.quit().await;
+
+    // It failed: something still needs fixing, so the reminder still comes.
+    let home = tempfile::tempdir().unwrap();
+    records_with_check(home.path(), "fail");
+    let app = TrayApp::start(home.path(), 9, true).await;
+    app.desktop
+        .wait_for_notification("Time for your pre-flight check", 20)
+        .await;
+    app.quit().await;
+}

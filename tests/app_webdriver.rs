@@ -876,6 +876,16 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         "{}",
         text(c, "#prompts").await
     );
+    // Opened six minutes early: the clock counts down to the start, never "over".
+    let timer = text(c, "#timer").await;
+    assert!(
+        timer.starts_with("Starts in 5:") || timer.starts_with("Starts in 6:"),
+        "{timer}"
+    );
+    assert_eq!(
+        attr(c, "#timer", "data-colour").await.as_deref(),
+        Some("waiting")
+    );
     screenshot(&s, "app-script-auto-opened");
     next_phases(c, 1..5).await;
     finish_script(c).await;
@@ -1107,9 +1117,15 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     let obs = tmp.path().join("obs");
     std::os::unix::fs::symlink("/bin/sleep", &obs).unwrap();
     let _recorder = KillOnDrop(Command::new(&obs).arg("120").spawn().unwrap());
+    // A camera that works (a portrait as the picture), so the check does not fail: a failed
+    // check never meets "tested at least 10 minutes before".
+    let picture = preflight_e2e::portrait_on_a_wall(tmp.path(), "astronaut.png", 0);
     let s = start_app_with_files(
         FakeSound::Speech,
-        &[],
+        &[(
+            "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE",
+            picture.display().to_string(),
+        )],
         None,
         &[(
             &format!("{DATA}/schedule.json"),

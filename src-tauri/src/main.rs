@@ -125,7 +125,8 @@ async fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<St
             .value;
         let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
             .map_err(|e| format!("This check could not be added to your records: {e}"))?;
-        if let Some(id) = &rec.session_id {
+        // A check that failed does not silence the reminder: something still needs fixing.
+        if let (Some(id), false) = (&rec.session_id, rec.overall == "fail") {
             schedule::checked_for(&app, id);
         }
         tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
@@ -244,6 +245,8 @@ struct ScriptMeta {
     session_number: Option<u32>,
     /// The programme the session belongs to, and whether the mentee is under 18.
     programme: Option<(String, bool)>,
+    /// The scheduled start: opened early, the script's clock waits for it.
+    starts: Option<jiff::Timestamp>,
 }
 
 /// The session script in progress, if any.
@@ -368,6 +371,7 @@ fn script_start(
             .get("session_number")
             .and_then(|n| n.trim().parse().ok()),
         programme: None,
+        starts: None,
     };
     open_script(&app, &template, vars, meta, None)
 }
@@ -387,6 +391,7 @@ pub(crate) fn start_script_for(
         mentee: Some(session.mentee.clone()),
         session_number: session.session_number,
         programme: session.programme.clone().map(|id| (id, session.under_18)),
+        starts: Some(session.start),
     };
     let (profiles, _) = preflight::calendar::profiles();
     let programme = session
@@ -426,8 +431,9 @@ fn open_script(
         p.adapt_script(&mut rendered, *under_18, meta.session_number);
     }
     let script = app.state::<ScriptState>();
-    *script.0.lock().unwrap_or_else(|e| e.into_inner()) =
-        Some((SessionRun::start(rendered, jiff::Timestamp::now()), meta));
+    let now = jiff::Timestamp::now();
+    let run = SessionRun::start_at(rendered, now, meta.starts.unwrap_or(now));
+    *script.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((run, meta));
     tracing::info!(%template, "session script started");
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.eval("window.location.reload()");
@@ -483,6 +489,15 @@ fn script_view(script: State<'_, ScriptState>) -> Result<ScriptView, String> {
 fn script_toggle(item: usize, script: State<'_, ScriptState>) -> Result<ScriptView, String> {
     with_run(&script, |run, now| {
         run.toggle(item);
+        run.view(now)
+    })
+}
+
+/// Starts the session now, before its scheduled start (the first phase's clock runs from now).
+#[tauri::command]
+fn script_begin(script: State<'_, ScriptState>) -> Result<ScriptView, String> {
+    with_run(&script, |run, now| {
+        run.begin(now);
         run.view(now)
     })
 }
@@ -750,6 +765,7 @@ fn main() {
             script_view,
             script_toggle,
             script_move,
+            script_begin,
             script_finish,
             record_check,
             checklist_update,

@@ -15,7 +15,7 @@ use preflight::calendar;
 use preflight_session::programme::{Contact, Profiles};
 use preflight_session::schedule::Membership;
 use preflight_session::{
-    ActionKind, ReminderConfig, ReminderState, RoomRecord, Schedule, Session, SessionInput,
+    ActionKind, ReminderConfig, ReminderState, Schedule, Session, SessionInput,
 };
 use serde::Serialize;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -647,11 +647,10 @@ fn open_room_of(app: &AppHandle, session: &Session, automatic: bool) -> Result<(
     if let Some(link) = &session.link {
         open_link(app, link)?;
     }
-    let rec = RoomRecord {
-        session_id: session.id.clone(),
-        at: now,
-        minutes_early: session.start.duration_since(now).as_mins(),
-        automatic,
+    // Only an opening near the session is one; a look at the link days ahead records nothing.
+    let Some(rec) = preflight_session::records::room_opening(session, now, automatic) else {
+        tracing::info!(session = %session.id, "room link opened well before the session: not recorded");
+        return Ok(());
     };
     match calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec))) {
         Ok(_) => {}
@@ -872,9 +871,20 @@ pub fn tick(app: &AppHandle) {
                 .as_ref(),
         )
     };
+    // A check recorded by the CLI (or by this app) that did not fail has done the reminder's
+    // job, whoever ran it.
+    let records = calendar::records()
+        .and_then(|r| r.load())
+        .map(|l| l.value)
+        .unwrap_or_default();
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
+        for s in schedule.upcoming(now) {
+            if records.checked_for(s) {
+                st.mark_checked(&s.id);
+            }
+        }
         let due = st.due_each(&schedule.sessions, now, cfg_for);
         if !due.is_empty() {
             save_state(&st);

@@ -20,10 +20,16 @@ function show(v: ScriptView) {
   $("phase-title").textContent = v.phase.title;
   document.body.dataset.phase = String(v.index);
   const timer = $("timer");
-  timer.className = `timer ${v.timer.colour}`;
-  timer.dataset.colour = v.timer.colour;
-  timer.textContent =
-    v.timer.overtimeS > 0 ? `+${clock(v.timer.overtimeS)} over` : `${clock(v.timer.remainingS)} left`;
+  // Opened before the session: a countdown to the start, never "over".
+  const waiting = v.startsInS > 0;
+  timer.className = waiting ? "timer waiting" : `timer ${v.timer.colour}`;
+  timer.dataset.colour = waiting ? "waiting" : v.timer.colour;
+  timer.textContent = waiting
+    ? `Starts in ${clock(v.startsInS)}`
+    : v.timer.overtimeS > 0
+      ? `+${clock(v.timer.overtimeS)} over`
+      : `${clock(v.timer.remainingS)} left`;
+  $("begin").hidden = !waiting;
   $("prompts").replaceChildren(
     ...v.phase.prompts.map((p) => {
       const li = document.createElement("li");
@@ -65,6 +71,7 @@ async function act(f: () => Promise<ScriptView>) {
 }
 
 const move = (forward: boolean) => act(() => invoke<ScriptView>("script_move", { forward }));
+$("begin").addEventListener("click", () => void act(() => invoke<ScriptView>("script_begin")));
 $("back").addEventListener("click", () => void move(false));
 $("forward").addEventListener("click", () => void move(true));
 $("finish").addEventListener("click", () => {

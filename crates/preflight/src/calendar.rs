@@ -419,9 +419,17 @@ pub fn checklist_for(
         .session_for_check(at)
         .map(|(s, _)| s)
         .filter(|s| s.start > at);
+    let tested_earlier = session.and_then(|s| {
+        let records = records().and_then(|r| r.load()).ok()?.value;
+        records
+            .tested_in_time_for(s, schedule.reminders)
+            .map(|c| c.at)
+            .filter(|t| *t < at)
+    });
     let ctx = crate::checklist::Context {
         checked_at: Some(at),
         next_session: session.map(|s| s.start),
+        tested_earlier,
         programme: session.and_then(|s| {
             let p = profiles().0.get(s.programme.as_deref()?)?;
             Some((p, s.under_18))

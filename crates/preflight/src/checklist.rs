@@ -88,6 +88,9 @@ pub struct Context {
     pub checked_at: Option<Timestamp>,
     /// Start of the next scheduled session, if any.
     pub next_session: Option<Timestamp>,
+    /// When an earlier check for that session that did not fail finished in time (the records
+    /// keep it): a re-check closer to the start never takes the item away.
+    pub tested_earlier: Option<Timestamp>,
     /// Reminder settings (the "at least N minutes before" rule).
     pub reminders: ReminderConfig,
     /// Known screen or audio recorders running now (names); `None` if it could not be looked at.
@@ -171,10 +174,25 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Evidence {
             ))
         }
         "tested" => {
-            let (at, start) = (ctx.checked_at?, ctx.next_session?);
+            let start = ctx.next_session?;
+            if let Some(earlier) = ctx.tested_earlier {
+                let mins = start.duration_since(earlier).as_mins();
+                return Some((
+                    ItemState::Met,
+                    format!("Tested {mins} min before the session (an earlier check)."),
+                ));
+            }
+            let at = ctx.checked_at?;
             let mins = start.duration_since(at).as_mins();
+            let in_time = tested_in_time(at, start, ctx.reminders);
+            if in_time && report.overall == Status::Fail {
+                return Some((
+                    ItemState::NotMet,
+                    format!("Checked {mins} min before the session, but the check failed: fix what it found and check again."),
+                ));
+            }
             Some((
-                met(tested_in_time(at, start, ctx.reminders)),
+                met(in_time),
                 format!("Checked {mins} min before the next session."),
             ))
         }
@@ -412,6 +430,33 @@ mod tests {
         }
         assert!(item(&items, "confidential").why.contains("OBS Studio"));
         assert!(item(&items, "cable").why.contains("Wi‑Fi"));
+    }
+
+    #[test]
+    fn a_recheck_never_takes_the_ten_minute_rule_away_and_a_failed_check_never_meets_it() {
+        let start = ts("2026-11-24T18:00:00Z");
+        let recheck = Context {
+            checked_at: Some(ts("2026-11-24T17:55:00Z")),
+            next_session: Some(start),
+            tested_earlier: Some(ts("2026-11-24T17:47:00Z")),
+            ..Default::default()
+        };
+        let tested = item(&build(&report(vec![]), &recheck), "tested").clone();
+        assert_eq!(tested.state, ItemState::Met);
+        assert!(tested.why.contains("13 min before"), "{}", tested.why);
+        // In time, but the check failed: not met, and it says why.
+        let failed = Context {
+            checked_at: Some(ts("2026-11-24T17:40:00Z")),
+            next_session: Some(start),
+            ..Default::default()
+        };
+        let items = build(
+            &full_report(-58.0, "Cable (Ethernet)", Status::Fail),
+            &failed,
+        );
+        let tested = item(&items, "tested");
+        assert_eq!(tested.state, ItemState::NotMet);
+        assert!(tested.why.contains("the check failed"), "{}", tested.why);
     }
 
     #[test]

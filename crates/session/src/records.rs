@@ -112,6 +112,23 @@ pub struct PlannedRecord {
     pub at: Timestamp,
 }
 
+/// How long before a session opening its room counts as opening it for the session (the codes
+/// ask for 5–10 minutes early): a room opened days ahead, to look at the link, is not an opening.
+pub const ROOM_OPENING_WINDOW: SignedDuration = SignedDuration::from_mins(60);
+
+/// The record of opening session `s`'s room at `at`, if that counts as opening it for the
+/// session: from [`ROOM_OPENING_WINDOW`] before the start until the session ends.
+pub fn room_opening(s: &Session, at: Timestamp, automatic: bool) -> Option<RoomRecord> {
+    let soon = at < s.start && s.start.duration_since(at) <= ROOM_OPENING_WINDOW;
+    let under_way = at >= s.start && at < s.end();
+    (soon || under_way).then(|| RoomRecord {
+        session_id: s.id.clone(),
+        at,
+        minutes_early: s.start.duration_since(at).as_mins(),
+        automatic,
+    })
+}
+
 /// Everything in the records file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -130,6 +147,34 @@ pub struct Records {
 }
 
 impl Records {
+    /// The checks that count for session `s`: linked to it, or (unlinked) finished within the
+    /// attach window before its start.
+    pub fn checks_for<'a>(&'a self, s: &Session) -> impl Iterator<Item = &'a CheckRecord> + 'a {
+        let (id, start) = (s.id.clone(), s.start);
+        self.checks.iter().filter(move |c| {
+            c.session_id.as_deref() == Some(id.as_str())
+                || (c.session_id.is_none()
+                    && c.at <= start
+                    && start.duration_since(c.at) <= crate::schedule::CHECK_ATTACH_WINDOW)
+        })
+    }
+
+    /// The codes' rule, as the records tell it: the mentor tested at least `check_lead_min`
+    /// before session `s` when *any* check for it that did not fail finished that early. A later
+    /// re-check never takes it away; a failed check never gives it. Returns the earliest such
+    /// check.
+    pub fn tested_in_time_for(&self, s: &Session, cfg: ReminderConfig) -> Option<&CheckRecord> {
+        self.checks_for(s)
+            .filter(|c| c.overall != "fail" && tested_in_time(c.at, s.start, cfg))
+            .min_by_key(|c| c.at)
+    }
+
+    /// Whether a check for session `s` that did not fail was recorded (by the app or the CLI):
+    /// then its check reminder has done its job.
+    pub fn checked_for(&self, s: &Session) -> bool {
+        self.checks_for(s).any(|c| c.overall != "fail")
+    }
+
     /// What the mentor last said about session `id` taking place as planned.
     pub fn as_planned(&self, id: &str) -> Option<bool> {
         self.planned
@@ -209,16 +254,7 @@ pub fn monitoring_rows(
     let in_range = |t: Timestamp| t >= from && t < to;
     for s in schedule.sessions.iter().filter(|s| in_range(s.start)) {
         let zone = &s.time_zone;
-        let check = records
-            .checks
-            .iter()
-            .filter(|c| {
-                c.session_id.as_deref() == Some(s.id.as_str())
-                    || (c.session_id.is_none()
-                        && c.at <= s.start
-                        && s.start.duration_since(c.at) <= crate::schedule::CHECK_ATTACH_WINDOW)
-            })
-            .max_by_key(|c| c.at);
+        let check = records.checks_for(s).max_by_key(|c| c.at);
         let room = records
             .rooms
             .iter()
@@ -257,7 +293,7 @@ pub fn monitoring_rows(
         if let Some(c) = check {
             row.checked_at = local(c.at, zone).strftime("%H:%M").to_string();
             row.check_minutes_before = s.start.duration_since(c.at).as_mins().to_string();
-            row.tested_10_min_before = yes_no(tested_in_time(c.at, s.start, cfg));
+            row.tested_10_min_before = yes_no(records.tested_in_time_for(s, cfg).is_some());
             row.check_result = c.overall.clone();
         } else if s.start <= now {
             row.tested_10_min_before = "no".into();
@@ -728,5 +764,80 @@ mod tests {
             csv.contains(",brokerage,Mid-point feedback survey,no,yes\n"),
             "{csv}"
         );
+    }
+
+    #[test]
+    fn a_recheck_never_takes_away_a_test_in_time_and_a_failed_check_never_gives_one() {
+        let mut schedule = Schedule::default();
+        schedule.upsert(session("a", "2026-11-24T18:00:00Z"));
+        schedule.upsert(session("b", "2026-11-25T18:00:00Z"));
+        let records = Records {
+            checks: vec![
+                // a: passed 13 minutes before, then a re-check 5 minutes before.
+                check("2026-11-24T17:47:00Z", Some("a"), "warn"),
+                check("2026-11-24T17:55:00Z", Some("a"), "pass"),
+                // b: failed 20 minutes before, passed 4 minutes before.
+                check("2026-11-25T17:40:00Z", Some("b"), "fail"),
+                check("2026-11-25T17:56:00Z", Some("b"), "pass"),
+            ],
+            ..Default::default()
+        };
+        let cfg = ReminderConfig::default();
+        let a = schedule.get("a").unwrap();
+        let b = schedule.get("b").unwrap();
+        assert_eq!(
+            records.tested_in_time_for(a, cfg).map(|c| c.at),
+            Some(ts("2026-11-24T17:47:00Z"))
+        );
+        assert!(records.tested_in_time_for(b, cfg).is_none());
+        assert!(
+            records.checked_for(b),
+            "the passing re-check counts as checked"
+        );
+        let rows = monitoring_rows(
+            &schedule,
+            &records,
+            &Profiles::default(),
+            ts("2026-11-23T00:00:00Z"),
+            ts("2026-11-30T00:00:00Z"),
+            ts("2026-11-26T12:00:00Z"),
+        );
+        // The last check is shown; the rule is the codes'.
+        assert_eq!(
+            (
+                rows[0].check_minutes_before.as_str(),
+                rows[0].tested_10_min_before.as_str()
+            ),
+            ("5", "yes")
+        );
+        assert_eq!(
+            (
+                rows[1].check_minutes_before.as_str(),
+                rows[1].tested_10_min_before.as_str()
+            ),
+            ("4", "no")
+        );
+        // Only a failed check: not checked, the reminder keeps its job.
+        let failed = Records {
+            checks: vec![check("2026-11-25T17:40:00Z", Some("b"), "fail")],
+            ..Default::default()
+        };
+        assert!(!failed.checked_for(b));
+    }
+
+    #[test]
+    fn only_a_room_opened_near_the_session_is_recorded_as_opened() {
+        let s = session("a", "2026-11-24T18:00:00Z");
+        let at = |t: &str| room_opening(&s, ts(t), false).map(|r| r.minutes_early);
+        assert_eq!(at("2026-11-22T18:00:00Z"), None, "two days ahead: looking");
+        assert_eq!(at("2026-11-24T16:59:00Z"), None);
+        assert_eq!(at("2026-11-24T17:00:00Z"), Some(60));
+        assert_eq!(at("2026-11-24T17:53:00Z"), Some(7));
+        assert_eq!(
+            at("2026-11-24T18:04:00Z"),
+            Some(-4),
+            "late is still an opening"
+        );
+        assert_eq!(at("2026-11-24T19:00:00Z"), None, "over");
     }
 }

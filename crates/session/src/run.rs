@@ -18,6 +18,8 @@ pub struct SessionRun {
     /// Time spent in each phase before the current visit, for phases left and come back to.
     spent: Vec<SignedDuration>,
     ticks: Vec<Vec<bool>>,
+    /// When the session starts (its scheduled start, or when the mentor began it, whichever
+    /// came first); the first phase's timer runs from then.
     started: Timestamp,
 }
 
@@ -42,6 +44,10 @@ pub struct ScriptView {
     pub next: Option<String>,
     /// Items ticked over the whole session, and items in all.
     pub covered: (usize, usize),
+    /// Seconds until the session starts (0 once it has): before it, the window counts down
+    /// instead of running the first phase's clock.
+    #[ts(type = "number")]
+    pub starts_in_s: i64,
 }
 
 /// One phase in the session record.
@@ -89,10 +95,18 @@ pub struct SessionRecord {
 impl SessionRun {
     /// Starts `template` (already rendered) at `now`, in its first phase.
     pub fn start(template: Template, now: Timestamp) -> SessionRun {
+        Self::start_at(template, now, now)
+    }
+
+    /// Opens `template` at `now` for a session that starts at `at`: opened early (the room opens
+    /// 5–10 minutes before), the first phase's clock waits for the start — or for the mentor to
+    /// [begin](Self::begin) or move on — so it never shows overtime before the session.
+    pub fn start_at(template: Template, now: Timestamp, at: Timestamp) -> SessionRun {
+        let begins = at.max(now);
         let n = template.phases.len();
         let mut entered = vec![None; n];
         if n > 0 {
-            entered[0] = Some(now);
+            entered[0] = Some(begins);
         }
         SessionRun {
             ticks: template
@@ -103,8 +117,18 @@ impl SessionRun {
             spent: vec![SignedDuration::ZERO; n],
             entered,
             current: 0,
-            started: now,
+            started: begins,
             template,
+        }
+    }
+
+    /// The mentor starts the session now (before its scheduled start); no-op once started.
+    pub fn begin(&mut self, now: Timestamp) {
+        if now < self.started {
+            self.started = now;
+            if let Some(first) = self.entered.first_mut() {
+                *first = Some(now);
+            }
         }
     }
 
@@ -125,8 +149,9 @@ impl SessionRun {
         self.entered[index] = Some(now);
     }
 
-    /// Moves to the next phase (stays on the last).
+    /// Moves to the next phase (stays on the last); moving on begins the session.
     pub fn next(&mut self, now: Timestamp) {
+        self.begin(now);
         if self.current + 1 < self.template.phases.len() {
             self.enter(self.current + 1, now);
         }
@@ -173,11 +198,13 @@ impl SessionRun {
                 self.ticks.iter().flatten().filter(|&&t| t).count(),
                 self.ticks.iter().map(Vec::len).sum(),
             ),
+            starts_in_s: self.started.duration_since(now).as_secs().max(0),
         }
     }
 
     /// Ends the session at `now` and returns its record.
     pub fn finish(mut self, now: Timestamp) -> SessionRecord {
+        self.begin(now);
         self.leave(now);
         SessionRecord {
             session_id: None,
@@ -223,6 +250,10 @@ mod tests {
 
     fn t(s: i64) -> Timestamp {
         "2026-03-29T09:00:00Z".parse::<Timestamp>().unwrap() + SignedDuration::from_secs(s)
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
     }
 
     #[test]
@@ -275,5 +306,37 @@ mod tests {
                 "a prompt leaked into the record"
             );
         }
+    }
+
+    #[test]
+    fn opened_early_the_clock_waits_for_the_start() {
+        let t = crate::built_in("first-session").unwrap();
+        let open = ts("2026-11-24T17:53:00Z");
+        let start = ts("2026-11-24T18:00:00Z");
+        let mut run = SessionRun::start_at(t.clone(), open, start);
+        let before = run.view(ts("2026-11-24T17:56:20Z"));
+        assert_eq!(before.starts_in_s, 220);
+        assert_eq!(before.timer.elapsed_s, 0);
+        assert_eq!(
+            before.timer.overtime_s, 0,
+            "never overtime before the start"
+        );
+        let after = run.view(ts("2026-11-24T18:02:00Z"));
+        assert_eq!((after.starts_in_s, after.timer.elapsed_s), (0, 120));
+        // The record's length is the real one: from the start, not from opening the window.
+        let rec = run.clone().finish(ts("2026-11-24T18:55:00Z"));
+        assert_eq!(rec.started, start.to_string());
+        // Begun early by the mentor (or by moving on): from then.
+        run.begin(ts("2026-11-24T17:58:00Z"));
+        let v = run.view(ts("2026-11-24T17:59:00Z"));
+        assert_eq!((v.starts_in_s, v.timer.elapsed_s), (0, 60));
+        let mut moved = SessionRun::start_at(t.clone(), open, start);
+        moved.next(ts("2026-11-24T17:57:00Z"));
+        let rec = moved.finish(ts("2026-11-24T18:40:00Z"));
+        assert_eq!(rec.started, ts("2026-11-24T17:57:00Z").to_string());
+        assert_eq!(rec.phases[0].actual_s, 0);
+        // Opened late: the clock runs from the opening.
+        let late = SessionRun::start_at(t, ts("2026-11-24T18:05:00Z"), start);
+        assert_eq!(late.view(ts("2026-11-24T18:06:00Z")).timer.elapsed_s, 60);
     }
 }

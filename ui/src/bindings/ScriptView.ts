@@ -37,4 +37,9 @@ next: string | null,
 /**
  * Items ticked over the whole session, and items in all.
  */
-covered: [number, number], };
+covered: [number, number], 
+/**
+ * Seconds until the session starts (0 once it has): before it, the window counts down
+ * instead of running the first phase's clock.
+ */
+startsInS: number, };
