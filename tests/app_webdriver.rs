@@ -150,6 +150,26 @@ async fn start_app_with_files(
     }
 }
 
+/// Like [`start_app_with_files`], with the links the app opens (rooms, the programme contact)
+/// appended to a log file in `dir` instead of opened; returns the session and the log's path.
+async fn start_app_logging_links(
+    dir: &Path,
+    files: &[(&str, String)],
+) -> (Session, std::path::PathBuf) {
+    let open_log = dir.join("opened.txt");
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[(
+            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+            open_log.display().to_string(),
+        )],
+        None,
+        files,
+    )
+    .await;
+    (s, open_log)
+}
+
 async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
     c.find(Locator::Css(css))
         .await
@@ -850,14 +870,8 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
     // A session 6 minutes away: the check prompt (T-10) and the room (T-7) are both due when the
     // app starts. Links go to a log file instead of a browser.
     let tmp = tempfile::tempdir().unwrap();
-    let open_log = tmp.path().join("opened.txt");
-    let s = start_app_with_files(
-        FakeSound::Speech,
-        &[(
-            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
-            open_log.display().to_string(),
-        )],
-        None,
+    let (s, open_log) = start_app_logging_links(
+        tmp.path(),
         &[(&format!("{DATA}/schedule.json"), schedule_file(6))],
     )
     .await;
@@ -1401,15 +1415,9 @@ fn brokerage_schedule(mins: i64) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     let tmp = tempfile::tempdir().unwrap();
-    let open_log = tmp.path().join("opened.txt");
     let config = ".config/org.mentorpreflight.app";
-    let s = start_app_with_files(
-        FakeSound::Speech,
-        &[(
-            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
-            open_log.display().to_string(),
-        )],
-        None,
+    let (s, open_log) = start_app_logging_links(
+        tmp.path(),
         &[
             // A first start: no programme chosen yet (and no checks run in this test).
             (&format!("{config}/settings.json"), "{}".to_string()),
@@ -1763,14 +1771,8 @@ async fn a_brokerage_room_opens_as_early_as_its_code_asks() {
     // Nine minutes before a Brokerage session: the mentor's own setting (T-7) would wait two more
     // minutes, but The Brokerage asks for the room open 10 minutes early.
     let tmp = tempfile::tempdir().unwrap();
-    let open_log = tmp.path().join("opened.txt");
-    let s = start_app_with_files(
-        FakeSound::Speech,
-        &[(
-            "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
-            open_log.display().to_string(),
-        )],
-        None,
+    let (s, open_log) = start_app_logging_links(
+        tmp.path(),
         &[(
             &format!("{DATA}/schedule.json"),
             schedule_file_in(9, Some("brokerage")),

@@ -205,12 +205,22 @@ pub const BUILT_IN_PROFILES: &[(&str, &str)] = &[
     ("custom", include_str!("../programmes/custom.toml")),
 ];
 
-/// Loads a built-in profile by id.
+/// Loads a built-in profile by id (parsed once per process: the reminder loop asks for a
+/// session's profile every tick).
 pub fn built_in_profile(id: &str) -> Option<Profile> {
-    BUILT_IN_PROFILES
+    static PARSED: std::sync::OnceLock<Vec<Profile>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            BUILT_IN_PROFILES
+                .iter()
+                .map(|(name, text)| {
+                    Profile::parse(name, name, text).expect("built-in profiles are valid")
+                })
+                .collect()
+        })
         .iter()
-        .find(|(name, _)| *name == id)
-        .map(|(name, text)| Profile::parse(name, name, text).expect("built-in profiles are valid"))
+        .find(|p| p.id == id)
+        .cloned()
 }
 
 /// Whether `id` names a programme a session may belong to (a built-in id; "custom" is the
