@@ -212,6 +212,30 @@ async fn open_script_window(c: &Client, main: &fantoccini::wd::WindowHandle) {
     wait_for(c, "body[data-phase='0']", 15, "the first phase is shown").await;
 }
 
+/// Saves a screenshot of the window titled `title` alone (windows overlap with no window
+/// manager under Xvfb) to tests/artifacts/NAME.png.
+fn screenshot_window(s: &Session, title: &str, name: &str) {
+    let tree = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .env("DISPLAY", &s.display)
+        .output()
+        .expect("run xwininfo (x11-utils)");
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    let id = tree
+        .lines()
+        .find(|l| l.contains(&format!("\"{title}\"")))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no window {title:?} on the screen"));
+    let path = artifacts_dir().join(format!("{name}.png"));
+    let status = Command::new("import")
+        .args(["-window", id])
+        .arg(&path)
+        .env("DISPLAY", &s.display)
+        .status()
+        .expect("run import");
+    assert!(status.success(), "screenshot {name} was not saved");
+}
+
 /// The verdict shown on the card of check `id`.
 /// Waits for a second window (the script window) to open and returns its handle.
 async fn other_window(
@@ -900,7 +924,11 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         attr(c, "#timer", "data-colour").await.as_deref(),
         Some("waiting")
     );
-    screenshot(&s, "app-script-auto-opened");
+    screenshot_window(
+        &s,
+        "Session script — Mentor Preflight",
+        "app-script-auto-opened",
+    );
     next_phases(c, 1..5).await;
     finish_script(c).await;
 

@@ -264,8 +264,17 @@ impl Template {
 
     /// The template with every `{{variable}}` replaced from `vars`. A variable without a value
     /// is shown as `[variable]` so the gap is visible rather than silently empty.
+    /// Fills in `vars`. What would be read aloud never shows a gap: a sentence that needs a
+    /// variable nobody gave is left out (a prompt, item or call to action left empty goes
+    /// with it); in a title the missing name alone is left out.
     pub fn render(&self, vars: &BTreeMap<String, String>) -> Template {
         let r = |s: &str| render_text(s, vars);
+        let kept = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|s| r(s))
+                .filter(|s| !s.trim().is_empty())
+                .collect()
+        };
         Template {
             name: self.name.clone(),
             description: self.description.clone(),
@@ -273,11 +282,18 @@ impl Template {
                 .phases
                 .iter()
                 .map(|p| Phase {
-                    title: r(&p.title),
+                    title: fill(&p.title, vars)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     minutes: p.minutes,
-                    prompts: p.prompts.iter().map(|s| r(s)).collect(),
-                    checklist: p.checklist.iter().map(|s| r(s)).collect(),
-                    call_to_action: p.call_to_action.as_deref().map(r),
+                    prompts: kept(&p.prompts),
+                    checklist: kept(&p.checklist),
+                    call_to_action: p
+                        .call_to_action
+                        .as_deref()
+                        .map(r)
+                        .filter(|c| !c.trim().is_empty()),
                 })
                 .collect(),
         }
@@ -296,7 +312,45 @@ fn placeholders(s: &str) -> impl Iterator<Item = &str> + Clone {
         .filter_map(|rest| rest.split_once("}}").map(|(name, _)| name.trim()))
 }
 
+/// `s` with every sentence that needs a variable missing from `vars` left out, the rest filled.
 fn render_text(s: &str, vars: &BTreeMap<String, String>) -> String {
+    sentences(s)
+        .filter(|sentence| placeholders(sentence).all(|name| vars.contains_key(name)))
+        .map(|sentence| fill(sentence, vars))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The sentences of `s`, each with its end mark and the space after it.
+fn sentences(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let end = (0..bytes.len())
+            .find(|&i| {
+                matches!(bytes[i], b'.' | b'?' | b'!')
+                    && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+            })
+            .map(|i| {
+                let mut j = i + 1;
+                while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+                    j += 1;
+                }
+                j
+            })
+            .unwrap_or(bytes.len());
+        let (sentence, after) = rest.split_at(end);
+        rest = after;
+        Some(sentence)
+    })
+}
+
+/// `s` with each `{{name}}` replaced by its value; a name without one is left out.
+fn fill(s: &str, vars: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find("{{") {
@@ -306,7 +360,7 @@ fn render_text(s: &str, vars: &BTreeMap<String, String>) -> String {
                 let name = name.trim();
                 match vars.get(name) {
                     Some(v) => out.push_str(v),
-                    None => out.push_str(&format!("[{name}]")),
+                    None => {}
                 }
                 rest = after;
             }
@@ -391,8 +445,9 @@ impl Programme {
             name: "7-week programme".into(),
             sessions: 7,
             reminders: vec![
-                (4, "Mid-point: ask {{mentee}} for feedback on how the mentoring is going (the programme's mid-point form).".into()),
-                (7, "End-point: ask {{mentee}} to fill in the end-point feedback form.".into()),
+                // No variables: a reminder the mentor must see is never left out for a missing name.
+                (4, "Mid-point: ask for feedback on how the mentoring is going (the programme's mid-point form).".into()),
+                (7, "End-point: ask your mentee to fill in the end-point feedback form.".into()),
             ],
         }
     }
@@ -544,13 +599,50 @@ mod tests {
     }
 
     #[test]
-    fn missing_variables_show_as_gaps() {
+    fn a_sentence_needing_a_missing_variable_is_left_out_never_shown_as_a_gap() {
+        let none = BTreeMap::new();
+        let mut no_mentor = vars();
+        no_mentor.remove("mentor");
         assert_eq!(
-            render_text("Hi {{mentee}}, see you {{next_session}}", &BTreeMap::new()),
-            "Hi [mentee], see you [next_session]"
+            render_text(
+                "Welcome, {{mentee}}. I'm {{mentor}}, and I'm glad. Shall we start?",
+                &no_mentor
+            ),
+            "Welcome, Sam. Shall we start?"
+        );
+        assert_eq!(
+            render_text("Hi {{mentee}}, see you {{next_session}}", &none),
+            ""
         );
         assert_eq!(render_text("no {{ end", &vars()), "no {{ end");
         assert_eq!(render_text("{{ mentee }}!", &vars()), "Sam!");
+        assert_eq!(
+            render_text("Version 2.5 is out. Ok", &none),
+            "Version 2.5 is out. Ok"
+        );
+        // Through a template: no brackets anywhere, empty prompts and items gone, titles kept.
+        let t = built_in("first-session").unwrap();
+        let only_mentee: BTreeMap<String, String> =
+            [("mentee".to_string(), "Sam".to_string())].into();
+        let r = t.render(&only_mentee);
+        let text: String = r
+            .phases
+            .iter()
+            .flat_map(|p| {
+                [p.title.clone()]
+                    .into_iter()
+                    .chain(p.prompts.clone())
+                    .chain(p.checklist.clone())
+                    .chain(p.call_to_action.clone())
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(!text.contains('[') && !text.contains("{{"), "{text}");
+        assert!(r.phases.iter().all(|p| !p.title.is_empty()));
+        let prompts: Vec<&String> = r.phases.iter().flat_map(|p| &p.prompts).collect();
+        assert!(prompts.iter().any(|p| p.starts_with("Welcome, Sam.")));
+        assert!(!prompts.iter().any(|p| p.contains("I'm ")), "{prompts:?}");
+        assert!(prompts.iter().all(|p| !p.trim().is_empty()));
     }
 
     fn parse_err(text: &str) -> TemplateError {
