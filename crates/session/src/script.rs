@@ -358,9 +358,8 @@ fn fill(s: &str, vars: &BTreeMap<String, String>) -> String {
         match rest[start + 2..].split_once("}}") {
             Some((name, after)) => {
                 let name = name.trim();
-                match vars.get(name) {
-                    Some(v) => out.push_str(v),
-                    None => {}
+                if let Some(v) = vars.get(name) {
+                    out.push_str(v);
                 }
                 rest = after;
             }
