@@ -1470,10 +1470,11 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         "the first-run card is open",
     )
     .await;
-    assert_eq!(
-        text(c, "#programme-summary").await,
-        "Which programme do you mentor with?"
-    );
+    assert_eq!(text(c, "#programme-summary").await, "Getting started");
+    assert!(text(c, "#programme-ask")
+        .await
+        .starts_with("Which programme do you mentor with?"));
+    screenshot(&s, "app-first-run");
     wait_for(
         c,
         "#programme-choice option[value='brokerage']",
@@ -1522,6 +1523,15 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     assert_eq!(settings()["programmeChosen"], serde_json::Value::Null);
     screenshot(&s, "app-programme-first-run");
     typed("contact-email", "safe@brokerage.example").await;
+    // Asked once with the programme: the mentor's name, and start at login (on by default).
+    assert!(c
+        .find(Locator::Id("first-autostart"))
+        .await
+        .unwrap()
+        .is_selected()
+        .await
+        .unwrap());
+    typed("first-name", "Jo").await;
     click(c, "#programme-save").await;
     let t0 = Instant::now();
     while text(c, "#programme-summary").await != "Your programme: The Brokerage" {
@@ -1534,6 +1544,20 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     let saved = settings();
     assert_eq!(saved["programme"], "brokerage");
     assert_eq!(saved["programmeChosen"], true);
+    assert_eq!(saved["mentorName"], "Jo");
+    assert_eq!(
+        attr(c, "#first-run-fields", "hidden").await.as_deref(),
+        Some("true"),
+        "asked once"
+    );
+    // Reminders need the app running: it starts at login, from the entry the plugin wrote.
+    let autostart = std::fs::read_dir(home.join(".config/autostart"))
+        .expect("an autostart entry")
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .find(|t| t.contains("mentor-preflight"))
+        .expect("an autostart entry for the app");
+    assert!(autostart.contains("--minimized"), "{autostart}");
     assert_eq!(
         saved["programmeContacts"]["brokerage"]["email"],
         "safe@brokerage.example"

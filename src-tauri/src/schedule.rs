@@ -283,6 +283,8 @@ pub struct ProgrammeView {
     custom_text: String,
     /// What is wrong with the mentor's own profile file, if it cannot be used.
     custom_problem: Option<String>,
+    /// The mentor's first name, for the scripts.
+    mentor_name: Option<String>,
 }
 
 fn programme_view() -> Result<ProgrammeView, String> {
@@ -303,6 +305,7 @@ fn programme_view() -> Result<ProgrammeView, String> {
         chosen: settings.programme_chosen,
         custom_text: calendar::custom_profile_text().map_err(|e| e.to_string())?,
         custom_problem,
+        mentor_name: settings.mentor_name,
     })
 }
 
@@ -312,6 +315,14 @@ pub async fn programme_get() -> Result<ProgrammeView, String> {
     tauri::async_runtime::spawn_blocking(programme_view)
         .await
         .map_err(|e| e.to_string())?
+}
+
+/// What the first-run card asks besides the programme.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstRun {
+    mentor_name: String,
+    autostart: bool,
 }
 
 /// What the mentor typed for a programme contact.
@@ -327,8 +338,10 @@ pub struct ContactInput {
 /// forgets it). Nothing is saved when the contact is not valid.
 #[tauri::command]
 pub async fn programme_choose(
+    app: AppHandle,
     programme: Option<String>,
     contact: Option<ContactInput>,
+    first_run: Option<FirstRun>,
 ) -> Result<ProgrammeView, String> {
     tauri::async_runtime::spawn_blocking(move || {
         let programme = Membership::new(programme.as_deref(), false)
@@ -345,6 +358,24 @@ pub async fn programme_choose(
             (Some(_), Some(_)) => Some(None),
             _ => None,
         };
+        // First start: the mentor's name for the scripts, and start at login (reminders need it).
+        if let Some(first) = &first_run {
+            let name = preflight_session::schedule::clean_text(first.mentor_name.trim(), 120);
+            if !name.is_empty() {
+                preflight::settings::update(|s| s.mentor_name = Some(name))
+                    .map_err(|e| format!("Your name could not be saved: {e}"))?;
+            }
+            use tauri_plugin_autostart::ManagerExt;
+            let al = app.autolaunch();
+            if al.is_enabled().unwrap_or(false) != first.autostart {
+                let r = if first.autostart {
+                    al.enable()
+                } else {
+                    al.disable()
+                };
+                r.map_err(|e| format!("Starting at login could not be changed: {e}"))?;
+            }
+        }
         preflight::settings::update(|s| {
             s.programme = programme.clone();
             s.programme_chosen = true;

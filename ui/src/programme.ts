@@ -13,6 +13,7 @@ interface ProgrammeView {
   chosen: boolean;
   customText: string;
   customProblem: string | null;
+  mentorName: string | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -87,11 +88,14 @@ function render(v: ProgrammeView) {
   choice.value = v.programme ?? "";
   const mine = v.programmes.find((p) => p.id === v.programme);
   $("programme-summary").textContent = !v.chosen
-    ? "Which programme do you mentor with?"
+    ? "Getting started"
     : mine
       ? `Your programme: ${mine.name}`
       : "Your programme: none chosen";
   $("programme-ask").hidden = v.chosen;
+  // Asked once, with the programme, on the first start.
+  $("first-run-fields").hidden = v.chosen;
+  if (!v.chosen && v.mentorName) $<HTMLInputElement>("first-name").value = v.mentorName;
   panel.classList.toggle("first-run", !v.chosen);
   if (!v.chosen) panel.open = true;
   $<HTMLTextAreaElement>("custom-text").value = v.customText;
@@ -113,7 +117,13 @@ $<HTMLButtonElement>("programme-save").addEventListener("click", async () => {
           phone: $<HTMLInputElement>("contact-phone").value,
         }
       : null;
-    render(await invoke<ProgrammeView>("programme_choose", { programme, contact }));
+    const firstRun = current?.chosen
+      ? null
+      : {
+          mentorName: $<HTMLInputElement>("first-name").value,
+          autostart: $<HTMLInputElement>("first-autostart").checked,
+        };
+    render(await invoke<ProgrammeView>("programme_choose", { programme, contact, firstRun }));
     panel.open = false;
     // The schedule's forms preselect the mentor's programme.
     document.dispatchEvent(new CustomEvent("programme-changed"));
