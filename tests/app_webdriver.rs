@@ -1046,6 +1046,19 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     assert!(text(c, "#session-list")
         .await
         .contains("session 1 · Zoom · from programme.ics"));
+    // Four are listed, so the check stays in view; the rest on request.
+    let listed = || async {
+        c.find_all(Locator::Css("#session-list li[data-session-id]"))
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(listed().await, 4);
+    assert!(text(c, "#show-all-sessions")
+        .await
+        .starts_with("and 3 more later"));
+    click(c, "#show-all-sessions").await;
+    assert_eq!(listed().await, 7);
     assert!(
         text(c, "#session-list").await.contains("Zoë"),
         "the mentee's name survived its encoding"
@@ -1197,6 +1210,15 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
         "the checklist is shown with the report",
     )
     .await;
+    // The check is recorded for the session, and the list says so.
+    let checked = wait_for(
+        c,
+        "#session-list li[data-session-id='sched-1'] .session-checked",
+        15,
+        "the session is marked as checked",
+    )
+    .await;
+    assert!(checked.text().await.unwrap().starts_with("Checked ✓ at "));
 
     let item = |id: &'static str| async move {
         let li = c

@@ -75,6 +75,8 @@ pub struct SessionView {
     programme_name: Option<String>,
     /// The programme, not the mentor, schedules this session (its code says so).
     programme_schedules: bool,
+    /// When the last check for it that did not fail finished (local "HH:MM"), if any.
+    checked_at: Option<String>,
 }
 
 /// A programme the mentor can choose for a session.
@@ -133,6 +135,10 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
     let settings = preflight::settings::load()
         .map(|l| l.value)
         .unwrap_or_default();
+    let records = calendar::records()
+        .and_then(|r| r.load())
+        .map(|l| l.value)
+        .unwrap_or_default();
     let sessions = schedule
         .upcoming(now)
         .into_iter()
@@ -158,6 +164,12 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
             programme_schedules: programme
                 .as_ref()
                 .is_some_and(|p| p.programme_schedules(s.under_18)),
+            checked_at: records
+                .checks_for(s)
+                .filter(|c| c.overall != "fail")
+                .map(|c| c.at)
+                .max()
+                .map(|t| t.to_zoned(local.clone()).strftime("%H:%M").to_string()),
             session: s.clone(),
         })
         .collect();
@@ -183,7 +195,7 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
             .collect(),
         programme: settings.programme,
         programme_chosen: settings.programme_chosen,
-        planned: planned_asks(&schedule, &profiles, now, &local),
+        planned: planned_asks(&schedule, &profiles, &records, now, &local),
     }
 }
 
@@ -191,13 +203,10 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
 fn planned_asks(
     schedule: &Schedule,
     profiles: &Profiles,
+    records: &preflight_session::Records,
     now: Timestamp,
     local: &jiff::tz::TimeZone,
 ) -> Vec<PlannedAsk> {
-    let records = calendar::records()
-        .and_then(|r| r.load())
-        .map(|l| l.value)
-        .unwrap_or_default();
     let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
     let mut asks: Vec<(Timestamp, PlannedAsk)> = schedule
         .sessions

@@ -14,6 +14,7 @@ interface SessionView extends Session {
   calendar: string;
   programmeName: string | null;
   programmeSchedules: boolean;
+  checkedAt: string | null;
 }
 interface ScheduleView {
   sessions: SessionView[];
@@ -49,8 +50,9 @@ const notice = $<HTMLElement>("schedule-notice");
 const form = $<HTMLFormElement>("session-form");
 const addDetails = $<HTMLDetailsElement>("add-session");
 const importResult = $<HTMLElement>("import-result");
-/** Sessions listed; the rest are counted, so the check below stays in view. */
+/** Sessions listed; the rest are counted (and shown on request), so the check below stays in view. */
 const SHOWN = 4;
+let showAll = false;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -88,7 +90,7 @@ function render(v: ScheduleView) {
   headline.textContent = v.headline;
   notice.hidden = !v.notice;
   notice.textContent = v.notice ?? "";
-  const items = v.sessions.slice(0, SHOWN).map((s, i) => {
+  const items = v.sessions.slice(0, showAll ? v.sessions.length : SHOWN).map((s, i) => {
     const li = el("li", i === 0 ? "soon" : undefined);
     li.dataset.sessionId = s.id;
     const number = s.sessionNumber ? ` · session ${s.sessionNumber}` : "";
@@ -104,6 +106,7 @@ function render(v: ScheduleView) {
     const room = s.link ? (s.provider ?? "meeting link") : "no meeting link yet";
     const from = s.calendar ? ` · from ${s.calendar}` : "";
     li.append(el("span", "session-meta", `${s.countdown} · ${s.durationMin} min${number} · ${room}${from}`));
+    if (s.checkedAt) li.append(el("span", "session-meta session-checked", `Checked ✓ at ${s.checkedAt}`));
     if (s.programmeName) {
       const minor = s.under18 ? " · mentee under 18" : "";
       const by = s.programmeSchedules ? " · the programme schedules these sessions" : "";
@@ -115,7 +118,18 @@ function render(v: ScheduleView) {
   });
   if (items.length === 0) items.push(el("li", "session-empty", "No sessions yet. Add one below or import your calendar."));
   const more = v.sessions.length - SHOWN;
-  if (more > 0) items.push(el("li", "session-empty", `and ${more} more later`));
+  if (more > 0 && !showAll) {
+    const li = el("li", "session-empty");
+    const b = el("button", "link-button", `and ${more} more later: show them`);
+    b.type = "button";
+    b.id = "show-all-sessions";
+    b.addEventListener("click", () => {
+      showAll = true;
+      render(v);
+    });
+    li.append(b);
+    items.push(li);
+  }
   list.replaceChildren(...items);
   const r = v.reminders;
   $<HTMLInputElement>("rem-check").value = String(r.checkLeadMin);
