@@ -27,6 +27,7 @@ fn main() {
             "schedule_remove",
             "schedule_import",
             "schedule_subscribe",
+            "schedule_unsubscribe",
             "schedule_settings",
             "open_room",
             "start_session_script",

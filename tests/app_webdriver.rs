@@ -1059,6 +1059,17 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .starts_with("and 3 more later"));
     click(c, "#show-all-sessions").await;
     assert_eq!(listed().await, 7);
+    // An imported session can be removed (and stays out of later imports: unit-tested).
+    click(
+        c,
+        "#session-list li[data-session-id^='prog@example.org'] button[aria-label^='Remove']",
+    )
+    .await;
+    let t0 = Instant::now();
+    while listed().await != 6 {
+        assert!(t0.elapsed() < Duration::from_secs(10), "not removed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
         text(c, "#session-list").await.contains("Zoë"),
         "the mentee's name survived its encoding"
@@ -1861,5 +1872,58 @@ async fn a_brokerage_room_opens_as_early_as_its_code_asks() {
     .await;
     let early = records["rooms"][0]["minutesEarly"].as_i64().unwrap();
     assert!((8..=9).contains(&early), "opened {early} min early");
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscriptions_are_listed_with_their_problem_and_can_be_unsubscribed() {
+    // Nothing listens on this loopback port: the refresh at start fails at once, and says so.
+    let feed = "https://127.0.0.1:9/feed.ics";
+    let start = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    let schedule = json!({
+        "sessions": [{
+            "id": "feed-1", "mentee": "Kim", "start": start.to_string(), "timeZone": "UTC",
+            "durationMin": 60, "link": null, "template": null, "sessionNumber": null,
+            "source": { "kind": "calendar", "calendar": feed, "uid": "f" }
+        }],
+        "subscriptions": [{ "url": feed, "lastFetched": null, "lastError": null }]
+    });
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[],
+        None,
+        &[(&format!("{DATA}/schedule.json"), schedule.to_string())],
+    )
+    .await;
+    let c = &s.client;
+    wait_for(
+        c,
+        "#session-list li[data-session-id='feed-1']",
+        20,
+        "the feed's session is listed",
+    )
+    .await;
+    click(c, "#import-calendar summary").await;
+    let row = format!("#subscriptions li[data-url='{feed}']");
+    wait_for(c, &row, 10, "the subscription is listed").await;
+    let t0 = Instant::now();
+    while !text(c, &row).await.contains("Problem:") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "{}",
+            text(c, &row).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    click(c, &format!("{row} button")).await;
+    let t0 = Instant::now();
+    while c.find(Locator::Css(&row)).await.is_ok()
+        || c.find(Locator::Css("#session-list li[data-session-id='feed-1']"))
+            .await
+            .is_ok()
+    {
+        assert!(t0.elapsed() < Duration::from_secs(10), "still subscribed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     s.client.clone().close().await.unwrap();
 }

@@ -215,3 +215,64 @@ fn damaged_schedule_is_kept_aside() {
         "{kept:?}"
     );
 }
+
+#[test]
+fn removed_imported_sessions_stay_out_and_a_feed_can_be_unsubscribed() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ics = dir.path().join("weekly.ics");
+    std::fs::write(
+        &ics,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:w@example.org\r\nDTSTART:20270302T180000Z\r\nDTEND:20270302T190000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Mentoring with Alex\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let ids = |home: &Path| -> Vec<String> {
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout(&cli(home, &["schedule", "list", "--json"]))).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let path = ics.to_str().unwrap();
+    assert!(cli(home.path(), &["schedule", "import", path])
+        .status
+        .success());
+    let all = ids(home.path());
+    assert_eq!(all.len(), 3);
+    assert!(cli(home.path(), &["schedule", "remove", &all[1]])
+        .status
+        .success());
+    // Imported again: the one removed stays out.
+    assert!(cli(home.path(), &["schedule", "import", path])
+        .status
+        .success());
+    assert_eq!(ids(home.path()), vec![all[0].clone(), all[2].clone()]);
+
+    // A subscribed feed (written as the app keeps it) and its sessions go on unsubscribing.
+    let feed = "https://calendar.example/feed.ics";
+    let file = home
+        .path()
+        .join(".local/share/org.mentorpreflight.app/schedule.json");
+    let mut schedule: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut from_feed = schedule["sessions"][0].clone();
+    from_feed["id"] = "feed-1".into();
+    from_feed["source"] = serde_json::json!({ "kind": "calendar", "calendar": feed, "uid": "f" });
+    schedule["sessions"].as_array_mut().unwrap().push(from_feed);
+    schedule["subscriptions"] =
+        serde_json::json!([{ "url": feed, "lastFetched": null, "lastError": null }]);
+    std::fs::write(&file, schedule.to_string()).unwrap();
+    assert!(ids(home.path()).contains(&"feed-1".to_string()));
+    let o = cli(
+        home.path(),
+        &["schedule", "unsubscribe", "https://other.example/x.ics"],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not subscribed"), "{}", stderr(&o));
+    let o = cli(home.path(), &["schedule", "unsubscribe", feed]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!ids(home.path()).contains(&"feed-1".to_string()));
+    assert_eq!(ids(home.path()).len(), 2, "the file's sessions stay");
+}

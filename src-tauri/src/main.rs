@@ -777,6 +777,7 @@ fn main() {
             schedule::schedule_remove,
             schedule::schedule_import,
             schedule::schedule_subscribe,
+            schedule::schedule_unsubscribe,
             schedule::schedule_settings,
             schedule::session_as_planned,
             schedule::programme_get,

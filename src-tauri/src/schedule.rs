@@ -497,6 +497,19 @@ pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView,
     .await
 }
 
+/// Stops following a subscribed calendar: the subscription and its sessions go.
+#[tauri::command]
+pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<ScheduleView, String> {
+    change_schedule(app, move |s| {
+        if s.unsubscribe(&url) {
+            Ok(())
+        } else {
+            Err("That calendar is no longer subscribed.".into())
+        }
+    })
+    .await
+}
+
 /// Imports the .ics file the mentor picked. The window sends the file's bytes as they are
 /// (a raw request, so a Windows-1252 or UTF-16 calendar is decoded here, with a note, rather
 /// than mangled by the browser) and its name in the `x-file-name` header; nothing else is read.

@@ -98,10 +98,9 @@ function render(v: ScheduleView) {
     const actions = el("div", "session-actions");
     if (s.link) actions.append(button("Open room", `Open the meeting room for ${s.mentee}`, () => invoke("open_room", { id: s.id })));
     actions.append(button("Script", `Open the session script for ${s.mentee}`, () => invoke("start_session_script", { id: s.id })));
-    if (!s.calendar) {
-      actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
-      actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await invoke<ScheduleView>("schedule_remove", { id: s.id }))));
-    }
+    if (!s.calendar) actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
+    // An imported session removed here stays out when its calendar is imported again.
+    actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await invoke<ScheduleView>("schedule_remove", { id: s.id }))));
     li.append(actions);
     const room = s.link ? (s.provider ?? "meeting link") : "no meeting link yet";
     const from = s.calendar ? ` · from ${s.calendar}` : "";
@@ -152,6 +151,22 @@ function render(v: ScheduleView) {
   }
   mine = v.programme;
   renderPlanned(v.planned);
+  renderSubscriptions(v.subscriptions);
+}
+
+function renderSubscriptions(subs: Subscription[]) {
+  $("subscriptions").replaceChildren(
+    ...subs.map((sub) => {
+      const li = el("li");
+      li.dataset.url = sub.url;
+      li.append(el("span", "sub-url", sub.url));
+      li.append(button("Unsubscribe", `Stop following ${sub.url}`, async () => render(await invoke<ScheduleView>("schedule_unsubscribe", { url: sub.url }))));
+      const when = sub.lastFetched ? `Last read ${new Date(sub.lastFetched).toLocaleString()}` : "Not read yet";
+      const state = el("span", sub.lastError ? "sub-state error" : "sub-state", sub.lastError ? `${when}. Problem: ${sub.lastError}` : `${when}.`);
+      li.append(state);
+      return li;
+    }),
+  );
 }
 
 /** The mentor's programme, preselected when the forms are reset. */

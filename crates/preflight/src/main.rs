@@ -169,6 +169,11 @@ enum ScheduleAction {
     },
     /// Fetch subscribed calendar feeds again.
     Refresh,
+    /// Stop following a calendar feed: its sessions go too.
+    Unsubscribe {
+        /// The feed's address, as `schedule list --json`'s subscriptions show it.
+        url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -666,6 +671,23 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             for n in &summary.notes {
                 println!("  {}", clean(n));
             }
+            Ok(0)
+        }
+        ScheduleAction::Unsubscribe { url } => {
+            calendar::update_schedule(|s| {
+                if s.unsubscribe(url.trim()) {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!(
+                        "You are not subscribed to {}.",
+                        clean(&url)
+                    ))
+                }
+            })?;
+            println!(
+                "Unsubscribed from {}; its sessions were removed.",
+                clean(&url)
+            );
             Ok(0)
         }
         ScheduleAction::Refresh => {

@@ -154,6 +154,9 @@ pub struct Schedule {
     /// The programme each imported calendar (file name or feed address) belongs to, applied to
     /// its sessions at every import and refresh.
     pub calendar_programmes: std::collections::BTreeMap<String, Membership>,
+    /// Imported sessions the mentor removed: they stay out when their calendar is imported or
+    /// refreshed again (ids are the event's UID and start, stable across imports).
+    pub removed_from_calendars: std::collections::BTreeSet<String>,
 }
 
 /// The programme a calendar's sessions belong to, as the mentor chose it when importing.
@@ -338,8 +341,15 @@ impl Schedule {
         }
     }
 
-    /// Removes a session by id; true if there was one.
+    /// Removes a session by id; true if there was one. An imported one stays out of later
+    /// imports of its calendar.
     pub fn remove(&mut self, id: &str) -> bool {
+        if self
+            .get(id)
+            .is_some_and(|s| matches!(s.source, SessionSource::Calendar { .. }))
+        {
+            self.removed_from_calendars.insert(id.to_string());
+        }
         let before = self.sessions.len();
         self.sessions.retain(|s| s.id != id);
         before != self.sessions.len()
@@ -348,6 +358,7 @@ impl Schedule {
     /// Replaces every session imported from `calendar` with `sessions` (manual sessions and
     /// other calendars are left alone). Returns how many were replaced.
     pub fn replace_calendar(&mut self, calendar: &str, mut sessions: Vec<Session>) -> usize {
+        sessions.retain(|s| !self.removed_from_calendars.contains(&s.id));
         if let Some(m) = self.calendar_programmes.get(calendar) {
             for s in &mut sessions {
                 s.programme = m.programme.clone();
@@ -361,6 +372,21 @@ impl Schedule {
         let removed = before - self.sessions.len();
         self.sessions.extend(sessions);
         removed
+    }
+}
+
+impl Schedule {
+    /// Stops following the calendar feed `url`: the subscription, its sessions and the
+    /// programme chosen for it go. False if there was no such subscription.
+    pub fn unsubscribe(&mut self, url: &str) -> bool {
+        let before = self.subscriptions.len();
+        self.subscriptions.retain(|s| s.url != url);
+        if self.subscriptions.len() == before {
+            return false;
+        }
+        self.replace_calendar(url, Vec::new());
+        self.calendar_programmes.remove(url);
+        true
     }
 }
 
@@ -473,6 +499,50 @@ mod tests {
             Membership::new(Some(" "), false).unwrap(),
             Membership::default()
         );
+    }
+
+    #[test]
+    fn a_removed_imported_session_stays_out_and_unsubscribing_takes_a_feed_away() {
+        let from = |cal: &str, id: &str| Session {
+            source: SessionSource::Calendar {
+                calendar: cal.into(),
+                uid: id.into(),
+            },
+            ..input("2026-11-24 18:00", "UTC")
+                .into_session(id.into(), "UTC")
+                .unwrap()
+        };
+        let feed = "https://calendar.example/feed.ics";
+        let mut schedule = Schedule::default();
+        schedule.subscriptions.push(Subscription {
+            url: feed.into(),
+            last_fetched: None,
+            last_error: None,
+        });
+        schedule
+            .calendar_programmes
+            .insert(feed.into(), Membership::new(Some("qooper"), false).unwrap());
+        schedule.replace_calendar(feed, vec![from(feed, "a"), from(feed, "b")]);
+        schedule.replace_calendar("mine.ics", vec![from("mine.ics", "c")]);
+        assert!(schedule.remove("a"));
+        // The feed refreshed: "a" stays out, "b" is back as it was.
+        schedule.replace_calendar(feed, vec![from(feed, "a"), from(feed, "b")]);
+        assert!(schedule.get("a").is_none() && schedule.get("b").is_some());
+        assert!(!schedule.unsubscribe("https://other.example/x.ics"));
+        assert!(schedule.unsubscribe(feed));
+        assert!(schedule.subscriptions.is_empty());
+        assert!(schedule.get("b").is_none(), "its sessions go with it");
+        assert!(schedule.get("c").is_some(), "other calendars stay");
+        assert!(schedule.calendar_programmes.is_empty());
+        // A session added by hand is just removed.
+        let mut manual = Schedule::default();
+        manual.upsert(
+            input("2026-11-24 18:00", "UTC")
+                .into_session("m".into(), "UTC")
+                .unwrap(),
+        );
+        assert!(manual.remove("m"));
+        assert!(manual.removed_from_calendars.is_empty());
     }
 
     #[test]

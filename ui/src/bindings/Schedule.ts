@@ -33,4 +33,9 @@ importHorizonMonths: number | null,
  * The programme each imported calendar (file name or feed address) belongs to, applied to
  * its sessions at every import and refresh.
  */
-calendarProgrammes: { [key in string]: Membership }, };
+calendarProgrammes: { [key in string]: Membership }, 
+/**
+ * Imported sessions the mentor removed: they stay out when their calendar is imported or
+ * refreshed again (ids are the event's UID and start, stable across imports).
+ */
+removedFromCalendars: Array<string>, };
