@@ -914,6 +914,16 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         "{}",
         text(c, "#prompts").await
     );
+    // Before the call, camera and microphone off is expected: the pills wait, not alarm.
+    let t0 = Instant::now();
+    while text(c, "#ind-camera").await != "Camera: waiting for the call" {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "{}",
+            text(c, "#ind-camera").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // Opened six minutes early: the clock counts down to the start, never "over".
     let timer = text(c, "#timer").await;
     assert!(
@@ -1126,6 +1136,36 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     link.send_keys("https://meet.jit.si/SamAndMe")
         .await
         .unwrap();
+    // A date that has passed is refused with a reason; nothing is saved.
+    let past = format!(
+        "{}T09:00",
+        (sam_day.clone() - jiff::Span::new().days(10)).date()
+    );
+    c.execute(
+        "document.getElementById('session-start').value = arguments[0];",
+        vec![json!(past)],
+    )
+    .await
+    .unwrap();
+    click(c, "#session-save").await;
+    let t0 = Instant::now();
+    while !text(c, "#schedule-notice")
+        .await
+        .contains("has already passed")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "{}",
+            text(c, "#schedule-notice").await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    c.execute(
+        "document.getElementById('session-start').value = arguments[0];",
+        vec![json!(sam_local.clone())],
+    )
+    .await
+    .unwrap();
     // Sam is a Brokerage mentee under 18.
     c.execute(
         "document.getElementById('session-programme').value = 'brokerage';",
@@ -1305,6 +1345,17 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     .await;
     let script = other_window(c, &main_window).await;
     c.switch_to_window(script).await.unwrap();
+    // Half an hour before the call the camera being off is expected; once the mentor starts the
+    // session, off means the call is not using it.
+    wait_for(
+        c,
+        "#ind-camera[data-state='waiting']",
+        15,
+        "the camera indicator waits for the call",
+    )
+    .await;
+    assert_eq!(text(c, "#ind-camera").await, "Camera: waiting for the call");
+    click(c, "#begin").await;
     wait_for(
         c,
         "#ind-camera[data-state='off']",

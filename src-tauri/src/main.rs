@@ -299,7 +299,7 @@ fn template_list(app: &tauri::AppHandle) -> Vec<TemplateInfo> {
         .collect();
     list.push(TemplateInfo {
         id: SEVEN_WEEK.into(),
-        name: "7-week programme (script for the session number)".into(),
+        name: "The 7-week programme's script for the session number".into(),
         minutes: 0,
         error: None,
     });

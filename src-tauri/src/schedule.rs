@@ -476,6 +476,13 @@ pub async fn schedule_save(
     let session = input
         .into_session(id, &calendar::local_zone())
         .map_err(|e| e.to_string())?;
+    // A session that is already over cannot be planned (the CLI still records past sessions).
+    if session.end() <= Timestamp::now() {
+        return Err(format!(
+            "{} has already passed: choose a date and time still to come.",
+            session.zoned_start().strftime("%A %-d %B at %H:%M")
+        ));
+    }
     tracing::info!(id = %session.id, "session saved");
     change_schedule(app, |s| {
         s.upsert(session);

@@ -14,7 +14,13 @@ function clock(s: number): string {
   return `${m}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/** Before the session starts, camera and microphone off is expected, not a fault. */
+let waitingForCall = false;
+
 function show(v: ScriptView) {
+  const wasWaiting = waitingForCall;
+  waitingForCall = v.startsInS > 0;
+  if (wasWaiting !== waitingForCall) void indicators();
   $("script-name").textContent = v.name;
   $("phase-count").textContent = `Phase ${v.index + 1} of ${v.count} · ${v.phase.minutes} min · ${v.covered[0]} of ${v.covered[1]} items covered`;
   $("phase-title").textContent = v.phase.title;
@@ -93,14 +99,17 @@ setInterval(() => void act(() => invoke<ScriptView>("script_view")), 1000);
 // In-session indicators: is the call using the camera and microphone, is a recorder running?
 function pill(id: string, what: string, u: DeviceUse) {
   const p = $(id);
-  const state = u.inUse === null ? "unknown" : u.inUse ? "on" : "off";
+  const off = u.inUse === false;
+  const state = u.inUse === null ? "unknown" : u.inUse ? "on" : waitingForCall ? "waiting" : "off";
   p.dataset.state = state;
   p.textContent =
     state === "unknown"
       ? `${what}: can't tell`
       : state === "on"
         ? `${what} on${u.by.length ? ` (${u.by.join(", ")})` : ""}`
-        : `${what} off`;
+        : off && waitingForCall
+          ? `${what}: waiting for the call`
+          : `${what} off`;
   p.title = state === "off" ? `No app is using your ${what.toLowerCase()}: check the call if it should be on.` : "";
 }
 
