@@ -767,6 +767,34 @@ async fn session_script_window_with_keyboard_and_record() {
     )
     .await;
     screenshot(&s, "app-script-window");
+    // Tab to a checkbox, let the timer tick a few times, then Space: the focus is still there.
+    let second = c
+        .find(Locator::Css("#checklist input[data-item='1']"))
+        .await
+        .unwrap();
+    c.execute(
+        "document.querySelector(\"#checklist input[data-item='1']\").focus()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    second.send_keys(" ").await.unwrap();
+    wait_for(
+        c,
+        "#checklist input[data-item='1']:checked",
+        5,
+        "Space ticks the focused item after the timer ticked",
+    )
+    .await;
+    let focused = c
+        .execute(
+            "return document.activeElement && document.activeElement.dataset.item",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("1"), "the focus stays on the item");
     body.send_keys(&Key::Right.to_string()).await.unwrap();
     wait_for(c, "body[data-phase='1']", 5, "→ moves to the next phase").await;
     assert_eq!(text(c, "#phase-title").await, "What to expect");

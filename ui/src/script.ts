@@ -14,6 +14,9 @@ function clock(s: number): string {
   return `${m}:${String(s % 60).padStart(2, "0")}`;
 }
 
+/** What the phase area shows now, to redraw it only when it changes. */
+let drawn = "";
+
 /** Before the session starts, camera and microphone off is expected, not a fault. */
 let waitingForCall = false;
 
@@ -36,6 +39,28 @@ function show(v: ScriptView) {
       ? `+${clock(v.timer.overtimeS)} over`
       : `${clock(v.timer.remainingS)} left`;
   $("begin").hidden = !waiting;
+  // Redrawn only when something in it changed (the timer ticks every second): a redraw would
+  // take the keyboard focus away from the checkbox the mentor is on.
+  const content = JSON.stringify([v.index, v.phase]);
+  if (content !== drawn) {
+    drawn = content;
+    drawPhase(v);
+  }
+  // Ticks are set in place, so the focused checkbox keeps the focus.
+  document.querySelectorAll<HTMLInputElement>("#checklist input[type=checkbox]").forEach((box, i) => {
+    box.checked = v.ticks[i] ?? false;
+  });
+  const cta = $("cta");
+  cta.hidden = !v.phase.callToAction;
+  cta.textContent = v.phase.callToAction ? `Next step: ${v.phase.callToAction}` : "";
+  $("next").textContent = v.next ? `Next: ${v.next}` : "Last phase: agree the next step, then finish.";
+  $<HTMLButtonElement>("back").disabled = v.index === 0;
+  $("forward").hidden = v.next === null;
+  $("finish").hidden = v.next !== null;
+}
+
+/** The phase's prompts and checklist, drawn when the phase changes. */
+function drawPhase(v: ScriptView) {
   $("prompts").replaceChildren(
     ...v.phase.prompts.map((p) => {
       const li = document.createElement("li");
@@ -59,13 +84,6 @@ function show(v: ScriptView) {
       return li;
     }),
   );
-  const cta = $("cta");
-  cta.hidden = !v.phase.callToAction;
-  cta.textContent = v.phase.callToAction ? `Next step: ${v.phase.callToAction}` : "";
-  $("next").textContent = v.next ? `Next: ${v.next}` : "Last phase: agree the next step, then finish.";
-  $<HTMLButtonElement>("back").disabled = v.index === 0;
-  $("forward").hidden = v.next === null;
-  $("finish").hidden = v.next !== null;
 }
 
 async function act(f: () => Promise<ScriptView>) {
