@@ -1298,6 +1298,13 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     )
     .await;
     assert!(checked.text().await.unwrap().starts_with("Checked ✓ at "));
+    c.execute(
+        "document.querySelector(\"#session-list li[data-session-id='sched-1']\").scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-session-checked");
 
     let item = |id: &'static str| async move {
         let li = c
@@ -1994,6 +2001,13 @@ async fn subscriptions_are_listed_with_their_problem_and_can_be_unsubscribed() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    c.execute(
+        "document.getElementById('subscriptions').scrollIntoView({ block: 'center' })",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-subscriptions");
     click(c, &format!("{row} button")).await;
     let t0 = Instant::now();
     while c.find(Locator::Css(&row)).await.is_ok()
