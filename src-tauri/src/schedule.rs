@@ -165,8 +165,7 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
                 .as_ref()
                 .is_some_and(|p| p.programme_schedules(s.under_18)),
             checked_at: records
-                .checks_for(s)
-                .filter(|c| c.overall != "fail")
+                .passing_checks_for(s)
                 .map(|c| c.at)
                 .max()
                 .map(|t| t.to_zoned(local.clone()).strftime("%H:%M").to_string()),
@@ -246,24 +245,12 @@ pub async fn session_as_planned(
 ) -> Result<ScheduleView, String> {
     tauri::async_runtime::spawn_blocking(move || {
         let now = Timestamp::now();
-        let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
-        let s = schedule
-            .get(&id)
-            .ok_or("That session is no longer in the schedule.")?;
-        if s.start > now {
-            return Err("That session has not started yet.".to_string());
-        }
-        calendar::records()
-            .and_then(|r| {
-                r.change(|r| {
-                    r.planned.push(preflight_session::records::PlannedRecord {
-                        session_id: id.clone(),
-                        as_planned: yes,
-                        at: now,
-                    })
-                })
-            })
-            .map_err(|e| format!("Your answer could not be saved: {e}"))?;
+        calendar::state_as_planned(&id, yes, now).map_err(|e| match e {
+            calendar::PlannedError::NoSession(_) => {
+                "That session is no longer in the schedule.".to_string()
+            }
+            e => e.to_string(),
+        })?;
         tracing::info!(session = %id, yes, "took place as planned: stated");
         Ok(view(&app, now))
     })
@@ -374,16 +361,7 @@ pub async fn programme_choose(
                 preflight::settings::update(|s| s.mentor_name = Some(name))
                     .map_err(|e| format!("Your name could not be saved: {e}"))?;
             }
-            use tauri_plugin_autostart::ManagerExt;
-            let al = app.autolaunch();
-            if al.is_enabled().unwrap_or(false) != first.autostart {
-                let r = if first.autostart {
-                    al.enable()
-                } else {
-                    al.disable()
-                };
-                r.map_err(|e| format!("Starting at login could not be changed: {e}"))?;
-            }
+            set_autostart(&app, first.autostart)?;
         }
         preflight::settings::update(|s| {
             s.programme = programme.clone();
@@ -504,6 +482,17 @@ pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView,
     .await
 }
 
+/// Switches starting at login on or off (the autostart entry), if it is not so already.
+fn set_autostart(app: &AppHandle, on: bool) -> Result<(), String> {
+    use tauri_plugin_autostart::ManagerExt;
+    let al = app.autolaunch();
+    if al.is_enabled().unwrap_or(false) == on {
+        return Ok(());
+    }
+    let r = if on { al.enable() } else { al.disable() };
+    r.map_err(|e| format!("Starting at login could not be changed: {e}"))
+}
+
 /// Stops following a subscribed calendar: the subscription and its sessions go.
 #[tauri::command]
 pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<ScheduleView, String> {
@@ -604,12 +593,7 @@ pub async fn schedule_settings(
     if reminders.open_lead_min > 60 || reminders.check_lead_min > 120 || reminders.snooze_min > 60 {
         return Err("Reminders can be at most two hours before a session.".into());
     }
-    use tauri_plugin_autostart::ManagerExt;
-    let al = app.autolaunch();
-    if al.is_enabled().unwrap_or(false) != autostart {
-        let r = if autostart { al.enable() } else { al.disable() };
-        r.map_err(|e| format!("Starting at login could not be changed: {e}"))?;
-    }
+    set_autostart(&app, autostart)?;
     change_schedule(app, move |s| {
         s.reminders = reminders;
         Ok(())
@@ -811,17 +795,21 @@ fn notification_action(app: &AppHandle, action: &str, session_id: Option<&str>) 
             let Ok(loaded) = calendar::load_schedule() else {
                 return;
             };
-            let Some(s) = loaded.value.get(id) else {
-                return;
-            };
-            let reminders = app.state::<Reminders>();
-            let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-            st.snooze(s, loaded.value.reminders, Timestamp::now());
-            save_state(&st);
-            tracing::info!(session = %id, "reminder snoozed from the notification");
+            if let Some(s) = loaded.value.get(id) {
+                snooze(app, s, loaded.value.reminders, "notification");
+            }
         }
         _ => show_main(app, MainIntent::CheckPrompt),
     }
+}
+
+/// Puts session `s`'s reminder off for the snooze time (from the tray or a notification).
+fn snooze(app: &AppHandle, s: &Session, cfg: ReminderConfig, from: &str) {
+    let reminders = app.state::<Reminders>();
+    let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
+    st.snooze(s, cfg, Timestamp::now());
+    save_state(&st);
+    tracing::info!(session = %s.id, from, "reminder snoozed");
 }
 
 /// What the main window is brought forward for.
@@ -940,7 +928,12 @@ pub fn tick(app: &AppHandle) {
     let due = {
         let reminders = app.state::<Reminders>();
         let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-        for s in schedule.upcoming(now) {
+        // Only sessions a check can be for (starting within the attach window): the loop runs
+        // every 15 s over a schedule and records that only grow.
+        let soon = schedule.upcoming(now).into_iter().take_while(|s| {
+            s.start.duration_since(now) <= preflight_session::schedule::CHECK_ATTACH_WINDOW
+        });
+        for s in soon {
             if records.checked_for(s) {
                 st.mark_checked(&s.id);
             }
@@ -1121,11 +1114,7 @@ fn menu_event(app: &AppHandle, id: &str) {
         },
         "snooze" => {
             if let Some(s) = &next {
-                let reminders = app.state::<Reminders>();
-                let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-                st.snooze(s, schedule.reminders, now);
-                save_state(&st);
-                tracing::info!(session = %s.id, "reminder snoozed");
+                snooze(app, s, schedule.reminders, "tray");
             }
         }
         "schedule" => show_main(app, MainIntent::Schedule),

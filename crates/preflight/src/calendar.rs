@@ -320,6 +320,45 @@ pub fn record_check(
     Ok((rec, notice))
 }
 
+/// Why "did it take place as planned" was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum PlannedError {
+    /// No such session in the schedule.
+    #[error("There is no session with the id {0} in your schedule.")]
+    NoSession(String),
+    /// It has not started.
+    #[error("That session has not started yet; say whether it took place as planned once it has.")]
+    NotStarted,
+    /// The schedule or the records could not be read or written.
+    #[error("Your answer could not be saved: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Records what the mentor says about session `id` having taken place as planned (the app's
+/// Yes/No and `preflight records planned`); the latest answer counts. Returns the session.
+pub fn state_as_planned(
+    id: &str,
+    as_planned: bool,
+    now: Timestamp,
+) -> Result<preflight_session::Session, PlannedError> {
+    let schedule = load_schedule()?.value;
+    let session = schedule
+        .get(id)
+        .cloned()
+        .ok_or_else(|| PlannedError::NoSession(clean_text(id, 200)))?;
+    if session.start > now {
+        return Err(PlannedError::NotStarted);
+    }
+    records()?.change(|r| {
+        r.planned.push(preflight_session::records::PlannedRecord {
+            session_id: id.to_string(),
+            as_planned,
+            at: now,
+        })
+    })?;
+    Ok(session)
+}
+
 /// Where the mentor's own programme profile lives:
 /// `<config dir>/org.mentorpreflight.app/programmes/custom.toml`.
 pub fn custom_profile_path() -> Option<PathBuf> {

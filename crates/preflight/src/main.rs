@@ -724,26 +724,14 @@ fn records(action: RecordsAction) -> Result<i32> {
         } => (from, to, out, programme),
         RecordsAction::Planned { id, answer } => {
             let yes = answer == "yes";
-            let schedule = calendar::load_schedule()?.value;
-            let session = schedule.get(&id).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "There is no session with the id {}; see `preflight schedule list --json`.",
-                    clean(&id)
-                )
-            })?;
-            let now = jiff::Timestamp::now();
-            if session.start > now {
-                anyhow::bail!(
-                    "That session has not started yet; say whether it took place as planned once it has."
-                );
-            }
-            calendar::records()?.change(|r| {
-                r.planned.push(preflight_session::records::PlannedRecord {
-                    session_id: id.clone(),
-                    as_planned: yes,
-                    at: now,
-                })
-            })?;
+            let session = calendar::state_as_planned(&id, yes, jiff::Timestamp::now()).map_err(
+                |e| match e {
+                    calendar::PlannedError::NoSession(_) => {
+                        anyhow::anyhow!("{e} See `preflight schedule list --json` for the ids.")
+                    }
+                    e => e.into(),
+                },
+            )?;
             println!(
                 "Recorded: the session with {} on {} {} as planned.",
                 clean(&session.mentee),

@@ -164,15 +164,24 @@ impl Records {
     /// re-check never takes it away; a failed check never gives it. Returns the earliest such
     /// check.
     pub fn tested_in_time_for(&self, s: &Session, cfg: ReminderConfig) -> Option<&CheckRecord> {
-        self.checks_for(s)
-            .filter(|c| c.overall != "fail" && tested_in_time(c.at, s.start, cfg))
+        self.passing_checks_for(s)
+            .filter(|c| tested_in_time(c.at, s.start, cfg))
             .min_by_key(|c| c.at)
+    }
+
+    /// The checks for session `s` that did not fail: only they count as the mentor having
+    /// tested (a failed check leaves something to fix).
+    pub fn passing_checks_for<'a>(
+        &'a self,
+        s: &Session,
+    ) -> impl Iterator<Item = &'a CheckRecord> + 'a {
+        self.checks_for(s).filter(|c| c.overall != "fail")
     }
 
     /// Whether a check for session `s` that did not fail was recorded (by the app or the CLI):
     /// then its check reminder has done its job.
     pub fn checked_for(&self, s: &Session) -> bool {
-        self.checks_for(s).any(|c| c.overall != "fail")
+        self.passing_checks_for(s).next().is_some()
     }
 
     /// What the mentor last said about session `id` taking place as planned.
