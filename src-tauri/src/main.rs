@@ -126,7 +126,7 @@ async fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<St
         let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
             .map_err(|e| format!("This check could not be added to your records: {e}"))?;
         // A check that failed does not silence the reminder: something still needs fixing.
-        if let (Some(id), false) = (&rec.session_id, rec.overall == "fail") {
+        if let (Some(id), true) = (&rec.session_id, rec.did_not_fail()) {
             schedule::checked_for(&app, id);
         }
         tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
@@ -573,11 +573,7 @@ fn script_concern(
             profile.name
         )
     })?;
-    let via = if contact.email.is_some() {
-        "email"
-    } else {
-        "phone"
-    };
+    let via = contact.via();
     let record = preflight_session::records::ConcernRecord {
         at: jiff::Timestamp::now(),
         session_id,

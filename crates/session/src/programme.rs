@@ -300,6 +300,15 @@ impl Contact {
         Ok(Contact { name, email, phone })
     }
 
+    /// How [`Contact::reach_url`] reaches them: `email` when there is an address, else `phone`.
+    pub fn via(&self) -> &'static str {
+        if self.email.is_some() {
+            "email"
+        } else {
+            "phone"
+        }
+    }
+
     /// The address that opens the mentor's mail program (or, without an email, the phone) to
     /// reach this contact: `mailto:` with a subject only (nothing about the mentee), or `tel:`.
     pub fn reach_url(&self) -> String {
@@ -917,6 +926,7 @@ mod tests {
         );
         let t = Contact::validated("Lead", "", "+44 (0)20 7946-0000").unwrap();
         assert_eq!(t.reach_url(), "tel:+4402079460000");
+        assert_eq!((c.via(), t.via()), ("email", "phone"));
     }
 
     #[test]

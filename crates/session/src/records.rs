@@ -64,6 +64,14 @@ pub struct CheckRecord {
     pub from: String,
 }
 
+impl CheckRecord {
+    /// Whether the check passed or warned: only such a check counts as the mentor having
+    /// tested (a failed one leaves something to fix).
+    pub fn did_not_fail(&self) -> bool {
+        self.overall != "fail"
+    }
+}
+
 /// The meeting room was opened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -175,7 +183,7 @@ impl Records {
         &'a self,
         s: &Session,
     ) -> impl Iterator<Item = &'a CheckRecord> + 'a {
-        self.checks_for(s).filter(|c| c.overall != "fail")
+        self.checks_for(s).filter(|c| c.did_not_fail())
     }
 
     /// Whether a check for session `s` that did not fail was recorded (by the app or the CLI):
