@@ -53,15 +53,27 @@ fn the_installed_binary_says_its_version_and_has_a_desktop_entry_and_icon() {
         Path::new(&format!("/usr/share/icons/hicolor/{size}/apps/{icon}.png")).exists()
     });
     assert!(found, "icon {icon} is not installed");
-    // What it needs is declared, so `apt install ./…deb` brings it (the tray included).
+    // What it needs is declared, so `apt install ./…deb` brings it.
     let status = std::process::Command::new("dpkg")
         .args(["-s", "mentor-preflight"])
         .output()
         .expect("dpkg -s");
     let status = String::from_utf8_lossy(&status.stdout);
-    for dep in ["libwebkit2gtk-4.1-0", "libayatana-appindicator3-1"] {
-        assert!(status.contains(dep), "{dep} is not a dependency: {status}");
-    }
+    assert!(
+        status.contains("libwebkit2gtk-4.1-0"),
+        "WebKitGTK is not a dependency: {status}"
+    );
+    // The tray process (reminders; what the autostart entry starts) is installed beside the app.
+    let tray = bin.with_file_name("mentor-preflight-tray");
+    let out = std::process::Command::new(&tray)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{} does not run: {e}", tray.display()));
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("mentor-preflight-tray {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -81,5 +93,19 @@ async fn the_installed_app_shows_its_window_and_its_tray() {
     app.desktop
         .tray_menu_when(&app.item, "Next: Priya · ")
         .await;
+    // The tray icon is served by the installed tray process, which the window started.
+    let exes: Vec<PathBuf> = app
+        .processes()
+        .iter()
+        .filter_map(|p| {
+            std::fs::read_link(format!("/proc/{}/exe", p.split_whitespace().next()?)).ok()
+        })
+        .collect();
+    let tray = installed().with_file_name("mentor-preflight-tray");
+    assert!(
+        exes.contains(&tray),
+        "{} is not running: {exes:?}",
+        tray.display()
+    );
     app.quit().await;
 }

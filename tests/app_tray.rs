@@ -94,6 +94,14 @@ async fn in_the_tray_there_is_no_webview_until_the_window_is_needed() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(app.webkit_processes(), Vec::<String>::new());
     assert!(!app.main_window_shown());
+    // Only the tray process runs, and it has no toolkit or web engine loaded at all.
+    let running = app.processes();
+    assert_eq!(running.len(), 1, "{running:?}");
+    let pid = running[0].split_whitespace().next().unwrap();
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    for lib in ["libwebkit2gtk", "libjavascriptcore", "libgtk-3", "libLLVM"] {
+        assert!(!maps.contains(lib), "the tray process loaded {lib}");
+    }
     assert!(
         app.desktop.shown().is_empty(),
         "nothing is due, so nothing is notified"

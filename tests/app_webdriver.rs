@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
+use preflight_e2e::desktop::SessionBus;
 use preflight_e2e::netsim::{Impairment, Relay, SpeedProfile, SpeedServer, StunServer, TlsServer};
 use preflight_e2e::{
     artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeMic, FakeSound,
@@ -23,6 +24,9 @@ struct Session {
     _tls: Option<TlsServer>,
     relay: Option<Relay>,
     driver: ProcessGroup,
+    /// A private D-Bus session: the tray process started by the app hands the app its intents
+    /// (a reminder's script window, the check prompt) over the app's single-instance channel.
+    _bus: SessionBus,
     _xvfb: Xvfb,
     _mic: FakeMic,
     display: String,
@@ -89,6 +93,7 @@ async fn start_app_with_files(
         std::fs::write(path, contents).unwrap();
     }
     let xvfb = Xvfb::start();
+    let bus = SessionBus::start(mic.home());
     let runtime_dir = mic.home().join("runtime");
     std::fs::create_dir_all(&runtime_dir).unwrap();
     #[cfg(unix)]
@@ -112,6 +117,7 @@ async fn start_app_with_files(
             .env("DISPLAY", &xvfb.display)
             .env("HOME", mic.home())
             .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
             .env_remove("WAYLAND_DISPLAY")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -144,6 +150,7 @@ async fn start_app_with_files(
         _tls: tls,
         relay,
         driver,
+        _bus: bus,
         _xvfb: xvfb,
         _mic: mic,
         display,
@@ -1669,14 +1676,17 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         Some("true"),
         "asked once"
     );
-    // Reminders need the app running: it starts at login, from the entry the plugin wrote.
+    // Reminders need the tray process running: it starts at login, from the entry the app wrote.
     let autostart = std::fs::read_dir(home.join(".config/autostart"))
         .expect("an autostart entry")
         .filter_map(|e| e.ok())
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
         .find(|t| t.contains("mentor-preflight"))
         .expect("an autostart entry for the app");
-    assert!(autostart.contains("--minimized"), "{autostart}");
+    assert!(
+        autostart.contains("/mentor-preflight-tray"),
+        "at login the tray starts, never a window: {autostart}"
+    );
     assert_eq!(
         saved["programmeContacts"]["brokerage"]["email"],
         "safe@brokerage.example"

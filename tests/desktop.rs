@@ -348,10 +348,11 @@ impl Desktop {
 const DATA: &str = ".local/share/org.mentorpreflight.app";
 const CONFIG: &str = ".config/org.mentorpreflight.app";
 
-/// The app started as at login (`--minimized`) under Xvfb on a private desktop session, with
-/// its tray icon registered.
+/// The app started as at login (the tray process alone) or as a mentor starts it (the window,
+/// which starts the tray process), under Xvfb on a private desktop session, with its tray icon
+/// registered.
 pub struct TrayApp {
-    /// The app's process group (WebKit's helpers included).
+    /// The app's process group: the tray process, the app when it runs, WebKit's helpers.
     pub app: ProcessGroup,
     /// The tray host and notification server.
     pub desktop: Desktop,
@@ -367,7 +368,8 @@ pub struct TrayApp {
 impl TrayApp {
     /// Starts the app (the one built next to the running test) with a schedule of one session
     /// `mins` from now (reminders do not open rooms by themselves) — as at login with
-    /// `minimized`, else as a mentor starts it — and waits for its tray icon.
+    /// `minimized` (the autostart entry starts `mentor-preflight-tray`, no window), else as a
+    /// mentor starts it — and waits for its tray icon.
     pub async fn start(home: &Path, mins: i64, minimized: bool) -> TrayApp {
         Self::start_binary(
             &crate::built_binary("mentor-preflight"),
@@ -414,9 +416,14 @@ impl TrayApp {
         let desktop = Desktop::start(&bus).await;
         let xvfb = Xvfb::start();
         let started = Instant::now();
+        // At login the autostart entry starts the tray process, which is installed beside the app.
+        let program = if minimized {
+            binary.with_file_name("mentor-preflight-tray")
+        } else {
+            binary.to_path_buf()
+        };
         let app = ProcessGroup::spawn(
-            Command::new(binary)
-                .args(minimized.then_some("--minimized"))
+            Command::new(program)
                 .env("HOME", home)
                 .env_remove("XDG_CONFIG_HOME")
                 .env_remove("XDG_DATA_HOME")
@@ -537,12 +544,13 @@ impl TrayApp {
             .unwrap_or_else(|| panic!("no {label:?} in the tray menu"))
     }
 
-    /// Quits from the tray menu and waits for the app to end.
+    /// Quits from the tray menu and waits for every process of the app (the tray, the window's,
+    /// WebKit's) to end.
     pub async fn quit(mut self) {
         let quit = self.menu_entry("Quit Mentor Preflight").await;
         self.desktop.click(&self.item, &quit).await;
         let t0 = Instant::now();
-        while !self.app.exited() {
+        while !self.app.exited() || !self.processes().is_empty() {
             assert!(
                 t0.elapsed() < Duration::from_secs(15),
                 "Quit did not end the app: {:?}",

@@ -2,7 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod display;
-mod logging;
 mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -118,7 +117,7 @@ async fn run_check(
 /// Adds a finished check (verdicts only) to the records, linked to the session it was for, and
 /// stops that session's check reminder. Returns a notice if the records file was damaged.
 #[tauri::command]
-async fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<String>, String> {
+async fn record_check(report: Report) -> Result<Option<String>, String> {
     tauri::async_runtime::spawn_blocking(move || {
         let schedule = preflight::calendar::load_schedule()
             .map_err(|e| format!("This check could not be linked to your schedule: {e}"))?
@@ -127,7 +126,9 @@ async fn record_check(app: tauri::AppHandle, report: Report) -> Result<Option<St
             .map_err(|e| format!("This check could not be added to your records: {e}"))?;
         // A check that failed does not silence the reminder: something still needs fixing.
         if let (Some(id), true) = (&rec.session_id, rec.did_not_fail()) {
-            schedule::checked_for(&app, id);
+            if let Err(e) = preflight::reminders::mark_checked(id) {
+                tracing::warn!(error = %e, "reminder state not saved");
+            }
         }
         tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
         Ok(notice)
@@ -561,10 +562,7 @@ struct ConcernOutcome {
 /// number) and notes, metadata only, that a concern was raised (when, which session and
 /// programme, how) — never what the concern is.
 #[tauri::command]
-fn script_concern(
-    app: tauri::AppHandle,
-    script: State<'_, ScriptState>,
-) -> Result<ConcernOutcome, String> {
+fn script_concern(script: State<'_, ScriptState>) -> Result<ConcernOutcome, String> {
     let (profile, _, session_id) = script_profile(&script)
         .ok_or("This session belongs to no programme, so there is no programme contact.")?;
     let contact = profile.contact.ok_or_else(|| {
@@ -587,7 +585,7 @@ fn script_concern(
         tracing::warn!(error = %e, "concern not noted in the records");
     }
     tracing::info!(programme = %profile.id, via, "concern reported");
-    let opened = schedule::open_url(&app, &contact.reach_url());
+    let opened = preflight::reminders::open_url(&contact.reach_url());
     Ok(ConcernOutcome {
         opened: opened.is_ok(),
         problem: opened.err(),
@@ -692,8 +690,6 @@ async fn save_devices(
 }
 
 /// Started at login (by the autostart entry): stay in the tray until needed.
-const MINIMIZED_ARG: &str = "--minimized";
-
 fn main() {
     if std::env::args().any(|a| a == "--version" || a == "-V") {
         println!("mentor-preflight {}", env!("CARGO_PKG_VERSION"));
@@ -705,26 +701,23 @@ fn main() {
         std::env::set_var("GDK_BACKEND", "x11");
         eprintln!("{why}");
     }
+    let launch = schedule::Launch::from_args(&std::env::args().collect::<Vec<_>>());
     tauri::Builder::default()
-        // First: a second launch shows the running app's window instead of starting another.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            schedule::show_main(app, schedule::MainIntent::Show);
+        // First: a second start (from the tray process, the menu, a notification) hands its
+        // arguments to the running app and ends.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            schedule::launched(app, schedule::Launch::from_args(&args));
         }))
-        .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_opener::init())
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .args([MINIMIZED_ARG])
-                .build(),
-        )
         .manage(PreviewState::default())
         .manage(ScriptState::default())
-        .setup(|app| {
+        .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
-            let guard = logging::init(&log_dir);
+            let guard = preflight::logging::init(&log_dir, "mentor-preflight");
             app.manage(guard);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = %log_dir.display(), "Mentor Preflight started");
-            schedule::setup(app)?;
+            // Reminders and the tray icon live in their own small process.
+            schedule::start_tray();
+            schedule::start_headline_ticks(app.handle());
             // Focus mode left on by a session the app did not see end (quit, crash): restore.
             if preflight::calendar::focus_saved_path().exists() {
                 tauri::async_runtime::spawn_blocking(|| {
@@ -733,10 +726,7 @@ fn main() {
                     }
                 });
             }
-            // Started at login: only the tray, no window and no webview until one is needed.
-            if !std::env::args().any(|a| a == MINIMIZED_ARG) {
-                schedule::show_main(app.handle(), schedule::MainIntent::Show);
-            }
+            schedule::launched(app.handle(), launch.clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -788,18 +778,7 @@ fn main() {
         ])
         .build(tauri::generate_context!())
         .expect("error while building Mentor Preflight")
-        .run(|app, event| {
-            // Closing the last window keeps the app in the tray (when there is one), so reminders
-            // still come; Quit in the tray menu ends it.
-            if let tauri::RunEvent::ExitRequested {
-                api, code: None, ..
-            } = event
-            {
-                if app.tray_by_id("main").is_some() {
-                    api.prevent_exit();
-                }
-            }
-        });
+        .run(|_, _| {});
 }
 
 #[cfg(test)]

@@ -1,61 +1,19 @@
-//! The schedule, the reminder loop and the tray.
+//! The schedule panel's commands, and how the app is started: for which window (an intent from
+//! the tray process or a second start), the tray process itself, and the autostart entry.
 //!
-//! Every 15 seconds (and right after any change to the schedule) the loop asks the pure
-//! reminder engine (`preflight_session::ReminderState::due`) what is due: a notification that
-//! prompts the pre-flight check at T−10 minutes, and at the configured 5–10 minutes before the
-//! start, the meeting room link and the session script opened by themselves (unless switched
-//! off). The tray shows the next session with a countdown; on Linux its menu is the interface.
+//! The reminder loop and the tray icon are not here: they run in `mentor-preflight-tray`, a
+//! small process without a webview (see `tray/`), which starts this app for its windows. Both
+//! share the loop's steps (`preflight::reminders`) and its files.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::time::Duration;
 
 use jiff::Timestamp;
 use preflight::calendar;
 use preflight_session::programme::{Contact, Profiles};
 use preflight_session::schedule::Membership;
-use preflight_session::{
-    ActionKind, ReminderConfig, ReminderState, Schedule, Session, SessionInput,
-};
+use preflight_session::{ReminderConfig, Schedule, Session, SessionInput};
 use serde::Serialize;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
-use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
-use tauri_plugin_opener::OpenerExt;
-
-/// For tests (compiled in only with the `test-hooks` feature): when set, links are appended to
-/// this file instead of being opened in a browser.
-#[cfg(feature = "test-hooks")]
-pub const TEST_OPEN_LOG: &str = "MENTOR_PREFLIGHT_TEST_OPEN_LOG";
-
-/// How often the reminder loop looks at the clock.
-const TICK: Duration = Duration::from_secs(15);
-
-/// What the reminder loop has done (mirrored in `reminders.json`).
-#[derive(Default)]
-pub struct Reminders(pub Mutex<ReminderState>);
-
-/// The last notice about a damaged schedule file (it is moved aside by whichever read finds
-/// it first, often the reminder loop), kept so the schedule panel can show it.
-#[derive(Default)]
-pub struct Notices(pub Mutex<Option<String>>);
-
-/// The last "schedule could not be read" problem the mentor was told about (so it is said once,
-/// not every 15 seconds), cleared when the file can be read again.
-#[derive(Default)]
-pub struct ReadProblem(pub Mutex<Option<String>>);
-
-fn remember_notice(app: &AppHandle, n: String) {
-    if let Some(state) = app.try_state::<Notices>() {
-        *state.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
-    }
-}
-
-/// The tray's changing menu items.
-pub struct TrayItems {
-    next: MenuItem<tauri::Wry>,
-}
 
 /// A session as the schedule view shows it.
 #[derive(Serialize)]
@@ -123,7 +81,7 @@ pub struct ScheduleView {
     planned: Vec<PlannedAsk>,
 }
 
-fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
+fn view(now: Timestamp) -> ScheduleView {
     let local = jiff::tz::TimeZone::system();
     // A schedule that cannot be read is shown as a notice over an empty list; nothing is
     // written until it can be read again.
@@ -172,17 +130,14 @@ fn view(app: &AppHandle, now: Timestamp) -> ScheduleView {
             session: s.clone(),
         })
         .collect();
-    use tauri_plugin_autostart::ManagerExt;
     ScheduleView {
         headline: preflight_session::schedule::tray_headline(schedule.next(now), now, &local),
         sessions,
         subscriptions: schedule.subscriptions.clone(),
         reminders: schedule.reminders,
-        notice: notice.or_else(|| {
-            app.try_state::<Notices>()
-                .and_then(|n| n.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
-        }),
-        autostart: app.autolaunch().is_enabled().unwrap_or(false),
+        // Kept aside by whichever process read it first (often the tray's reminder loop).
+        notice: notice.or_else(preflight::reminders::schedule_notice),
+        autostart: autostart_enabled(),
         local_zone: calendar::local_zone(),
         programmes: profiles
             .all()
@@ -238,11 +193,7 @@ fn planned_asks(
 /// The mentor says whether a session took place as planned (kept in the records; the latest
 /// answer counts).
 #[tauri::command]
-pub async fn session_as_planned(
-    app: AppHandle,
-    id: String,
-    yes: bool,
-) -> Result<ScheduleView, String> {
+pub async fn session_as_planned(id: String, yes: bool) -> Result<ScheduleView, String> {
     tauri::async_runtime::spawn_blocking(move || {
         let now = Timestamp::now();
         calendar::state_as_planned(&id, yes, now).map_err(|e| match e {
@@ -252,7 +203,7 @@ pub async fn session_as_planned(
             e => e.to_string(),
         })?;
         tracing::info!(session = %id, yes, "took place as planned: stated");
-        Ok(view(&app, now))
+        Ok(view(now))
     })
     .await
     .map_err(|e| e.to_string())?
@@ -334,7 +285,6 @@ pub struct ContactInput {
 /// forgets it). Nothing is saved when the contact is not valid.
 #[tauri::command]
 pub async fn programme_choose(
-    app: AppHandle,
     programme: Option<String>,
     contact: Option<ContactInput>,
     first_run: Option<FirstRun>,
@@ -361,7 +311,7 @@ pub async fn programme_choose(
                 preflight::settings::update(|s| s.mentor_name = Some(name))
                     .map_err(|e| format!("Your name could not be saved: {e}"))?;
             }
-            set_autostart(&app, first.autostart)?;
+            set_autostart(first.autostart)?;
         }
         preflight::settings::update(|s| {
             s.programme = programme.clone();
@@ -403,28 +353,27 @@ pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String
 
 /// The schedule panel's data (read off the UI thread).
 #[tauri::command]
-pub async fn schedule_get(app: AppHandle) -> ScheduleView {
-    let a = app.clone();
-    match tauri::async_runtime::spawn_blocking(move || view(&a, Timestamp::now())).await {
+pub async fn schedule_get() -> ScheduleView {
+    match tauri::async_runtime::spawn_blocking(move || view(Timestamp::now())).await {
         Ok(v) => v,
-        Err(_) => view(&app, Timestamp::now()),
+        Err(_) => view(Timestamp::now()),
     }
 }
 
-/// Changes the schedule under the shared lock (off the UI thread), then ticks the reminder
-/// loop and returns the new view.
+/// Changes the schedule under the shared lock (off the UI thread) and returns the new view. The
+/// tray's reminder loop sees the change within a second (it watches the file).
 async fn change_schedule(
-    app: AppHandle,
     f: impl FnOnce(&mut Schedule) -> Result<(), String> + Send + 'static,
 ) -> Result<ScheduleView, String> {
     tauri::async_runtime::spawn_blocking(move || {
         let (_, notice) = calendar::update_schedule(|s| f(s).map_err(ChangeError::Refused))
             .map_err(|e| e.to_string())?;
-        if let Some(n) = notice {
-            remember_notice(&app, n);
-        }
-        tick(&app);
-        Ok(view(&app, Timestamp::now()))
+        // The mentor has acted on the schedule since a damaged file was kept aside: that
+        // notice is done with (a new one, found by this very change, is said now).
+        preflight::reminders::clear_schedule_notice();
+        let mut v = view(Timestamp::now());
+        v.notice = notice.or(v.notice);
+        Ok(v)
     })
     .await
     .map_err(|e| e.to_string())?
@@ -444,7 +393,6 @@ enum ChangeError {
 /// Adds a session (no `id`) or changes one.
 #[tauri::command]
 pub async fn schedule_save(
-    app: AppHandle,
     id: Option<String>,
     input: SessionInput,
 ) -> Result<ScheduleView, String> {
@@ -462,7 +410,7 @@ pub async fn schedule_save(
         ));
     }
     tracing::info!(id = %session.id, "session saved");
-    change_schedule(app, |s| {
+    change_schedule(|s| {
         s.upsert(session);
         Ok(())
     })
@@ -471,8 +419,8 @@ pub async fn schedule_save(
 
 /// Removes a session.
 #[tauri::command]
-pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView, String> {
-    change_schedule(app, move |s| {
+pub async fn schedule_remove(id: String) -> Result<ScheduleView, String> {
+    change_schedule(move |s| {
         if s.remove(&id) {
             Ok(())
         } else {
@@ -482,21 +430,10 @@ pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView,
     .await
 }
 
-/// Switches starting at login on or off (the autostart entry), if it is not so already.
-fn set_autostart(app: &AppHandle, on: bool) -> Result<(), String> {
-    use tauri_plugin_autostart::ManagerExt;
-    let al = app.autolaunch();
-    if al.is_enabled().unwrap_or(false) == on {
-        return Ok(());
-    }
-    let r = if on { al.enable() } else { al.disable() };
-    r.map_err(|e| format!("Starting at login could not be changed: {e}"))
-}
-
 /// Stops following a subscribed calendar: the subscription and its sessions go.
 #[tauri::command]
-pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<ScheduleView, String> {
-    change_schedule(app, move |s| {
+pub async fn schedule_unsubscribe(url: String) -> Result<ScheduleView, String> {
+    change_schedule(move |s| {
         if s.unsubscribe(&url) {
             Ok(())
         } else {
@@ -512,7 +449,6 @@ pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<Schedul
 /// Off the UI thread and under the shared lock.
 #[tauri::command]
 pub async fn schedule_import(
-    app: AppHandle,
     request: tauri::ipc::Request<'_>,
 ) -> Result<preflight::calendar::ImportSummary, String> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
@@ -555,7 +491,6 @@ pub async fn schedule_import(
             })
                 .map_err(|e| e.to_string())?;
         tracing::info!(calendar = %summary.calendar, added = summary.added, skipped = summary.notes.len(), "calendar imported");
-        tick(&app);
         Ok(summary)
     })
     .await
@@ -566,7 +501,6 @@ pub async fn schedule_import(
 /// app read a local file) and imports it now.
 #[tauri::command]
 pub async fn schedule_subscribe(
-    app: AppHandle,
     url: String,
     programme: Option<String>,
     under_18: Option<bool>,
@@ -579,22 +513,20 @@ pub async fn schedule_subscribe(
     .await
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
-    tick(&app);
     Ok(summary)
 }
 
 /// Changes reminder timing, auto-open and start-at-login.
 #[tauri::command]
 pub async fn schedule_settings(
-    app: AppHandle,
     reminders: ReminderConfig,
     autostart: bool,
 ) -> Result<ScheduleView, String> {
     if reminders.open_lead_min > 60 || reminders.check_lead_min > 120 || reminders.snooze_min > 60 {
         return Err("Reminders can be at most two hours before a session.".into());
     }
-    set_autostart(&app, autostart)?;
-    change_schedule(app, move |s| {
+    set_autostart(autostart)?;
+    change_schedule(move |s| {
         s.reminders = reminders;
         Ok(())
     })
@@ -603,12 +535,12 @@ pub async fn schedule_settings(
 
 /// Opens the room of a session now (by hand) and records it.
 #[tauri::command]
-pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
+pub fn open_room(id: String) -> Result<(), String> {
     let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
     let session = s
         .get(&id)
         .ok_or("That session is no longer in the schedule.")?;
-    open_room_of(&app, session, false)
+    open_room_of(session)
 }
 
 /// Opens the session script window for a scheduled session.
@@ -661,155 +593,9 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
     Ok(path.display().to_string())
 }
 
-/// Opens a link (already checked safe when it entered the schedule; checked again here).
-pub fn open_link(app: &AppHandle, link: &str) -> Result<(), String> {
-    let safe = preflight_session::check_link(link).map_err(|e| e.to_string())?;
-    open_url(app, &safe).map_err(|e| format!("The meeting link could not be opened: {e}"))
-}
-
-/// Opens an address the app made itself (a checked meeting link, a `mailto:`/`tel:` to the
-/// programme contact) with the system's handler.
-pub fn open_url(app: &AppHandle, safe: &str) -> Result<(), String> {
-    #[cfg(feature = "test-hooks")]
-    if let Ok(log) = std::env::var(TEST_OPEN_LOG) {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .map_err(|e| e.to_string())?;
-        writeln!(f, "{safe}").map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    app.opener()
-        .open_url(safe, None::<&str>)
-        .map_err(|e| e.to_string())
-}
-
-fn open_room_of(app: &AppHandle, session: &Session, automatic: bool) -> Result<(), String> {
-    let now = Timestamp::now();
-    if let Some(link) = &session.link {
-        open_link(app, link)?;
-    }
-    // Only an opening near the session is one; a look at the link days ahead records nothing.
-    let Some(rec) = preflight_session::records::room_opening(session, now, automatic) else {
-        tracing::info!(session = %session.id, "room link opened well before the session: not recorded");
-        return Ok(());
-    };
-    match calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec))) {
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "room opening not recorded"),
-    }
-    let reminders = app.state::<Reminders>();
-    let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-    st.mark_opened(&session.id);
-    save_state(&st);
-    tracing::info!(session = %session.id, automatic, has_link = session.link.is_some(), "room opened");
-    Ok(())
-}
-
-fn save_state(st: &ReminderState) {
-    let saved = calendar::reminder_store().and_then(|store| store.change(|s| *s = st.clone()));
-    if let Err(e) = saved {
-        tracing::warn!(error = %e, "reminder state not saved");
-    }
-}
-
-/// Loads what the reminder loop already did (nothing, with a warning, if it cannot be read:
-/// the file is then left alone, since every save would fail on it too).
-pub fn load_state() -> ReminderState {
-    match calendar::reminder_store().and_then(|s| s.load()) {
-        Ok(l) => l.value,
-        Err(e) => {
-            tracing::warn!(error = %e, "reminder state not read");
-            ReminderState::default()
-        }
-    }
-}
-
-/// Marks the session a finished check was for, so it is not prompted again.
-pub fn checked_for(app: &AppHandle, session_id: &str) {
-    let reminders = app.state::<Reminders>();
-    let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-    st.mark_checked(session_id);
-    save_state(&st);
-}
-
-/// Text for a notification body: Linux notification servers read the body as markup, so a
-/// mentee called `<b>Sam</b>` or `a & b` must be escaped there.
-fn notification_text(s: &str) -> String {
-    let s = preflight_session::schedule::clean_text(s, 500);
-    if cfg!(target_os = "linux") {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    } else {
-        s
-    }
-}
-
-fn notify(app: &AppHandle, title: &str, body: &str) {
-    let body = notification_text(body);
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        tracing::info!(error = %e, "desktop notification not shown");
-    }
-}
-
-/// The T−10 notification, with *Run the check* and *Snooze* where the notification server
-/// offers buttons (the session it is for travels with it).
-fn prompt_check(app: &AppHandle, session: &Session, snooze_min: u32, body: &str) {
-    use tauri_plugin_notification::{Action, ActionType};
-    // Registered again each time: the snooze button says the current snooze length.
-    let _ = app
-        .notification()
-        .register_action_types(vec![ActionType::builder(CHECK_PROMPT)
-            .actions(vec![
-                Action::builder("check", "Run the check").build(),
-                Action::builder("snooze", format!("Snooze {snooze_min} min")).build(),
-            ])
-            .build()]);
-    let shown = app
-        .notification()
-        .builder()
-        .title("Time for your pre-flight check")
-        .body(notification_text(body))
-        .action_type_id(CHECK_PROMPT)
-        .extra("session", &session.id)
-        .show();
-    if let Err(e) = shown {
-        tracing::info!(error = %e, "desktop notification not shown");
-    }
-}
-
-/// The action type of the T−10 notification.
-const CHECK_PROMPT: &str = "check-prompt";
-
-/// What the mentor did with a notification: *Run the check* opens the window and starts it,
-/// *Snooze* puts that session's reminder off, a click on the notification shows the window.
-fn notification_action(app: &AppHandle, action: &str, session_id: Option<&str>) {
-    tracing::info!(action, session = ?session_id, "notification action");
-    match action {
-        "check" => show_main(app, MainIntent::RunCheck),
-        "snooze" => {
-            let Some(id) = session_id else { return };
-            let Ok(loaded) = calendar::load_schedule() else {
-                return;
-            };
-            if let Some(s) = loaded.value.get(id) {
-                snooze(app, s, loaded.value.reminders, "notification");
-            }
-        }
-        _ => show_main(app, MainIntent::CheckPrompt),
-    }
-}
-
-/// Puts session `s`'s reminder off for the snooze time (from the tray or a notification).
-fn snooze(app: &AppHandle, s: &Session, cfg: ReminderConfig, from: &str) {
-    let reminders = app.state::<Reminders>();
-    let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-    st.snooze(s, cfg, Timestamp::now());
-    save_state(&st);
-    tracing::info!(session = %s.id, from, "reminder snoozed");
+/// Opens the room of a session and records it (by hand, from the schedule).
+fn open_room_of(session: &Session) -> Result<(), String> {
+    preflight::reminders::open_room(session, false, Timestamp::now())
 }
 
 /// What the main window is brought forward for.
@@ -817,7 +603,7 @@ fn snooze(app: &AppHandle, s: &Session, cfg: ReminderConfig, from: &str) {
 pub enum MainIntent {
     /// Just show it.
     Show,
-    /// Start the pre-flight check (tray).
+    /// Start the pre-flight check (tray, notification button).
     RunCheck,
     /// The T−10 reminder: bring *Start check* into view.
     CheckPrompt,
@@ -827,7 +613,8 @@ pub enum MainIntent {
 
 impl MainIntent {
     /// The event an open window gets, and the `#fragment` a new one opens with (so a window
-    /// created for the intent acts on it once its page has loaded, not before).
+    /// created for the intent acts on it once its page has loaded, not before). The same words
+    /// are the `--intent` argument the tray process starts the app with.
     fn event(self) -> Option<&'static str> {
         match self {
             MainIntent::Show => None,
@@ -838,8 +625,81 @@ impl MainIntent {
     }
 }
 
-/// Brings the main window forward, creating it (and its webview) if it does not exist: while
-/// the app only sits in the tray there is no webview at all, and closing the window destroys it.
+/// What a start of the app asks for (its own arguments, or a second start's, forwarded by the
+/// single-instance channel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// The main window, for an intent.
+    Main(MainIntent),
+    /// The session script of a scheduled session (the reminder at T−5..10, the tray).
+    Script(String),
+    /// Started at login by an older autostart entry (`--minimized`): only the tray.
+    TrayOnly,
+    /// *Quit* in the tray: close every window and end.
+    Quit,
+}
+
+impl Launch {
+    /// Reads the arguments (the program name first). Unknown words are ignored: the app opens.
+    pub fn from_args(args: &[String]) -> Launch {
+        let mut it = args.iter().skip(1);
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--quit" => return Launch::Quit,
+                "--minimized" => return Launch::TrayOnly,
+                "--script" => {
+                    if let Some(id) = it.next() {
+                        return Launch::Script(id.clone());
+                    }
+                }
+                "--intent" => {
+                    let intent = match it.next().map(String::as_str) {
+                        Some("run-check") | Some("run-check-requested") => MainIntent::RunCheck,
+                        Some("check-prompt") => MainIntent::CheckPrompt,
+                        Some("show-schedule") => MainIntent::Schedule,
+                        _ => MainIntent::Show,
+                    };
+                    return Launch::Main(intent);
+                }
+                _ => {}
+            }
+        }
+        Launch::Main(MainIntent::Show)
+    }
+}
+
+/// Does what a start of the app asked for.
+pub fn launched(app: &AppHandle, launch: Launch) {
+    tracing::info!(?launch, "launched");
+    match launch {
+        Launch::Main(intent) => show_main(app, intent),
+        Launch::Script(id) => {
+            let opened = calendar::load_schedule()
+                .map_err(|e| e.to_string())
+                .and_then(|l| {
+                    let s = l
+                        .value
+                        .get(&id)
+                        .cloned()
+                        .ok_or("That session is no longer in the schedule.")?;
+                    crate::start_script_for(app, &l.value, &s)
+                });
+            if let Err(e) = opened {
+                tracing::warn!(error = %e, "script not opened");
+                show_main(app, MainIntent::Schedule);
+            }
+        }
+        Launch::TrayOnly => {
+            if app.webview_windows().is_empty() {
+                app.exit(0);
+            }
+        }
+        Launch::Quit => app.exit(0),
+    }
+}
+
+/// Brings the main window forward, creating it (and its webview) if it does not exist: closing
+/// the window destroys it, and the app ends with its last window (the tray process stays).
 pub fn show_main(app: &AppHandle, intent: MainIntent) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
@@ -878,249 +738,76 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
     }
 }
 
-/// One pass of the reminder loop: fire what is due, refresh the tray.
-pub fn tick(app: &AppHandle) {
-    let now = Timestamp::now();
-    let schedule = match calendar::load_schedule() {
-        Ok(loaded) => {
-            if let Some(n) = loaded.notice {
-                // A damaged schedule was kept aside: say so now and in the schedule panel.
-                notify(app, "Your schedule file was damaged", &n);
-                remember_notice(app, n);
-            }
-            loaded.value
-        }
-        Err(e) => {
-            // Unreadable: say so once (the schedule panel shows it while it lasts), fire
-            // nothing, and never write over it.
-            let n = e.to_string();
-            let new = app.try_state::<ReadProblem>().is_some_and(|s| {
-                let mut last = s.0.lock().unwrap_or_else(|e| e.into_inner());
-                let new = last.as_deref() != Some(n.as_str());
-                *last = Some(n.clone());
-                new
+/// The tray process's binary: beside the app's.
+const TRAY_BINARY: &str = "mentor-preflight-tray";
+
+fn tray_binary() -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    Some(me.parent()?.join(TRAY_BINARY)).filter(|p| p.exists())
+}
+
+/// Starts the tray process (reminders, the tray icon) if it is not running: it takes a lock, so
+/// a second one ends at once. It keeps running when the app's windows close.
+pub fn start_tray() {
+    let Some(tray) = tray_binary() else {
+        tracing::warn!("{TRAY_BINARY} is not installed beside the app: no reminders");
+        return;
+    };
+    match std::process::Command::new(&tray)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+    {
+        // Waited for on a thread (it usually outlives the app; if not, it is no zombie).
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                let _ = child.wait();
             });
-            if new {
-                notify(app, "Your schedule could not be read", &n);
-            }
-            return;
         }
-    };
-    if let Some(s) = app.try_state::<ReadProblem>() {
-        *s.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Err(e) => tracing::warn!(error = %e, "the tray could not be started"),
     }
-    // A programme's session opens its room as early as the programme's code asks.
-    let (profiles, _) = calendar::profiles();
-    let cfg_for = |s: &Session| {
-        schedule.reminders.for_programme(
-            s.programme
-                .as_deref()
-                .and_then(|id| profiles.get(id))
-                .as_ref(),
-        )
-    };
-    // A check recorded by the CLI (or by this app) that did not fail has done the reminder's
-    // job, whoever ran it.
-    let records = calendar::records()
-        .and_then(|r| r.load())
-        .map(|l| l.value)
-        .unwrap_or_default();
-    let due = {
-        let reminders = app.state::<Reminders>();
-        let mut st = reminders.0.lock().unwrap_or_else(|e| e.into_inner());
-        // Only sessions a check can be for (starting within the attach window): the loop runs
-        // every 15 s over a schedule and records that only grow.
-        let soon = schedule.upcoming(now).into_iter().take_while(|s| {
-            s.start.duration_since(now) <= preflight_session::schedule::CHECK_ATTACH_WINDOW
-        });
-        for s in soon {
-            if records.checked_for(s) {
-                st.mark_checked(&s.id);
-            }
-        }
-        let due = st.due_each(&schedule.sessions, now, cfg_for);
-        if !due.is_empty() {
-            save_state(&st);
-        }
-        due
-    };
-    for action in due {
-        let Some(session) = schedule.get(&action.session_id) else {
-            continue;
-        };
-        let mins = (session.start.duration_since(now).as_secs() + 59) / 60;
-        match action.kind {
-            ActionKind::PromptCheck => {
-                tracing::info!(session = %session.id, "check prompt");
-                prompt_check(
-                    app,
-                    session,
-                    schedule.reminders.snooze_min,
-                    &format!(
-                        "Your session with {} starts in {mins} min. Test your microphone, camera and connection now.{}",
-                        session.mentee,
-                        preflight_session::programme::reminder_note(&profiles, session)
-                            .map(|n| format!(" {n}"))
-                            .unwrap_or_default()
-                    ),
-                );
-                show_main(app, MainIntent::CheckPrompt);
-            }
-            ActionKind::OpenRoom => {
-                notify(
-                    app,
-                    "Opening your meeting room",
-                    &format!("Your session with {} starts in {mins} min.", session.mentee),
-                );
-                if let Err(e) = open_room_of(app, session, true) {
-                    tracing::warn!(error = %e, "room not opened");
-                }
-                if let Err(e) = crate::start_script_for(app, &schedule, session) {
-                    tracing::warn!(error = %e, "script not opened");
-                }
-            }
-        }
-    }
-    update_tray(app, &schedule, now);
 }
 
-fn update_tray(app: &AppHandle, schedule: &Schedule, now: Timestamp) {
-    let local = jiff::tz::TimeZone::system();
-    let headline = preflight_session::schedule::tray_headline(schedule.next(now), now, &local);
-    if let Some(items) = app.try_state::<TrayItems>() {
-        let _ = items.next.set_text(format!("Next: {headline}"));
-    }
-    if let Some(tray) = app.tray_by_id("main") {
-        let _ = tray.set_tooltip(Some(format!("Mentor Preflight — {headline}")));
-    }
-    let _ = app.emit("schedule-tick", &headline);
+/// The autostart entry: at login the tray process starts (never a window).
+fn autolaunch() -> Result<auto_launch::AutoLaunch, String> {
+    let tray = tray_binary().ok_or(format!("{TRAY_BINARY} is not installed beside the app"))?;
+    auto_launch::AutoLaunchBuilder::new()
+        .set_app_name("Mentor Preflight")
+        .set_app_path(&tray.display().to_string())
+        .build()
+        .map_err(|e| e.to_string())
 }
 
-/// Builds the tray and starts the reminder loop.
-pub fn setup(app: &tauri::App) -> tauri::Result<()> {
-    app.manage(Reminders(Mutex::new(load_state())));
-    app.manage(Notices::default());
-    app.manage(ReadProblem::default());
-    let handle = app.handle();
-    let next = MenuItem::with_id(handle, "next", "Next: …", false, None::<&str>)?;
-    let check = MenuItem::with_id(handle, "check", "Run pre-flight check", true, None::<&str>)?;
-    let room = MenuItem::with_id(handle, "room", "Open room now", true, None::<&str>)?;
-    let script = MenuItem::with_id(handle, "script", "Start session script", true, None::<&str>)?;
-    let snooze = MenuItem::with_id(handle, "snooze", "Snooze reminder", true, None::<&str>)?;
-    let sched = MenuItem::with_id(handle, "schedule", "Schedule…", true, None::<&str>)?;
-    let quit = MenuItem::with_id(handle, "quit", "Quit Mentor Preflight", true, None::<&str>)?;
-    let sep = PredefinedMenuItem::separator(handle)?;
-    let sep2 = PredefinedMenuItem::separator(handle)?;
-    let menu = Menu::with_items(
-        handle,
-        &[
-            &next, &sep, &check, &room, &script, &snooze, &sched, &sep2, &quit,
-        ],
-    )?;
-    let mut builder = TrayIconBuilder::with_id("main")
-        .tooltip("Mentor Preflight")
-        .menu(&menu)
-        .show_menu_on_left_click(true)
-        .on_menu_event(|app, event| menu_event(app, event.id.as_ref()));
-    if let Some(icon) = app.default_window_icon() {
-        builder = builder.icon(icon.clone());
-    }
-    match builder.build(app) {
-        Ok(_) => {}
-        // No tray on this desktop: the window and notifications still work.
-        Err(e) => tracing::warn!(error = %e, "no tray icon"),
-    }
-    app.manage(TrayItems { next });
-    let h = app.handle().clone();
-    let _ = app.notification().on_action(move |a| {
-        let session = a
-            .notification()
-            .and_then(|n| n.extra().get("session"))
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        notification_action(&h, a.action_id(), session.as_deref());
-    });
+/// Whether the app starts at login.
+fn autostart_enabled() -> bool {
+    autolaunch().is_ok_and(|a| a.is_enabled().unwrap_or(false))
+}
 
-    let handle = app.handle().clone();
+/// Switches starting at login on (writing the entry again, so it points at this installation's
+/// tray) or off.
+fn set_autostart(on: bool) -> Result<(), String> {
+    let al = autolaunch().map_err(|e| format!("Starting at login could not be changed: {e}"))?;
+    let r = if on {
+        al.enable()
+    } else if al.is_enabled().unwrap_or(false) {
+        al.disable()
+    } else {
+        Ok(())
+    };
+    r.map_err(|e| format!("Starting at login could not be changed: {e}"))
+}
+
+/// While the main window is open, the headline and countdowns are refreshed every 15 seconds.
+pub fn start_headline_ticks(app: &AppHandle) {
+    let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        let mut last_refresh: Option<std::time::Instant> = None;
         loop {
-            let h = handle.clone();
-            let _ = tauri::async_runtime::spawn_blocking(move || tick(&h)).await;
-            // Subscribed calendars: at start and every three hours.
-            if last_refresh.is_none_or(|t| t.elapsed() > Duration::from_secs(3 * 3600)) {
-                last_refresh = Some(std::time::Instant::now());
-                let _ = tauri::async_runtime::spawn_blocking(|| {
-                    let has =
-                        calendar::load_schedule().is_ok_and(|l| !l.value.subscriptions.is_empty());
-                    if has {
-                        if let Err(e) = calendar::refresh_subscriptions(Timestamp::now()) {
-                            tracing::warn!(error = %e, "subscriptions not refreshed");
-                        }
-                    }
-                })
-                .await;
+            tokio::time::sleep(std::time::Duration::from_secs(15)).await;
+            if handle.get_webview_window("main").is_some() {
+                let _ = handle.emit_to("main", "schedule-tick", ());
             }
-            tokio::time::sleep(TICK).await;
         }
     });
-    Ok(())
-}
-
-fn menu_event(app: &AppHandle, id: &str) {
-    let now = Timestamp::now();
-    let schedule = match calendar::load_schedule() {
-        Ok(l) => l.value,
-        Err(e) => {
-            if id == "quit" {
-                app.exit(0);
-            } else {
-                notify(app, "Your schedule could not be read", &e.to_string());
-                show_main(app, MainIntent::Show);
-            }
-            return;
-        }
-    };
-    let next = schedule.next(now).cloned();
-    match id {
-        "check" => show_main(app, MainIntent::RunCheck),
-        "room" => match &next {
-            Some(s) if s.link.is_some() => {
-                if let Err(e) = open_room_of(app, s, false) {
-                    notify(app, "The room could not be opened", &e);
-                }
-            }
-            Some(s) => notify(
-                app,
-                "No meeting link",
-                &format!(
-                    "The session with {} has no meeting link. Add one in the schedule.",
-                    s.mentee
-                ),
-            ),
-            None => notify(
-                app,
-                "No sessions scheduled",
-                "Add a session in the schedule.",
-            ),
-        },
-        "script" => match &next {
-            Some(s) => {
-                if let Err(e) = crate::start_script_for(app, &schedule, s) {
-                    notify(app, "The script could not be opened", &e);
-                }
-            }
-            None => show_main(app, MainIntent::Show),
-        },
-        "snooze" => {
-            if let Some(s) = &next {
-                snooze(app, s, schedule.reminders, "tray");
-            }
-        }
-        "schedule" => show_main(app, MainIntent::Schedule),
-        "quit" => app.exit(0),
-        _ => {}
-    }
 }
 
 /// The variables a scheduled session fills into its script.

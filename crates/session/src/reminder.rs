@@ -148,6 +148,11 @@ pub struct ReminderState {
     snoozed: BTreeMap<String, Timestamp>,
     /// Sessions the mentor has checked for (no more check prompts).
     checked: BTreeSet<String>,
+    /// Something the mentor must be told about their schedule file (a damaged file was kept
+    /// aside), kept here so the window says it whichever process found it; cleared when the
+    /// mentor next changes the schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule_notice: Option<String>,
 }
 
 impl ReminderState {
@@ -226,6 +231,16 @@ impl ReminderState {
     /// Records that the mentor ran the check for `session_id`: no more check prompts for it.
     pub fn mark_checked(&mut self, session_id: &str) {
         self.checked.insert(session_id.to_string());
+    }
+
+    /// What the mentor must still be told about their schedule file, if anything.
+    pub fn schedule_notice(&self) -> Option<&str> {
+        self.schedule_notice.as_deref()
+    }
+
+    /// Keeps `notice` (about the schedule file) until the mentor changes the schedule.
+    pub fn set_schedule_notice(&mut self, notice: Option<String>) {
+        self.schedule_notice = notice;
     }
 
     /// Records that the room of `session_id` was opened (by hand): it will not open again.

@@ -1,5 +1,6 @@
-//! Logging: tracing to stderr and to a daily-rotated file in the app's log directory
-//! (the last 7 days are kept). Logs hold events and figures only, never audio or pictures.
+//! Logging for the app and the tray process: tracing to stderr and to a daily-rotated file in
+//! the app's log directory (the last 7 days are kept). Logs hold events and figures only, never
+//! audio or pictures.
 
 use std::path::Path;
 
@@ -12,9 +13,9 @@ use tracing_subscriber::{fmt, EnvFilter};
 /// Keeps the file writer flushing; dropped when the app exits.
 pub struct LogGuard(#[allow(dead_code)] Option<WorkerGuard>);
 
-/// Starts logging. A log directory that cannot be created only loses the file log (with a
-/// note on stderr); the app still runs.
-pub fn init(log_dir: &Path) -> LogGuard {
+/// Starts logging to `log_dir/<prefix>.<date>.log`. A log directory that cannot be created only
+/// loses the file log (with a note on stderr); the program still runs.
+pub fn init(log_dir: &Path, prefix: &str) -> LogGuard {
     let filter =
         EnvFilter::try_from_env("PREFLIGHT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer().with_writer(std::io::stderr);
@@ -23,7 +24,7 @@ pub fn init(log_dir: &Path) -> LogGuard {
         .and_then(|_| {
             Builder::new()
                 .rotation(Rotation::DAILY)
-                .filename_prefix("mentor-preflight")
+                .filename_prefix(prefix)
                 .filename_suffix("log")
                 .max_log_files(7)
                 .build(log_dir)

@@ -1,0 +1,215 @@
+//! The reminder loop's steps, shared by the tray process (which runs the loop), the app (which
+//! marks checks and opens rooms by hand) and the CLI: all state lives in files, changed under
+//! their locks, so whoever runs a check or presses *Snooze*, every process sees it.
+//!
+//! - [`tick`]: what is due now (the T−10 check prompt, the room at T−5..10), with every check
+//!   already recorded (by the app or `preflight check`) counted first.
+//! - [`snooze`], [`mark_checked`], [`open_room`]: the mentor's answers.
+//! - [`open_url`]: the one place a link leaves the app for the system's browser or mail client.
+
+use jiff::Timestamp;
+use preflight_session::programme::Profiles;
+use preflight_session::schedule::{tray_headline, CHECK_ATTACH_WINDOW};
+use preflight_session::store::StoreError;
+use preflight_session::{ActionKind, ReminderConfig, ReminderState, Schedule, Session};
+
+use crate::calendar;
+
+/// For tests (compiled in only with the `test-hooks` feature): when set, links are appended to
+/// this file instead of being opened.
+#[cfg(feature = "test-hooks")]
+pub const TEST_OPEN_LOG: &str = "MENTOR_PREFLIGHT_TEST_OPEN_LOG";
+
+/// Something the reminder loop must do now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    /// Prompt the check, or open the room.
+    pub kind: ActionKind,
+    /// The session it is for.
+    pub session: Session,
+    /// Whole minutes until it starts (rounded up).
+    pub minutes: i64,
+}
+
+/// One pass of the reminder loop.
+#[derive(Debug, Clone)]
+pub struct Tick {
+    /// The schedule as read.
+    pub schedule: Schedule,
+    /// The programmes as the mentor has them (for reminder notes).
+    pub profiles: Profiles,
+    /// What is due, each action once (the state file remembers what was done).
+    pub due: Vec<Due>,
+    /// "Priya · Mon 18:00 (in 9 min)" or "No sessions scheduled".
+    pub headline: String,
+    /// A damaged schedule file was kept aside just now: what to tell the mentor.
+    pub notice: Option<String>,
+}
+
+/// The reminder timing of session `s`: a programme's session opens its room as early as its
+/// code asks, whatever the mentor set for others.
+pub fn config_for(schedule: &Schedule, profiles: &Profiles, s: &Session) -> ReminderConfig {
+    schedule.reminders.for_programme(
+        s.programme
+            .as_deref()
+            .and_then(|id| profiles.get(id))
+            .as_ref(),
+    )
+}
+
+/// What is due at `now`. Reads the schedule (an unreadable one is an error: nothing fires and
+/// nothing is written), counts every recorded check that did not fail as done for its session,
+/// and saves the state only when it changed (the loop runs every few seconds).
+pub fn tick(now: Timestamp) -> Result<Tick, StoreError> {
+    let loaded = calendar::load_schedule()?;
+    let schedule = loaded.value;
+    let (profiles, _) = calendar::profiles();
+    let records = calendar::records()
+        .and_then(|r| r.load())
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let store = calendar::reminder_store()?;
+    let step = |st: &mut ReminderState| {
+        if let Some(n) = &loaded.notice {
+            st.set_schedule_notice(Some(n.clone()));
+        }
+        // Only sessions a check can be for (starting within the attach window).
+        let soon = schedule
+            .upcoming(now)
+            .into_iter()
+            .take_while(|s| s.start.duration_since(now) <= CHECK_ATTACH_WINDOW);
+        for s in soon {
+            if records.checked_for(s) {
+                st.mark_checked(&s.id);
+            }
+        }
+        st.due_each(&schedule.sessions, now, |s| {
+            config_for(&schedule, &profiles, s)
+        })
+    };
+    let before = store.load()?.value;
+    let mut probe = before.clone();
+    let mut actions = step(&mut probe);
+    if probe != before {
+        // Again under the lock, on what is on disk then: another process may have changed it.
+        let mut again = Vec::new();
+        store.change(|st| again = step(st))?;
+        actions = again;
+    }
+    let due = actions
+        .into_iter()
+        .filter_map(|a| {
+            let session = schedule.get(&a.session_id)?.clone();
+            let minutes = (session.start.duration_since(now).as_secs() + 59).div_euclid(60);
+            Some(Due {
+                kind: a.kind,
+                session,
+                minutes,
+            })
+        })
+        .collect();
+    let headline = tray_headline(schedule.next(now), now, &jiff::tz::TimeZone::system());
+    Ok(Tick {
+        schedule,
+        profiles,
+        due,
+        headline,
+        notice: loaded.notice,
+    })
+}
+
+/// The text of the T−10 notification for `d`.
+pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
+    format!(
+        "Your session with {} starts in {} min. Test your microphone, camera and connection now.{}",
+        d.session.mentee,
+        d.minutes,
+        preflight_session::programme::reminder_note(profiles, &d.session)
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Marks the session a finished check was for: no more check prompts for it.
+pub fn mark_checked(session_id: &str) -> Result<(), StoreError> {
+    calendar::reminder_store()?
+        .change(|st| st.mark_checked(session_id))
+        .map(|_| ())
+}
+
+/// Puts the reminders of session `id` off for the mentor's snooze time (never past its start).
+/// Returns the session, or `None` when it is no longer in the schedule.
+pub fn snooze(id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+    let schedule = calendar::load_schedule()?.value;
+    let Some(s) = schedule.get(id) else {
+        return Ok(None);
+    };
+    calendar::reminder_store()?.change(|st| st.snooze(s, schedule.reminders, now))?;
+    tracing::info!(session = %s.id, "reminder snoozed");
+    Ok(Some(s.clone()))
+}
+
+/// The notice about a damaged schedule file the mentor has not yet acted on.
+pub fn schedule_notice() -> Option<String> {
+    calendar::reminder_store()
+        .and_then(|s| s.load())
+        .ok()
+        .and_then(|l| l.value.schedule_notice().map(str::to_string))
+}
+
+/// Forgets the notice about a damaged schedule (the mentor changed the schedule since).
+pub fn clear_schedule_notice() {
+    if schedule_notice().is_some() {
+        if let Err(e) =
+            calendar::reminder_store().and_then(|s| s.change(|st| st.set_schedule_notice(None)))
+        {
+            tracing::warn!(error = %e, "schedule notice not cleared");
+        }
+    }
+}
+
+/// Opens the room of `session` (its link checked again) and records the opening when it is one
+/// (near or during the session; a look at the link days ahead records nothing). The room will
+/// not be opened again by the reminder loop.
+pub fn open_room(session: &Session, automatic: bool, now: Timestamp) -> Result<(), String> {
+    if let Some(link) = &session.link {
+        let safe = preflight_session::check_link(link).map_err(|e| e.to_string())?;
+        open_url(&safe).map_err(|e| format!("The meeting link could not be opened: {e}"))?;
+    }
+    match preflight_session::records::room_opening(session, now, automatic) {
+        Some(rec) => {
+            if let Err(e) =
+                calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec)))
+            {
+                tracing::warn!(error = %e, "room opening not recorded");
+            }
+        }
+        None => {
+            tracing::info!(session = %session.id, "room link opened well before the session: not recorded")
+        }
+    }
+    if let Err(e) =
+        calendar::reminder_store().and_then(|s| s.change(|st| st.mark_opened(&session.id)))
+    {
+        tracing::warn!(error = %e, "reminder state not saved");
+    }
+    tracing::info!(session = %session.id, automatic, has_link = session.link.is_some(), "room opened");
+    Ok(())
+}
+
+/// Opens an address the app made itself (a checked meeting link, a `mailto:`/`tel:` to the
+/// programme contact) with the system's handler, without waiting for it.
+pub fn open_url(safe: &str) -> Result<(), String> {
+    #[cfg(feature = "test-hooks")]
+    if let Ok(log) = std::env::var(TEST_OPEN_LOG) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| e.to_string())?;
+        writeln!(f, "{safe}").map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    open::that_detached(safe).map_err(|e| e.to_string())
+}
