@@ -361,7 +361,7 @@ pub async fn schedule_get() -> ScheduleView {
 }
 
 /// Changes the schedule under the shared lock (off the UI thread) and returns the new view. The
-/// tray's reminder loop sees the change within a second (it watches the file).
+/// tray's reminder loop sees the change within two seconds (it watches the file).
 async fn change_schedule(
     f: impl FnOnce(&mut Schedule) -> Result<(), String> + Send + 'static,
 ) -> Result<ScheduleView, String> {

@@ -1,9 +1,10 @@
 //! What the app costs while it waits in the tray, and how fast its window comes back:
 //! `./dev bench-idle` (or `cargo run --release -p preflight-e2e --example idle_footprint` after
-//! `cargo build --release -p mentor-preflight`).
+//! `cargo build --release -p mentor-preflight -p mentor-preflight-tray`).
 //!
-//! The release app starts as at login (`--minimized`) under Xvfb on a private D-Bus session where
-//! this program is the tray host and the notification server. After 25 s it prints the resident
+//! The release app starts as at login (the autostart entry's `mentor-preflight-tray`, no window)
+//! under Xvfb on a private D-Bus session where this program is the tray host and the notification
+//! server. After 25 s it prints the resident
 //! memory of every process of the app (WebKit's helpers included, if any) and their CPU use over
 //! the next 30 s; then it opens the window from the tray menu and times it until the window is
 //! on screen and until its page is painted; then it times a cold start to the first paint.

@@ -23,8 +23,8 @@ use tokio::sync::mpsc;
 /// How often the loop looks at the clock for what is due.
 const TICK: Duration = Duration::from_secs(15);
 /// How often it looks whether the schedule, the records or the reminder state changed (a stat
-/// of each file): a session added 6 minutes ahead is prompted within a second or so.
-const WATCH: Duration = Duration::from_millis(1000);
+/// of each file): a session added 6 minutes ahead is prompted within two seconds.
+const WATCH: Duration = Duration::from_secs(2);
 /// Subscribed calendars are fetched again this often.
 const REFRESH: Duration = Duration::from_secs(3 * 3600);
 
@@ -408,20 +408,24 @@ fn quit_app() {
     }
 }
 
-/// When the files the loop reads last changed (the app and the CLI change them too).
-fn files_changed_at() -> Vec<Option<SystemTime>> {
+/// The files the loop reads (the app and the CLI change them too).
+fn watched_files() -> Vec<PathBuf> {
     [
         calendar::schedule_path(),
         calendar::records_path(),
         calendar::reminder_state_path(),
     ]
     .into_iter()
-    .map(|p| {
-        p.ok()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .and_then(|m| m.modified().ok())
-    })
+    .filter_map(Result::ok)
     .collect()
+}
+
+/// When each of `files` last changed.
+fn changed_at(files: &[PathBuf]) -> Vec<Option<SystemTime>> {
+    files
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
 }
 
 async fn run() {
@@ -446,17 +450,18 @@ async fn run() {
     };
     let mut watch = tokio::time::interval(WATCH);
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let files = watched_files();
     let mut seen = None;
     let mut last_tick: Option<Instant> = None;
     let mut last_refresh: Option<Instant> = None;
     loop {
         tokio::select! {
             _ = watch.tick() => {
-                let stamp = files_changed_at();
+                let stamp = changed_at(&files);
                 if seen.as_ref() != Some(&stamp) || last_tick.is_none_or(|t| t.elapsed() >= TICK) {
                     lp.tick().await;
                     // What the pass itself wrote does not count as a change.
-                    seen = Some(files_changed_at());
+                    seen = Some(changed_at(&files));
                     last_tick = Some(Instant::now());
                 }
                 if last_refresh.is_none_or(|t| t.elapsed() >= REFRESH) {

@@ -1,0 +1,158 @@
+//! The reminder loop's steps over real files, as the tray process and the app use them: what is
+//! due, a check recorded by either shell silencing the prompt, a snooze, a room opened by hand,
+//! the notice about a damaged schedule, and an unreadable schedule left alone.
+//!
+//! One test in its own binary: it points the data directory at a temporary folder for the whole
+//! process.
+
+use jiff::{SignedDuration, Timestamp};
+use preflight::reminders;
+use preflight_session::ActionKind;
+use serde_json::json;
+
+fn session(id: &str, mins: i64) -> serde_json::Value {
+    let start = Timestamp::now() + SignedDuration::from_mins(mins);
+    json!({
+        "id": id, "mentee": format!("Mentee {id}"), "start": start.to_string(),
+        "timeZone": "Europe/London", "durationMin": 60,
+        "link": "https://meet.google.com/abc-defg-hij", "template": null,
+        "sessionNumber": 1, "source": { "kind": "manual" }
+    })
+}
+
+fn check(id: &str, overall: &str) -> serde_json::Value {
+    let at = Timestamp::now() - SignedDuration::from_mins(1);
+    json!({
+        "at": at.to_string(), "overall": overall, "results": [], "sessionId": id,
+        "minutesBefore": 10, "checklist": [], "from": "cli"
+    })
+}
+
+fn due(t: &reminders::Tick) -> Vec<(String, ActionKind)> {
+    t.due
+        .iter()
+        .map(|d| (d.session.id.clone(), d.kind))
+        .collect()
+}
+
+#[test]
+fn the_reminder_loop_over_the_shared_files() {
+    let home = tempfile::tempdir().unwrap();
+    std::env::set_var("HOME", home.path());
+    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
+    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
+    let data = preflight::calendar::data_dir().unwrap();
+    assert!(data.starts_with(home.path()));
+    std::fs::create_dir_all(&data).unwrap();
+    let write = |name: &str, v: serde_json::Value| {
+        std::fs::write(data.join(name), v.to_string()).unwrap();
+    };
+
+    // Four sessions 9 minutes away (the check prompt is due, the room at T−7 not yet) and one
+    // 6 minutes away (both due). "passed" was checked from the terminal and passed, "failed"
+    // was checked and failed.
+    write(
+        "schedule.json",
+        json!({ "sessions": [
+            session("plain", 9), session("passed", 9), session("failed", 9),
+            session("snoozed", 9), session("soon", 6)
+        ]}),
+    );
+    write(
+        "records.json",
+        json!({ "checks": [check("passed", "pass"), check("failed", "fail")] }),
+    );
+    let t = reminders::tick(Timestamp::now()).unwrap();
+    let mut got = due(&t);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("failed".into(), ActionKind::PromptCheck),
+            ("plain".into(), ActionKind::PromptCheck),
+            ("snoozed".into(), ActionKind::PromptCheck),
+            ("soon".into(), ActionKind::PromptCheck),
+            ("soon".into(), ActionKind::OpenRoom),
+        ],
+        "a passed check silences the prompt, a failed one does not"
+    );
+    let plain = t.due.iter().find(|d| d.session.id == "plain").unwrap();
+    assert!((9..=10).contains(&plain.minutes), "{}", plain.minutes);
+    let text = reminders::check_prompt_text(plain, &t.profiles);
+    assert!(
+        text.starts_with("Your session with Mentee plain starts in "),
+        "{text}"
+    );
+    assert!(t.headline.starts_with("Mentee soon · "), "{}", t.headline);
+
+    // Each action once: the state file remembers, for every process reading it.
+    assert_eq!(due(&reminders::tick(Timestamp::now()).unwrap()), vec![]);
+
+    // Snoozed: the prompt comes again after the snooze, not before.
+    let s = reminders::snooze("snoozed", Timestamp::now()).unwrap();
+    assert_eq!(s.map(|s| s.id).as_deref(), Some("snoozed"));
+    assert_eq!(reminders::snooze("gone", Timestamp::now()).unwrap(), None);
+    assert_eq!(due(&reminders::tick(Timestamp::now()).unwrap()), vec![]);
+    let later = Timestamp::now() + SignedDuration::from_mins(6);
+    assert!(
+        due(&reminders::tick(later).unwrap())
+            .contains(&("snoozed".into(), ActionKind::PromptCheck)),
+        "after five minutes the snoozed prompt is back"
+    );
+
+    // A room opened by hand is recorded (near the session) and not opened again at T−7.
+    let schedule = preflight::calendar::load_schedule().unwrap().value;
+    // (Without its link here: no browser is opened by a test; the end-to-end tests log links.)
+    let mut plain = schedule.get("plain").unwrap().clone();
+    plain.link = None;
+    reminders::open_room(&plain, false, Timestamp::now()).unwrap();
+    let records = preflight::calendar::records()
+        .unwrap()
+        .load()
+        .unwrap()
+        .value;
+    assert_eq!(records.rooms.len(), 1);
+    assert_eq!(records.rooms[0].session_id, "plain");
+    assert!(!records.rooms[0].automatic);
+    let at_t7 = Timestamp::now() + SignedDuration::from_mins(2) + SignedDuration::from_secs(30);
+    assert!(
+        !due(&reminders::tick(at_t7).unwrap()).contains(&("plain".into(), ActionKind::OpenRoom)),
+        "a room opened by hand does not open again"
+    );
+    // A check the app marks silences a session's prompt too.
+    reminders::mark_checked("snoozed").unwrap();
+    assert!(
+        !due(&reminders::tick(later + SignedDuration::from_secs(20)).unwrap())
+            .contains(&("snoozed".into(), ActionKind::PromptCheck))
+    );
+
+    // A damaged schedule is kept aside; the notice stays for the window until the mentor
+    // changes the schedule.
+    std::fs::write(data.join("schedule.json"), "{ \"sessions\": [ broken").unwrap();
+    let t = reminders::tick(Timestamp::now()).unwrap();
+    let notice = t.notice.expect("a notice");
+    assert!(notice.contains("damaged"), "{notice}");
+    assert_eq!(
+        reminders::schedule_notice().as_deref(),
+        Some(notice.as_str())
+    );
+    assert_eq!(reminders::tick(Timestamp::now()).unwrap().notice, None);
+    assert_eq!(
+        reminders::schedule_notice().as_deref(),
+        Some(notice.as_str())
+    );
+    reminders::clear_schedule_notice();
+    assert_eq!(reminders::schedule_notice(), None);
+
+    // A schedule that cannot be read is an error: nothing fires, nothing is written over it.
+    // (The damaged file was moved aside: there is none now.)
+    assert!(!data.join("schedule.json").exists());
+    std::fs::create_dir(data.join("schedule.json")).unwrap();
+    let state_before = std::fs::read(data.join("reminders.json")).unwrap();
+    assert!(reminders::tick(Timestamp::now()).is_err());
+    assert!(data.join("schedule.json").is_dir());
+    assert_eq!(
+        std::fs::read(data.join("reminders.json")).unwrap(),
+        state_before
+    );
+}
