@@ -875,16 +875,32 @@ mod tests {
     }
 
     #[test]
-    fn notification_bodies_cannot_carry_markup_or_escapes() {
-        let body =
-            notification_text("Your session with <b>Sam</b> & <a href=\"x\">Jo</a>\u{1b}[2J");
-        if cfg!(target_os = "linux") {
-            assert_eq!(
-                body,
-                "Your session with &lt;b&gt;Sam&lt;/b&gt; &amp; &lt;a href=\"x\"&gt;Jo&lt;/a&gt; [2J"
-            );
-        }
-        assert!(!body.contains('\u{1b}'));
+    fn a_start_says_what_it_is_for() {
+        let l = |args: &[&str]| {
+            Launch::from_args(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(l(&["app"]), Launch::Main(MainIntent::Show));
+        assert_eq!(
+            l(&["app", "--intent", "run-check"]),
+            Launch::Main(MainIntent::RunCheck)
+        );
+        assert_eq!(
+            l(&["app", "--intent", "check-prompt"]),
+            Launch::Main(MainIntent::CheckPrompt)
+        );
+        assert_eq!(
+            l(&["app", "--intent", "show-schedule"]),
+            Launch::Main(MainIntent::Schedule)
+        );
+        assert_eq!(
+            l(&["app", "--intent", "nonsense"]),
+            Launch::Main(MainIntent::Show)
+        );
+        assert_eq!(l(&["app", "--script", "s-1"]), Launch::Script("s-1".into()));
+        assert_eq!(l(&["app", "--script"]), Launch::Main(MainIntent::Show));
+        assert_eq!(l(&["app", "--quit"]), Launch::Quit);
+        // An autostart entry written by an older version.
+        assert_eq!(l(&["app", "--minimized"]), Launch::TrayOnly);
     }
 
     #[test]

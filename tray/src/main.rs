@@ -541,3 +541,67 @@ fn main() -> ExitCode {
     drop(lock);
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_bodies_cannot_carry_markup_or_escapes() {
+        let body =
+            notification_text("Your session with <b>Sam</b> & <a href=\"x\">Jo</a>\u{1b}[2J");
+        assert_eq!(
+            body,
+            "Your session with &lt;b&gt;Sam&lt;/b&gt; &amp; &lt;a href=\"x\"&gt;Jo&lt;/a&gt; [2J"
+        );
+    }
+
+    #[test]
+    fn the_tray_icon_is_argb_in_two_sizes() {
+        let icons = icons();
+        let sizes: Vec<(i32, i32)> = icons.iter().map(|i| (i.width, i.height)).collect();
+        assert_eq!(sizes, vec![(32, 32), (64, 64)]);
+        for i in &icons {
+            assert_eq!(i.data.len(), (i.width * i.height * 4) as usize);
+            // Something is drawn, and something is transparent around it (alpha comes first).
+            assert!(i.data.chunks_exact(4).any(|p| p[0] == 255));
+            assert!(i.data.chunks_exact(4).any(|p| p[0] == 0));
+        }
+    }
+
+    #[test]
+    fn the_menu_says_the_next_session_and_offers_every_action() {
+        let (asks, mut asked) = mpsc::unbounded_channel();
+        let mut tray = Tray {
+            headline: "Priya · Mon 18:00 (in 9 min)".into(),
+            icon: Vec::new(),
+            asks,
+        };
+        let menu = ksni::Tray::menu(&tray);
+        let labels: Vec<String> = menu
+            .iter()
+            .filter_map(|m| match m {
+                ksni::MenuItem::Standard(s) => Some(s.label.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Next: Priya · Mon 18:00 (in 9 min)",
+                "Run pre-flight check",
+                "Open room now",
+                "Start session script",
+                "Snooze reminder",
+                "Schedule…",
+                "Quit Mentor Preflight"
+            ]
+        );
+        // Each entry asks the loop for its action.
+        let mut menu = ksni::Tray::menu(&tray);
+        if let ksni::MenuItem::Standard(quit) = menu.pop().unwrap() {
+            (quit.activate)(&mut tray);
+        }
+        assert_eq!(asked.try_recv().unwrap(), Ask::Quit);
+    }
+}
