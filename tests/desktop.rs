@@ -552,7 +552,7 @@ impl TrayApp {
         let t0 = Instant::now();
         while !self.app.exited() || !self.processes().is_empty() {
             assert!(
-                t0.elapsed() < Duration::from_secs(15),
+                t0.elapsed() < Duration::from_secs(30),
                 "Quit did not end the app: {:?}",
                 self.processes()
             );

@@ -347,6 +347,21 @@ impl Loop {
                 return false;
             }
             Ask::Room => match next() {
+                // The next session is not soon: opening its room now would be no opening at
+                // all. The mentor chooses which session's room they mean in the schedule.
+                Ok(Some(s))
+                    if s.link.is_some()
+                        && preflight_session::records::room_opening(&s, now, false).is_none() =>
+                {
+                    notify(
+                        "Which session's room?",
+                        &format!(
+                            "Your next session, with {}, is not soon. Choose the session whose room you want in the schedule.",
+                            s.mentee
+                        ),
+                    );
+                    launch(&["--intent", "show-schedule"]);
+                }
                 Ok(Some(s)) if s.link.is_some() => {
                     if let Err(e) = reminders::open_room(&s, false, now) {
                         notify("The room could not be opened", &e);
@@ -385,21 +400,26 @@ impl Loop {
 }
 
 /// *Quit*: asks the app to close its windows and end (`--quit`, through its single-instance
-/// channel). An app this process started a moment ago may not listen yet, so it is asked again;
-/// one that still runs after that is ended.
+/// channel; that request is given five seconds). An app this process started that still runs a
+/// few seconds later (it may not have been listening yet) is ended.
 fn quit_app() {
-    for _ in 0..3 {
-        match Command::new(app_binary()).arg("--quit").status() {
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "the app could not be asked to quit"),
+    match Command::new(app_binary()).arg("--quit").spawn() {
+        Ok(mut asker) => {
+            let t0 = Instant::now();
+            while matches!(asker.try_wait(), Ok(None)) && t0.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if matches!(asker.try_wait(), Ok(None)) {
+                tracing::warn!("the app did not take the quit request in time");
+                let _ = asker.kill();
+            }
+            let _ = asker.wait();
         }
-        let t0 = Instant::now();
-        while reap() > 0 && t0.elapsed() < Duration::from_secs(3) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if reap() == 0 {
-            return;
-        }
+        Err(e) => tracing::warn!(error = %e, "the app could not be asked to quit"),
+    }
+    let t0 = Instant::now();
+    while reap() > 0 && t0.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(100));
     }
     for child in launched().iter_mut() {
         tracing::warn!(pid = child.id(), "the app did not quit: ended");
