@@ -17,6 +17,7 @@ fn main() {
             "script_move",
             "script_begin",
             "script_finish",
+            "script_finish_preview",
             "record_check",
             "checklist_update",
             "session_indicators",
@@ -39,6 +40,10 @@ fn main() {
             "script_programme",
             "script_concern",
             "script_window_note",
+            "mic_meter_start",
+            "mic_meter_stop",
+            "hear_yourself",
+            "play_chime",
         ]),
     ))
     .expect("tauri-build failed");

@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod display;
+mod listen;
 mod schedule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,10 +90,12 @@ async fn run_check(
     mut options: CheckOptions,
     on_progress: Channel<Progress>,
     preview: State<'_, PreviewState>,
+    meter: State<'_, listen::Meter>,
 ) -> Result<Report, String> {
     options.camera = camera_from_window(options.camera)?;
-    // The check needs the camera to itself.
+    // The check needs the camera and the microphone to itself.
     preview.stop();
+    meter.stop();
     tracing::info!(?options, "pre-flight check requested");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let forward = tauri::async_runtime::spawn(async move {
@@ -593,6 +596,13 @@ fn script_concern(script: State<'_, ScriptState>) -> Result<ConcernOutcome, Stri
     })
 }
 
+/// What *Finish* would save now (nothing is saved yet): the window shows it as a summary, with
+/// a few seconds to undo, before [`script_finish`].
+#[tauri::command]
+fn script_finish_preview(script: State<'_, ScriptState>) -> Result<SessionRecord, String> {
+    with_run(&script, |run, now| run.clone().finish(now))
+}
+
 /// Ends the session and saves what was covered (titles, ticks, times; never what was said) to
 /// the records in the app's data directory.
 #[tauri::command]
@@ -709,6 +719,7 @@ fn main() {
             schedule::launched(app, schedule::Launch::from_args(&args));
         }))
         .manage(PreviewState::default())
+        .manage(listen::Meter::default())
         .manage(ScriptState::default())
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
@@ -734,6 +745,7 @@ fn main() {
             if let tauri::WindowEvent::Destroyed = event {
                 if window.label() == "main" {
                     window.app_handle().state::<PreviewState>().stop();
+                    window.app_handle().state::<listen::Meter>().stop();
                     tracing::info!("main window closed");
                 }
             }
@@ -753,6 +765,7 @@ fn main() {
             script_move,
             script_begin,
             script_finish,
+            script_finish_preview,
             record_check,
             checklist_update,
             session_indicators,
@@ -774,7 +787,11 @@ fn main() {
             script_window_note,
             schedule::open_room,
             schedule::start_session_script,
-            schedule::export_records
+            schedule::export_records,
+            listen::mic_meter_start,
+            listen::mic_meter_stop,
+            listen::hear_yourself,
+            listen::play_chime
         ])
         .build(tauri::generate_context!())
         .expect("error while building Mentor Preflight")

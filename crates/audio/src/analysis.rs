@@ -106,6 +106,26 @@ pub const DROPOUT_MS: u32 = 5;
 /// (Below it the device may be gating or the source digital, and zeros are normal.)
 pub const LIVE_FLOOR_DBFS: f32 = -90.0;
 
+/// `x` at `from` Hz resampled to `to` Hz by linear interpolation (enough for playing a voice
+/// back; the length scales with the rates).
+pub fn resample_linear(x: &[f32], from: u32, to: u32) -> Vec<f32> {
+    if from == to || x.is_empty() || from == 0 || to == 0 {
+        return x.to_vec();
+    }
+    let n = ((x.len() as u64 * to as u64) / from as u64) as usize;
+    let step = from as f64 / to as f64;
+    (0..n)
+        .map(|i| {
+            let pos = i as f64 * step;
+            let j = pos.floor() as usize;
+            let frac = (pos - j as f64) as f32;
+            let a = x[j.min(x.len() - 1)];
+            let b = x[(j + 1).min(x.len() - 1)];
+            a + (b - a) * frac
+        })
+        .collect()
+}
+
 /// Analyses a mono recording at `sample_rate` Hz.
 ///
 /// An empty input gives a recording of zero length at [`FLOOR_DBFS`].
@@ -344,5 +364,27 @@ mod tests {
         let l = Level::of(&[0.5, -0.5, 0.5, -0.5]);
         assert!((l.rms_dbfs + 6.02).abs() < 0.01);
         assert!((l.peak_dbfs + 6.02).abs() < 0.01);
+    }
+
+    #[test]
+    fn resampling_keeps_the_length_in_time_and_the_tone() {
+        let tone = |rate: u32| -> Vec<f32> {
+            (0..rate)
+                .map(|i| (2.0 * std::f32::consts::PI * 440.0 * i as f32 / rate as f32).sin())
+                .collect()
+        };
+        let x = tone(48_000);
+        let y = resample_linear(&x, 48_000, 44_100);
+        assert_eq!(y.len(), 44_100, "one second stays one second");
+        let want = tone(44_100);
+        let worst = y
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 0.02, "{worst}");
+        assert_eq!(resample_linear(&x[..10], 48_000, 48_000), x[..10].to_vec());
+        assert_eq!(resample_linear(&[], 16_000, 48_000), Vec::<f32>::new());
+        assert_eq!(resample_linear(&[0.5; 4], 16_000, 48_000).len(), 12);
     }
 }

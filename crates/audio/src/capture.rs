@@ -57,7 +57,7 @@ pub fn capture(
     tracing::info!(device = %name, sample_rate, channels, format = %supported.sample_format(), "capturing microphone");
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let stream = build_stream(&device, &name, supported.sample_format(), config, tx)?;
+    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, false)?;
     stream
         .play()
         .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
@@ -113,6 +113,80 @@ pub fn capture(
     })
 }
 
+/// How long a meter waits for the first audio before calling the device silent.
+const MONITOR_STALL: Duration = Duration::from_secs(3);
+
+/// Listens to a microphone for a live meter until `stop` is set: `on_level` gets the level of
+/// every 50 ms of audio. Nothing is kept beyond the block being measured. Returns the device's
+/// name when stopped; an error when the device cannot be opened or delivers nothing.
+pub fn monitor(
+    device: Option<&str>,
+    stop: &std::sync::atomic::AtomicBool,
+    mut on_level: impl FnMut(Level),
+) -> Result<String, AudioError> {
+    use std::sync::atomic::Ordering;
+    let device = find_input(device)?;
+    let name = device.to_string();
+    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    let config = supported.config();
+    let sample_rate = config.sample_rate;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    // Paced: a source that delivers faster than real time (a file, a virtual device) is held to
+    // real time, so a meter left open never spins or piles up audio.
+    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, true)?;
+    stream
+        .play()
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    tracing::info!(device = %name, "microphone meter on");
+    let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
+    let every = (sample_rate as usize / 20).max(block);
+    let mut buf: Vec<f32> = Vec::with_capacity(every * 2);
+    let mut last_data = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Msg::Data(chunk)) => {
+                last_data = Instant::now();
+                buf.extend(chunk);
+                while buf.len() >= every {
+                    on_level(Level::of(&buf[every - block..every]));
+                    buf.drain(..every);
+                }
+            }
+            Ok(Msg::Error(e)) if e.kind() == cpal::ErrorKind::Xrun => {}
+            Ok(Msg::Error(e)) => return Err(AudioError::from_cpal(&name, &e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if last_data.elapsed() > MONITOR_STALL {
+                    return Err(AudioError::NoData(name));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(AudioError::NoData(name)),
+        }
+    }
+    drop(stream);
+    tracing::info!(device = %name, "microphone meter off");
+    Ok(name)
+}
+
+/// Holds a source to real time: after `frames` more frames at `rate`, sleeps for as long as the
+/// source is ahead of the wall clock (more than 20 ms). A real device is never ahead.
+#[derive(Default)]
+struct Pacer {
+    start: Option<Instant>,
+    frames: u64,
+}
+
+impl Pacer {
+    fn hold(&mut self, frames: usize, rate: f64) {
+        let start = *self.start.get_or_insert_with(Instant::now);
+        self.frames += frames as u64;
+        let due = Duration::from_secs_f64(self.frames as f64 / rate);
+        let ahead = due.saturating_sub(start.elapsed());
+        if ahead > Duration::from_millis(20) {
+            std::thread::sleep(ahead);
+        }
+    }
+}
+
 /// The device's default format, but mono where the device offers mono at the same rate and
 /// sample format: a voice is mono, and it spares a downmix.
 fn preferred_config(device: &cpal::Device) -> Result<cpal::SupportedStreamConfig, cpal::Error> {
@@ -138,18 +212,19 @@ fn build_stream(
     format: cpal::SampleFormat,
     config: cpal::StreamConfig,
     tx: mpsc::Sender<Msg>,
+    pace: bool,
 ) -> Result<cpal::Stream, AudioError> {
     use cpal::SampleFormat as F;
     match format {
-        F::I8 => typed::<i8>(device, name, config, tx),
-        F::I16 => typed::<i16>(device, name, config, tx),
-        F::I24 => typed::<cpal::I24>(device, name, config, tx),
-        F::I32 => typed::<i32>(device, name, config, tx),
-        F::U8 => typed::<u8>(device, name, config, tx),
-        F::U16 => typed::<u16>(device, name, config, tx),
-        F::U32 => typed::<u32>(device, name, config, tx),
-        F::F32 => typed::<f32>(device, name, config, tx),
-        F::F64 => typed::<f64>(device, name, config, tx),
+        F::I8 => typed::<i8>(device, name, config, tx, pace),
+        F::I16 => typed::<i16>(device, name, config, tx, pace),
+        F::I24 => typed::<cpal::I24>(device, name, config, tx, pace),
+        F::I32 => typed::<i32>(device, name, config, tx, pace),
+        F::U8 => typed::<u8>(device, name, config, tx, pace),
+        F::U16 => typed::<u16>(device, name, config, tx, pace),
+        F::U32 => typed::<u32>(device, name, config, tx, pace),
+        F::F32 => typed::<f32>(device, name, config, tx, pace),
+        F::F64 => typed::<f64>(device, name, config, tx, pace),
         other => Err(AudioError::Backend {
             device: name.to_string(),
             message: format!("sample format {other} is not supported by this app"),
@@ -162,13 +237,16 @@ fn typed<T>(
     name: &str,
     config: cpal::StreamConfig,
     tx: mpsc::Sender<Msg>,
+    pace: bool,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample + Send + 'static,
     f32: FromSample<T>,
 {
     let channels = config.channels.max(1) as usize;
+    let rate = config.sample_rate.max(1) as f64;
     let err_tx = tx.clone();
+    let mut pacer = Pacer::default();
     device
         .build_input_stream::<T, _, _>(
             config,
@@ -179,7 +257,11 @@ where
                         frame.iter().map(|&s| f32::from_sample(s)).sum::<f32>() / frame.len() as f32
                     })
                     .collect();
+                let frames = mono.len();
                 let _ = tx.send(Msg::Data(mono));
+                if pace {
+                    pacer.hold(frames, rate);
+                }
             },
             move |e| {
                 let _ = err_tx.send(Msg::Error(e));
@@ -187,4 +269,34 @@ where
             Some(Duration::from_secs(3)),
         )
         .map_err(|e| AudioError::from_cpal_open(name, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_faster_than_real_time_is_held_to_it() {
+        // A tenth of a second of audio delivered at once: the pacer waits for the clock.
+        let mut p = Pacer::default();
+        let t0 = Instant::now();
+        p.hold(4_800, 48_000.0);
+        assert!(
+            t0.elapsed() >= Duration::from_millis(80),
+            "{:?}",
+            t0.elapsed()
+        );
+        // Behind the clock (a real device): no wait at all.
+        let mut p = Pacer {
+            start: Some(Instant::now() - Duration::from_secs(1)),
+            frames: 0,
+        };
+        let t0 = Instant::now();
+        p.hold(24_000, 48_000.0);
+        assert!(
+            t0.elapsed() < Duration::from_millis(400),
+            "{:?}",
+            t0.elapsed()
+        );
+    }
 }

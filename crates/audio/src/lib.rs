@@ -20,8 +20,8 @@ mod testsig;
 pub mod tone;
 
 pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};
-pub use capture::{capture, Capture, CaptureRequest};
+pub use capture::{capture, monitor, Capture, CaptureRequest};
 pub use device::{list_devices, AudioDevice, AudioDevices};
 pub use error::AudioError;
-pub use playback::{play_chime, SpeakerOutcome, SpeakerRequest};
+pub use playback::{play_chime, play_recording, SpeakerOutcome, SpeakerRequest};
 pub use tone::{chime, detect_chime, ChimeDetection};

@@ -56,8 +56,7 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     let supported = device
         .default_output_config()
         .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
-    let config = supported.config();
-    let rate = config.sample_rate;
+    let rate = supported.config().sample_rate;
     let lead = (rate as f64 * LEAD_IN.as_secs_f64()) as usize;
     let mut signal = vec![0.0f32; lead];
     signal.extend(chime(rate));
@@ -74,11 +73,39 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
         std::thread::spawn(move || capture(&capture_req, |_| {}))
     });
 
+    let outcome = play_signal(&device, &name, &supported, signal);
+
+    let listened = listener.map(|h| {
+        h.join()
+            .unwrap_or_else(|_| Err(AudioError::NoData("microphone".into())))
+            .map(|cap| detect_chime(&cap.samples, cap.sample_rate))
+    });
+    let frames_played = outcome?;
+    Ok(SpeakerOutcome {
+        output_device: name,
+        frames_played,
+        frames_expected: expected,
+        listened,
+    })
+}
+
+/// Plays `signal` (mono, at the device's rate) to the end and lets the device drain it; returns
+/// the frames the device took.
+fn play_signal(
+    device: &cpal::Device,
+    name: &str,
+    supported: &cpal::SupportedStreamConfig,
+    signal: Vec<f32>,
+) -> Result<usize, AudioError> {
+    let config = supported.config();
+    let rate = config.sample_rate;
+    let expected = signal.len();
+    let duration = Duration::from_secs_f64(expected as f64 / rate.max(1) as f64);
     let played = Arc::new(AtomicUsize::new(0));
     let (err_tx, err_rx) = mpsc::channel::<cpal::Error>();
     let stream = build_output(
-        &device,
-        &name,
+        device,
+        name,
         supported.sample_format(),
         config,
         Arc::new(signal),
@@ -87,15 +114,14 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     )?;
     stream
         .play()
-        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
-
-    let deadline = Instant::now() + chime_time + Duration::from_secs(3);
+        .map_err(|e| AudioError::from_cpal_open(name, &e))?;
+    let deadline = Instant::now() + duration + Duration::from_secs(3);
     let mut failure = None;
     while played.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
         match err_rx.recv_timeout(Duration::from_millis(20)) {
             Ok(e) if e.kind() == cpal::ErrorKind::Xrun => continue,
             Ok(e) => {
-                failure = Some(AudioError::from_cpal(&name, &e));
+                failure = Some(AudioError::from_cpal(name, &e));
                 break;
             }
             Err(_) => {}
@@ -104,21 +130,31 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     // Let the device drain what it buffered before the stream stops.
     std::thread::sleep(Duration::from_millis(100));
     drop(stream);
-
-    let listened = listener.map(|h| {
-        h.join()
-            .unwrap_or_else(|_| Err(AudioError::NoData("microphone".into())))
-            .map(|cap| detect_chime(&cap.samples, cap.sample_rate))
-    });
-    if let Some(e) = failure {
-        return Err(e);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(played.load(Ordering::Relaxed).min(expected)),
     }
-    Ok(SpeakerOutcome {
-        output_device: name,
-        frames_played: played.load(Ordering::Relaxed).min(expected),
-        frames_expected: expected,
-        listened,
-    })
+}
+
+/// Plays a recording (mono, `sample_rate`) on an output device — *hear yourself*: the mentor's
+/// own voice, from memory, resampled to the device's rate. Returns the device's name and whether
+/// all of it went out.
+pub fn play_recording(
+    output: Option<&str>,
+    samples: &[f32],
+    sample_rate: u32,
+) -> Result<(String, bool), AudioError> {
+    let device = find_device(output, Direction::Output)?;
+    let name = device.to_string();
+    let supported = device
+        .default_output_config()
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    let signal =
+        crate::analysis::resample_linear(samples, sample_rate, supported.config().sample_rate);
+    let expected = signal.len();
+    tracing::info!(device = %name, seconds = samples.len() as f64 / sample_rate.max(1) as f64, "playing the mentor's voice back");
+    let played = play_signal(&device, &name, &supported, signal)?;
+    Ok((name, played >= expected))
 }
 
 fn build_output(

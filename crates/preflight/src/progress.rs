@@ -58,3 +58,46 @@ pub enum Progress {
         result: CheckResult,
     },
 }
+
+/// What the microphone meter and *hear yourself* report to the window (levels only: the sound
+/// itself never leaves memory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum ListenEvent {
+    /// The level of the last 50 ms, dBFS.
+    Level {
+        /// RMS level, dBFS (−100 for silence).
+        #[serde(rename = "rmsDbfs")]
+        rms_dbfs: f32,
+    },
+    /// *Hear yourself*: recording for `seconds` now.
+    Recording {
+        /// How long.
+        seconds: f32,
+    },
+    /// *Hear yourself*: playing the recording back now.
+    Playing {
+        /// How long.
+        seconds: f32,
+    },
+    /// The microphone could not be listened to (the meter stops).
+    Problem {
+        /// What went wrong, for the mentor.
+        message: String,
+    },
+}
+
+/// What *hear yourself* found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HearOutcome {
+    /// The loudest 50 ms of the recording, dBFS: the window says "we heard nothing" when it is
+    /// silence.
+    pub loudest_dbfs: f32,
+    /// Whether all of it was played back.
+    pub played: bool,
+    /// The speakers it was played on.
+    pub speaker: String,
+}
