@@ -227,6 +227,9 @@ fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult
     finish(tx, result)
 }
 
+/// How long the mentor is told "a chime plays in a moment" before it does.
+const CHIME_NOTICE: std::time::Duration = std::time::Duration::from_millis(1000);
+
 fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
     if opts.skip_speaker {
         return finish(
@@ -242,9 +245,12 @@ fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckRe
         tx,
         Progress::Started {
             id: CheckId::Speaker,
-            message: "Playing a short chime on your speakers or headphones…".into(),
+            message: "Listen: a short chime plays through your speakers or headphones in a moment."
+                .into(),
         },
     );
+    // Said before it plays, so the mentor is listening when it comes.
+    std::thread::sleep(CHIME_NOTICE);
     let req = preflight_audio::SpeakerRequest {
         output: opts.speaker.clone(),
         input: opts.mic.clone(),
@@ -469,7 +475,7 @@ async fn network_checks(
         tx,
         Progress::Started {
             id: CheckId::Quality,
-            message: "Measuring delay, jitter and loss the way a call would…".into(),
+            message: "Sending test packets the way a call would…".into(),
         },
     );
     let servers: Vec<String> = if opts.stun_servers.is_empty() {
@@ -512,7 +518,14 @@ async fn network_checks(
         )
     };
     let (outcome, reach) = tokio::join!(measure_path(&servers, tx), platforms);
-    let path_result = finish(tx, verdict::path(&outcome, offline));
+    let path_result = finish(tx, verdict::path(&outcome, offline, Some(link.kind)));
+    // The network is up but the internet does not answer: the connection card must not say
+    // "Good" beside a call-quality card saying the internet is not working.
+    let link_result = if matches!(outcome, PathOutcome::NoDns { .. }) && !offline {
+        finish(tx, verdict::connection_without_internet(link_result))
+    } else {
+        link_result
+    };
     let platforms_result = finish(
         tx,
         match reach {

@@ -10,11 +10,6 @@ use crate::model::{CheckId, CheckResult, Detail, Status};
 use crate::thresholds::{background as bg, camera as cam, framing as fr, mic};
 use preflight_person::frame::FrameAnalysis;
 
-/// Formats a dB figure the way a person reads it: "−38 dBFS".
-fn db(x: f32) -> String {
-    format!("{x:.0} dBFS").replace('-', "−")
-}
-
 /// Verdict for a microphone recording from `device`; `glitches` are the over/underruns the
 /// sound system reported while recording.
 pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
@@ -69,7 +64,7 @@ pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
     if a.peak_dbfs < mic::NO_SIGNAL_DBFS {
         return r(
             Status::Fail,
-            format!("No sound is reaching the app from \"{device}\" (level {}).", db(a.rms_dbfs)),
+            format!("No sound is reaching the app from \"{device}\"."),
             Some("Check that the microphone is not muted (a switch on the headset or a key on the keyboard), that it is plugged in, and that the right microphone is chosen."),
         );
     }
@@ -98,24 +93,21 @@ pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
     if a.noise_floor_dbfs > mic::NOISY_ROOM_DBFS {
         return r(
             Status::Warn,
-            format!("Your room is noisy ({} background).", db(a.noise_floor_dbfs)),
+            "Your room is noisy: the microphone picks up sound around you.".to_string(),
             Some("Close the window and door, switch off fans or music, or move somewhere quieter. A headset microphone also helps."),
         );
     }
     if a.speech_level_dbfs < mic::QUIET_SPEECH_DBFS {
         return r(
             Status::Warn,
-            format!("Your voice is quiet ({}).", db(a.speech_level_dbfs)),
+            "Your voice comes through quietly.".to_string(),
             Some("Speak the test sentence at your normal volume. If it is still quiet, move closer to the microphone or turn its input volume up."),
         );
     }
     r(
         Status::Pass,
-        format!(
-            "Your microphone works: voice at {}, room quiet at {}.",
-            db(a.speech_level_dbfs),
-            db(a.noise_floor_dbfs)
-        ),
+        "Your microphone works: your voice comes through clearly and the room is quiet."
+            .to_string(),
         None,
     )
 }
@@ -724,7 +716,11 @@ pub fn framing(f: &FrameAnalysis) -> CheckResult {
 }
 
 /// Verdict for the call path. `offline` says the link check found no default route.
-pub fn path(outcome: &crate::runner::PathOutcome, offline: bool) -> CheckResult {
+pub fn path(
+    outcome: &crate::runner::PathOutcome,
+    offline: bool,
+    link: Option<LinkKind>,
+) -> CheckResult {
     use crate::runner::PathOutcome;
     use crate::thresholds::path as p;
     let (server, st) = match outcome {
@@ -786,8 +782,8 @@ pub fn path(outcome: &crate::runner::PathOutcome, offline: bool) -> CheckResult 
         } else {
             r(
                 Status::Warn,
-                format!("No answers came back over UDP from {server}: UDP seems blocked here."),
-                Some("Calls will fall back to a slower relay (TCP/TURN) and may be choppy. On a work or school network, ask IT to allow UDP for video calls, or use another network."),
+                "No test packet got an answer: this network seems to block the kind of traffic video calls use.".into(),
+                Some("Calls will fall back to a slower route and may be choppy. On a work or school network, ask IT to allow UDP for video calls, or use another network."),
             )
         };
     }
@@ -796,39 +792,73 @@ pub fn path(outcome: &crate::runner::PathOutcome, offline: bool) -> CheckResult 
     } else {
         ""
     };
-    let figures = format!(
-        "{:.0} ms round trip, {:.0} ms jitter, {:.0}% loss; call quality {:.1} of 4.5{few}",
-        st.rtt_avg_ms, st.jitter_ms, st.loss_pct, st.mos
-    );
+    // Advice that fits how the mentor is connected: nobody on a cable is told to plug one in.
+    let on_cable = link == Some(LinkKind::Wired);
+    let fail_advice = if on_cable {
+        "Stop downloads and streaming on your network and restart your router; if it stays poor, use another connection (your phone's mobile data, say)."
+    } else {
+        "Move closer to the router or plug in a cable, stop downloads and streaming on your network, or use another connection."
+    };
+    let warn_advice = if on_cable {
+        "Ask others on your network to pause big downloads and streaming during the session."
+    } else {
+        "Plug in a cable if you can, and ask others on your network to pause big downloads and streaming during the session."
+    };
+    // Plain words here; the figures (round trip, jitter, loss, MOS) are under Measurements.
     if st.loss_pct > p::FAIL_LOSS_PCT || st.rtt_avg_ms > p::FAIL_RTT_MS {
+        let why = if st.loss_pct > p::FAIL_LOSS_PCT {
+            "much of what you send is lost"
+        } else {
+            "everything you say arrives late"
+        };
         return r(
             Status::Fail,
-            format!("Your connection is too poor for video: {figures}."),
-            Some("Move closer to the router or plug in a cable, stop downloads and streaming on your network, or use another connection."),
+            format!("Your connection is too poor for video right now: {why}{few}."),
+            Some(fail_advice),
         );
     }
     let mut issues = Vec::new();
     if st.loss_pct > p::WARN_LOSS_PCT {
-        issues.push("some packets are lost");
+        issues.push("some of what you send is lost");
     }
     if st.rtt_avg_ms > p::WARN_RTT_MS {
-        issues.push("the delay is long");
+        issues.push("there is a noticeable delay");
     }
     if st.jitter_ms > p::WARN_JITTER_MS {
-        issues.push("the delay varies a lot");
+        issues.push("the delay keeps changing");
     }
     if !issues.is_empty() {
         return r(
             Status::Warn,
-            format!("Your connection may make the call choppy ({}): {figures}.", issues.join(", ")),
-            Some("Plug in a cable if you can, and ask others on your network to pause big downloads and streaming during the session."),
+            format!(
+                "Your connection may make the call choppy: {}{few}.",
+                issues.join(" and ")
+            ),
+            Some(warn_advice),
         );
     }
     r(
         Status::Pass,
-        format!("Your connection is good for video calls: {figures}."),
+        format!("Your connection is good for video calls{few}."),
         None,
     )
+}
+
+/// The connection card once the internet has been tried: a network that is up but from which
+/// nothing on the internet answers is not "Good" (the call-quality card says why).
+pub fn connection_without_internet(mut link: CheckResult) -> CheckResult {
+    if link.status == Status::Fail {
+        return link;
+    }
+    link.status = Status::Fail;
+    link.summary = format!(
+        "{} But the internet does not answer from here.",
+        link.summary
+    );
+    link.advice = Some(
+        "Open a web page to see whether the internet works. If it does not, restart your router or call your internet provider; if only this computer is affected, reconnect to the network.".into(),
+    );
+    link
 }
 
 /// Verdict for the meeting platforms' reachability.
@@ -1159,7 +1189,13 @@ mod tests {
         assert!(silent.advice.unwrap().contains("muted"));
         let noisy = mic("m", &mic_analysis(-20.0, -38.0, -6.0, 0), 0);
         assert_eq!(noisy.status, Status::Warn);
-        assert!(noisy.summary.contains("−38 dBFS"), "{}", noisy.summary);
+        assert!(noisy.summary.contains("noisy"), "{}", noisy.summary);
+        // Plain words: the figures are under Measurements.
+        assert!(!noisy.summary.contains("dBFS"), "{}", noisy.summary);
+        assert!(noisy
+            .details
+            .iter()
+            .any(|d| d.key == "noise_floor_dbfs" && d.value == Some(-38.0)));
         assert_eq!(
             mic("m", &mic_analysis(-10.0, -60.0, 0.0, 3), 0).status,
             Status::Warn
@@ -1467,38 +1503,64 @@ mod tests {
             server: "stun:1".into(),
             stats: s,
         };
-        let good = path(&m(stats(40.0, 3.0, 0.0, 40)), false);
+        let good = path(&m(stats(40.0, 3.0, 0.0, 40)), false, None);
         assert_eq!(good.status, Status::Pass);
-        assert!(
-            good.summary.contains("40 ms round trip"),
-            "{}",
-            good.summary
-        );
+        // Plain words first; the figures are under Measurements.
+        assert_eq!(good.summary, "Your connection is good for video calls.");
+        assert!(good
+            .details
+            .iter()
+            .any(|d| d.key == "rtt_avg_ms" && d.text == "40 ms"));
+        for word in ["ms", "jitter", "MOS", "4.5", "UDP"] {
+            for st in [
+                stats(40.0, 3.0, 0.0, 40),
+                stats(350.0, 45.0, 5.0, 38),
+                stats(700.0, 3.0, 15.0, 34),
+                stats(0.0, 0.0, 100.0, 0),
+            ] {
+                let r = path(&m(st), false, None);
+                let words: Vec<&str> = r
+                    .summary
+                    .split(|c: char| !c.is_alphanumeric() && c != '.')
+                    .collect();
+                assert!(!words.contains(&word), "{word} in {:?}", r.summary);
+            }
+        }
+        // Advice fits the link: nobody on a cable is told to plug one in.
+        let poor = stats(40.0, 45.0, 5.0, 38);
+        let wired = path(&m(poor.clone()), false, Some(LinkKind::Wired));
+        assert!(!wired.advice.unwrap().contains("cable"));
+        let wifi = path(&m(poor), false, Some(LinkKind::Wifi));
+        assert!(wifi.advice.unwrap().contains("cable"));
         assert_eq!(
-            path(&m(stats(350.0, 3.0, 0.0, 40)), false).status,
+            path(&m(stats(350.0, 3.0, 0.0, 40)), false, None).status,
             Status::Warn
         );
         assert_eq!(
-            path(&m(stats(40.0, 45.0, 0.0, 40)), false).status,
+            path(&m(stats(40.0, 45.0, 0.0, 40)), false, None).status,
             Status::Warn
         );
         assert_eq!(
-            path(&m(stats(40.0, 3.0, 5.0, 38)), false).status,
+            path(&m(stats(40.0, 3.0, 5.0, 38)), false, None).status,
             Status::Warn
         );
         assert_eq!(
-            path(&m(stats(700.0, 3.0, 0.0, 40)), false).status,
+            path(&m(stats(700.0, 3.0, 0.0, 40)), false, None).status,
             Status::Fail
         );
         assert_eq!(
-            path(&m(stats(40.0, 3.0, 15.0, 34)), false).status,
+            path(&m(stats(40.0, 3.0, 15.0, 34)), false, None).status,
             Status::Fail
         );
-        let blocked = path(&m(stats(0.0, 0.0, 100.0, 0)), false);
+        let blocked = path(&m(stats(0.0, 0.0, 100.0, 0)), false, None);
         assert_eq!(blocked.status, Status::Warn);
-        assert!(blocked.summary.contains("UDP seems blocked"));
+        assert!(
+            blocked.summary.contains("seems to block"),
+            "{}",
+            blocked.summary
+        );
         assert_eq!(
-            path(&m(stats(0.0, 0.0, 100.0, 0)), true).status,
+            path(&m(stats(0.0, 0.0, 100.0, 0)), true, None).status,
             Status::Fail
         );
         let dns = path(
@@ -1506,9 +1568,27 @@ mod tests {
                 servers: vec!["a:1".into()],
             },
             false,
+            None,
         );
         assert_eq!(dns.status, Status::Fail);
         assert!(dns.summary.contains("DNS"));
+    }
+
+    #[test]
+    fn a_connection_without_internet_is_not_good() {
+        let cable = CheckResult::new(
+            CheckId::Network,
+            Status::Pass,
+            "You are connected by cable, as recommended.",
+        );
+        let c = connection_without_internet(cable);
+        assert_eq!(c.status, Status::Fail);
+        assert!(c
+            .summary
+            .ends_with("But the internet does not answer from here."));
+        assert!(c.advice.unwrap().contains("web page"));
+        let offline = CheckResult::new(CheckId::Network, Status::Fail, "You are offline: x.");
+        assert_eq!(connection_without_internet(offline.clone()), offline);
     }
 
     fn framed(tweak: impl Fn(&mut preflight_person::framing::Framing)) -> FrameAnalysis {
