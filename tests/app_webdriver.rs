@@ -301,7 +301,19 @@ fn webcam_picture(dir: &Path, fixture: &str) -> std::path::PathBuf {
 }
 
 /// Clicks the element `css` selects.
+/// Shows the screen (the check, or sessions and scripts) holding `css`, as a mentor would switch
+/// to it with the tabs at the top.
+async fn reveal(c: &Client, css: &str) {
+    c.execute(
+        "if (window.showViewOf) window.showViewOf(arguments[0])",
+        vec![json!(css)],
+    )
+    .await
+    .unwrap();
+}
+
 async fn click(c: &Client, css: &str) {
+    reveal(c, css).await;
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css} not found: {e}"))
@@ -313,10 +325,13 @@ async fn click(c: &Client, css: &str) {
 /// Presses *Finish* in the script window. Finishing closes the window, sometimes before the
 /// driver has answered the click: a window that is already gone is the expected outcome.
 async fn finish_script(c: &Client) {
+    // *Finish* shows what was covered first; *Save and close* saves at once.
+    click(c, "#finish").await;
+    wait_for(c, "#finish-panel:not([hidden])", 10, "the session summary").await;
     let button = c
-        .find(Locator::Css("#finish"))
+        .find(Locator::Css("#finish-now"))
         .await
-        .unwrap_or_else(|e| panic!("#finish not found: {e}"));
+        .unwrap_or_else(|e| panic!("#finish-now not found: {e}"));
     match button.click().await {
         Ok(()) => {}
         Err(fantoccini::error::CmdError::Standard(e))
@@ -327,11 +342,14 @@ async fn finish_script(c: &Client) {
 
 /// Waits up to `secs` seconds for `css` to match, failing with `what`.
 async fn wait_for(c: &Client, css: &str, secs: u64, what: &str) -> fantoccini::elements::Element {
-    c.wait()
+    let el = c
+        .wait()
         .at_most(Duration::from_secs(secs))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("{what}: {e}"))
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    reveal(c, css).await;
+    el
 }
 
 async fn card_status(c: &Client, id: &str) -> Option<String> {
@@ -341,6 +359,7 @@ async fn card_status(c: &Client, id: &str) -> Option<String> {
 /// The text of the element `css` matches. Lists are re-rendered when the reminder loop ticks,
 /// so an element found a moment ago may have been replaced: it is looked up again then.
 async fn text(c: &Client, css: &str) -> String {
+    reveal(c, css).await;
     for attempt in 0..40 {
         let el = match c.find(Locator::Css(css)).await {
             Ok(el) => el,
@@ -431,8 +450,54 @@ async fn preflight_screen_renders_results_from_rust() {
         saved.contains("127.0.0.1:"),
         "the STUN server setting is kept: {saved}"
     );
+    // Before any check the guide says what to do, and the microphone meter already moves with
+    // the room (the fake microphone speaks).
+    assert!(text(c, "#guide-step").await.contains("Start check"));
+    let t0 = Instant::now();
+    while attr(c, "#mic-meter", "aria-valuenow").await.as_deref() == Some("-60") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the meter does not move before the check"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let word = text(c, "#mic-meter-value").await;
+    assert!(
+        ["Good", "Quiet", "Too loud", "Silent"].contains(&word.as_str()),
+        "the meter speaks in words, not dBFS: {word}"
+    );
     screenshot(&s, "app-start");
-    button.click().await.unwrap();
+    // Ctrl+Enter starts the check from anywhere on the screen.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .unwrap();
+
+    // One step at a time, where the eye is: first the sentence to say, beside the meter (the
+    // fake microphone delivers its seconds at once, so that step is over in a moment)…
+    wait_for(
+        c,
+        "#guide[data-steps^='mic']",
+        20,
+        "the guide asked to speak first",
+    )
+    .await;
+    let say = attr(c, "#guide", "data-said-mic").await.unwrap_or_default();
+    assert!(say.contains("Please say"), "{say}");
+    // …then the chime, announced a moment before it plays.
+    wait_for(
+        c,
+        "#guide[data-step='speaker']",
+        20,
+        "the guide announces the chime",
+    )
+    .await;
+    let listen = text(c, "#guide-step").await;
+    assert!(listen.starts_with("Listen:"), "{listen}");
+    assert_eq!(text(c, "#run-check").await, "Checking…");
+    screenshot(&s, "app-check-listen");
 
     // The overall verdict appears only when the Rust engine has returned its report.
     wait_for(c, "#overall[data-status]", 60, "a report is shown").await;
@@ -497,7 +562,31 @@ async fn preflight_screen_renders_results_from_rust() {
         .await
         .contains("Did you hear"));
     show_card(&s, "speaker", "center", "app-question").await;
-    click(c, "li[data-check-id='speaker'] .question-yes").await;
+    // The question is asked in the guide too, with the chime played again until it is answered;
+    // Enter answers yes (the Yes button has the focus).
+    wait_for(
+        c,
+        "#guide[data-step='question']",
+        10,
+        "the guide asks whether the chime was heard",
+    )
+    .await;
+    assert!(text(c, "#guide-question-text")
+        .await
+        .contains("Did you hear"));
+    c.execute(
+        "document.getElementById('guide').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-check-question");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
     wait_for(
         c,
         "li[data-check-id='speaker'][data-status='pass']",
@@ -508,6 +597,30 @@ async fn preflight_screen_renders_results_from_rust() {
     assert!(text(c, "li[data-check-id='speaker'] .summary")
         .await
         .contains("you heard the test chime"));
+    assert_eq!(
+        attr(c, "#guide-question", "hidden").await.as_deref(),
+        Some("true"),
+        "answered: the question leaves the guide"
+    );
+
+    // Hear yourself: a few seconds of the microphone, played back (from memory) on the speakers.
+    click(c, "#hear-yourself").await;
+    let loudest: f64 = wait_for(
+        c,
+        "#hear-status[data-loudest]",
+        20,
+        "hear yourself finished",
+    )
+    .await
+    .attr("data-loudest")
+    .await
+    .unwrap()
+    .unwrap()
+    .parse()
+    .unwrap();
+    assert!(loudest > -40.0, "the recording heard the voice: {loudest}");
+    let heard = text(c, "#hear-status").await;
+    assert!(heard.starts_with("That was you, played on "), "{heard}");
 
     // No camera exists on the CI machine: the card says so plainly.
     if !Path::new("/dev/video0").exists() {
@@ -741,6 +854,7 @@ async fn session_script_window_with_keyboard_and_record() {
         "the script templates are listed",
     )
     .await;
+    reveal(c, "#script-mentee").await;
     c.find(Locator::Id("script-mentee"))
         .await
         .unwrap()
@@ -814,6 +928,46 @@ async fn session_script_window_with_keyboard_and_record() {
     assert!(text(c, "#cta")
         .await
         .starts_with("Next step: Before our next session, Sam"));
+    // The buttons stay in view in the small window, however long the phase.
+    let foot_in_view = c
+        .execute(
+            "const r = document.getElementById('finish').getBoundingClientRect(); return r.bottom <= window.innerHeight && r.height > 0",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(foot_in_view, json!(true));
+    // Finish shows what was covered and what was not, and can be undone.
+    click(c, "#finish").await;
+    wait_for(c, "#finish-panel:not([hidden])", 10, "the session summary").await;
+    let covered = text(c, "#finish-covered").await;
+    assert!(
+        covered.contains("Explained confidentiality and its one limit"),
+        "{covered}"
+    );
+    assert!(!text(c, "#finish-missed").await.is_empty());
+    assert!(text(c, "#finish-countdown")
+        .await
+        .starts_with("Saved and closed in "));
+    screenshot_window(&s, "Session script — Mentor Preflight", "app-script-finish");
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .unwrap();
+    wait_for(c, "#finish-panel[hidden]", 5, "Escape undoes Finish").await;
+    assert_eq!(attr(c, "#script-main", "hidden").await, None);
+    let records_path = s
+        ._mic
+        .home()
+        .join(".local/share/org.mentorpreflight.app/records.json");
+    assert!(
+        !std::fs::read_to_string(&records_path)
+            .unwrap_or_default()
+            .contains("First session"),
+        "nothing is saved until the summary has been seen"
+    );
     finish_script(c).await;
 
     // The record keeps what was covered, never what was said.
@@ -871,6 +1025,7 @@ async fn programme_scripts_and_user_templates() {
     );
 
     // The 7-week programme picks the script for the session number, with its reminders.
+    reveal(c, "#script-template").await;
     c.find(Locator::Id("script-template"))
         .await
         .unwrap()
@@ -1312,6 +1467,8 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     .await
     .unwrap();
     screenshot(&s, "app-session-checked");
+    // Back to the check screen, where the checklist is.
+    reveal(c, "#checklist-items").await;
 
     let item = |id: &'static str| async move {
         let li = c
@@ -1461,6 +1618,14 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     let words = text(c, "#preview-busy").await;
     assert!(words.starts_with("Background: "), "{words}");
     assert!(words.contains("outdoor scene"), "{words}");
+    // The map is off until the mentor asks for it (it never covers the person: it is drawn
+    // through the background mask).
+    assert_eq!(
+        attr(c, "#preview-grid", "hidden").await.as_deref(),
+        Some("true")
+    );
+    click(c, "#show-busy").await;
+    assert_eq!(attr(c, "#preview-grid", "hidden").await, None);
     c.execute(
         "document.getElementById('preview-figure').scrollIntoView({block: 'center'})",
         vec![],
@@ -1468,7 +1633,7 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     .await
     .unwrap();
     screenshot(&s, "app-preview-busyness");
-    // Switching the map off hides it.
+    // Switching it off hides it again.
     click(c, "#show-busy").await;
     assert_eq!(
         attr(c, "#preview-grid", "hidden").await.as_deref(),
@@ -1933,6 +2098,7 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
             ][..],
         ),
     ] {
+        reveal(c, "#programme-choice").await;
         c.find(Locator::Id("programme-choice"))
             .await
             .unwrap()
@@ -2028,5 +2194,82 @@ async fn subscriptions_are_listed_with_their_problem_and_can_be_unsubscribed() {
         assert!(t0.elapsed() < Duration::from_secs(10), "still subscribed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_check_comes_first_at_800_by_600_in_the_dark() {
+    // Five sessions scheduled (the list that used to push *Start check* below the fold), a dark
+    // desktop theme, and a small 800×600 window.
+    let start = |mins: i64| jiff::Timestamp::now() + jiff::SignedDuration::from_mins(mins);
+    let sessions: Vec<serde_json::Value> = (0..5)
+        .map(|i| {
+            json!({
+                "id": format!("s-{i}"), "mentee": format!("Mentee {i}"),
+                "start": start(90 + i * 1440).to_string(), "timeZone": "Europe/London",
+                "durationMin": 60, "link": "https://meet.google.com/abc-defg-hij",
+                "template": null, "sessionNumber": i + 1, "source": { "kind": "manual" }
+            })
+        })
+        .collect();
+    let s = start_app_with_files(
+        FakeSound::Speech,
+        &[("GTK_THEME", "Adwaita:dark".into())],
+        None,
+        &[(
+            &format!("{DATA}/schedule.json"),
+            json!({ "sessions": sessions }).to_string(),
+        )],
+    )
+    .await;
+    let c = &s.client;
+    c.set_window_size(800, 600).await.unwrap();
+    wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+    let t0 = Instant::now();
+    while !text(c, "#next-bar")
+        .await
+        .starts_with("Next session: Mentee 0 · ")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "{}",
+            text(c, "#next-bar").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The check screen: the next session above it, Start check and the guide in view, the
+    // sessions on their own screen.
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    screenshot(&s, "app-check-800x600-dark");
+    let in_view = |css: &str| {
+        format!(
+            "const r = document.querySelector(\"{css}\").getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight"
+        )
+    };
+    for css in ["#next-bar", "#run-check", "#guide-step"] {
+        let shown = c.execute(&in_view(css), vec![]).await.unwrap();
+        assert_eq!(shown, json!(true), "{css} is not in view at 800×600");
+    }
+    assert_eq!(
+        attr(c, "#view-sessions", "hidden").await.as_deref(),
+        Some("true")
+    );
+    // Dark: the page follows the desktop's theme.
+    let bg = c
+        .execute(
+            "return getComputedStyle(document.documentElement).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bg, json!("rgb(18, 26, 28)"), "the dark palette is used");
+    // The next-session bar leads to the sessions screen.
+    click(c, "#next-bar").await;
+    wait_for(c, "#view-sessions:not([hidden])", 5, "the sessions screen").await;
+    assert_eq!(
+        attr(c, "#tab-sessions", "aria-current").await.as_deref(),
+        Some("page")
+    );
+    screenshot(&s, "app-sessions-800x600-dark");
     s.client.clone().close().await.unwrap();
 }

@@ -18,17 +18,25 @@ import type { Framing } from "./bindings/Framing";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { FocusStatus } from "./bindings/FocusStatus";
+import type { ListenEvent } from "./bindings/ListenEvent";
+import type { HearOutcome } from "./bindings/HearOutcome";
+import { showView } from "./views";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const runButton = $<HTMLButtonElement>("run-check");
 const live = $<HTMLElement>("live");
 const liveMessage = $<HTMLElement>("live-message");
-const meterRow = $<HTMLElement>("mic-meter-row");
 const meter = $<HTMLElement>("mic-meter");
 const meterFill = $<HTMLElement>("mic-meter-fill");
 const meterValue = $<HTMLElement>("mic-meter-value");
 const overall = $<HTMLElement>("overall");
+const guide = $<HTMLElement>("guide");
+const guideStep = $<HTMLElement>("guide-step");
+const guideQuestion = $<HTMLElement>("guide-question");
+const meterNote = $<HTMLElement>("meter-note");
+const hearButton = $<HTMLButtonElement>("hear-yourself");
+const hearStatus = $<HTMLElement>("hear-status");
 const results = $<HTMLUListElement>("results");
 
 const micSelect = $<HTMLSelectElement>("mic-select");
@@ -333,11 +341,76 @@ function setMeter(dbfs: number) {
   meterFill.classList.toggle("loud", dbfs > -6);
   meterFill.classList.toggle("good", dbfs >= -30 && dbfs <= -6);
   meter.setAttribute("aria-valuenow", clamped.toFixed(0));
-  meterValue.textContent = `${dbfs.toFixed(0).replace("-", "−")} dBFS`;
+  // Words for the mentor; the figure stays in the tooltip.
+  meterValue.textContent = dbfs > -6 ? "Too loud" : dbfs >= -30 ? "Good" : dbfs >= -50 ? "Quiet" : "Silent";
+  meterValue.title = `${dbfs.toFixed(0).replace("-", "−")} dBFS`;
   // The loudest reading of this run, kept for the result card and for tests.
+  if (!checking) return;
   const loudest = Number(meter.dataset.loudest ?? "-120");
   if (dbfs > loudest) meter.dataset.loudest = dbfs.toFixed(1);
 }
+
+/** Whether the microphone meter listens now (outside the check and *hear yourself*). */
+let meterOn = false;
+/** Whether *hear yourself* is recording or playing. */
+let hearing = false;
+
+/** The always-on microphone meter, while the check screen is in front. */
+async function startMeter() {
+  if (checking || hearing || document.hidden || document.body.dataset.view !== "check" || !guideQuestion.hidden) return;
+  const onEvent = new Channel<ListenEvent>();
+  onEvent.onmessage = (e) => {
+    if (e.kind === "level") setMeter(e.rmsDbfs);
+    else if (e.kind === "problem") {
+      meterOn = false;
+      meterNote.textContent = `The microphone meter stopped: ${e.message}`;
+    }
+  };
+  meterOn = true;
+  meterNote.textContent = "Speak: the bar should reach the marked band.";
+  try {
+    await invoke("mic_meter_start", { mic: deviceChoices().mic, onEvent });
+  } catch (e) {
+    meterOn = false;
+    meterNote.textContent = String(e);
+  }
+}
+
+async function stopMeter() {
+  if (!meterOn) return;
+  meterOn = false;
+  await invoke("mic_meter_stop").catch(() => undefined);
+}
+
+/** *Hear yourself*: a few seconds recorded and played straight back (in memory only). */
+async function hearYourself() {
+  if (checking || hearing) return;
+  hearing = true;
+  hearButton.disabled = true;
+  meterOn = false;
+  const onEvent = new Channel<ListenEvent>();
+  onEvent.onmessage = (e) => {
+    if (e.kind === "level") setMeter(e.rmsDbfs);
+    else if (e.kind === "recording") hearStatus.textContent = `Recording for ${e.seconds.toFixed(0)} seconds: say something…`;
+    else if (e.kind === "playing") hearStatus.textContent = "Playing it back: this is how you sound.";
+  };
+  try {
+    const d = deviceChoices();
+    const o = await invoke<HearOutcome>("hear_yourself", { mic: d.mic, speaker: d.speaker, onEvent });
+    hearStatus.dataset.loudest = o.loudestDbfs.toFixed(1);
+    hearStatus.textContent =
+      o.loudestDbfs < -50
+        ? "We heard almost nothing. Is the microphone muted, or is another one chosen below?"
+        : `That was you, played on ${o.speaker}. Nothing was kept.`;
+  } catch (e) {
+    hearStatus.textContent = `Could not record or play: ${String(e)}`;
+  } finally {
+    hearing = false;
+    hearButton.disabled = false;
+    void startMeter();
+  }
+}
+hearButton.addEventListener("click", () => void hearYourself());
 
 function showOverall(report: Report) {
   const count = (s: Status) => report.checks.filter((c) => c.status === s).length;
@@ -464,6 +537,12 @@ function showReport(report: Report) {
 /** Sends the mentor's answer to Rust, which settles the verdict and the overall status. */
 async function answer(id: CheckId, yes: boolean) {
   if (!currentReport) return;
+  if (guideAsks === id) {
+    endQuestion();
+    guide.dataset.step = "done";
+    guideStep.textContent = "Thank you. Your results are below.";
+    void startMeter();
+  }
   showReport(await invoke<Report>("answer_question", { report: currentReport, id, yes }));
   results.querySelector<HTMLElement>(`[data-check-id="${id}"]`)?.focus();
 }
@@ -590,11 +669,22 @@ async function saveChoice() {
 }
 
 async function runCheck() {
+  if (checking || hearing) return;
+  showView("check");
   checking = true;
+  meterOn = false; // Rust stops the meter: the check needs the microphone to itself
+  endQuestion();
   runButton.disabled = true;
   runButton.textContent = "Checking…";
   overall.hidden = true;
+  $<HTMLElement>("checklist").hidden = true;
   live.hidden = false;
+  guide.dataset.step = "starting";
+  guide.dataset.steps = "";
+  guideStep.textContent = "Starting…";
+  liveMessage.textContent = "";
+  // The instruction is where the eye is: bring the guide into view.
+  guide.scrollIntoView({ block: "nearest" });
   results.replaceChildren(...ORDER.map(pendingCard));
   delete meter.dataset.loudest;
   setMeter(-60);
@@ -614,8 +704,17 @@ async function runCheck() {
   onProgress.onmessage = (p) => {
     switch (p.kind) {
       case "started":
-        liveMessage.textContent = p.message;
-        if (p.id === "mic") meterRow.hidden = false;
+        // The steps that need the mentor (say, listen) take the guide; the rest report below it.
+        if (p.id === "mic" || p.id === "speaker") {
+          guide.dataset.step = p.id;
+          guideStep.textContent = p.message;
+          // The steps shown in this run, in order, and what each said (a fast microphone step
+          // can be over before anyone looks; tests read these).
+          guide.dataset.steps = `${guide.dataset.steps ?? ""} ${p.id}`.trim();
+          guide.dataset[p.id === "mic" ? "saidMic" : "saidSpeaker"] = p.message;
+        } else {
+          liveMessage.textContent = p.message;
+        }
         break;
       case "micLevel":
         setMeter(p.level.rmsDbfs);
@@ -643,7 +742,10 @@ async function runCheck() {
         break;
       case "finished":
         setCard(resultCard(p.result));
-        if (p.result.id === "mic") meterRow.hidden = true;
+        if (p.result.id === "speaker") {
+          guide.dataset.step = "watch";
+          guideStep.textContent = "Nothing more to say or hear: your camera, background and connection are being checked.";
+        }
         break;
     }
   };
@@ -671,19 +773,108 @@ async function runCheck() {
     recorded = false;
     showReport(report);
     live.hidden = true;
-    // Bring the verdict into view; move focus there so keyboard and screen-reader users land on it.
-    overall.tabIndex = -1;
-    overall.scrollIntoView({ block: "start" });
-    overall.focus({ preventScroll: true });
+    liveMessage.textContent = "";
+    guide.dataset.step = "done";
+    guideStep.textContent = "Done: your results are below.";
+    const asked = report.checks.find((c) => c.question);
+    if (asked) {
+      askInGuide(asked);
+    } else {
+      // Bring the verdict into view; move focus there so keyboard and screen-reader users land on it.
+      overall.tabIndex = -1;
+      overall.scrollIntoView({ block: "start" });
+      overall.focus({ preventScroll: true });
+    }
   } catch (e) {
     liveMessage.textContent = `The check could not run: ${String(e)}`;
   } finally {
     checking = false;
     void startPreview();
+    void startMeter();
     runButton.disabled = false;
     runButton.textContent = "Check again";
   }
 }
+
+/** The chime replay while the speaker question is open. */
+let chimeTimer: number | null = null;
+/** Which check the guide's question is about. */
+let guideAsks: CheckId | null = null;
+
+/**
+ * The question a check could not settle by itself (did you hear the chime?), in the guide where
+ * the eye is, with the chime playing again every few seconds until it is answered (a few times
+ * at most) and *Play the chime again*. Enter answers yes, Escape no.
+ */
+function askInGuide(r: CheckResult) {
+  guideAsks = r.id;
+  guide.dataset.step = "question";
+  guideStep.textContent = "One question before you go:";
+  $<HTMLElement>("guide-question-text").textContent = r.question;
+  guideQuestion.hidden = false;
+  void stopMeter();
+  guide.scrollIntoView({ block: "nearest" });
+  $<HTMLButtonElement>("guide-yes").focus();
+  if (r.id !== "speaker") return;
+  let plays = 0;
+  const loop = async () => {
+    chimeTimer = null;
+    if (guideQuestion.hidden || plays >= 4) return;
+    plays++;
+    await playChime();
+    if (!guideQuestion.hidden) chimeTimer = window.setTimeout(() => void loop(), 3000);
+  };
+  chimeTimer = window.setTimeout(() => void loop(), 2000);
+}
+
+async function playChime() {
+  const again = $<HTMLButtonElement>("guide-again");
+  again.disabled = true;
+  try {
+    await invoke("play_chime", { speaker: deviceChoices().speaker });
+  } catch (e) {
+    liveMessage.textContent = `The chime could not be played: ${String(e)}`;
+  } finally {
+    again.disabled = false;
+  }
+}
+
+function endQuestion() {
+  if (chimeTimer !== null) window.clearTimeout(chimeTimer);
+  chimeTimer = null;
+  guideAsks = null;
+  guideQuestion.hidden = true;
+}
+
+async function answerInGuide(yes: boolean) {
+  const id = guideAsks;
+  if (id === null) return;
+  endQuestion();
+  guideStep.textContent = "Thank you. Your results are below.";
+  guide.dataset.step = "done";
+  await answer(id, yes);
+  void startMeter();
+}
+$<HTMLButtonElement>("guide-yes").addEventListener("click", () => void answerInGuide(true));
+$<HTMLButtonElement>("guide-no").addEventListener("click", () => void answerInGuide(false));
+$<HTMLButtonElement>("guide-again").addEventListener("click", () => void playChime());
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    void runCheck();
+    return;
+  }
+  if (guideQuestion.hidden) return;
+  const t = e.target as HTMLElement;
+  const typing = t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || t instanceof HTMLButtonElement;
+  if (e.key === "Escape") {
+    e.preventDefault();
+    void answerInGuide(false);
+  } else if (e.key === "Enter" && !typing) {
+    e.preventDefault();
+    void answerInGuide(true);
+  }
+});
 
 runButton.addEventListener("click", () => void runCheck());
 
@@ -727,18 +918,42 @@ void loadTemplates();
 for (const s of [micSelect, speakerSelect, cameraSelect]) s.addEventListener("change", () => void saveChoice());
 cameraSelect.addEventListener("change", () => void startPreview());
 // The preview stops whenever the window is hidden or minimised, and comes back when it shows.
-document.addEventListener("visibilitychange", () => void (document.hidden ? stopPreview() : startPreview()));
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) {
+    void stopPreview();
+    void stopMeter();
+  } else {
+    void startPreview();
+    void startMeter();
+  }
+});
+// The meter and the preview run only while the check screen is in front.
+document.addEventListener("view-changed", (e) => {
+  if ((e as CustomEvent<string>).detail === "check") {
+    void startPreview();
+    void startMeter();
+  } else {
+    void stopMeter();
+    if (!checking) void stopPreview();
+  }
+});
+micSelect.addEventListener("change", () => {
+  meterOn = false;
+  void startMeter();
+});
 // The tray's "Run pre-flight check" and the T-10 reminder bring the window forward: an open
 // window gets an event; a window opened for it (none exists while the app sits in the tray)
 // says so in its address, and acts once the page is ready.
 const openedFor = location.hash.slice(1);
 if (openedFor === "run-check-requested" || openedFor === "check-prompt") history.replaceState(null, "", location.pathname);
 function promptCheck() {
+  showView("check");
   runButton.scrollIntoView({ block: "center" });
   runButton.focus();
 }
 void loadDevices().then(() => {
   if (openedFor === "run-check-requested" && !checking) void runCheck();
+  else void startMeter();
 });
 if (openedFor === "check-prompt") promptCheck();
 void listen("run-check-requested", () => {

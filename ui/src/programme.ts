@@ -97,6 +97,9 @@ function render(v: ProgrammeView) {
   $("first-run-fields").hidden = v.chosen;
   if (!v.chosen && v.mentorName) $<HTMLInputElement>("first-name").value = v.mentorName;
   panel.classList.toggle("first-run", !v.chosen);
+  // On the first start the card comes first on the check screen; later it lives with the sessions.
+  const home = $(v.chosen ? "view-sessions" : "view-check");
+  if (panel.parentElement !== home) home.prepend(panel);
   if (!v.chosen) panel.open = true;
   $<HTMLTextAreaElement>("custom-text").value = v.customText;
   notice.hidden = !v.customProblem;

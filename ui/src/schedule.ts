@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { ReminderConfig } from "./bindings/ReminderConfig";
+import { showView } from "./views";
 import type { Session } from "./bindings/Session";
 import type { SessionInput } from "./bindings/SessionInput";
 import type { Subscription } from "./bindings/Subscription";
@@ -46,6 +47,7 @@ interface ImportSummary {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const list = $<HTMLUListElement>("session-list");
 const headline = $<HTMLElement>("next-headline");
+const nextBar = $<HTMLElement>("next-bar");
 const notice = $<HTMLElement>("schedule-notice");
 const form = $<HTMLFormElement>("session-form");
 const addDetails = $<HTMLDetailsElement>("add-session");
@@ -88,6 +90,7 @@ function localInput(iso: string, zone: string): string {
 
 function render(v: ScheduleView) {
   headline.textContent = v.headline;
+  nextBar.textContent = v.sessions.length > 0 ? `Next session: ${v.headline}` : "No sessions scheduled. Add one under Sessions and scripts.";
   notice.hidden = !v.notice;
   notice.textContent = v.notice ?? "";
   const items = v.sessions.slice(0, showAll ? v.sessions.length : SHOWN).map((s, i) => {
@@ -340,6 +343,7 @@ void invoke<{ id: string; name: string; error: string | null }[]>("script_templa
 // The reminder loop ticks every 15 s: the countdowns follow it.
 void listen<string>("schedule-tick", () => void refresh().catch(showError));
 function showSchedule() {
+  showView("sessions");
   $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
   list.tabIndex = -1;
   list.focus();

@@ -6,6 +6,7 @@ import type { ScriptView } from "./bindings/ScriptView";
 import type { Indicators } from "./bindings/Indicators";
 import type { DeviceUse } from "./bindings/DeviceUse";
 import type { FocusStatus } from "./bindings/FocusStatus";
+import type { SessionRecord } from "./bindings/SessionRecord";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -98,10 +99,71 @@ const move = (forward: boolean) => act(() => invoke<ScriptView>("script_move", {
 $("begin").addEventListener("click", () => void act(() => invoke<ScriptView>("script_begin")));
 $("back").addEventListener("click", () => void move(false));
 $("forward").addEventListener("click", () => void move(true));
-$("finish").addEventListener("click", () => {
-  void invoke("script_finish").catch((e) => ($("phase-title").textContent = String(e)));
-});
+/** *Finish*: a summary of what was covered first, saved after a few seconds unless undone. */
+const FINISH_UNDO_S = 10;
+let finishTimer: number | null = null;
+
+function listOf(items: string[], none: string): HTMLLIElement[] {
+  return (items.length ? items : [none]).map((t) => {
+    const li = document.createElement("li");
+    li.textContent = t;
+    return li;
+  });
+}
+
+async function finishNow() {
+  if (finishTimer !== null) window.clearInterval(finishTimer);
+  finishTimer = null;
+  try {
+    await invoke("script_finish");
+  } catch (e) {
+    $("finish-countdown").textContent = String(e);
+  }
+}
+
+function undoFinish() {
+  if (finishTimer !== null) window.clearInterval(finishTimer);
+  finishTimer = null;
+  $("finish-panel").hidden = true;
+  $("script-main").hidden = false;
+  document.body.dataset.finishing = "";
+  $("finish").focus();
+}
+
+async function askFinish() {
+  let r: SessionRecord;
+  try {
+    r = await invoke<SessionRecord>("script_finish_preview");
+  } catch (e) {
+    $("phase-title").textContent = String(e);
+    return;
+  }
+  const minutes = Math.max(0, Math.round((Date.parse(r.ended) - Date.parse(r.started)) / 60000));
+  $("finish-time").textContent = `${r.template} · ${minutes} min`;
+  $("finish-covered").replaceChildren(...listOf(r.phases.flatMap((p) => p.covered), "Nothing was ticked."));
+  const missed = r.phases.flatMap((p) => p.missed);
+  $("finish-missed").replaceChildren(...listOf(missed, "Everything was covered."));
+  $("finish-panel").hidden = false;
+  $("script-main").hidden = true;
+  document.body.dataset.finishing = "true";
+  let left = FINISH_UNDO_S;
+  const say = () => ($("finish-countdown").textContent = `Saved and closed in ${left} s. Only the ticks and times are kept.`);
+  say();
+  $("finish-undo").focus();
+  finishTimer = window.setInterval(() => {
+    left -= 1;
+    if (left <= 0) void finishNow();
+    else say();
+  }, 1000);
+}
+$("finish").addEventListener("click", () => void askFinish());
+$("finish-now").addEventListener("click", () => void finishNow());
+$("finish-undo").addEventListener("click", undoFinish);
 document.addEventListener("keydown", (e) => {
+  if (!$("finish-panel").hidden) {
+    if (e.key === "Escape") undoFinish();
+    return;
+  }
   if (e.target instanceof HTMLInputElement && e.target.type === "text") return;
   // Keys in the concern panel are the panel's (Escape closes it).
   if (e.target instanceof Element && e.target.closest("#concern-panel")) return;
