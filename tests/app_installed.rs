@@ -14,17 +14,26 @@ fn installed() -> PathBuf {
     )
 }
 
+/// What `program --version` prints (it must run and succeed).
+fn version_of(program: &Path) -> String {
+    let out = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{} does not run: {e}", program.display()));
+    assert!(
+        out.status.success(),
+        "{} --version failed",
+        program.display()
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 #[test]
 #[ignore = "needs the installed package: ./dev test-installed"]
 fn the_installed_binary_says_its_version_and_has_a_desktop_entry_and_icon() {
     let bin = installed();
-    let out = std::process::Command::new(&bin)
-        .arg("--version")
-        .output()
-        .unwrap_or_else(|e| panic!("{} does not run: {e}", bin.display()));
-    assert!(out.status.success());
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        version_of(&bin),
         format!("mentor-preflight {}", env!("CARGO_PKG_VERSION"))
     );
     // The desktop entry starts the installed binary and names its icon, which is installed.
@@ -64,14 +73,8 @@ fn the_installed_binary_says_its_version_and_has_a_desktop_entry_and_icon() {
         "WebKitGTK is not a dependency: {status}"
     );
     // The tray process (reminders; what the autostart entry starts) is installed beside the app.
-    let tray = bin.with_file_name("mentor-preflight-tray");
-    let out = std::process::Command::new(&tray)
-        .arg("--version")
-        .output()
-        .unwrap_or_else(|e| panic!("{} does not run: {e}", tray.display()));
-    assert!(out.status.success());
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        version_of(&bin.with_file_name("mentor-preflight-tray")),
         format!("mentor-preflight-tray {}", env!("CARGO_PKG_VERSION"))
     );
 }

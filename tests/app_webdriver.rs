@@ -340,6 +340,19 @@ async fn finish_script(c: &Client) {
     }
 }
 
+/// Waits up to `secs` seconds until the text of `css` satisfies `ok`, and returns it.
+async fn wait_text(c: &Client, css: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+    let t0 = Instant::now();
+    loop {
+        let t = text(c, css).await;
+        if ok(&t) {
+            return t;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(secs), "{css}: {t}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits up to `secs` seconds for `css` to match, failing with `what`.
 async fn wait_for(c: &Client, css: &str, secs: u64, what: &str) -> fantoccini::elements::Element {
     let el = c
@@ -1338,18 +1351,10 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     .await
     .unwrap();
     click(c, "#session-save").await;
-    let t0 = Instant::now();
-    while !text(c, "#schedule-notice")
-        .await
-        .contains("has already passed")
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "{}",
-            text(c, "#schedule-notice").await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_text(c, "#schedule-notice", 10, |t| {
+        t.contains("has already passed")
+    })
+    .await;
     c.execute(
         "document.getElementById('session-start').value = arguments[0];",
         vec![json!(sam_local.clone())],
@@ -1920,18 +1925,10 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     .await;
     assert_eq!(records["planned"][0]["sessionId"], "past-1");
     assert_eq!(records["planned"][0]["asPlanned"], true);
-    let t0 = Instant::now();
-    while !text(c, "#planned-list")
-        .await
-        .contains("Jordan: yes, as planned")
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "{}",
-            text(c, "#planned-list").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_text(c, "#planned-list", 10, |t| {
+        t.contains("Jordan: yes, as planned")
+    })
+    .await;
     screenshot(&s, "app-programme-weekly-record");
 
     // The under-18 session's script: the safeguarding limit, and a discreet Report a concern
@@ -2225,18 +2222,10 @@ async fn the_check_comes_first_at_800_by_600_in_the_dark() {
     let c = &s.client;
     c.set_window_size(800, 600).await.unwrap();
     wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
-    let t0 = Instant::now();
-    while !text(c, "#next-bar")
-        .await
-        .starts_with("Next session: Mentee 0 · ")
-    {
-        assert!(
-            t0.elapsed() < Duration::from_secs(10),
-            "{}",
-            text(c, "#next-bar").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_text(c, "#next-bar", 10, |t| {
+        t.starts_with("Next session: Mentee 0 · ")
+    })
+    .await;
     // The check screen: the next session above it, Start check and the guide in view, the
     // sessions on their own screen.
     c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();

@@ -533,7 +533,10 @@ fn a_slow_lossy_path_is_reported_with_its_figures() {
     let (q, took) = quality_check(&relay.addr.to_string());
     assert_eq!(q["status"], "warn", "{q}");
     assert!(
-        q["summary"].as_str().unwrap().contains("the delay is long"),
+        q["summary"]
+            .as_str()
+            .unwrap()
+            .contains("there is a noticeable delay"),
         "{q}"
     );
     let rtt = q["details"]

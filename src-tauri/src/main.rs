@@ -183,10 +183,17 @@ async fn focus_status() -> preflight::focus::FocusStatus {
 
 /// Switches focus mode on (notifications silenced) or off (as they were before).
 #[tauri::command]
-async fn focus_set(on: bool) -> Result<preflight::focus::FocusStatus, String> {
-    tauri::async_runtime::spawn_blocking(move || focus_switch(on))
+async fn focus_set(
+    app: tauri::AppHandle,
+    on: bool,
+) -> Result<preflight::focus::FocusStatus, String> {
+    let status = tauri::async_runtime::spawn_blocking(move || focus_switch(on))
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())??;
+    // Both windows show focus mode (the script's pill, the main window's checklist): whichever
+    // switched it, the other follows.
+    let _ = tauri::Emitter::emit(&app, "focus-changed", &status);
+    Ok(status)
 }
 
 fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {

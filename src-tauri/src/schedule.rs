@@ -540,17 +540,22 @@ pub fn open_room(id: String) -> Result<(), String> {
     let session = s
         .get(&id)
         .ok_or("That session is no longer in the schedule.")?;
-    open_room_of(session)
+    preflight::reminders::open_room(session, false, Timestamp::now())
 }
 
 /// Opens the session script window for a scheduled session.
 #[tauri::command]
 pub fn start_session_script(app: AppHandle, id: String) -> Result<(), String> {
+    script_of(&app, &id)
+}
+
+/// Opens the script window of scheduled session `id` (from the schedule, the tray, a reminder).
+fn script_of(app: &AppHandle, id: &str) -> Result<(), String> {
     let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
     let session = s
-        .get(&id)
+        .get(id)
         .ok_or("That session is no longer in the schedule.")?;
-    crate::start_script_for(&app, &s, session)
+    crate::start_script_for(app, &s, session)
 }
 
 /// Writes the monitoring CSV for the week containing `day` (default: this week) to the
@@ -591,11 +596,6 @@ pub fn export_records(day: Option<String>) -> Result<String, String> {
         .map_err(|e| format!("The export could not be written: {e}"))?;
     tracing::info!(path = %path.display(), rows = rows.len(), "records exported");
     Ok(path.display().to_string())
-}
-
-/// Opens the room of a session and records it (by hand, from the schedule).
-fn open_room_of(session: &Session) -> Result<(), String> {
-    preflight::reminders::open_room(session, false, Timestamp::now())
 }
 
 /// What the main window is brought forward for.
@@ -674,17 +674,7 @@ pub fn launched(app: &AppHandle, launch: Launch) {
     match launch {
         Launch::Main(intent) => show_main(app, intent),
         Launch::Script(id) => {
-            let opened = calendar::load_schedule()
-                .map_err(|e| e.to_string())
-                .and_then(|l| {
-                    let s = l
-                        .value
-                        .get(&id)
-                        .cloned()
-                        .ok_or("That session is no longer in the schedule.")?;
-                    crate::start_script_for(app, &l.value, &s)
-                });
-            if let Err(e) = opened {
+            if let Err(e) = script_of(app, &id) {
                 tracing::warn!(error = %e, "script not opened");
                 show_main(app, MainIntent::Schedule);
             }

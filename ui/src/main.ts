@@ -819,7 +819,7 @@ function askInGuide(r: CheckResult) {
   let plays = 0;
   const loop = async () => {
     chimeTimer = null;
-    if (guideQuestion.hidden || plays >= 4) return;
+    if (guideQuestion.hidden || plays >= 8) return;
     plays++;
     await playChime();
     if (!guideQuestion.hidden) chimeTimer = window.setTimeout(() => void loop(), 3000);
@@ -960,3 +960,7 @@ void listen("run-check-requested", () => {
   if (!checking) void runCheck();
 });
 void listen<string>("check-prompt", promptCheck);
+// Focus mode switched from the script window: the checklist's item follows.
+void listen("focus-changed", () => {
+  if (currentReport) void tick("notifications", ticked.has("notifications"));
+});

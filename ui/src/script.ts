@@ -1,6 +1,7 @@
 // Session script window: the current phase, its prompts and checklist, and a timer.
 // State lives in Rust (SessionRun); this page only shows it and sends the mentor's actions.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import "./style.css";
 import type { ScriptView } from "./bindings/ScriptView";
 import type { Indicators } from "./bindings/Indicators";
@@ -226,6 +227,8 @@ async function focus(set?: boolean) {
 }
 $("focus-toggle").addEventListener("click", () => void focus(!focusOn));
 void focus();
+// Switched from the main window's checklist: the pill follows.
+void listen("focus-changed", () => void focus());
 void indicators();
 setInterval(() => void indicators(), 5000);
 
