@@ -96,6 +96,7 @@ async fn start_app_with_files(
     let bus = SessionBus::start(mic.home());
     let runtime_dir = mic.home().join("runtime");
     std::fs::create_dir_all(&runtime_dir).unwrap();
+    std::fs::create_dir_all(mic.home().join("Documents")).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -118,6 +119,11 @@ async fn start_app_with_files(
             .env("HOME", mic.home())
             .env("XDG_RUNTIME_DIR", &runtime_dir)
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            // The records export's "Save as" dialog answers with its suggested name, here.
+            .env(
+                "MENTOR_PREFLIGHT_TEST_SAVE_DIR",
+                mic.home().join("Documents"),
+            )
             .env_remove("WAYLAND_DISPLAY")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -1178,6 +1184,17 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         assert!(t0.elapsed() < Duration::from_secs(10), "no export: {t}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // Where the "Save as" dialog was answered (its suggestion, in the test's folder).
+    let saved = std::path::PathBuf::from(saved);
+    assert_eq!(
+        saved.parent(),
+        Some(s._mic.home().join("Documents").as_path())
+    );
+    let file_name = saved.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        file_name.starts_with("mentor-preflight-week-") && file_name.ends_with(".csv"),
+        "{file_name}"
+    );
     let csv = std::fs::read_to_string(&saved).unwrap();
     let row = csv.lines().nth(1).expect("a row for the session");
     assert!(row.contains(",Priya,1,60,"), "{row}");

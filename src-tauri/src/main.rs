@@ -719,12 +719,13 @@ fn main() {
         eprintln!("{why}");
     }
     let launch = schedule::Launch::from_args(&std::env::args().collect::<Vec<_>>());
-    tauri::Builder::default()
+    let app = tauri::Builder::default()
         // First: a second start (from the tray process, the menu, a notification) hands its
         // arguments to the running app and ends.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             schedule::launched(app, schedule::Launch::from_args(&args));
         }))
+        .plugin(tauri_plugin_dialog::init())
         .manage(PreviewState::default())
         .manage(listen::Meter::default())
         .manage(ScriptState::default())
@@ -800,9 +801,15 @@ fn main() {
             listen::hear_yourself,
             listen::play_chime
         ])
-        .build(tauri::generate_context!())
-        .expect("error while building Mentor Preflight")
-        .run(|_, _| {});
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        // E.g. a second start whose running app ended while it handed over its request.
+        Err(e) => {
+            eprintln!("Mentor Preflight could not start: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 #[cfg(test)]

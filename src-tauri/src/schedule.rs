@@ -558,44 +558,78 @@ fn script_of(app: &AppHandle, id: &str) -> Result<(), String> {
     crate::start_script_for(app, &s, session)
 }
 
-/// Writes the monitoring CSV for the week containing `day` (default: this week) to the
-/// Documents folder (or the home folder) and returns its path.
+/// For tests (compiled in only with the `test-hooks` feature): the *Save as* dialog is answered
+/// with the name it suggests, in this folder, as a mentor pressing *Save* would.
+#[cfg(feature = "test-hooks")]
+const TEST_SAVE_DIR: &str = "MENTOR_PREFLIGHT_TEST_SAVE_DIR";
+
+/// Writes the monitoring CSV for the week containing `day` (default: this week) where the mentor
+/// chooses in a *Save as* dialog (suggested: the Documents folder, `mentor-preflight-week-<monday>.csv`).
+/// Returns the path, or `None` when the mentor cancelled.
 #[tauri::command]
-pub fn export_records(day: Option<String>) -> Result<String, String> {
-    let tz = jiff::tz::TimeZone::system();
-    let at = match day.filter(|d| !d.is_empty()) {
-        Some(d) => d
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| format!("“{d}” is not a date."))?
-            .to_zoned(tz.clone())
-            .map_err(|e| e.to_string())?
-            .timestamp(),
-        None => Timestamp::now(),
-    };
-    let (from, to) = preflight_session::records::week_of(at, &tz);
-    let store = calendar::records().map_err(|e| e.to_string())?;
-    let records = store.load().map_err(|e| e.to_string())?.value;
-    let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
-    let rows = preflight_session::records::monitoring_rows(
-        &schedule,
-        &records,
-        &calendar::profiles().0,
-        from,
-        to,
-        Timestamp::now(),
-    );
-    let dir = dirs::document_dir()
-        .or_else(dirs::home_dir)
-        .ok_or("There is no Documents folder to save to.")?;
-    let name = format!(
-        "mentor-preflight-week-{}.csv",
-        from.to_zoned(tz).strftime("%Y-%m-%d")
-    );
-    let path = dir.join(name);
-    preflight_session::store::save_text(&path, &preflight_session::records::to_csv(&rows))
-        .map_err(|e| format!("The export could not be written: {e}"))?;
-    tracing::info!(path = %path.display(), rows = rows.len(), "records exported");
-    Ok(path.display().to_string())
+pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Option<String>, String> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let tz = jiff::tz::TimeZone::system();
+        let at = match day.filter(|d| !d.is_empty()) {
+            Some(d) => d
+                .parse::<jiff::civil::Date>()
+                .map_err(|_| format!("“{d}” is not a date."))?
+                .to_zoned(tz.clone())
+                .map_err(|e| e.to_string())?
+                .timestamp(),
+            None => Timestamp::now(),
+        };
+        let (from, to) = preflight_session::records::week_of(at, &tz);
+        let store = calendar::records().map_err(|e| e.to_string())?;
+        let records = store.load().map_err(|e| e.to_string())?.value;
+        let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
+        let rows = preflight_session::records::monitoring_rows(
+            &schedule,
+            &records,
+            &calendar::profiles().0,
+            from,
+            to,
+            Timestamp::now(),
+        );
+        let dir = dirs::document_dir().or_else(dirs::home_dir);
+        let name = format!(
+            "mentor-preflight-week-{}.csv",
+            from.to_zoned(tz).strftime("%Y-%m-%d")
+        );
+        let Some(path) = save_as(&app, dir, &name) else {
+            tracing::info!("records export cancelled");
+            return Ok(None);
+        };
+        preflight_session::store::save_text(&path, &preflight_session::records::to_csv(&rows))
+            .map_err(|e| format!("The export could not be written: {e}"))?;
+        tracing::info!(path = %path.display(), rows = rows.len(), "records exported");
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Asks where to save `name` (starting in `dir`); `None` when cancelled.
+fn save_as(
+    app: &AppHandle,
+    dir: Option<std::path::PathBuf>,
+    name: &str,
+) -> Option<std::path::PathBuf> {
+    #[cfg(feature = "test-hooks")]
+    if let Ok(d) = std::env::var(TEST_SAVE_DIR) {
+        return Some(std::path::PathBuf::from(d).join(name));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Save this week's records")
+        .set_file_name(name)
+        .add_filter("CSV (spreadsheet)", &["csv"]);
+    if let Some(dir) = dir {
+        dialog = dialog.set_directory(dir);
+    }
+    dialog.blocking_save_file()?.into_path().ok()
 }
 
 /// What the main window is brought forward for.

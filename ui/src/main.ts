@@ -614,6 +614,8 @@ function showPreview(f: PreviewFrame) {
   previewImg.src = f.dataUrl;
   previewImg.alt = `Live picture from ${f.source}`;
   previewFigure.hidden = false;
+  // A picture has come: the preview takes the wide column beside the guide.
+  $<HTMLElement>("check-grid").classList.remove("no-preview");
   previewFigure.dataset.frames = String(Number(previewFigure.dataset.frames ?? "0") + 1);
 }
 

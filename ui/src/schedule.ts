@@ -324,7 +324,8 @@ $<HTMLButtonElement>("rem-save").addEventListener("click", () => {
 $<HTMLButtonElement>("export-week").addEventListener("click", async () => {
   const out = $<HTMLElement>("export-result");
   try {
-    out.textContent = `Saved to ${await invoke<string>("export_records", { day: null })}`;
+    const saved = await invoke<string | null>("export_records", { day: null });
+    out.textContent = saved ? `Saved to ${saved}` : "Not saved.";
   } catch (e) {
     out.textContent = String(e);
   }
