@@ -653,3 +653,71 @@ fn the_script_announces_the_feedback_due_after_that_session() {
     assert!(fourth.contains("session 4 of 7"), "{fourth}");
     assert!(!show("3").contains("feedback survey"));
 }
+
+#[test]
+fn the_cli_lists_and_shows_every_script_the_app_offers() {
+    // The mentor's own templates folder, shared with the app: one good file, one broken.
+    let home = tempfile::tempdir().unwrap();
+    let dir = home
+        .path()
+        .join(".config/org.mentorpreflight.app/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let regular = std::fs::read_to_string(
+        workspace_root().join("crates/session/templates/regular-session.toml"),
+    )
+    .unwrap();
+    let mine = regular.replacen(
+        "name = \"Regular session\"",
+        "name = \"Our club's check-in\"",
+        1,
+    );
+    assert_ne!(mine, regular, "the template's name line changed");
+    std::fs::write(dir.join("club.toml"), mine).unwrap();
+    std::fs::write(
+        dir.join("broken.toml"),
+        "name = \"x\"\n[[phase]\ntitle = 1\n",
+    )
+    .unwrap();
+
+    let o = preflight(home.path(), &["script", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&o);
+    for id in [
+        "first-session",
+        "regular-session",
+        "final-session",
+        "programme:seven-week",
+        "user:club",
+    ] {
+        assert!(list.contains(id), "{id} missing from:\n{list}");
+    }
+    assert!(list.contains("Our club's check-in"), "{list}");
+    assert!(
+        list.contains("broken.toml") && list.contains("not usable: "),
+        "a broken file is named with its problem:\n{list}"
+    );
+
+    // Each can be shown by the id the list gives.
+    let show = |args: &[&str]| {
+        let o = preflight(home.path(), &[&["script", "show"][..], args].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert!(show(&["--template", "user:club"]).starts_with("Our club's check-in ("));
+    // The 7-week programme picks by the session number: its last session is the final one.
+    assert!(show(&[
+        "--template",
+        "programme:seven-week",
+        "--var",
+        "session_number=7"
+    ])
+    .starts_with("Final session"));
+    assert!(show(&["--template", "programme:seven-week"]).starts_with("First session"));
+    let missing = preflight(home.path(), &["script", "show", "--template", "user:nope"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("could not be loaded"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -12,7 +12,8 @@ use preflight::{
     settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport, PreviewFrame, Progress,
     Report, Settings, SettingsView,
 };
-use preflight_session::{ScriptView, SessionRecord, SessionRun, Template};
+use preflight_session::script::TemplateInfo;
+use preflight_session::{ScriptView, SessionRecord, SessionRun};
 use tauri::ipc::Channel;
 use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
@@ -264,99 +265,15 @@ struct ScriptMeta {
 #[derive(Default)]
 struct ScriptState(Mutex<Option<(SessionRun, ScriptMeta)>>);
 
-/// A script the mentor can pick: built in, the 7-week programme, or their own file.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TemplateInfo {
-    id: String,
-    name: String,
-    minutes: u32,
-    /// For a broken template file: what is wrong and where (it cannot be picked).
-    error: Option<String>,
-}
-
-/// Where the mentor's own templates live: `<config dir>/templates/*.toml`.
-fn user_template_dir(app: &tauri::AppHandle) -> Option<std::path::PathBuf> {
-    app.path()
-        .app_config_dir()
-        .ok()
-        .map(|d| d.join("templates"))
-}
-
-/// The id of the 7-week programme in the picker.
-pub(crate) const SEVEN_WEEK: &str = "programme:seven-week";
-
 /// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
-/// (broken ones listed with their error).
+/// (broken ones listed with their error) — the same catalogue `preflight script list` shows.
 #[tauri::command]
-async fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
-    tauri::async_runtime::spawn_blocking(move || template_list(&app))
-        .await
-        .unwrap_or_default()
-}
-
-fn template_list(app: &tauri::AppHandle) -> Vec<TemplateInfo> {
-    let mut list: Vec<TemplateInfo> = preflight_session::script::BUILT_IN
-        .iter()
-        .filter_map(|(id, _)| {
-            let t: Template = preflight_session::built_in(id)?;
-            Some(TemplateInfo {
-                id: id.to_string(),
-                name: t.name.clone(),
-                minutes: t.total_minutes(),
-                error: None,
-            })
-        })
-        .collect();
-    list.push(TemplateInfo {
-        id: SEVEN_WEEK.into(),
-        name: "The 7-week programme's script for the session number".into(),
-        minutes: 0,
-        error: None,
-    });
-    if let Some(dir) = user_template_dir(app) {
-        for found in preflight_session::script::user_templates(&dir) {
-            list.push(match found {
-                Ok((id, t)) => TemplateInfo {
-                    id: format!("user:{id}"),
-                    name: t.name.clone(),
-                    minutes: t.total_minutes(),
-                    error: None,
-                },
-                Err(e) => TemplateInfo {
-                    id: String::new(),
-                    name: e.file.clone(),
-                    minutes: 0,
-                    error: Some(e.to_string()),
-                },
-            });
-        }
-    }
-    list
-}
-
-/// Resolves a picker id to its template.
-fn resolve_template(
-    app: &tauri::AppHandle,
-    id: &str,
-    vars: &std::collections::BTreeMap<String, String>,
-) -> Result<Template, String> {
-    if id == SEVEN_WEEK {
-        let n = vars
-            .get("session_number")
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or(1);
-        return Ok(preflight_session::Programme::seven_week().script_for(n));
-    }
-    if let Some(stem) = id.strip_prefix("user:") {
-        let dir = user_template_dir(app)
-            .ok_or("This system has no configuration folder for templates.")?;
-        return preflight_session::script::user_templates(&dir)
-            .into_iter()
-            .find_map(|r| r.ok().filter(|(i, _)| i == stem).map(|(_, t)| t))
-            .ok_or_else(|| format!("The template {stem} could not be loaded; check it with `preflight script check`."));
-    }
-    preflight_session::built_in(id).ok_or_else(|| format!("There is no script called {id}."))
+async fn script_templates() -> Vec<TemplateInfo> {
+    tauri::async_runtime::spawn_blocking(|| {
+        preflight_session::script::catalogue(settings::templates_dir().as_deref())
+    })
+    .await
+    .unwrap_or_default()
 }
 
 /// Starts a session script (variables filled in) and opens the small always-on-top window.
@@ -432,11 +349,12 @@ fn open_script(
     meta: ScriptMeta,
     programme: Option<(preflight_session::programme::Profile, bool)>,
 ) -> Result<(), String> {
-    if template == SEVEN_WEEK {
+    if template == preflight_session::script::SEVEN_WEEK {
         vars.entry("programme_sessions".into())
             .or_insert_with(|| "7".into());
     }
-    let t = resolve_template(app, template, &vars)?;
+    let t =
+        preflight_session::script::resolve(template, settings::templates_dir().as_deref(), &vars)?;
     let mut rendered = t.render(&vars);
     if let Some((p, under_18)) = &programme {
         p.adapt_script(&mut rendered, *under_18, meta.session_number);

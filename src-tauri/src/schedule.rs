@@ -868,7 +868,7 @@ pub fn template_for(profiles: &Profiles, session: &Session) -> String {
         // the one for the sessions in between).
         (None, Some(n), Some(p)) => p.script_for(n).to_string(),
         (None, None, Some(p)) => p.scripts.middle.clone(),
-        (None, Some(_), None) => crate::SEVEN_WEEK.into(),
+        (None, Some(_), None) => preflight_session::script::SEVEN_WEEK.into(),
         (None, None, None) => "regular-session".into(),
     }
 }
@@ -883,7 +883,10 @@ mod tests {
             r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":7,"source":{"kind":"manual"}}"#,
         )
         .unwrap();
-        assert_eq!(template_for(&Profiles::default(), &s), crate::SEVEN_WEEK);
+        assert_eq!(
+            template_for(&Profiles::default(), &s),
+            preflight_session::script::SEVEN_WEEK
+        );
         s.programme = Some("brokerage".into());
         assert_eq!(template_for(&Profiles::default(), &s), "final-session");
         s.session_number = Some(1);

@@ -20,6 +20,7 @@ import type { SettingsView } from "./bindings/SettingsView";
 import type { FocusStatus } from "./bindings/FocusStatus";
 import type { ListenEvent } from "./bindings/ListenEvent";
 import type { HearOutcome } from "./bindings/HearOutcome";
+import type { TemplateInfo } from "./bindings/TemplateInfo";
 import { showView } from "./views";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -889,7 +890,7 @@ const scriptNext = $<HTMLInputElement>("script-next");
 const scriptSession = $<HTMLInputElement>("script-session");
 const scriptNotice = $<HTMLElement>("script-notice");
 async function loadTemplates() {
-  const list = await invoke<{ id: string; name: string; minutes: number; error: string | null }[]>("script_templates");
+  const list = await invoke<TemplateInfo[]>("script_templates");
   scriptTemplate.replaceChildren(
     ...list
       .filter((t) => !t.error)

@@ -7,6 +7,7 @@ import { showView } from "./views";
 import type { Session } from "./bindings/Session";
 import type { SessionInput } from "./bindings/SessionInput";
 import type { Subscription } from "./bindings/Subscription";
+import type { TemplateInfo } from "./bindings/TemplateInfo";
 
 interface SessionView extends Session {
   when: string;
@@ -332,7 +333,7 @@ $<HTMLButtonElement>("export-week").addEventListener("click", async () => {
 });
 
 // Scripts to choose from (same list as the script panel).
-void invoke<{ id: string; name: string; error: string | null }[]>("script_templates").then((ts) => {
+void invoke<TemplateInfo[]>("script_templates").then((ts) => {
   const sel = $<HTMLSelectElement>("session-template");
   for (const t of ts.filter((t) => !t.error)) {
     const o = el("option", undefined, t.name);

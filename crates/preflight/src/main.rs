@@ -207,7 +207,8 @@ enum RecordsAction {
 enum ScriptAction {
     /// Print a script with its phases, prompts and checklist, variables filled in.
     Show {
-        /// A built-in template: first-session, regular-session or final-session.
+        /// The script, as `preflight script list` names it: first-session, regular-session,
+        /// final-session, programme:seven-week, or user:<your file's name>.
         #[arg(long, default_value = "first-session", conflicts_with = "file")]
         template: String,
         /// Your own template file (TOML) instead of a built-in one.
@@ -229,7 +230,7 @@ enum ScriptAction {
         /// The template file (TOML).
         file: std::path::PathBuf,
     },
-    /// List the built-in templates.
+    /// List the scripts to pick from: built in, the 7-week programme, and your own.
     List,
 }
 
@@ -1019,14 +1020,21 @@ fn render_programme(p: &preflight_session::programme::Profile, under_18: bool) -
 fn script(action: ScriptAction) -> Result<i32> {
     match action {
         ScriptAction::List => {
-            for (id, _) in preflight_session::script::BUILT_IN {
-                let t = preflight_session::built_in(id).expect("built-in");
-                println!(
-                    "{id:16} {} ({} min): {}",
-                    t.name,
-                    t.total_minutes(),
-                    t.description
-                );
+            // The same catalogue the app's pickers show: built in, the 7-week programme, and
+            // your own files (a broken one with what is wrong where).
+            let dir = preflight::settings::templates_dir();
+            for t in preflight_session::script::catalogue(dir.as_deref()) {
+                match &t.error {
+                    Some(e) => println!("{:24} not usable: {e}", t.name),
+                    None if t.minutes > 0 => println!(
+                        "{:24} {} ({} min): {}",
+                        t.id, t.name, t.minutes, t.description
+                    ),
+                    None => println!("{:24} {}: {}", t.id, t.name, t.description),
+                }
+            }
+            if let Some(dir) = dir {
+                println!("\nYour own templates go in {}", dir.display());
             }
             Ok(0)
         }
@@ -1061,14 +1069,6 @@ fn script(action: ScriptAction) -> Result<i32> {
                 })?),
                 None => None,
             };
-            let t = match &file {
-                Some(f) => load_template(f)?,
-                None => preflight_session::built_in(&template).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "there is no built-in template {template:?}; see `preflight script list`"
-                    )
-                })?,
-            };
             let mut values = std::collections::BTreeMap::new();
             for v in vars {
                 let (k, val) = v
@@ -1076,6 +1076,17 @@ fn script(action: ScriptAction) -> Result<i32> {
                     .ok_or_else(|| anyhow::anyhow!("--var takes NAME=VALUE, got {v:?}"))?;
                 values.insert(k.trim().to_string(), val.trim().to_string());
             }
+            let t = match &file {
+                Some(f) => load_template(f)?,
+                // Any script the app offers: built in, programme:seven-week (by the
+                // session_number variable), or user:<name> from your templates folder.
+                None => preflight_session::script::resolve(
+                    &template,
+                    preflight::settings::templates_dir().as_deref(),
+                    &values,
+                )
+                .map_err(|e| anyhow::anyhow!("{e} See `preflight script list`."))?,
+            };
             if let Some(p) = &profile {
                 p.fill_vars(&mut values);
             }

@@ -54,6 +54,12 @@ pub struct SettingsView {
     pub notice: Option<String>,
 }
 
+/// Where the mentor's own script templates live: `<config dir>/templates/*.toml` (the app and
+/// the CLI both read them from here).
+pub fn templates_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join(APP_ID).join("templates"))
+}
+
 /// Where settings live: `<config dir>/org.mentorpreflight.app/settings.json`
 /// (on Linux `~/.config/org.mentorpreflight.app/settings.json`, the same directory Tauri
 /// gives the app).

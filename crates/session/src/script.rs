@@ -423,6 +423,97 @@ pub fn user_templates(dir: &std::path::Path) -> Vec<Result<(String, Template), T
         .collect()
 }
 
+/// The picker id of the 7-week programme: its script for the session number.
+pub const SEVEN_WEEK: &str = "programme:seven-week";
+
+/// A script the mentor can pick (in the app and with `preflight script`): built in, the 7-week
+/// programme, or their own file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TemplateInfo {
+    /// What to pick it by: a built-in id, [`SEVEN_WEEK`], or `user:<file stem>`.
+    pub id: String,
+    /// Its name (for a broken file, the file's name).
+    pub name: String,
+    /// Its length in minutes (0 when it depends on the session).
+    pub minutes: u32,
+    /// What it is for.
+    pub description: String,
+    /// For a broken template file: what is wrong and where (it cannot be picked).
+    pub error: Option<String>,
+}
+
+/// Every script to pick from: the built-in ones, the 7-week programme, and the mentor's own
+/// files in `user_dir` (broken ones listed with their error, so the mentor can mend them).
+pub fn catalogue(user_dir: Option<&std::path::Path>) -> Vec<TemplateInfo> {
+    let mut list: Vec<TemplateInfo> = BUILT_IN
+        .iter()
+        .filter_map(|(id, _)| {
+            let t = built_in(id)?;
+            Some(TemplateInfo {
+                id: id.to_string(),
+                name: t.name.clone(),
+                minutes: t.total_minutes(),
+                description: t.description.clone(),
+                error: None,
+            })
+        })
+        .collect();
+    list.push(TemplateInfo {
+        id: SEVEN_WEEK.into(),
+        name: "The 7-week programme's script for the session number".into(),
+        minutes: 0,
+        description: "First, regular or final session by its number, with the programme's feedback reminders.".into(),
+        error: None,
+    });
+    for found in user_dir.map(user_templates).unwrap_or_default() {
+        list.push(match found {
+            Ok((id, t)) => TemplateInfo {
+                id: format!("user:{id}"),
+                name: t.name.clone(),
+                minutes: t.total_minutes(),
+                description: t.description.clone(),
+                error: None,
+            },
+            Err(e) => TemplateInfo {
+                id: String::new(),
+                name: e.file.clone(),
+                minutes: 0,
+                description: String::new(),
+                error: Some(e.to_string()),
+            },
+        });
+    }
+    list
+}
+
+/// The template a picker id names: a built-in one, the 7-week programme's for the
+/// `session_number` in `vars` (the first when none), or the mentor's own file in `user_dir`.
+pub fn resolve(
+    id: &str,
+    user_dir: Option<&std::path::Path>,
+    vars: &BTreeMap<String, String>,
+) -> Result<Template, String> {
+    if id == SEVEN_WEEK {
+        let n = vars
+            .get("session_number")
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(1);
+        return Ok(Programme::seven_week().script_for(n));
+    }
+    if let Some(stem) = id.strip_prefix("user:") {
+        let dir = user_dir.ok_or("This system has no configuration folder for templates.")?;
+        return user_templates(dir)
+            .into_iter()
+            .find_map(|r| r.ok().filter(|(i, _)| i == stem).map(|(_, t)| t))
+            .ok_or_else(|| {
+                format!("The template {stem} could not be loaded; check it with `preflight script check`.")
+            });
+    }
+    built_in(id).ok_or_else(|| format!("There is no script called {id}."))
+}
+
 /// A programme: how many sessions, which template each uses, and reminders on given sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -543,6 +634,61 @@ pub fn phase_timer(minutes: u32, started: Timestamp, now: Timestamp) -> PhaseTim
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn one_catalogue_and_one_way_to_resolve_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            BUILT_IN[1]
+                .1
+                .replacen("name = \"Regular session\"", "name = \"Mine\"", 1),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("bad.toml"), "name = [").unwrap();
+        let list = catalogue(Some(dir.path()));
+        let ids: Vec<&str> = list.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "first-session",
+                "regular-session",
+                "final-session",
+                SEVEN_WEEK,
+                "",
+                "user:mine"
+            ]
+        );
+        assert!(list[4].error.as_deref().unwrap().contains("bad.toml"));
+        assert_eq!(list[5].name, "Mine");
+        assert!(list
+            .iter()
+            .all(|t| t.error.is_some() || !t.description.is_empty()));
+        // Without a folder: the built-in ones and the programme.
+        assert_eq!(catalogue(None).len(), 4);
+
+        let vars = |n: &str| BTreeMap::from([("session_number".to_string(), n.to_string())]);
+        let name = |id: &str, v: &BTreeMap<String, String>| {
+            resolve(id, Some(dir.path()), v).map(|t| t.name)
+        };
+        assert_eq!(name("user:mine", &vars("1")).unwrap(), "Mine");
+        assert!(name(SEVEN_WEEK, &vars("7"))
+            .unwrap()
+            .starts_with("Final session"));
+        assert!(name(SEVEN_WEEK, &BTreeMap::new())
+            .unwrap()
+            .starts_with("First session"));
+        assert_eq!(
+            name("final-session", &BTreeMap::new()).unwrap(),
+            "Final session"
+        );
+        assert!(name("user:bad", &BTreeMap::new()).is_err());
+        assert!(name("nonsense", &BTreeMap::new())
+            .unwrap_err()
+            .contains("nonsense"));
+        assert!(resolve("user:mine", None, &BTreeMap::new()).is_err());
+    }
+
     use super::*;
 
     fn vars() -> BTreeMap<String, String> {
