@@ -485,6 +485,35 @@ async fn preflight_screen_renders_results_from_rust() {
         ["Good", "Quiet", "Too loud", "Silent"].contains(&word.as_str()),
         "the meter speaks in words, not dBFS: {word}"
     );
+    // It lets go of the microphone when another window (the meeting app) comes to the front,
+    // and listens again when this one does.
+    wait_for(
+        c,
+        "#mic-meter[data-listening='true']",
+        5,
+        "the meter listens",
+    )
+    .await;
+    c.execute("window.dispatchEvent(new Event('blur'))", vec![])
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        "#mic-meter[data-listening='false']",
+        5,
+        "the meter lets go",
+    )
+    .await;
+    c.execute("window.dispatchEvent(new Event('focus'))", vec![])
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        "#mic-meter[data-listening='true']",
+        5,
+        "the meter listens again",
+    )
+    .await;
     screenshot(&s, "app-start");
     // Ctrl+Enter starts the check from anywhere on the screen.
     c.find(Locator::Css("body"))

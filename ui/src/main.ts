@@ -371,8 +371,10 @@ async function startMeter() {
   meterNote.textContent = "Speak: the bar should reach the marked band.";
   try {
     await invoke("mic_meter_start", { mic: deviceChoices().mic, onEvent });
+    meter.dataset.listening = String(meterOn);
   } catch (e) {
     meterOn = false;
+    meter.dataset.listening = "false";
     meterNote.textContent = String(e);
   }
 }
@@ -380,6 +382,7 @@ async function startMeter() {
 async function stopMeter() {
   if (!meterOn) return;
   meterOn = false;
+  meter.dataset.listening = "false";
   await invoke("mic_meter_stop").catch(() => undefined);
 }
 
@@ -940,6 +943,9 @@ document.addEventListener("view-changed", (e) => {
     if (!checking) void stopPreview();
   }
 });
+// Only while this window is in front: switching to the meeting app lets go of the microphone.
+window.addEventListener("blur", () => void stopMeter());
+window.addEventListener("focus", () => void startMeter());
 micSelect.addEventListener("change", () => {
   meterOn = false;
   void startMeter();
