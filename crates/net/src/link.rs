@@ -192,30 +192,10 @@ pub fn parse_metered(text: &str) -> Option<bool> {
 /// Asks NetworkManager (`nmcli`) whether `iface` is metered. No NetworkManager, or no answer
 /// within a second, gives `None`.
 fn nmcli_metered(iface: &str) -> Option<bool> {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-    let mut child = Command::new("nmcli")
-        .args(["-t", "-g", "GENERAL.METERED", "device", "show", iface])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let deadline = Instant::now() + Duration::from_secs(1);
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) => return None,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    }
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
-    parse_metered(&out)
+    let mut cmd = std::process::Command::new("nmcli");
+    cmd.args(["-t", "-g", "GENERAL.METERED", "device", "show", iface]);
+    let ran = preflight_host::run_bounded(cmd, std::time::Duration::from_secs(1)).ok()?;
+    ran.status.success().then(|| parse_metered(&ran.stdout))?
 }
 
 /// Reads the default-route interface from the OS and classifies it. No default route means

@@ -40,15 +40,18 @@ pub struct GnomeFocus {
     pub saved: PathBuf,
 }
 
+/// How long `gsettings` may take (it talks to the settings daemon, which can hang).
+const GSETTINGS_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 fn run(program: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("{} could not run: {e}", program.display()))?;
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    let out = preflight_host::run_bounded(cmd, GSETTINGS_LIMIT)
+        .map_err(|e| format!("{} {e}", program.display()))?;
     if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        Ok(out.stdout.trim().to_string())
     } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        Err(out.stderr.trim().to_string())
     }
 }
 

@@ -218,30 +218,10 @@ pub struct Indicators {
 /// Application names of the recording streams a PulseAudio/PipeWire server reports, or `None`
 /// if `pactl` is not available.
 pub fn pactl_recording_apps() -> Option<Vec<String>> {
-    let mut child = Command::new("pactl")
-        .args(["list", "source-outputs"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let t0 = std::time::Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) => return None,
-            Ok(None) if t0.elapsed() > Duration::from_secs(1) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => return None,
-        }
-    }
-    let mut text = String::new();
-    use std::io::Read;
-    child.stdout.take()?.read_to_string(&mut text).ok()?;
-    Some(parse_pactl_apps(&text))
+    let mut cmd = Command::new("pactl");
+    cmd.args(["list", "source-outputs"]);
+    let ran = preflight_host::run_bounded(cmd, Duration::from_secs(1)).ok()?;
+    ran.status.success().then(|| parse_pactl_apps(&ran.stdout))
 }
 
 /// `application.name = "Zoom"` lines of `pactl list source-outputs`, each once; a stream
