@@ -39,7 +39,9 @@ impl SessionBus {
         )
         .expect("start dbus-daemon");
         let t0 = Instant::now();
-        while !socket.exists() {
+        // The socket file appears when it is bound, a moment before the daemon listens on it:
+        // wait until a connection is taken.
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
             assert!(
                 t0.elapsed() < Duration::from_secs(10),
                 "the session bus did not start"
