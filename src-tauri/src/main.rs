@@ -624,7 +624,6 @@ async fn save_devices(
     .map_err(|e| e.to_string())?
 }
 
-/// Started at login (by the autostart entry): stay in the tray until needed.
 fn main() {
     if std::env::args().any(|a| a == "--version" || a == "-V") {
         println!("mentor-preflight {}", env!("CARGO_PKG_VERSION"));
@@ -663,7 +662,7 @@ fn main() {
                     }
                 });
             }
-            schedule::launched(app.handle(), launch.clone());
+            schedule::launched(app.handle(), launch);
             Ok(())
         })
         .on_window_event(|window, event| {

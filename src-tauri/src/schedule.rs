@@ -766,8 +766,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
 const TRAY_BINARY: &str = "mentor-preflight-tray";
 
 fn tray_binary() -> Option<std::path::PathBuf> {
-    let me = std::env::current_exe().ok()?;
-    Some(me.parent()?.join(TRAY_BINARY)).filter(|p| p.exists())
+    preflight_host::beside_me(TRAY_BINARY)
 }
 
 /// Starts the tray process (reminders, the tray icon) if it is not running: it takes a lock, so

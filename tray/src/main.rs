@@ -158,11 +158,7 @@ fn icons() -> Vec<ksni::Icon> {
 
 /// The app binary: beside this one (an installed package, or a build's target directory).
 fn app_binary() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|me| me.parent().map(|dir| dir.join(APP_BINARY)))
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from(APP_BINARY))
+    preflight_host::beside_me(APP_BINARY).unwrap_or_else(|| PathBuf::from(APP_BINARY))
 }
 
 /// The app processes this one started and that may still run (reaped at every pass, so none is

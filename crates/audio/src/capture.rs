@@ -48,19 +48,15 @@ pub fn capture(
     req: &CaptureRequest,
     mut on_level: impl FnMut(Level),
 ) -> Result<Capture, AudioError> {
-    let device = find_input(req.device.as_deref())?;
-    let name = device.to_string();
-    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
-    let config = supported.config();
-    let channels = config.channels.max(1);
-    let sample_rate = config.sample_rate;
-    tracing::info!(device = %name, sample_rate, channels, format = %supported.sample_format(), "capturing microphone");
-
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, false)?;
-    stream
-        .play()
-        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    let Input {
+        name,
+        sample_rate,
+        channels,
+        format,
+        stream,
+        rx,
+    } = open_input(req.device.as_deref(), false)?;
+    tracing::info!(device = %name, sample_rate, channels, %format, "capturing microphone");
 
     let wanted = (sample_rate as f64 * req.duration.as_secs_f64()).round() as usize;
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
@@ -113,6 +109,39 @@ pub fn capture(
     })
 }
 
+/// A microphone stream that is running: its mono chunks (or errors) arrive on `rx`.
+struct Input {
+    name: String,
+    sample_rate: u32,
+    channels: u16,
+    format: cpal::SampleFormat,
+    stream: cpal::Stream,
+    rx: mpsc::Receiver<Msg>,
+}
+
+/// Opens and starts `device` (the system default when `None`) in its preferred format;
+/// `pace` holds a source faster than real time to real time (see [`Pacer`]).
+fn open_input(device: Option<&str>, pace: bool) -> Result<Input, AudioError> {
+    let device = find_input(device)?;
+    let name = device.to_string();
+    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    let config = supported.config();
+    let (channels, sample_rate) = (config.channels.max(1), config.sample_rate);
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, pace)?;
+    stream
+        .play()
+        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    Ok(Input {
+        name,
+        sample_rate,
+        channels,
+        format: supported.sample_format(),
+        stream,
+        rx,
+    })
+}
+
 /// How long a meter waits for the first audio before calling the device silent.
 const MONITOR_STALL: Duration = Duration::from_secs(3);
 
@@ -125,18 +154,15 @@ pub fn monitor(
     mut on_level: impl FnMut(Level),
 ) -> Result<String, AudioError> {
     use std::sync::atomic::Ordering;
-    let device = find_input(device)?;
-    let name = device.to_string();
-    let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
-    let config = supported.config();
-    let sample_rate = config.sample_rate;
-    let (tx, rx) = mpsc::channel::<Msg>();
     // Paced: a source that delivers faster than real time (a file, a virtual device) is held to
     // real time, so a meter left open never spins or piles up audio.
-    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, true)?;
-    stream
-        .play()
-        .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
+    let Input {
+        name,
+        sample_rate,
+        stream,
+        rx,
+        ..
+    } = open_input(device, true)?;
     tracing::info!(device = %name, "microphone meter on");
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
     let every = (sample_rate as usize / 20).max(block);

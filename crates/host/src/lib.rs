@@ -41,6 +41,16 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+/// The program `name` installed beside the running one (the app and its tray process find each
+/// other this way: in `/usr/bin`, or in a build's target folder), if it is there.
+pub fn beside_me(name: &str) -> Option<std::path::PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    let path = me
+        .parent()?
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    path.exists().then_some(path)
+}
+
 fn reader(stream: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -125,6 +135,14 @@ mod tests {
         .unwrap();
         assert!(r.status.success());
         assert_eq!(r.stdout.len() as u64, MAX_OUTPUT);
+    }
+
+    #[test]
+    fn a_program_beside_this_one_is_found_and_a_missing_one_is_not() {
+        let me = std::env::current_exe().unwrap();
+        let name = me.file_stem().unwrap().to_string_lossy().into_owned();
+        assert_eq!(beside_me(&name), Some(me));
+        assert_eq!(beside_me("no-such-program-here"), None);
     }
 
     #[test]
