@@ -494,6 +494,19 @@ pub fn week_of(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp
 
 #[cfg(test)]
 mod tests {
+
+    /// The export rows of the test week (Monday 23 to Monday 30 November 2026), seen on the
+    /// Thursday at noon.
+    fn test_week_rows(schedule: &Schedule, records: &Records) -> Vec<MonitoringRow> {
+        monitoring_rows(
+            schedule,
+            records,
+            &Profiles::default(),
+            ts("2026-11-23T00:00:00Z"),
+            ts("2026-11-30T00:00:00Z"),
+            ts("2026-11-26T12:00:00Z"),
+        )
+    }
     use super::*;
     use crate::run::PhaseRecord;
     use crate::schedule::{Session, SessionSource};
@@ -635,14 +648,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let rows = monitoring_rows(
-            &schedule,
-            &records,
-            &Profiles::default(),
-            ts("2026-11-23T00:00:00Z"),
-            ts("2026-11-30T00:00:00Z"),
-            ts("2026-11-26T12:00:00Z"),
-        );
+        let rows = test_week_rows(&schedule, &records);
         assert_eq!(rows.len(), 4);
         let a = &rows[0];
         assert_eq!((a.date.as_str(), a.time.as_str()), ("2026-11-24", "18:00"));
@@ -754,14 +760,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(records.as_planned("w2"), Some(false));
-        let rows = monitoring_rows(
-            &schedule,
-            &records,
-            &Profiles::default(),
-            ts("2026-11-23T00:00:00Z"),
-            ts("2026-11-30T00:00:00Z"),
-            ts("2026-11-26T12:00:00Z"),
-        );
+        let rows = test_week_rows(&schedule, &records);
         let by = |mentee: &str| rows.iter().find(|r| r.mentee == mentee).unwrap();
         assert_eq!(by("w1").as_planned, "yes");
         assert_eq!(by("w2").as_planned, "no");
@@ -811,14 +810,7 @@ mod tests {
             records.checked_for(b),
             "the passing re-check counts as checked"
         );
-        let rows = monitoring_rows(
-            &schedule,
-            &records,
-            &Profiles::default(),
-            ts("2026-11-23T00:00:00Z"),
-            ts("2026-11-30T00:00:00Z"),
-            ts("2026-11-26T12:00:00Z"),
-        );
+        let rows = test_week_rows(&schedule, &records);
         // The last check is shown; the rule is the codes'.
         assert_eq!(
             (
