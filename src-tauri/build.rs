@@ -18,7 +18,6 @@ fn main() {
             "script_begin",
             "script_finish",
             "script_finish_preview",
-            "record_check",
             "checklist_update",
             "session_indicators",
             "focus_status",

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use preflight::{
-    settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport, PreviewFrame, Progress,
-    Report, Settings, SettingsView,
+    model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport,
+    PreviewFrame, Progress, Report, Settings, SettingsView,
 };
 use preflight_session::script::TemplateInfo;
 use preflight_session::{ScriptView, SessionRecord, SessionRun};
@@ -99,46 +99,37 @@ async fn run_check(
     meter.stop();
     tracing::info!(?options, "pre-flight check requested");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let forward_to = on_progress.clone();
     let forward = tauri::async_runtime::spawn(async move {
         while let Some(p) = rx.recv().await {
-            if on_progress.send(p).is_err() {
+            if forward_to.send(p).is_err() {
                 break; // the window went away; the check still finishes
             }
         }
     });
     let mut report = preflight::run(options, tx).await;
     let _ = forward.await;
-    let r = report.clone();
-    report.checklist = tauri::async_runtime::spawn_blocking(move || {
-        preflight::calendar::checklist_for(&r, &schedule_for_reading(), &Default::default())
-    })
-    .await
-    .unwrap_or_default();
-    tracing::info!(overall = ?report.overall, ms = report.duration_ms, "pre-flight check finished");
-    Ok(report)
-}
-
-/// Adds a finished check (verdicts only) to the records, linked to the session it was for, and
-/// stops that session's check reminder. Returns a notice if the records file was damaged.
-#[tauri::command]
-async fn record_check(report: Report) -> Result<Option<String>, String> {
-    tauri::async_runtime::spawn_blocking(move || {
-        let schedule = preflight::calendar::load_schedule()
-            .map_err(|e| format!("This check could not be linked to your schedule: {e}"))?
-            .value;
-        let (rec, notice) = preflight::calendar::record_check(&report, &schedule, "app")
-            .map_err(|e| format!("This check could not be added to your records: {e}"))?;
-        // A check that failed does not silence the reminder: something still needs fixing.
-        if let (Some(id), true) = (&rec.session_id, rec.did_not_fail()) {
-            if let Err(e) = preflight::reminders::mark_checked(id) {
-                tracing::warn!(error = %e, "reminder state not saved");
+    // The checklist, and the record both shells keep (the reminders read it): as the CLI does.
+    let (kept, notice) = tauri::async_runtime::spawn_blocking(move || {
+        let schedule = schedule_for_reading();
+        report.checklist =
+            preflight::calendar::checklist_for(&report, &schedule, &Default::default());
+        let notice = match preflight::calendar::record_check(&report, &schedule, Origin::App) {
+            Ok((rec, notice)) => {
+                tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
+                notice
             }
-        }
-        tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
-        Ok(notice)
+            Err(e) => Some(format!("This check could not be added to your records: {e}")),
+        };
+        (report, notice)
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    if let Some(text) = notice {
+        let _ = on_progress.send(Progress::Notice { text });
+    }
+    tracing::info!(overall = ?kept.overall, ms = kept.duration_ms, "pre-flight check finished");
+    Ok(kept)
 }
 
 /// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
@@ -149,7 +140,7 @@ async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Rep
     tauri::async_runtime::spawn_blocking(move || {
         report.checklist =
             preflight::calendar::checklist_for(&report, &schedule_for_reading(), &ticked);
-        preflight::calendar::update_recorded_check("app", &report)
+        preflight::calendar::update_recorded_check(Origin::App, &report)
             .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
         Ok(report)
     })
@@ -212,7 +203,7 @@ fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {
 #[tauri::command]
 fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
     verdict::answer(&mut report, id, yes);
-    if let Err(e) = preflight::calendar::update_recorded_check("app", &report) {
+    if let Err(e) = preflight::calendar::update_recorded_check(Origin::App, &report) {
         tracing::warn!(error = %e, "answer not added to the records");
     }
     tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
@@ -691,7 +682,6 @@ fn main() {
             script_begin,
             script_finish,
             script_finish_preview,
-            record_check,
             checklist_update,
             session_indicators,
             focus_status,

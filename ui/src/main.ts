@@ -435,9 +435,6 @@ function showOverall(report: Report) {
   );
 }
 
-/** Whether the current report has gone into the records yet. */
-let recorded = true;
-
 /** Items the mentor ticked (kept across checks in this window). */
 const ticked = new Set<string>();
 
@@ -521,21 +518,6 @@ function showReport(report: Report) {
   for (const c of report.checks) setCard(resultCard(c));
   showOverall(report);
   showChecklist(report);
-  // Record the check once; answers and ticks later update that record (in Rust).
-  if (!recorded) {
-    recorded = true;
-    invoke<string | null>("record_check", { report })
-      .then((n) => {
-        if (n) {
-          settingsNotice.hidden = false;
-          settingsNotice.textContent = n;
-        }
-      })
-      .catch((e) => {
-        settingsNotice.hidden = false;
-        settingsNotice.textContent = String(e);
-      });
-  }
 }
 
 /** Sends the mentor's answer to Rust, which settles the verdict and the overall status. */
@@ -746,6 +728,11 @@ async function runCheck() {
           drawSpeedChart(speedChart);
         }
         break;
+      case "notice":
+        // Rust kept the check in the records (answers and ticks later update that record).
+        settingsNotice.hidden = false;
+        settingsNotice.textContent = p.text;
+        break;
       case "finished":
         setCard(resultCard(p.result));
         if (p.result.id === "speaker") {
@@ -776,7 +763,6 @@ async function runCheck() {
   };
   try {
     const report = await invoke<Report>("run_check", { options, onProgress });
-    recorded = false;
     showReport(report);
     live.hidden = true;
     liveMessage.textContent = "";

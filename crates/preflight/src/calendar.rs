@@ -19,6 +19,7 @@ use preflight_session::{
     Schedule, Subscription,
 };
 
+use crate::model::Origin;
 use crate::settings::APP_ID;
 use crate::Report;
 
@@ -279,44 +280,54 @@ fn record_lines(report: &Report) -> (Vec<CheckLine>, Vec<ChecklistLine>) {
         .checks
         .iter()
         .map(|c| CheckLine {
-            id: c.id.as_str().into(),
-            status: c.status.as_str().into(),
+            id: c.id,
+            status: c.status,
             summary: c.summary.clone(),
         })
         .collect();
-    let checklist = report.checklist.iter().map(|i| i.line()).collect();
+    let checklist = report.checklist.iter().map(ChecklistLine::from).collect();
     (results, checklist)
 }
 
 /// The record of a finished check: verdicts, summaries and the checklist only, linked to the
-/// scheduled session it was for (one starting within two hours).
-pub fn check_record(
-    report: &Report,
-    schedule: &Schedule,
-    at: Timestamp,
-    from: &str,
-) -> CheckRecord {
+/// scheduled session it was for (one starting within two hours of when it finished).
+pub fn check_record(report: &Report, schedule: &Schedule, from: Origin) -> CheckRecord {
+    let at = report.finished_at();
     let linked = schedule.session_for_check(at);
     let (results, checklist) = record_lines(report);
     CheckRecord {
         at,
-        overall: report.overall.as_str().into(),
+        overall: report.overall,
         results,
         session_id: linked.map(|(s, _)| s.id.clone()),
         minutes_before: linked.map(|(_, m)| m),
         checklist,
-        from: from.into(),
+        from,
     }
 }
 
-/// Appends a check to the records. Returns the record and any notice about a damaged file.
+/// Whether `c` is the record of `report` run by `from` (a check is known by the shell that ran
+/// it and the moment it finished).
+fn is_record_of(c: &CheckRecord, report: &Report, from: Origin) -> bool {
+    c.from == from && c.at == report.finished_at()
+}
+
+/// Adds a finished check to the records (the use case both shells call when a check ends), or
+/// brings its record up to date when it is already there. The reminders of both shells read the
+/// records: a check that did not fail ends its session's check prompt. Returns the record and
+/// any notice about a damaged file.
 pub fn record_check(
     report: &Report,
     schedule: &Schedule,
-    from: &str,
+    from: Origin,
 ) -> Result<(CheckRecord, Option<String>), StoreError> {
-    let rec = check_record(report, schedule, Timestamp::now(), from);
-    let notice = records()?.change(|r| r.checks.push(rec.clone()))?;
+    let rec = check_record(report, schedule, from);
+    let notice = records()?.change(|r| {
+        match r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
+            Some(c) => *c = rec.clone(),
+            None => r.checks.push(rec.clone()),
+        }
+    })?;
     Ok((rec, notice))
 }
 
@@ -435,15 +446,6 @@ pub fn focus_saved_path() -> PathBuf {
         .join("focus-before")
 }
 
-/// When a report's check finished.
-pub fn finished_at(report: &Report) -> Timestamp {
-    report
-        .started_at
-        .parse::<Timestamp>()
-        .map(|t| t + jiff::SignedDuration::from_millis(report.duration_ms as i64))
-        .unwrap_or_else(|_| Timestamp::now())
-}
-
 /// The checklist for `report` on this computer now: the next scheduled session, the recorders
 /// running, focus mode, and the items the mentor ticked.
 pub fn checklist_for(
@@ -451,7 +453,7 @@ pub fn checklist_for(
     schedule: &Schedule,
     ticked: &std::collections::BTreeSet<String>,
 ) -> Vec<crate::checklist::ChecklistItem> {
-    let at = finished_at(report);
+    let at = report.finished_at();
     let focus = crate::focus::status(focus_saved_path());
     // Only a session soon enough for this check to be "the" check for it.
     let session = schedule
@@ -481,14 +483,14 @@ pub fn checklist_for(
     crate::checklist::build(report, &ctx)
 }
 
-/// Brings the latest check recorded from `from` up to date with `report` (a question answered,
-/// checklist items ticked after the check was recorded): verdicts and checklist are replaced;
-/// time and session stay.
-pub fn update_recorded_check(from: &str, report: &Report) -> Result<Option<String>, StoreError> {
+/// Brings the recorded check of `report` (run by `from`) up to date with it (a question
+/// answered, checklist items ticked after the check was recorded): verdicts and checklist are
+/// replaced; time and session stay. A check that was never recorded stays unrecorded.
+pub fn update_recorded_check(from: Origin, report: &Report) -> Result<Option<String>, StoreError> {
     let (results, checklist) = record_lines(report);
     records()?.change(|r| {
-        if let Some(c) = r.checks.iter_mut().rev().find(|c| c.from == from) {
-            c.overall = report.overall.as_str().into();
+        if let Some(c) = r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
+            c.overall = report.overall;
             c.results = results;
             c.checklist = checklist;
         }

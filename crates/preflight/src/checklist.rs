@@ -13,73 +13,13 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
-use preflight_session::{tested_in_time, ChecklistLine, ReminderConfig};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use preflight_model::Evidence;
+use preflight_session::{tested_in_time, ReminderConfig};
 
 use crate::thresholds::mic::NOISY_ROOM_DBFS;
 use crate::{CheckId, Report, Status};
 
-/// Whether an item is met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum ItemState {
-    /// Met.
-    Met,
-    /// Not met.
-    NotMet,
-    /// Nobody has said yet.
-    Unknown,
-}
-
-/// What the state rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Basis {
-    /// A check measured it.
-    Evidence,
-    /// The mentor says so.
-    Declared,
-}
-
-/// One checklist item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ChecklistItem {
-    /// Stable id.
-    pub id: String,
-    /// What the codes ask, in plain words.
-    pub text: String,
-    /// Met, not met, unknown.
-    pub state: ItemState,
-    /// Evidence or the mentor's word.
-    pub basis: Basis,
-    /// The evidence (or why there is none), for people.
-    pub why: String,
-}
-
-impl ChecklistItem {
-    /// The record line (metadata only).
-    pub fn line(&self) -> ChecklistLine {
-        ChecklistLine {
-            id: self.id.clone(),
-            state: match self.state {
-                ItemState::Met => "met",
-                ItemState::NotMet => "not met",
-                ItemState::Unknown => "unknown",
-            }
-            .into(),
-            basis: match self.basis {
-                Basis::Evidence => "evidence",
-                Basis::Declared => "declared",
-            }
-            .into(),
-        }
-    }
-}
+pub use preflight_model::{Basis, ChecklistItem, ItemState};
 
 /// What the checklist is built from, besides the report.
 #[derive(Debug, Clone, Default)]
@@ -124,15 +64,7 @@ fn detail_text(report: &Report, id: CheckId, key: &str) -> Option<String> {
         .map(|d| d.text.clone())
 }
 
-fn detail_value(report: &Report, id: CheckId, key: &str) -> Option<f64> {
-    check(report, id)?
-        .details
-        .iter()
-        .find(|d| d.key == key)
-        .and_then(|d| d.value)
-}
-
-type Evidence = Option<(ItemState, String)>;
+type Found = Option<(ItemState, String)>;
 
 fn met(b: bool) -> ItemState {
     if b {
@@ -143,14 +75,17 @@ fn met(b: bool) -> ItemState {
 }
 
 /// The evidence for one item, if a check can give it.
-fn evidence(id: &str, report: &Report, ctx: &Context) -> Evidence {
+fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
     match id {
         "quiet" => {
-            let floor = detail_value(report, CheckId::Mic, "noise_floor_dbfs")?;
+            let Some(Evidence::RoomNoise { floor_dbfs }) = check(report, CheckId::Mic)?.evidence
+            else {
+                return None;
+            };
             Some((
-                met(floor <= NOISY_ROOM_DBFS as f64),
+                met(floor_dbfs <= NOISY_ROOM_DBFS as f64),
                 format!(
-                    "Room noise measured at {floor:.0} dBFS (quiet is {NOISY_ROOM_DBFS:.0} or below)."
+                    "Room noise measured at {floor_dbfs:.0} dBFS (quiet is {NOISY_ROOM_DBFS:.0} or below)."
                 )
                 .replace('-', "−"),
             ))
@@ -164,14 +99,13 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Evidence {
             Some((met(c.status != Status::Fail), c.summary.clone()))
         }
         "cable" => {
-            let link = detail_text(report, CheckId::Network, "link")?;
-            if link == "Unknown" {
-                return None;
-            }
-            Some((
-                met(link.starts_with("Cable")),
-                format!("Connection: {link}."),
-            ))
+            let c = check(report, CheckId::Network)?;
+            let Some(Evidence::Connection { wired: Some(wired) }) = c.evidence else {
+                return None; // not classified: the mentor says
+            };
+            // The words are for people; whether it is a cable comes from the typed fact.
+            let link = detail_text(report, CheckId::Network, "link").unwrap_or_default();
+            Some((met(wired), format!("Connection: {link}.")))
         }
         "tested" => {
             let start = ctx.next_session?;
@@ -278,6 +212,7 @@ pub fn tally(items: &[ChecklistItem]) -> (usize, usize, usize, usize) {
 mod tests {
     use super::*;
     use crate::{CheckResult, Detail};
+    use preflight_net::{LinkInfo, LinkKind};
 
     fn result(id: CheckId, status: Status, summary: &str, details: Vec<Detail>) -> CheckResult {
         let mut r = CheckResult::new(id, status, summary);
@@ -288,7 +223,7 @@ mod tests {
     fn report(checks: Vec<CheckResult>) -> Report {
         Report {
             app_version: "test".into(),
-            started_at: "2026-11-24T17:40:00Z".into(),
+            started_at: ts("2026-11-24T17:40:00Z"),
             duration_ms: 1,
             overall: Report::overall_of(&checks),
             checks,
@@ -304,7 +239,7 @@ mod tests {
         items.iter().find(|i| i.id == id).unwrap()
     }
 
-    fn full_report(floor: f64, link: &str, background: Status) -> Report {
+    fn full_report(floor: f64, link: LinkKind, background: Status) -> Report {
         report(vec![
             result(
                 CheckId::Mic,
@@ -317,7 +252,8 @@ mod tests {
                     "dBFS",
                     1,
                 )],
-            ),
+            )
+            .with_evidence(Evidence::RoomNoise { floor_dbfs: floor }),
             result(
                 CheckId::Camera,
                 Status::Pass,
@@ -330,12 +266,13 @@ mod tests {
                 "Background is busy on the left.",
                 vec![],
             ),
-            result(
-                CheckId::Network,
-                Status::Pass,
-                "ok",
-                vec![Detail::text("link", "Connection", link)],
-            ),
+            crate::verdict::network(&LinkInfo {
+                kind: link,
+                interface: None,
+                reason: "test".into(),
+                speed_mbps: None,
+                signal_dbm: None,
+            }),
         ])
     }
 
@@ -347,7 +284,7 @@ mod tests {
             recorders: Some(vec![]),
             ..Default::default()
         };
-        let items = build(&full_report(-58.0, "Cable (Ethernet)", Status::Pass), &ctx);
+        let items = build(&full_report(-58.0, LinkKind::Wired, Status::Pass), &ctx);
         for id in [
             "quiet",
             "camera",
@@ -380,7 +317,7 @@ mod tests {
     #[test]
     fn the_programme_chooses_the_items_and_the_evidence_still_maps() {
         use preflight_session::programme::built_in_profile;
-        let r = full_report(-58.0, "Wi‑Fi (−48 dBm)", Status::Pass);
+        let r = full_report(-58.0, LinkKind::Wifi, Status::Pass);
         let mut ctx = Context {
             checked_at: Some(ts("2026-11-24T17:45:00Z")),
             next_session: Some(ts("2026-11-24T18:00:00Z")),
@@ -424,7 +361,7 @@ mod tests {
             recorders: Some(vec!["OBS Studio".into()]),
             ..Default::default()
         };
-        let items = build(&full_report(-30.0, "Wi‑Fi", Status::Fail), &ctx);
+        let items = build(&full_report(-30.0, LinkKind::Wifi, Status::Fail), &ctx);
         for id in ["quiet", "background", "cable", "tested", "confidential"] {
             assert_eq!(item(&items, id).state, ItemState::NotMet, "{id}");
         }
@@ -450,10 +387,7 @@ mod tests {
             next_session: Some(start),
             ..Default::default()
         };
-        let items = build(
-            &full_report(-58.0, "Cable (Ethernet)", Status::Fail),
-            &failed,
-        );
+        let items = build(&full_report(-58.0, LinkKind::Wired, Status::Fail), &failed);
         let tested = item(&items, "tested");
         assert_eq!(tested.state, ItemState::NotMet);
         assert!(tested.why.contains("the check failed"), "{}", tested.why);
@@ -512,7 +446,7 @@ mod tests {
         // A tick never overrides evidence.
         let mut ctx = Context::default();
         ctx.ticked.insert("cable".into());
-        let items = build(&full_report(-58.0, "Phone hotspot", Status::Pass), &ctx);
+        let items = build(&full_report(-58.0, LinkKind::Hotspot, Status::Pass), &ctx);
         assert_eq!(item(&items, "cable").state, ItemState::NotMet);
         assert_eq!(item(&items, "cable").basis, Basis::Evidence);
         // Focus mode on is evidence for notifications.
@@ -522,10 +456,42 @@ mod tests {
         };
         let items = build(&report(vec![]), &ctx);
         assert_eq!(item(&items, "notifications").basis, Basis::Evidence);
-        let line = item(&items, "notifications").line();
+        let line = preflight_session::ChecklistLine::from(item(&items, "notifications"));
+        assert_eq!((line.state, line.basis), (ItemState::Met, Basis::Evidence));
+    }
+
+    #[test]
+    fn the_cable_item_rests_on_the_link_type_not_on_its_wording() {
+        let ctx = Context::default();
+        // Reworded labels never flip the item: a label that starts with "Cable" on Wi‑Fi…
+        let mut r = full_report(-58.0, LinkKind::Wifi, Status::Pass);
+        let net = r
+            .checks
+            .iter_mut()
+            .find(|c| c.id == CheckId::Network)
+            .unwrap();
+        net.details[0].text = "Cable-free Wi‑Fi".into();
+        assert_eq!(item(&build(&r, &ctx), "cable").state, ItemState::NotMet);
+        // …and a cable whose label says something else entirely.
+        let mut r = full_report(-58.0, LinkKind::Wired, Status::Pass);
+        let net = r
+            .checks
+            .iter_mut()
+            .find(|c| c.id == CheckId::Network)
+            .unwrap();
+        net.details[0].text = "Ethernet".into();
+        let cable = item(&build(&r, &ctx), "cable").clone();
         assert_eq!(
-            (line.state.as_str(), line.basis.as_str()),
-            ("met", "evidence")
+            (cable.state, cable.basis),
+            (ItemState::Met, Basis::Evidence)
         );
+        assert_eq!(cable.why, "Connection: Ethernet.");
+        // A link that could not be classified leaves the item to the mentor.
+        let r = full_report(-58.0, LinkKind::Unknown, Status::Pass);
+        assert_eq!(item(&build(&r, &ctx), "cable").basis, Basis::Declared);
+        // The quiet room rests on the measured floor, not on a detail's key.
+        let mut r = full_report(-58.0, LinkKind::Wired, Status::Pass);
+        r.checks[0].details.clear();
+        assert_eq!(item(&build(&r, &ctx), "quiet").state, ItemState::Met);
     }
 }

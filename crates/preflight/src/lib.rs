@@ -13,7 +13,7 @@ pub mod devices;
 pub mod focus;
 pub mod inuse;
 pub mod logging;
-pub mod model;
+pub use preflight_model as model;
 pub mod preview;
 pub mod progress;
 pub mod reminders;

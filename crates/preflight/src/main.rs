@@ -491,7 +491,7 @@ fn run(cli: Cli) -> Result<i32> {
             };
             report.checklist = calendar::checklist_for(&report, &schedule, &ticked);
             if !args.no_record {
-                match calendar::record_check(&report, &schedule, "cli") {
+                match calendar::record_check(&report, &schedule, preflight::model::Origin::Cli) {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
                             eprintln!("Note: {n}");

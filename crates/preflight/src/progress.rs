@@ -57,6 +57,12 @@ pub enum Progress {
         /// Its result.
         result: CheckResult,
     },
+    /// Something the mentor should know about their records once the check is kept (a damaged
+    /// records file set aside, or the check could not be added).
+    Notice {
+        /// What to say.
+        text: String,
+    },
 }
 
 /// What the microphone meter and *hear yourself* report to the window (levels only: the sound

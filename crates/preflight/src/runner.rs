@@ -168,7 +168,7 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
 
     Report {
         app_version: env!("CARGO_PKG_VERSION").to_string(),
-        started_at: started_at.to_string(),
+        started_at,
         duration_ms: t0.elapsed().as_millis() as u64,
         overall: Report::overall_of(&checks),
         checks,

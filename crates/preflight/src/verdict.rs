@@ -6,7 +6,7 @@ use preflight_camera::{CameraError, CameraSummary};
 use preflight_net::{LinkInfo, LinkKind};
 use preflight_scene::SceneAnalysis;
 
-use crate::model::{CheckId, CheckResult, Detail, Status};
+use crate::model::{CheckId, CheckResult, Detail, Evidence, Status};
 use crate::thresholds::{background as bg, camera as cam, framing as fr, mic};
 use preflight_person::frame::FrameAnalysis;
 
@@ -56,7 +56,11 @@ pub fn mic(device: &str, a: &MicAnalysis, glitches: u32) -> CheckResult {
         Detail::number("duration_s", "Recorded", a.duration_s as f64, "s", 1),
     ];
     let r = |status, summary: String, advice: Option<&str>| {
-        let mut c = CheckResult::new(CheckId::Mic, status, summary).with_details(details.clone());
+        let mut c = CheckResult::new(CheckId::Mic, status, summary)
+            .with_details(details.clone())
+            .with_evidence(Evidence::RoomNoise {
+                floor_dbfs: a.noise_floor_dbfs as f64,
+            });
         c.advice = advice.map(str::to_string);
         c
     };
@@ -1153,7 +1157,14 @@ pub fn network(link: &LinkInfo) -> CheckResult {
             Some("A network cable is the most reliable way to join a call."),
         ),
     };
-    let mut c = CheckResult::new(CheckId::Network, status, summary).with_details(details);
+    let wired = match link.kind {
+        LinkKind::Wired => Some(true),
+        LinkKind::Unknown => None,
+        _ => Some(false),
+    };
+    let mut c = CheckResult::new(CheckId::Network, status, summary)
+        .with_details(details)
+        .with_evidence(Evidence::Connection { wired });
     c.advice = advice.map(str::to_string);
     c
 }
@@ -1256,7 +1267,7 @@ mod tests {
         assert!(yes.question.is_none());
         let mut report = crate::model::Report {
             app_version: "0".into(),
-            started_at: "x".into(),
+            started_at: jiff::Timestamp::UNIX_EPOCH,
             duration_ms: 0,
             overall: Status::Warn,
             checks: vec![

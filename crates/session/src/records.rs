@@ -6,7 +6,8 @@
 //! `.lock` file around each read-modify-write, so neither loses the other's record.
 
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
+use preflight_model::{Basis, CheckId, ChecklistItem, ItemState, Origin, Status};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
 use crate::programme::Profiles;
@@ -20,10 +21,10 @@ use crate::store::JsonStore;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CheckLine {
-    /// Check id (`mic`, `camera`, …).
-    pub id: String,
-    /// `pass`, `warn`, `fail` or `skipped`.
-    pub status: String,
+    /// Which check.
+    pub id: CheckId,
+    /// Its verdict.
+    pub status: Status,
     /// The one-line summary shown to the mentor.
     pub summary: String,
 }
@@ -35,10 +36,40 @@ pub struct CheckLine {
 pub struct ChecklistLine {
     /// Item id.
     pub id: String,
-    /// `met`, `not met`, `unknown`.
-    pub state: String,
-    /// `evidence` (a check showed it) or `declared` (the mentor ticked it).
-    pub basis: String,
+    /// Met, not met or unknown (written `met`, `not met`, `unknown`, as since the first records).
+    #[serde(with = "recorded_state")]
+    #[ts(type = "\"met\" | \"not met\" | \"unknown\"")]
+    pub state: ItemState,
+    /// A check showed it (`evidence`) or the mentor ticked it (`declared`).
+    pub basis: Basis,
+}
+
+impl From<&ChecklistItem> for ChecklistLine {
+    fn from(item: &ChecklistItem) -> ChecklistLine {
+        ChecklistLine {
+            id: item.id.clone(),
+            state: item.state,
+            basis: item.basis,
+        }
+    }
+}
+
+/// The records file's spelling of an item's state (see [`ItemState::recorded`]).
+mod recorded_state {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(state: &ItemState, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(state.recorded())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ItemState, D::Error> {
+        let text = String::deserialize(d)?;
+        ItemState::from_recorded(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown checklist state {text:?} (expected met, not met or unknown)"
+            ))
+        })
+    }
 }
 
 /// A pre-flight check, as recorded.
@@ -50,7 +81,7 @@ pub struct CheckRecord {
     #[ts(type = "string")]
     pub at: Timestamp,
     /// Overall status.
-    pub overall: String,
+    pub overall: Status,
     /// Each check.
     pub results: Vec<CheckLine>,
     /// The scheduled session it was for, if one starts within two hours.
@@ -60,15 +91,15 @@ pub struct CheckRecord {
     /// The checklist at the time of the check (empty when none was shown).
     #[serde(default)]
     pub checklist: Vec<ChecklistLine>,
-    /// `app` or `cli`.
-    pub from: String,
+    /// Which shell ran it.
+    pub from: Origin,
 }
 
 impl CheckRecord {
     /// Whether the check passed or warned: only such a check counts as the mentor having
     /// tested (a failed one leaves something to fix).
     pub fn did_not_fail(&self) -> bool {
-        self.overall != "fail"
+        self.overall != Status::Fail
     }
 }
 
@@ -311,7 +342,7 @@ pub fn monitoring_rows(
             row.checked_at = local(c.at, zone).strftime("%H:%M").to_string();
             row.check_minutes_before = s.start.duration_since(c.at).as_mins().to_string();
             row.tested_10_min_before = yes_no(records.tested_in_time_for(s, cfg).is_some());
-            row.check_result = c.overall.clone();
+            row.check_result = c.overall.as_str().into();
         } else if s.start <= now {
             row.tested_10_min_before = "no".into();
         }
@@ -334,9 +365,7 @@ pub fn monitoring_rows(
             .as_deref()
             .is_none_or(|id| schedule.get(id).is_none())
     }) {
-        let Ok(started) = r.started.parse::<Timestamp>() else {
-            continue;
-        };
+        let started = r.started;
         if !in_range(started) {
             continue;
         }
@@ -398,9 +427,7 @@ fn yes_no(b: bool) -> String {
 
 fn fill_run(row: &mut MonitoringRow, r: &SessionRecord) {
     row.took_place = "yes".into();
-    if let (Ok(a), Ok(b)) = (r.started.parse::<Timestamp>(), r.ended.parse::<Timestamp>()) {
-        row.actual_min = (b.duration_since(a).as_secs() / 60).to_string();
-    }
+    row.actual_min = (r.ended.duration_since(r.started).as_secs() / 60).to_string();
     let covered: usize = r.phases.iter().map(|p| p.covered.len()).sum();
     let all: usize = r
         .phases
@@ -534,20 +561,20 @@ mod tests {
     fn check(at: &str, id: Option<&str>, overall: &str) -> CheckRecord {
         CheckRecord {
             at: ts(at),
-            overall: overall.into(),
+            overall: serde_json::from_value(serde_json::json!(overall)).unwrap(),
             results: vec![],
             session_id: id.map(Into::into),
             minutes_before: None,
             checklist: vec![],
-            from: "app".into(),
+            from: Origin::App,
         }
     }
 
     fn run(id: &str, started: &str, ended: &str) -> SessionRecord {
         SessionRecord {
             template: "First session".into(),
-            started: started.into(),
-            ended: ended.into(),
+            started: ts(started),
+            ended: ts(ended),
             phases: vec![PhaseRecord {
                 title: "Welcome".into(),
                 planned_min: 10,

@@ -75,10 +75,12 @@ pub struct PhaseRecord {
 pub struct SessionRecord {
     /// Template name.
     pub template: String,
-    /// Start (RFC 3339).
-    pub started: String,
-    /// End (RFC 3339).
-    pub ended: String,
+    /// Start (RFC 3339 in the file).
+    #[ts(type = "string")]
+    pub started: Timestamp,
+    /// End (RFC 3339 in the file).
+    #[ts(type = "string")]
+    pub ended: Timestamp,
     /// The phases, in order.
     pub phases: Vec<PhaseRecord>,
     /// The scheduled session this was, if it was started from the schedule.
@@ -211,8 +213,8 @@ impl SessionRun {
             mentee: None,
             session_number: None,
             template: self.template.name.clone(),
-            started: self.started.to_string(),
-            ended: now.to_string(),
+            started: self.started,
+            ended: now,
             phases: self
                 .template
                 .phases
@@ -325,7 +327,7 @@ mod tests {
         assert_eq!((after.starts_in_s, after.timer.elapsed_s), (0, 120));
         // The record's length is the real one: from the start, not from opening the window.
         let rec = run.clone().finish(ts("2026-11-24T18:55:00Z"));
-        assert_eq!(rec.started, start.to_string());
+        assert_eq!(rec.started, start);
         // Begun early by the mentor (or by moving on): from then.
         run.begin(ts("2026-11-24T17:58:00Z"));
         let v = run.view(ts("2026-11-24T17:59:00Z"));
@@ -333,7 +335,7 @@ mod tests {
         let mut moved = SessionRun::start_at(t.clone(), open, start);
         moved.next(ts("2026-11-24T17:57:00Z"));
         let rec = moved.finish(ts("2026-11-24T18:40:00Z"));
-        assert_eq!(rec.started, ts("2026-11-24T17:57:00Z").to_string());
+        assert_eq!(rec.started, ts("2026-11-24T17:57:00Z"));
         assert_eq!(rec.phases[0].actual_s, 0);
         // Opened late: the clock runs from the opening.
         let late = SessionRun::start_at(t, ts("2026-11-24T18:05:00Z"), start);

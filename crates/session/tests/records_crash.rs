@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use preflight_model::{CheckId, Origin, Status};
 use preflight_session::{CheckRecord, RecordStore};
 
 const CHILD_ENV: &str = "PREFLIGHT_RECORDS_CRASH_CHILD";
@@ -12,19 +13,19 @@ const CHILD_ENV: &str = "PREFLIGHT_RECORDS_CRASH_CHILD";
 fn record(n: usize) -> CheckRecord {
     CheckRecord {
         at: Timestamp::from_second(1_790_000_000 + n as i64).unwrap(),
-        overall: "pass".into(),
+        overall: Status::Pass,
         // Some bulk, so each write takes a little while and a kill can land mid-write.
         results: (0..20)
             .map(|i| preflight_session::CheckLine {
-                id: format!("check-{i}"),
-                status: "pass".into(),
-                summary: "x".repeat(200),
+                id: CheckId::Mic,
+                status: Status::Pass,
+                summary: format!("check {i}: {}", "x".repeat(200)),
             })
             .collect(),
         session_id: None,
         minutes_before: None,
         checklist: vec![],
-        from: "cli".into(),
+        from: Origin::Cli,
     }
 }
 

@@ -3,11 +3,11 @@ import type { Basis } from "./Basis";
 import type { ItemState } from "./ItemState";
 
 /**
- * One checklist item.
+ * One item of the code-of-conduct checklist.
  */
 export type ChecklistItem = { 
 /**
- * Stable id.
+ * Stable id (a standard item's id, or one a programme's code defines).
  */
 id: string, 
 /**

@@ -55,4 +55,8 @@ hdMbps: number, } | { "kind": "finished",
 /**
  * Its result.
  */
-result: CheckResult, };
+result: CheckResult, } | { "kind": "notice", 
+/**
+ * What to say.
+ */
+text: string, };

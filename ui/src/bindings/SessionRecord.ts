@@ -10,11 +10,11 @@ export type SessionRecord = {
  */
 template: string, 
 /**
- * Start (RFC 3339).
+ * Start (RFC 3339 in the file).
  */
 started: string, 
 /**
- * End (RFC 3339).
+ * End (RFC 3339 in the file).
  */
 ended: string, 
 /**

@@ -1,5 +1,8 @@
-//! The result model shared by the CLI, the app (via generated TypeScript types) and the records.
+//! The result model shared by the CLI, the app (via generated TypeScript types) and the records:
+//! plain data only (serde and TypeScript), no rules and no I/O. The rules that fill it live in
+//! `preflight::verdict` and `preflight::checklist`.
 
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -173,6 +176,29 @@ pub struct CheckResult {
     /// A yes/no question only the mentor can answer (e.g. "Did you hear the chime?"); the
     /// answer turns this result into a final one (see `verdict::speaker_answer`).
     pub question: Option<String>,
+    /// What this result shows about the mentor's set-up, as typed facts (the checklist is built
+    /// from these, never from the wording of a summary or a label).
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
+}
+
+/// A typed fact a check established, which the code-of-conduct checklist uses as evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Evidence {
+    /// The room's noise floor, measured by the microphone check.
+    RoomNoise {
+        /// Noise floor, dBFS.
+        #[serde(rename = "floorDbfs")]
+        floor_dbfs: f64,
+    },
+    /// What carries the connection.
+    Connection {
+        /// `Some(true)` on a network cable, `Some(false)` on Wi‑Fi, a hotspot, mobile broadband,
+        /// a VPN or offline; `None` when the link could not be classified.
+        wired: Option<bool>,
+    },
 }
 
 impl CheckResult {
@@ -186,7 +212,14 @@ impl CheckResult {
             details: Vec::new(),
             advice: None,
             question: None,
+            evidence: None,
         }
+    }
+
+    /// Adds the typed fact this result established.
+    pub fn with_evidence(mut self, evidence: Evidence) -> CheckResult {
+        self.evidence = Some(evidence);
+        self
     }
 
     /// Adds advice.
@@ -210,7 +243,8 @@ pub struct Report {
     /// Version of the app that made the report.
     pub app_version: String,
     /// When the check started (RFC 3339, UTC).
-    pub started_at: String,
+    #[ts(type = "string")]
+    pub started_at: Timestamp,
     /// How long it took, milliseconds.
     #[ts(type = "number")]
     pub duration_ms: u64,
@@ -221,7 +255,7 @@ pub struct Report {
     /// The code-of-conduct checklist, evidenced by these checks where they can (filled in by
     /// the app and the CLI after the run: it also needs the schedule and the running apps).
     #[serde(default)]
-    pub checklist: Vec<crate::checklist::ChecklistItem>,
+    pub checklist: Vec<ChecklistItem>,
 }
 
 impl Report {
@@ -234,6 +268,12 @@ impl Report {
             .unwrap_or(Status::Skipped)
     }
 
+    /// When the check finished: its start plus its duration. With the shell that ran it, this
+    /// identifies the check in the records.
+    pub fn finished_at(&self) -> Timestamp {
+        self.started_at + SignedDuration::from_millis(self.duration_ms.min(i64::MAX as u64) as i64)
+    }
+
     /// Process exit code for the CLI: 0 all pass, 1 a warning, 2 a failure.
     pub fn exit_code(&self) -> i32 {
         match self.overall {
@@ -242,6 +282,80 @@ impl Report {
             Status::Fail => 2,
         }
     }
+}
+
+/// Whether a checklist item is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ItemState {
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// Nobody has said yet.
+    Unknown,
+}
+
+impl ItemState {
+    /// How the records file writes it (`met`, `not met`, `unknown`), unchanged since the first
+    /// records were written.
+    pub fn recorded(self) -> &'static str {
+        match self {
+            ItemState::Met => "met",
+            ItemState::NotMet => "not met",
+            ItemState::Unknown => "unknown",
+        }
+    }
+
+    /// The state written as [`ItemState::recorded`] (or as the window names it).
+    pub fn from_recorded(s: &str) -> Option<ItemState> {
+        match s {
+            "met" => Some(ItemState::Met),
+            "not met" | "notMet" => Some(ItemState::NotMet),
+            "unknown" => Some(ItemState::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// What a checklist item's state rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Basis {
+    /// A check measured it.
+    Evidence,
+    /// The mentor says so.
+    Declared,
+}
+
+/// One item of the code-of-conduct checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChecklistItem {
+    /// Stable id (a standard item's id, or one a programme's code defines).
+    pub id: String,
+    /// What the codes ask, in plain words.
+    pub text: String,
+    /// Met, not met, unknown.
+    pub state: ItemState,
+    /// Evidence or the mentor's word.
+    pub basis: Basis,
+    /// The evidence (or why there is none), for people.
+    pub why: String,
+}
+
+/// Which shell ran a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Origin {
+    /// The desktop app.
+    App,
+    /// The `preflight` command.
+    Cli,
 }
 
 #[cfg(test)]
@@ -273,7 +387,7 @@ mod tests {
     fn exit_codes() {
         let mut rep = Report {
             app_version: "0".into(),
-            started_at: "x".into(),
+            started_at: Timestamp::UNIX_EPOCH,
             duration_ms: 0,
             overall: Status::Pass,
             checks: vec![],
@@ -284,6 +398,41 @@ mod tests {
         assert_eq!(rep.exit_code(), 1);
         rep.overall = Status::Fail;
         assert_eq!(rep.exit_code(), 2);
+    }
+
+    #[test]
+    fn finished_is_start_plus_duration() {
+        let rep = Report {
+            app_version: "0".into(),
+            started_at: "2026-11-30T10:00:00Z".parse().unwrap(),
+            duration_ms: 61_500,
+            overall: Status::Pass,
+            checks: vec![],
+            checklist: vec![],
+        };
+        assert_eq!(rep.finished_at().to_string(), "2026-11-30T10:01:01.5Z");
+        let json = serde_json::to_value(&rep).unwrap();
+        assert_eq!(json["startedAt"], "2026-11-30T10:00:00Z");
+    }
+
+    #[test]
+    fn recorded_item_states_read_back() {
+        for s in [ItemState::Met, ItemState::NotMet, ItemState::Unknown] {
+            assert_eq!(ItemState::from_recorded(s.recorded()), Some(s));
+        }
+        assert_eq!(ItemState::NotMet.recorded(), "not met");
+        assert_eq!(ItemState::from_recorded("maybe"), None);
+    }
+
+    #[test]
+    fn evidence_is_tagged() {
+        let v = serde_json::to_value(Evidence::Connection { wired: Some(true) }).unwrap();
+        assert_eq!(v, serde_json::json!({"kind": "connection", "wired": true}));
+        let v = serde_json::to_value(Evidence::RoomNoise { floor_dbfs: -50.0 }).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "roomNoise", "floorDbfs": -50.0})
+        );
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! A finished check is kept once, by the shell that ran it and the moment it finished: the app's
+//! later answers and ticks update that record, never "the latest one" of the shell.
+//!
+//! One test in its own binary: it points the data directory at a temporary folder for the whole
+//! process.
+
+use jiff::{SignedDuration, Timestamp};
+use preflight::calendar::{record_check, records, update_recorded_check};
+use preflight::model::{CheckId, CheckResult, Origin, Report, Status};
+use preflight_session::Schedule;
+
+fn report(started: Timestamp, status: Status) -> Report {
+    let checks = vec![CheckResult::new(
+        CheckId::Speaker,
+        status,
+        "Did you hear it?",
+    )];
+    Report {
+        app_version: "test".into(),
+        started_at: started,
+        duration_ms: 42_000,
+        overall: Report::overall_of(&checks),
+        checks,
+        checklist: vec![],
+    }
+}
+
+#[test]
+fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
+    let home = tempfile::tempdir().unwrap();
+    std::env::set_var("HOME", home.path());
+    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
+    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
+    let schedule = Schedule::default();
+    let t0 = Timestamp::now() - SignedDuration::from_mins(30);
+    let first = report(t0, Status::Warn);
+    let second = report(t0 + SignedDuration::from_mins(10), Status::Warn);
+    let from_terminal = report(t0 + SignedDuration::from_mins(5), Status::Pass);
+
+    let (rec, _) = record_check(&first, &schedule, Origin::App).unwrap();
+    assert_eq!(
+        rec.at,
+        t0 + SignedDuration::from_secs(42),
+        "kept at the moment it finished"
+    );
+    record_check(&second, &schedule, Origin::App).unwrap();
+    record_check(&from_terminal, &schedule, Origin::Cli).unwrap();
+    // Recording the same check again brings its record up to date instead of adding one.
+    record_check(&first, &schedule, Origin::App).unwrap();
+    let all = records().unwrap().load().unwrap().value.checks;
+    assert_eq!(all.len(), 3);
+
+    // The mentor answers the question of the *first* check (still on screen): its record
+    // changes, the later check of the same shell does not.
+    let mut answered = first.clone();
+    answered.checks[0].status = Status::Fail;
+    answered.overall = Status::Fail;
+    update_recorded_check(Origin::App, &answered).unwrap();
+    let all = records().unwrap().load().unwrap().value.checks;
+    let overall: Vec<_> = all.iter().map(|c| (c.from, c.overall)).collect();
+    assert_eq!(
+        overall,
+        [
+            (Origin::App, Status::Fail),
+            (Origin::App, Status::Warn),
+            (Origin::Cli, Status::Pass)
+        ]
+    );
+    assert_eq!(all[0].results[0].status, Status::Fail);
+
+    // A report the records never had is not invented by an update.
+    update_recorded_check(
+        Origin::Cli,
+        &report(t0 - SignedDuration::from_mins(60), Status::Pass),
+    )
+    .unwrap();
+    assert_eq!(records().unwrap().load().unwrap().value.checks.len(), 3);
+}
