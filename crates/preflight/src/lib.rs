@@ -4,8 +4,9 @@
 //! - [`model`]: the one result type ([`CheckResult`]) and the [`Report`].
 //! - [`thresholds`]: every pass/warn/fail limit, each with its source.
 //! - [`verdict`]: pure functions from measurements to [`CheckResult`]s.
-//! - [`runner`]: the I/O — devices, camera, network — run concurrently, with [`Progress`]
-//!   events on a channel for live meters.
+//! - [`runner`]: the engine — the checks run concurrently over [`Probes`] (devices, camera,
+//!   network, clock), each bounded in time, with [`Progress`] events on a channel for live
+//!   meters.
 
 pub mod calendar;
 pub mod checklist;
@@ -15,6 +16,7 @@ pub mod inuse;
 pub mod logging;
 pub use preflight_model as model;
 pub mod preview;
+pub mod probes;
 pub mod progress;
 pub mod reminders;
 pub mod runner;
@@ -26,8 +28,8 @@ pub mod verdict;
 pub use devices::{list_all_devices, DeviceReport};
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
 pub use preview::{run_preview, PreviewFrame};
+pub use probes::{open_camera, CameraChoice, Probes, SpeedTest, SystemProbes};
 pub use progress::Progress;
-pub use runner::{
-    open_camera, run, CameraChoice, CheckOptions, PathOutcome, SpeedTest, PROMPT_SENTENCE,
-};
+pub use runner::{run, run_with, CheckOptions, Limits, PROMPT_SENTENCE};
 pub use settings::{Settings, SettingsView};
+pub use verdict::PathOutcome;

@@ -14,7 +14,7 @@ use preflight_camera::{CameraError, FrameSource};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::runner::{open_camera, CameraChoice};
+use crate::probes::{open_camera, CameraChoice};
 
 /// Width of preview frames, pixels.
 pub const PREVIEW_WIDTH: u32 = 320;

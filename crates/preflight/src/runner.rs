@@ -1,32 +1,20 @@
-//! Runs the checks concurrently and assembles the [`Report`].
+//! The check engine: runs the checks concurrently over a [`Probes`] implementation (the real
+//! machine in the shells, fakes in its tests), bounds every measurement in time, and assembles
+//! the [`Report`].
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use preflight_camera::{FrameSource, ImageSource, NokhwaSource};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::UnboundedSender;
 use ts_rs::TS;
 
 use crate::model::{CheckId, CheckResult, Report, Status};
+pub use crate::probes::{open_camera, CameraChoice, SpeedTest};
+use crate::probes::{Probes, SystemProbes};
 use crate::progress::Progress;
+use crate::verdict::PathOutcome;
 use crate::{thresholds, verdict};
-
-/// Which camera to check.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
-#[ts(export)]
-pub enum CameraChoice {
-    /// The first camera the system lists.
-    #[default]
-    Default,
-    /// The camera with this name.
-    Named(String),
-    /// A still image file standing in for a camera (tests, demos).
-    Image(String),
-    /// Do not check the camera (and so not the background either).
-    Off,
-}
 
 /// What to check and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -60,26 +48,6 @@ pub struct CheckOptions {
     pub speed_test: Option<SpeedTest>,
     /// Skip the capacity (speed) check.
     pub skip_capacity: bool,
-}
-
-/// A speed-test endpoint for the capacity check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SpeedTest {
-    /// GET address serving N bytes; `{bytes}` stands for the number.
-    pub download_url: String,
-    /// POST address that accepts (and discards) a body.
-    pub upload_url: String,
-}
-
-impl Default for SpeedTest {
-    fn default() -> Self {
-        SpeedTest {
-            download_url: preflight_net::capacity::DEFAULT_DOWNLOAD_URL.into(),
-            upload_url: preflight_net::capacity::DEFAULT_UPLOAD_URL.into(),
-        }
-    }
 }
 
 impl Default for CheckOptions {
@@ -121,25 +89,75 @@ fn finish(tx: &UnboundedSender<Progress>, result: CheckResult) -> CheckResult {
     result
 }
 
-/// Runs every check in `opts` concurrently, sending [`Progress`] events on `tx`, and returns
-/// the report. Device and network failures become failed checks, never errors.
+/// How long each measurement may take before the engine stops waiting for it. A device or a
+/// network that never answers costs a failed or unfinished check, never a hung one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Opening the microphone, on top of the recording itself.
+    pub mic_extra: Duration,
+    /// Playing the chime (and listening for it).
+    pub chime: Duration,
+    /// Opening the camera and reading its frames, on top of the sampling time.
+    pub camera_extra: Duration,
+    /// Finding out what carries the connection.
+    pub link: Duration,
+    /// One run of call-quality probes (each server's lookup has its own limit too).
+    pub probing: Duration,
+    /// Reaching the meeting platforms.
+    pub platforms: Duration,
+    /// The capacity probe.
+    pub capacity: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            mic_extra: Duration::from_secs(10),
+            chime: Duration::from_secs(20),
+            camera_extra: Duration::from_secs(15),
+            link: Duration::from_secs(8),
+            // Probing takes 4.7 s at most (see `ProbeConfig::default`).
+            probing: Duration::from_secs(8),
+            // Each platform's DNS, TCP and TLS steps have PLATFORM_LIMIT; they run together.
+            platforms: PLATFORM_LIMIT * 3 + Duration::from_secs(2),
+            // The capacity probe stops itself after 6 s.
+            capacity: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Runs every check in `opts` concurrently on this machine, sending [`Progress`] events on `tx`,
+/// and returns the report. Device and network failures become failed checks, never errors.
 pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
-    let started_at = jiff::Timestamp::now();
-    let t0 = Instant::now();
+    run_with(Arc::new(SystemProbes), opts, Limits::default(), tx).await
+}
+
+/// [`run`] over `probes`, with `limits` on each measurement.
+pub async fn run_with<P: Probes>(
+    probes: Arc<P>,
+    opts: CheckOptions,
+    limits: Limits,
+    tx: UnboundedSender<Progress>,
+) -> Report {
+    let started_at = probes.now();
 
     // The microphone and the speakers share the room: the chime must not play while the room
     // noise is measured, so these two run one after the other (camera and network alongside).
     let audio = {
-        let (opts, tx) = (opts.clone(), tx.clone());
-        tokio::task::spawn_blocking(move || (mic_check(&opts, &tx), speaker_check(&opts, &tx)))
+        let (p, opts, tx) = (probes.clone(), opts.clone(), tx.clone());
+        tokio::spawn(async move {
+            let mic = mic_check(&p, &opts, &limits, &tx).await;
+            let speaker = speaker_check(&p, &opts, &limits, &tx).await;
+            (mic, speaker)
+        })
     };
     let camera = {
-        let (opts, tx) = (opts.clone(), tx.clone());
-        tokio::task::spawn_blocking(move || camera_checks(&opts, &tx))
+        let (p, opts, tx) = (probes.clone(), opts.clone(), tx.clone());
+        tokio::spawn(async move { camera_checks(&p, &opts, &limits, &tx).await })
     };
     let network = {
-        let (opts, tx) = (opts.clone(), tx.clone());
-        tokio::spawn(async move { network_checks(&opts, &tx).await })
+        let (p, opts, tx) = (probes.clone(), opts.clone(), tx.clone());
+        tokio::spawn(async move { network_checks(&p, &opts, &limits, &tx).await })
     };
     let (audio, camera, network) = tokio::join!(audio, camera, network);
 
@@ -166,18 +184,60 @@ pub async fn run(opts: CheckOptions, tx: UnboundedSender<Progress>) -> Report {
         ]),
     }
 
+    let took = probes.now().duration_since(started_at);
     Report {
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         started_at,
-        duration_ms: t0.elapsed().as_millis() as u64,
+        duration_ms: took.as_millis().max(0) as u64,
         overall: Report::overall_of(&checks),
         checks,
         checklist: Vec::new(),
     }
 }
 
+/// Why a measurement gave no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stopped {
+    /// It did not finish within its limit (the thread is left to end on its own).
+    TimedOut(Duration),
+    /// It panicked.
+    Crashed,
+}
+
+impl Stopped {
+    /// The result that says so.
+    fn result(self, id: CheckId) -> CheckResult {
+        match self {
+            Stopped::TimedOut(limit) => verdict::timed_out(id, limit),
+            Stopped::Crashed => crashed_result(id),
+        }
+    }
+}
+
+/// Runs the blocking `f` on a blocking thread and waits at most `limit` for it.
+async fn blocking_within<T: Send + 'static>(
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Stopped> {
+    match tokio::time::timeout(limit, tokio::task::spawn_blocking(f)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "measurement stopped unexpectedly");
+            Err(Stopped::Crashed)
+        }
+        Err(_) => {
+            tracing::warn!(?limit, "measurement did not finish in time");
+            Err(Stopped::TimedOut(limit))
+        }
+    }
+}
+
 fn crashed(id: CheckId, e: &tokio::task::JoinError) -> CheckResult {
     tracing::error!(check = ?id, error = %e, "check task failed");
+    crashed_result(id)
+}
+
+fn crashed_result(id: CheckId) -> CheckResult {
     CheckResult::new(
         id,
         Status::Fail,
@@ -189,7 +249,12 @@ fn crashed(id: CheckId, e: &tokio::task::JoinError) -> CheckResult {
     .with_advice("Run the check again. If it keeps happening, restart the app.")
 }
 
-fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
+async fn mic_check<P: Probes>(
+    probes: &Arc<P>,
+    opts: &CheckOptions,
+    limits: &Limits,
+    tx: &UnboundedSender<Progress>,
+) -> CheckResult {
     if opts.skip_mic {
         return finish(
             tx,
@@ -214,15 +279,22 @@ fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult
         device: opts.mic.clone(),
         duration: Duration::from_secs_f32(opts.mic_seconds.clamp(0.5, 30.0)),
     };
-    let result = match preflight_audio::capture(&req, |level| {
-        send(tx, Progress::MicLevel { level })
-    }) {
-        Ok(cap) => {
+    let limit = req.duration + limits.mic_extra;
+    let (p, meter) = (probes.clone(), tx.clone());
+    let captured = blocking_within(limit, move || {
+        p.mic(&req, &mut |level| {
+            send(&meter, Progress::MicLevel { level })
+        })
+    })
+    .await;
+    let result = match captured {
+        Ok(Ok(cap)) => {
             let a =
                 preflight_audio::analyze(&cap.samples, cap.sample_rate, thresholds::clip_params());
             verdict::mic(&cap.device_name, &a, cap.glitches)
         }
-        Err(e) => verdict::mic_error(&e),
+        Ok(Err(e)) => verdict::mic_error(&e),
+        Err(stopped) => stopped.result(CheckId::Mic),
     };
     finish(tx, result)
 }
@@ -230,7 +302,12 @@ fn mic_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult
 /// How long the mentor is told "a chime plays in a moment" before it does.
 const CHIME_NOTICE: std::time::Duration = std::time::Duration::from_millis(1000);
 
-fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckResult {
+async fn speaker_check<P: Probes>(
+    probes: &Arc<P>,
+    opts: &CheckOptions,
+    limits: &Limits,
+    tx: &UnboundedSender<Progress>,
+) -> CheckResult {
     if opts.skip_speaker {
         return finish(
             tx,
@@ -249,8 +326,6 @@ fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckRe
                 .into(),
         },
     );
-    // Said before it plays, so the mentor is listening when it comes.
-    std::thread::sleep(CHIME_NOTICE);
     let req = preflight_audio::SpeakerRequest {
         output: opts.speaker.clone(),
         input: opts.mic.clone(),
@@ -258,15 +333,25 @@ fn speaker_check(opts: &CheckOptions, tx: &UnboundedSender<Progress>) -> CheckRe
         // that check is switched off.
         listen: opts.listen_for_chime,
     };
-    let result = match preflight_audio::play_chime(&req) {
-        Ok(outcome) => verdict::speaker(&outcome),
-        Err(e) => verdict::speaker_error(&e),
+    let p = probes.clone();
+    let played = blocking_within(CHIME_NOTICE + limits.chime, move || {
+        // Said before it plays, so the mentor is listening when it comes.
+        p.pause(CHIME_NOTICE);
+        p.chime(&req)
+    })
+    .await;
+    let result = match played {
+        Ok(Ok(outcome)) => verdict::speaker(&outcome),
+        Ok(Err(e)) => verdict::speaker_error(&e),
+        Err(stopped) => stopped.result(CheckId::Speaker),
     };
     finish(tx, result)
 }
 
-fn camera_checks(
+async fn camera_checks<P: Probes>(
+    probes: &Arc<P>,
     opts: &CheckOptions,
+    limits: &Limits,
     tx: &UnboundedSender<Progress>,
 ) -> (CheckResult, CheckResult, CheckResult) {
     if opts.camera == CameraChoice::Off {
@@ -304,33 +389,58 @@ fn camera_checks(
             message: "Looking through your camera…".into(),
         },
     );
-    let opened = open_camera(&opts.camera);
-    let mut frames = 0u32;
-    let mut next_preview = Duration::ZERO;
-    let sampled = opened.and_then(|mut src| {
-        let name = src.name();
-        preflight_camera::sample(
-            src.as_mut(),
-            Duration::from_secs_f32(opts.camera_seconds.clamp(0.2, 30.0)),
-            600,
-            |frame| {
-                frames += 1;
-                if frame.timestamp >= next_preview {
-                    next_preview =
-                        frame.timestamp + Duration::from_secs(1) / crate::preview::PREVIEW_FPS;
-                    send(
-                        tx,
-                        Progress::CameraFrame {
-                            frames,
-                            preview: crate::preview::encode_preview(&frame.image, &name),
-                        },
-                    );
-                }
-            },
-        )
-    });
+    let seconds = Duration::from_secs_f32(opts.camera_seconds.clamp(0.2, 30.0));
+    let (p, choice, live) = (probes.clone(), opts.camera.clone(), tx.clone());
+    let sampled = blocking_within(seconds + limits.camera_extra, move || {
+        let mut frames = 0u32;
+        let mut next_preview = Duration::ZERO;
+        p.camera(&choice)
+            .and_then(|mut src| {
+                let name = src.name();
+                preflight_camera::sample(src.as_mut(), seconds, 600, |frame| {
+                    frames += 1;
+                    if frame.timestamp >= next_preview {
+                        next_preview =
+                            frame.timestamp + Duration::from_secs(1) / crate::preview::PREVIEW_FPS;
+                        send(
+                            &live,
+                            Progress::CameraFrame {
+                                frames,
+                                preview: crate::preview::encode_preview(&frame.image, &name),
+                            },
+                        );
+                    }
+                })
+            })
+            .map(|s| (s, frames))
+    })
+    .await;
+    let sampled = match sampled {
+        Ok(s) => s,
+        Err(stopped) => {
+            return (
+                finish(tx, stopped.result(CheckId::Camera)),
+                finish(
+                    tx,
+                    CheckResult::new(
+                        CheckId::Background,
+                        Status::Skipped,
+                        "No picture to check the background: the camera did not answer.",
+                    ),
+                ),
+                finish(
+                    tx,
+                    CheckResult::new(
+                        CheckId::Framing,
+                        Status::Skipped,
+                        "No picture to look for your face: the camera did not answer.",
+                    ),
+                ),
+            );
+        }
+    };
     match sampled {
-        Ok(s) => {
+        Ok((s, frames)) => {
             send(
                 tx,
                 Progress::Started {
@@ -338,8 +448,22 @@ fn camera_checks(
                     message: "Looking at you and your background…".into(),
                 },
             );
-            let analysis =
-                preflight_person::frame::analyze(preflight_person::shared(), &s.last_frame);
+            let frame = s.last_frame.clone();
+            let analysis = match tokio::task::spawn_blocking(move || {
+                preflight_person::frame::analyze(preflight_person::shared(), &frame)
+            })
+            .await
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::error!(error = %e, "picture analysis failed");
+                    return (
+                        finish(tx, verdict::camera(&s.source, &s.summary)),
+                        finish(tx, crashed_result(CheckId::Background)),
+                        finish(tx, crashed_result(CheckId::Framing)),
+                    );
+                }
+            };
             let cam = finish(
                 tx,
                 verdict::camera_with_face(&s.source, &s.summary, analysis.framing.is_some()),
@@ -386,17 +510,6 @@ fn camera_checks(
     }
 }
 
-/// Opens the camera `choice` names (a test picture plays at 30 fps).
-pub fn open_camera(
-    choice: &CameraChoice,
-) -> Result<Box<dyn FrameSource>, preflight_camera::CameraError> {
-    Ok(match choice {
-        CameraChoice::Image(path) => Box::new(ImageSource::open(&PathBuf::from(path), 30)?),
-        CameraChoice::Named(name) => Box::new(NokhwaSource::open(Some(name))?),
-        CameraChoice::Default | CameraChoice::Off => Box::new(NokhwaSource::open(None)?),
-    })
-}
-
 /// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
 const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
 
@@ -413,8 +526,10 @@ const DNS_LIMIT: Duration = Duration::from_secs(2);
 /// is bounded: the call-quality part takes under 10 s even offline (DNS 2 s, probing 4.7 s, a
 /// quick second server 1.1 s); the capacity probe follows it (so its upload does not colour
 /// the delay measured for calls) and takes at most 6 s more, while the audio steps run.
-async fn network_checks(
+async fn network_checks<P: Probes>(
+    probes: &Arc<P>,
     opts: &CheckOptions,
+    limits: &Limits,
     tx: &UnboundedSender<Progress>,
 ) -> (CheckResult, CheckResult, CheckResult, CheckResult) {
     if opts.skip_network {
@@ -460,12 +575,16 @@ async fn network_checks(
             message: "Checking your connection…".into(),
         },
     );
-    let link = tokio::task::spawn_blocking(preflight_net::detect)
+    let p = probes.clone();
+    let link = blocking_within(limits.link, move || p.link())
         .await
-        .unwrap_or_else(|_| preflight_net::LinkInfo {
+        .unwrap_or_else(|stopped| preflight_net::LinkInfo {
             kind: preflight_net::LinkKind::Unknown,
             interface: None,
-            reason: "the network adapter could not be read".into(),
+            reason: match stopped {
+                Stopped::TimedOut(_) => "the network adapter did not answer in time".into(),
+                Stopped::Crashed => "the network adapter could not be read".into(),
+            },
             speed_mbps: None,
             signal_dbm: None,
         });
@@ -509,15 +628,12 @@ async fn network_checks(
             },
         );
         Some(
-            preflight_net::check_platforms(
-                &targets,
-                preflight_net::default_tls_config(),
-                PLATFORM_LIMIT,
-            )
-            .await,
+            tokio::time::timeout(limits.platforms, probes.platforms(&targets, PLATFORM_LIMIT))
+                .await
+                .map_err(|_| Stopped::TimedOut(limits.platforms)),
         )
     };
-    let (outcome, reach) = tokio::join!(measure_path(&servers, tx), platforms);
+    let (outcome, reach) = tokio::join!(measure_path(probes, &servers, limits, tx), platforms);
     let path_result = finish(tx, verdict::path(&outcome, offline, Some(link.kind)));
     // The network is up but the internet does not answer: the connection card must not say
     // "Good" beside a call-quality card saying the internet is not working.
@@ -529,7 +645,8 @@ async fn network_checks(
     let platforms_result = finish(
         tx,
         match reach {
-            Some(r) => verdict::platforms(&r, offline),
+            Some(Ok(r)) => verdict::platforms(&r, offline),
+            Some(Err(stopped)) => stopped.result(CheckId::Platforms),
             None => CheckResult::new(
                 CheckId::Platforms,
                 Status::Skipped,
@@ -539,14 +656,16 @@ async fn network_checks(
     );
     let capacity_result = finish(
         tx,
-        capacity_check(opts, tx, offline, path_result.status).await,
+        capacity_check(probes, opts, limits, tx, offline, path_result.status).await,
     );
     (link_result, path_result, platforms_result, capacity_result)
 }
 
 /// The capacity probe and its verdict.
-async fn capacity_check(
+async fn capacity_check<P: Probes>(
+    probes: &Arc<P>,
     opts: &CheckOptions,
+    limits: &Limits,
     tx: &UnboundedSender<Progress>,
     offline: bool,
     quality: Status,
@@ -569,12 +688,7 @@ async fn capacity_check(
         },
     );
     let endpoint = opts.speed_test.clone().unwrap_or_default();
-    let cfg = preflight_net::capacity::CapacityConfig::new(
-        &endpoint.download_url,
-        &endpoint.upload_url,
-        preflight_net::default_tls_config(),
-    );
-    let cap = preflight_net::capacity::measure(&cfg, |event| {
+    let measured = probes.capacity(&endpoint, |event| {
         send(
             tx,
             Progress::Capacity {
@@ -582,35 +696,31 @@ async fn capacity_check(
                 hd_mbps: thresholds::capacity::HD_UP_MBPS,
             },
         )
-    })
-    .await;
-    verdict::capacity(Some(&cap), quality, false)
+    });
+    match tokio::time::timeout(limits.capacity, measured).await {
+        Ok(cap) => verdict::capacity(Some(&cap), quality, false),
+        Err(_) => verdict::timed_out(CheckId::Capacity, limits.capacity),
+    }
 }
 
-/// What the path measurement found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PathOutcome {
-    /// Probes went out to `server`; these are the figures.
-    Measured {
-        /// The STUN server that was used.
-        server: String,
-        /// The figures.
-        stats: preflight_net::PathStats,
-    },
-    /// No server name could be looked up.
-    NoDns {
-        /// The names tried.
-        servers: Vec<String>,
-    },
-}
-
-async fn measure_path(servers: &[String], tx: &UnboundedSender<Progress>) -> PathOutcome {
-    let lookups = futures_join_all(
-        servers
-            .iter()
-            .cloned()
-            .map(|s| async move { preflight_net::resolve(&s, DNS_LIMIT).await }),
-    )
+async fn measure_path<P: Probes>(
+    probes: &Arc<P>,
+    servers: &[String],
+    limits: &Limits,
+    tx: &UnboundedSender<Progress>,
+) -> PathOutcome {
+    let lookups = futures_join_all(servers.iter().cloned().map(|s| {
+        let p = probes.clone();
+        async move {
+            // The lookup has its own limit; this one holds for a resolver that ignores it.
+            tokio::time::timeout(
+                DNS_LIMIT + Duration::from_millis(500),
+                p.resolve(&s, DNS_LIMIT),
+            )
+            .await
+            .unwrap_or_else(|_| Err(preflight_net::ProbeError::Dns(s.clone())))
+        }
+    }))
     .await;
     let resolved: Vec<(String, std::net::SocketAddr)> = servers
         .iter()
@@ -623,12 +733,14 @@ async fn measure_path(servers: &[String], tx: &UnboundedSender<Progress>) -> Pat
         };
     };
     let full = preflight_net::ProbeConfig::default();
-    let probes = preflight_net::probe(first_addr, &full, |p| {
-        send(tx, Progress::NetProbe { probe: *p })
-    })
-    .await
-    .unwrap_or_default();
-    let stats = preflight_net::path_stats(&probes);
+    let probed = tokio::time::timeout(
+        limits.probing,
+        probes.probe(first_addr, &full, |p| {
+            send(tx, Progress::NetProbe { probe: *p })
+        }),
+    )
+    .await;
+    let stats = preflight_net::path_stats(&probed.ok().and_then(Result::ok).unwrap_or_default());
     if stats.received > 0 || resolved.len() < 2 {
         return PathOutcome::Measured {
             server: first_name,
@@ -642,10 +754,9 @@ async fn measure_path(servers: &[String], tx: &UnboundedSender<Progress>) -> Pat
         interval: Duration::from_millis(100),
         linger: Duration::from_millis(500),
     };
-    let probes = preflight_net::probe(second_addr, &quick, |_| {})
-        .await
-        .unwrap_or_default();
-    let second = preflight_net::path_stats(&probes);
+    let probed =
+        tokio::time::timeout(limits.probing, probes.probe(second_addr, &quick, |_| {})).await;
+    let second = preflight_net::path_stats(&probed.ok().and_then(Result::ok).unwrap_or_default());
     if second.received > 0 {
         PathOutcome::Measured {
             server: second_name,

@@ -719,13 +719,25 @@ pub fn framing(f: &FrameAnalysis) -> CheckResult {
         .with_details(details)
 }
 
+/// What the path measurement found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathOutcome {
+    /// Probes went out to `server`; these are the figures.
+    Measured {
+        /// The STUN server that was used.
+        server: String,
+        /// The figures.
+        stats: preflight_net::PathStats,
+    },
+    /// No server name could be looked up.
+    NoDns {
+        /// The names tried.
+        servers: Vec<String>,
+    },
+}
+
 /// Verdict for the call path. `offline` says the link check found no default route.
-pub fn path(
-    outcome: &crate::runner::PathOutcome,
-    offline: bool,
-    link: Option<LinkKind>,
-) -> CheckResult {
-    use crate::runner::PathOutcome;
+pub fn path(outcome: &PathOutcome, offline: bool, link: Option<LinkKind>) -> CheckResult {
     use crate::thresholds::path as p;
     let (server, st) = match outcome {
         PathOutcome::NoDns { servers } => {
@@ -1081,6 +1093,39 @@ fn join_names(names: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// Verdict for a measurement that did not finish within `limit`: a device that does not answer
+/// will not work in the call either (fail); a network measurement that could not finish is a
+/// warning (the call may still work).
+pub fn timed_out(id: CheckId, limit: std::time::Duration) -> CheckResult {
+    let secs = limit.as_secs_f64().ceil() as u64;
+    let (status, summary, advice) = match id {
+        CheckId::Mic => (
+            Status::Fail,
+            format!("The microphone did not answer within {secs} seconds."),
+            "Unplug the microphone and plug it back in (or choose another one), close other apps that may be using it, then run the check again.",
+        ),
+        CheckId::Speaker => (
+            Status::Fail,
+            format!("The speakers did not finish playing the chime within {secs} seconds."),
+            "Unplug the headphones or speakers and plug them back in (or choose others), then run the check again.",
+        ),
+        CheckId::Camera | CheckId::Background | CheckId::Framing => (
+            Status::Fail,
+            format!("The camera did not deliver a picture within {secs} seconds."),
+            "Close other apps that may be using the camera (the meeting app too), unplug it and plug it back in, then run the check again.",
+        ),
+        CheckId::Network | CheckId::Quality | CheckId::Platforms | CheckId::Capacity => (
+            Status::Warn,
+            format!(
+                "The {} check could not finish within {secs} seconds.",
+                id.title().to_lowercase()
+            ),
+            "Run the check again. If it happens again, your connection may be very slow or blocked: restart your router, or try another network.",
+        ),
+    };
+    CheckResult::new(id, status, summary).with_advice(advice)
 }
 
 /// Verdict for the network link.
@@ -1494,7 +1539,6 @@ mod tests {
 
     #[test]
     fn path_rules() {
-        use crate::runner::PathOutcome;
         let stats = |rtt: f64, jitter: f64, loss: f64, received: u32| preflight_net::PathStats {
             sent: 40,
             received,

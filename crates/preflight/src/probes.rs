@@ -1,0 +1,182 @@
+//! What the check engine measures with: the devices, the sockets and the clock, behind one trait
+//! so the engine's order, skips, time limits and failure handling can be tested without any of
+//! them ([`SystemProbes`] is the real machine; the engine's tests use fakes).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use preflight_audio::{AudioError, Capture, CaptureRequest, Level, SpeakerOutcome, SpeakerRequest};
+use preflight_camera::{CameraError, FrameSource, ImageSource, NokhwaSource};
+use preflight_net::capacity::{Capacity, CapacityConfig, CapacityEvent};
+use preflight_net::{LinkInfo, PlatformTarget, Probe, ProbeConfig, ProbeError, Reachability};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Which camera to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
+#[ts(export)]
+pub enum CameraChoice {
+    /// The first camera the system lists.
+    #[default]
+    Default,
+    /// The camera with this name.
+    Named(String),
+    /// A still image file standing in for a camera (tests, demos).
+    Image(String),
+    /// Do not check the camera (and so not the background either).
+    Off,
+}
+
+/// Opens the camera `choice` names (a test picture plays at 30 fps).
+pub fn open_camera(choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError> {
+    Ok(match choice {
+        CameraChoice::Image(path) => Box::new(ImageSource::open(&PathBuf::from(path), 30)?),
+        CameraChoice::Named(name) => Box::new(NokhwaSource::open(Some(name))?),
+        CameraChoice::Default | CameraChoice::Off => Box::new(NokhwaSource::open(None)?),
+    })
+}
+
+/// A speed-test endpoint for the capacity check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SpeedTest {
+    /// GET address serving N bytes; `{bytes}` stands for the number.
+    pub download_url: String,
+    /// POST address that accepts (and discards) a body.
+    pub upload_url: String,
+}
+
+impl Default for SpeedTest {
+    fn default() -> Self {
+        SpeedTest {
+            download_url: preflight_net::capacity::DEFAULT_DOWNLOAD_URL.into(),
+            upload_url: preflight_net::capacity::DEFAULT_UPLOAD_URL.into(),
+        }
+    }
+}
+
+/// Everything the check engine measures with. The blocking methods are called on a blocking
+/// thread; the engine bounds every call in time, so an implementation that hangs (a device that
+/// never answers) costs a failed or unfinished check, never a hung one.
+pub trait Probes: Send + Sync + 'static {
+    /// Records the microphone, reporting live levels to `on_level`.
+    fn mic(
+        &self,
+        req: &CaptureRequest,
+        on_level: &mut (dyn FnMut(Level) + Send),
+    ) -> Result<Capture, AudioError>;
+
+    /// Plays the test chime (and listens for it when asked).
+    fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError>;
+
+    /// Opens the camera.
+    fn camera(&self, choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError>;
+
+    /// What carries the connection (blocking: it may ask the system's network manager).
+    fn link(&self) -> LinkInfo;
+
+    /// Looks up a STUN server's address within `limit`.
+    fn resolve(
+        &self,
+        server: &str,
+        limit: Duration,
+    ) -> impl Future<Output = Result<SocketAddr, ProbeError>> + Send;
+
+    /// Sends STUN probes to `server`, reporting each settled probe to `on_probe`.
+    fn probe(
+        &self,
+        server: SocketAddr,
+        cfg: &ProbeConfig,
+        on_probe: impl FnMut(&Probe) + Send,
+    ) -> impl Future<Output = Result<Vec<Probe>, ProbeError>> + Send;
+
+    /// Tries to reach the meeting platforms, each step within `limit`.
+    fn platforms(
+        &self,
+        targets: &[PlatformTarget],
+        limit: Duration,
+    ) -> impl Future<Output = Vec<Reachability>> + Send;
+
+    /// Measures what the connection can carry against `endpoint`.
+    fn capacity(
+        &self,
+        endpoint: &SpeedTest,
+        on_event: impl FnMut(CapacityEvent) + Send,
+    ) -> impl Future<Output = Capacity> + Send;
+
+    /// The wall clock.
+    fn now(&self) -> Timestamp;
+
+    /// Waits `d` on a blocking thread (the pause between "a chime plays in a moment" and the
+    /// chime).
+    fn pause(&self, d: Duration);
+}
+
+/// The real machine: cpal, nokhwa, the OS's network information, UDP and TCP sockets, the clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemProbes;
+
+impl Probes for SystemProbes {
+    fn mic(
+        &self,
+        req: &CaptureRequest,
+        on_level: &mut (dyn FnMut(Level) + Send),
+    ) -> Result<Capture, AudioError> {
+        preflight_audio::capture(req, on_level)
+    }
+
+    fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
+        preflight_audio::play_chime(req)
+    }
+
+    fn camera(&self, choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError> {
+        open_camera(choice)
+    }
+
+    fn link(&self) -> LinkInfo {
+        preflight_net::detect()
+    }
+
+    async fn resolve(&self, server: &str, limit: Duration) -> Result<SocketAddr, ProbeError> {
+        preflight_net::resolve(server, limit).await
+    }
+
+    async fn probe(
+        &self,
+        server: SocketAddr,
+        cfg: &ProbeConfig,
+        on_probe: impl FnMut(&Probe) + Send,
+    ) -> Result<Vec<Probe>, ProbeError> {
+        preflight_net::probe(server, cfg, on_probe).await
+    }
+
+    async fn platforms(&self, targets: &[PlatformTarget], limit: Duration) -> Vec<Reachability> {
+        preflight_net::check_platforms(targets, preflight_net::default_tls_config(), limit).await
+    }
+
+    async fn capacity(
+        &self,
+        endpoint: &SpeedTest,
+        on_event: impl FnMut(CapacityEvent) + Send,
+    ) -> Capacity {
+        let cfg = CapacityConfig::new(
+            &endpoint.download_url,
+            &endpoint.upload_url,
+            preflight_net::default_tls_config(),
+        );
+        preflight_net::capacity::measure(&cfg, on_event).await
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    fn pause(&self, d: Duration) {
+        std::thread::sleep(d);
+    }
+}
