@@ -3,22 +3,26 @@
 //! - [`capacity`]: upload and download throughput over HTTPS and the round trip under load
 //!   (pure statistics, a small bounded HTTP/1.1 client).
 //! - [`link`]: which kind of link carries the default route (wired, Wi‑Fi, hotspot, cellular,
-//!   VPN). Classification is a pure function of [`link::LinkFacts`]; [`link::detect`] gathers
-//!   those facts from the OS with `netdev`.
+//!   VPN): a pure function of [`link::LinkFacts`].
+//! - [`detect`](mod@detect): gathers those facts from the OS with `netdev`, and on Linux from
+//!   sysfs and NetworkManager ([`linux`], compiled on Linux only).
 //! - [`mos`]: the simplified E-model estimate of call quality from RTT, jitter and loss.
 //! - [`quality`]: RTT, jitter, loss and MOS from probe timings (pure).
 //! - [`reach`]: DNS, TCP and TLS handshake times to the meeting platforms (I/O).
 //! - [`stun_probe`]: STUN binding requests over UDP to measure the path (I/O).
 
 pub mod capacity;
+pub mod detect;
 pub mod link;
+#[cfg(target_os = "linux")]
+pub mod linux;
 pub mod mos;
 pub mod quality;
 pub mod reach;
 pub mod stun_probe;
-pub mod sysfs;
 
-pub use link::{classify, detect, LinkFacts, LinkInfo, LinkKind};
+pub use detect::detect;
+pub use link::{classify, IfType, LinkFacts, LinkInfo, LinkKind};
 pub use mos::mos;
 pub use quality::{path_stats, Confidence, PathStats, Probe};
 pub use reach::{

@@ -43,7 +43,8 @@ pub enum IfType {
     Other,
 }
 
-/// The facts [`classify`] needs. [`detect`] reads them from the OS; tests write them by hand.
+/// The facts [`classify`] needs. [`crate::detect`] reads them from the OS; tests write them by
+/// hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkFacts {
     /// Interface name (`eth0`, `wlp2s0`, `wg0`, `Wi-Fi`…).
@@ -177,67 +178,6 @@ pub fn classify(facts: &LinkFacts) -> LinkInfo {
     )
 }
 
-/// Parses NetworkManager's `GENERAL.METERED` value ("yes", "no", "yes (guessed)", "unknown").
-pub fn parse_metered(text: &str) -> Option<bool> {
-    let t = text.trim();
-    if t.starts_with("yes") {
-        Some(true)
-    } else if t.starts_with("no") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Asks NetworkManager (`nmcli`) whether `iface` is metered. No NetworkManager, or no answer
-/// within a second, gives `None`.
-fn nmcli_metered(iface: &str) -> Option<bool> {
-    let mut cmd = std::process::Command::new("nmcli");
-    cmd.args(["-t", "-g", "GENERAL.METERED", "device", "show", iface]);
-    let ran = preflight_host::run_bounded(cmd, std::time::Duration::from_secs(1)).ok()?;
-    ran.status.success().then(|| parse_metered(&ran.stdout))?
-}
-
-/// Reads the default-route interface from the OS and classifies it. No default route means
-/// [`LinkKind::Offline`].
-pub fn detect() -> LinkInfo {
-    match netdev::get_default_interface() {
-        Ok(iface) => {
-            use netdev::interface::types::InterfaceType as T;
-            let if_type = match iface.if_type {
-                T::Ethernet | T::GigabitEthernet | T::FastEthernetT | T::FastEthernetFx => {
-                    IfType::Ethernet
-                }
-                T::Wireless80211 => IfType::Wireless,
-                T::Wwan | T::Wwanpp | T::Wwanpp2 => IfType::Wwan,
-                T::Tunnel | T::Ppp => IfType::Tunnel,
-                T::Loopback => IfType::Loopback,
-                _ => IfType::Other,
-            };
-            let sys = crate::sysfs::read(std::path::Path::new("/sys"), &iface.name);
-            let facts = LinkFacts {
-                name: iface.name.clone(),
-                if_type: sys.if_type.unwrap_or(if_type),
-                gateway_v4: iface.gateway.as_ref().and_then(|g| g.ipv4.first().copied()),
-                speed_bps: iface.transmit_speed,
-                driver: sys.driver,
-                signal_dbm: std::fs::read_to_string("/proc/net/wireless")
-                    .ok()
-                    .and_then(|t| crate::sysfs::wifi_signal_dbm(&t, &iface.name)),
-                metered: nmcli_metered(&iface.name),
-            };
-            classify(&facts)
-        }
-        Err(e) => LinkInfo {
-            kind: LinkKind::Offline,
-            interface: None,
-            reason: format!("there is no default route ({e})"),
-            speed_mbps: None,
-            signal_dbm: None,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,27 +245,8 @@ mod tests {
     }
 
     #[test]
-    fn parses_nmcli_metered() {
-        assert_eq!(parse_metered("yes\n"), Some(true));
-        assert_eq!(parse_metered("yes (guessed)\n"), Some(true));
-        assert_eq!(parse_metered("no (guessed)"), Some(false));
-        assert_eq!(parse_metered("unknown"), None);
-        assert_eq!(parse_metered(""), None);
-    }
-
-    #[test]
     fn reason_names_the_hotspot() {
         let i = classify(&facts("wlan0", IfType::Wireless, Some([172, 20, 10, 1])));
         assert!(i.reason.contains("iPhone"), "{}", i.reason);
-    }
-
-    #[test]
-    fn detect_on_this_machine_does_not_panic() {
-        // Whatever this machine has, detect() gives a classified answer with a reason.
-        let i = detect();
-        assert!(!i.reason.is_empty());
-        if i.kind != LinkKind::Offline {
-            assert!(i.interface.is_some());
-        }
     }
 }

@@ -248,7 +248,22 @@ mod tests {
     }
 
     #[test]
-    fn default_config_builds() {
-        let _ = default_tls_config();
+    fn the_default_config_offers_what_browsers_offer() {
+        // The meeting-app check times a handshake as a browser would make it: TLS 1.3 and 1.2.
+        let cfg = default_tls_config();
+        let versions: Vec<_> = cfg
+            .crypto_provider()
+            .cipher_suites
+            .iter()
+            .map(|s| s.version().version)
+            .collect();
+        assert!(
+            versions.contains(&rustls::ProtocolVersion::TLSv1_3),
+            "{versions:?}"
+        );
+        assert!(
+            versions.contains(&rustls::ProtocolVersion::TLSv1_2),
+            "{versions:?}"
+        );
     }
 }
