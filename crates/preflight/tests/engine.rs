@@ -457,7 +457,14 @@ async fn a_camera_that_fails_leaves_the_picture_checks_skipped_with_the_reason()
         ..Fake::default()
     });
     let (r, _) = run(&fake, options(), Limits::default()).await;
-    assert_eq!(result(&r, CheckId::Camera).status, Status::Fail);
+    let cam = result(&r, CheckId::Camera);
+    assert_eq!(cam.status, Status::Fail);
+    assert!(
+        cam.summary.starts_with("No camera was found"),
+        "{}",
+        cam.summary
+    );
+    assert!(cam.advice.as_deref().unwrap().contains("Plug in a webcam"));
     for id in [CheckId::Background, CheckId::Framing] {
         let c = result(&r, id);
         assert_eq!(c.status, Status::Skipped);

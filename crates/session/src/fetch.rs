@@ -54,7 +54,7 @@ fn allowed(url: &Url, shown: &str) -> Result<(), FetchError> {
 /// The address that is actually fetched for a feed URL (`webcal:` becomes `https:`).
 pub fn feed_url(address: &str) -> Result<Url, FetchError> {
     let trimmed = address.trim();
-    let shown = crate::schedule::clean_text(trimmed, 200);
+    let shown = crate::text::clean_text(trimmed, 200);
     if trimmed.len() > 4096 {
         return Err(FetchError::BadUrl(shown));
     }
@@ -101,7 +101,7 @@ pub fn fetch(address: &str, timeout: Duration) -> Result<String, FetchError> {
             let next = url.join(location).map_err(|_| {
                 FetchError::Network("the server redirected to an address that is not valid".into())
             })?;
-            allowed(&next, &crate::schedule::clean_text(location, 200))?;
+            allowed(&next, &crate::text::clean_text(location, 200))?;
             url = next;
             continue;
         }

@@ -26,6 +26,7 @@ pub mod run;
 pub mod schedule;
 pub mod script;
 pub mod store;
+pub mod text;
 
 pub use ics::{import as import_ics, IcsError, ImportOptions, ImportOutcome};
 pub use links::{check_link, CustomPattern, LinkError, MeetingLink, Provider};

@@ -99,7 +99,7 @@ const APP_SCHEMES: &[&str] = &["zoommtg", "zoomus", "msteams", "webex", "webexte
 /// host and the meeting apps' own schemes; refuses everything else with a reason.
 pub fn check_link(link: &str) -> Result<String, LinkError> {
     let trimmed = link.trim();
-    let shown = || crate::schedule::clean_text(trimmed, 80);
+    let shown = || crate::text::clean_text(trimmed, 80);
     if trimmed.len() > MAX_LINK_BYTES {
         return Err(LinkError::NotALink(shown()));
     }

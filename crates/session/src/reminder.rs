@@ -1,4 +1,5 @@
-//! Reminder timing.
+//! Reminder timing: the stage of a session at a given time, what is due, and what the mentor
+//! already did about it. The timing settings ([`ReminderConfig`]) are kept with the schedule.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,34 +7,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::schedule::ReminderConfig;
 use crate::schedule::Session;
-
-/// When to remind. Defaults follow the mentoring codes: test at least 10 minutes before, open
-/// the room 5–10 minutes early (we pick 7, inside that window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-#[ts(export)]
-pub struct ReminderConfig {
-    /// Minutes before the start to prompt the pre-flight check.
-    pub check_lead_min: u32,
-    /// Minutes before the start to open the meeting room.
-    pub open_lead_min: u32,
-    /// Open the room link and the session script by themselves at `open_lead_min`.
-    pub auto_open: bool,
-    /// Minutes a "Snooze" puts the reminder off.
-    pub snooze_min: u32,
-}
-
-impl Default for ReminderConfig {
-    fn default() -> Self {
-        ReminderConfig {
-            check_lead_min: 10,
-            open_lead_min: 7,
-            auto_open: true,
-            snooze_min: 5,
-        }
-    }
-}
 
 /// Where we are relative to one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -59,22 +34,6 @@ pub enum Stage {
     InProgress,
     /// The session has ended.
     Over,
-}
-
-impl ReminderConfig {
-    /// The timing for a session of a programme: the room opens as early as the programme's code
-    /// asks (The Brokerage 10 minutes, Mentor247 5–10), whatever the mentor set for other
-    /// sessions; the check prompt stays where the mentor put it, and never comes after the room.
-    pub fn for_programme(self, profile: Option<&crate::programme::Profile>) -> ReminderConfig {
-        match profile {
-            Some(p) => ReminderConfig {
-                open_lead_min: p.room_open_minutes,
-                check_lead_min: self.check_lead_min.max(p.room_open_minutes),
-                ..self
-            },
-            None => self,
-        }
-    }
 }
 
 /// The stage of a session that starts at `start` and lasts `duration`, at `now`.
@@ -262,6 +221,18 @@ mod tests {
 
     const START: &str = "2026-03-29T09:00:00Z";
     const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+    #[test]
+    fn absurd_stored_dates_do_not_overflow_the_stage() {
+        // Written by an older version: the end of time plus an hour must not panic.
+        let far: Timestamp = "9999-12-30T21:30:00Z".parse().unwrap();
+        let _ = stage(
+            far,
+            SignedDuration::from_hours(1),
+            ReminderConfig::default(),
+            "2026-11-24T08:00:00Z".parse().unwrap(),
+        );
+    }
 
     #[test]
     fn stages_through_a_session() {

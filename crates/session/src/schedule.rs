@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::links::{check_link, CustomPattern, LinkError};
-use crate::reminder::ReminderConfig;
 
 /// Where a session came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -63,36 +62,7 @@ pub struct Session {
 /// Longest name kept for a mentee or an event title.
 pub const MAX_NAME_CHARS: usize = 120;
 
-/// Text from outside (a calendar title, a typed name, a feed address) made safe to store and to
-/// print on a terminal: control characters (ESC and the terminal sequences it starts, BEL,
-/// newlines) and bidirectional overrides become spaces, runs of white space fold to one, and it
-/// is cut to `max` characters.
-pub fn clean_text(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max * 4));
-    let mut count = 0;
-    let mut space = false;
-    for c in s.chars() {
-        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || c.is_whitespace() || bidi {
-            space = !out.is_empty();
-            continue;
-        }
-        if count >= max {
-            break;
-        }
-        if space {
-            out.push(' ');
-            count += 1;
-            space = false;
-            if count >= max {
-                break;
-            }
-        }
-        out.push(c);
-        count += 1;
-    }
-    out
-}
+pub use crate::text::clean_text;
 
 /// `t + d`, or the end of time instead of overflowing (a session stored by an older version
 /// with an absurd date must not crash every reading of the schedule).
@@ -102,6 +72,49 @@ pub fn saturating_add(t: Timestamp, d: SignedDuration) -> Timestamp {
     } else {
         Timestamp::MAX
     })
+}
+
+/// When to remind. Defaults follow the mentoring codes: test at least 10 minutes before, open
+/// the room 5–10 minutes early (we pick 7, inside that window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct ReminderConfig {
+    /// Minutes before the start to prompt the pre-flight check.
+    pub check_lead_min: u32,
+    /// Minutes before the start to open the meeting room.
+    pub open_lead_min: u32,
+    /// Open the room link and the session script by themselves at `open_lead_min`.
+    pub auto_open: bool,
+    /// Minutes a "Snooze" puts the reminder off.
+    pub snooze_min: u32,
+}
+
+impl Default for ReminderConfig {
+    fn default() -> Self {
+        ReminderConfig {
+            check_lead_min: 10,
+            open_lead_min: 7,
+            auto_open: true,
+            snooze_min: 5,
+        }
+    }
+}
+
+impl ReminderConfig {
+    /// The timing for a session of a programme: the room opens as early as the programme's code
+    /// asks (The Brokerage 10 minutes, Mentor247 5–10), whatever the mentor set for other
+    /// sessions; the check prompt stays where the mentor put it, and never comes after the room.
+    pub fn for_programme(self, profile: Option<&crate::programme::Profile>) -> ReminderConfig {
+        match profile {
+            Some(p) => ReminderConfig {
+                open_lead_min: p.room_open_minutes,
+                check_lead_min: self.check_lead_min.max(p.room_open_minutes),
+                ..self
+            },
+            None => self,
+        }
+    }
 }
 
 /// Years a session may be planned in.
@@ -668,22 +681,6 @@ mod tests {
         let mut sch = Schedule::default();
         sch.upsert(s);
         assert_eq!(sch.next(ts("2026-11-24T08:00:00Z")).unwrap().id, "far");
-        let _ = crate::reminder::stage(
-            sch.sessions[0].start,
-            SignedDuration::from_hours(1),
-            ReminderConfig::default(),
-            ts("2026-11-24T08:00:00Z"),
-        );
-    }
-
-    #[test]
-    fn clean_text_strips_terminal_controls_and_bounds_length() {
-        assert_eq!(clean_text("  Sam\t\r\n Jones ", 50), "Sam Jones");
-        assert_eq!(clean_text("\u{1b}[31mred\u{1b}[0m", 50), "[31mred [0m");
-        assert_eq!(clean_text("\u{9b}2Jx", 50), "2Jx");
-        assert_eq!(clean_text("abcdef", 3), "abc");
-        assert_eq!(clean_text("ab cdef", 3), "ab ");
-        assert_eq!(clean_text("ééééé", 2), "éé");
     }
 
     #[test]

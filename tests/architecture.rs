@@ -1,0 +1,194 @@
+//! The house's layering rules, read from the source: no module of a crate uses a module that
+//! uses it back (directly or round a longer loop). Cargo already forbids cycles between crates.
+//!
+//! A module's dependencies are the `crate::name` paths in its file (comments left out), which is
+//! how this workspace names its siblings; `src/lib.rs` and `src/main.rs` are the crate roots
+//! (they declare and re-export, so they are not nodes).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `src` folders of every crate in the workspace.
+fn source_dirs() -> Vec<PathBuf> {
+    let root = workspace();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("src"))
+        .collect();
+    dirs.extend([root.join("src-tauri/src"), root.join("tray/src")]);
+    dirs.retain(|d| d.is_dir());
+    dirs.sort();
+    dirs
+}
+
+/// The top-level module names a line refers to with `crate::` (in a path or a `use` group).
+fn crate_refs(line: &str, out: &mut BTreeSet<String>) {
+    let mut rest = line;
+    while let Some(i) = rest.find("crate::") {
+        // `foo_crate::x` is another crate's path, not ours.
+        let before = rest[..i].chars().last();
+        rest = &rest[i + "crate::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            // `use crate::{a, b::{c, d}, e}`: the names at depth 0 of the group.
+            let mut depth = 0;
+            let mut name = String::new();
+            let mut at_start = true;
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        if !name.is_empty() {
+                            out.insert(std::mem::take(&mut name));
+                        }
+                        at_start = true;
+                        continue;
+                    }
+                    _ => {}
+                }
+                if depth == 0 && at_start {
+                    if c.is_alphanumeric() || c == '_' {
+                        name.push(c);
+                    } else if !name.is_empty() {
+                        out.insert(std::mem::take(&mut name));
+                        at_start = false;
+                    }
+                }
+            }
+            if at_start && !name.is_empty() {
+                out.insert(name);
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+}
+
+/// Module → the sibling modules it refers to, for one crate's `src`.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files {
+        let rel = f.strip_prefix(src).unwrap();
+        // The top-level module this file belongs to (`a.rs`, `a/mod.rs`, `a/b.rs` are all `a`).
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if top == "lib" || top == "main" || top == "bin" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut refs = BTreeSet::new();
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            crate_refs(code, &mut refs);
+        }
+        refs.remove(&top);
+        graph.entry(top).or_default().extend(refs);
+    }
+    graph
+}
+
+/// A cycle in `graph`, if there is one, as the modules round it.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == n) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(n.to_string());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        path.push(n.to_string());
+        for next in graph.get(n).into_iter().flatten() {
+            if graph.contains_key(next) {
+                if let Some(c) = visit(next, graph, path, done) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for n in graph.keys() {
+        if let Some(c) = visit(n, graph, &mut Vec::new(), &mut done) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+#[test]
+fn the_reader_sees_the_paths_the_code_uses() {
+    let mut refs = BTreeSet::new();
+    crate_refs(
+        "use crate::{thresholds, verdict::{a, b}, model::X};",
+        &mut refs,
+    );
+    crate_refs(
+        "let x = crate::store::load(); other_crate::nope::x();",
+        &mut refs,
+    );
+    assert_eq!(
+        refs.into_iter().collect::<Vec<_>>(),
+        ["model", "store", "thresholds", "verdict"]
+    );
+    let graph: BTreeMap<String, BTreeSet<String>> =
+        [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"])]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+            .collect();
+    assert_eq!(find_cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
+}
+
+#[test]
+fn no_module_uses_a_module_that_uses_it_back() {
+    let dirs = source_dirs();
+    assert!(dirs.len() >= 10, "{dirs:?}");
+    let mut cycles = Vec::new();
+    for src in dirs {
+        let graph = module_graph(&src);
+        if let Some(c) = find_cycle(&graph) {
+            cycles.push(format!("{}: {}", src.display(), c.join(" → ")));
+        }
+    }
+    assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+}
