@@ -1,7 +1,21 @@
-//! The one way Mentor Preflight runs the system's small helper programs (`nmcli`, `pactl`,
-//! `gsettings`): with a time limit, so a hung helper never hangs a check or the session window,
-//! and with bounded output, read while the program runs (a chatty one cannot fill its pipe and
-//! stall).
+//! Mentor Preflight and the operating system.
+//!
+//! - [`Platform`] ([`platform`]): the one seam to what each system offers — who uses the camera
+//!   and microphone, which recorders run ([`inuse`]), silencing notifications ([`focus`]) —
+//!   implemented for Linux ([`linux`], compiled on Linux only) with an honest fallback elsewhere.
+//! - [`run_bounded`]: the one way the system's small helper programs (`nmcli`, `pactl`,
+//!   `gsettings`) are run: with a time limit, so a hung helper never hangs a check or the session
+//!   window, and with bounded output, read while the program runs (a chatty one cannot fill its
+//!   pipe and stall).
+//! - [`beside_me`]: the program installed beside this one.
+
+pub mod focus;
+pub mod inuse;
+#[cfg(target_os = "linux")]
+pub mod linux;
+pub mod platform;
+
+pub use platform::{this_system, Platform};
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};

@@ -454,7 +454,8 @@ pub fn checklist_for(
     ticked: &std::collections::BTreeSet<String>,
 ) -> Vec<crate::checklist::ChecklistItem> {
     let at = report.finished_at();
-    let focus = crate::focus::status(focus_saved_path());
+    let platform = preflight_host::this_system();
+    let focus = platform.focus_status(focus_saved_path());
     // Only a session soon enough for this check to be "the" check for it.
     let session = schedule
         .session_for_check(at)
@@ -476,7 +477,7 @@ pub fn checklist_for(
             Some((p, s.under_18))
         }),
         reminders: schedule.reminders,
-        recorders: crate::inuse::running_recorders(),
+        recorders: platform.running_recorders(),
         focus: focus.on,
         ticked: ticked.clone(),
     };

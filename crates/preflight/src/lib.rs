@@ -11,8 +11,8 @@
 pub mod calendar;
 pub mod checklist;
 pub mod devices;
-pub mod focus;
-pub mod inuse;
+/// Focus mode and the in-session indicators belong to the operating system seam.
+pub use preflight_host::{focus, inuse};
 pub mod logging;
 pub use preflight_model as model;
 pub mod preview;

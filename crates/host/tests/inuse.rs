@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use preflight::inuse::{holders, recorders, scan, DevicePaths};
+use preflight_host::inuse::{holders, recorders, DevicePaths};
+use preflight_host::linux::scan;
 
 struct Kill(Child);
 impl Drop for Kill {

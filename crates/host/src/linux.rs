@@ -1,31 +1,122 @@
-//! Focus mode: silence desktop notifications for the session, and restore them after.
+//! What only Linux offers, compiled on Linux only: the processes under `/proc` (which hold the
+//! camera `/dev/video*` and capture devices `/dev/snd/pcmC*D*c`), the recording streams of the
+//! sound server (`pactl`), and GNOME's notification switch (`gsettings`). Every helper program
+//! runs through [`crate::run_bounded`].
 //!
-//! What each system allows, honestly:
-//! - GNOME (and desktops using its settings): `gsettings set org.gnome.desktop.notifications
-//!   show-banners false` is GNOME's own "Do Not Disturb" switch. We remember the value we found
-//!   (in a small file, so a restart still restores it) and put it back afterwards.
-//! - KDE Plasma: Do Not Disturb is held by a live D-Bus connection, which a helper command cannot
-//!   keep open; the mentor is told where to switch it on.
-//! - Windows (Focus Assist / Do Not Disturb) and macOS (Focus) offer apps no public way to turn
-//!   them on; the mentor is told how to do it.
+//! Sound servers (PipeWire, PulseAudio, JACK) hold the microphone for every app, so when one
+//! runs, the recording streams are read from `pactl list source-outputs` instead; without
+//! `pactl` the microphone answer is "cannot tell", said plainly. Only processes of this user
+//! are visible (as the OS allows), and this process itself is left out.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use crate::focus::{FocusStatus, FocusSwitch};
+use crate::inuse::{
+    holders, parse_pactl_apps, recorders, DevicePaths, DeviceUse, Indicators, ProcInfo,
+    SOUND_SERVERS,
+};
 
-/// Focus mode as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct FocusStatus {
-    /// The app can switch notifications off here.
-    pub supported: bool,
-    /// Notifications are silenced (where the app can tell).
-    pub on: Option<bool>,
-    /// What happened, or how to do it by hand.
-    pub message: String,
+/// Reads the processes under `proc_root` (normally `/proc`).
+pub fn scan(proc_root: &Path) -> Vec<ProcInfo> {
+    let Ok(dir) = std::fs::read_dir(proc_root) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in dir.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let base = entry.path();
+        let comm = std::fs::read_to_string(base.join("comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let cmdline = std::fs::read(base.join("cmdline"))
+            .unwrap_or_default()
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let fds = std::fs::read_dir(base.join("fd"))
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|f| std::fs::read_link(f.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(ProcInfo {
+            pid,
+            comm,
+            cmdline,
+            fds,
+        });
+    }
+    out
+}
+
+/// Application names of the recording streams a PulseAudio/PipeWire server reports, or `None`
+/// if `pactl` is not available.
+pub fn pactl_recording_apps() -> Option<Vec<String>> {
+    let mut cmd = Command::new("pactl");
+    cmd.args(["list", "source-outputs"]);
+    let ran = crate::run_bounded(cmd, Duration::from_secs(1)).ok()?;
+    ran.status.success().then(|| parse_pactl_apps(&ran.stdout))
+}
+
+/// The known recorders running now (see [`recorders`]).
+pub fn running_recorders() -> Vec<String> {
+    recorders(&scan(Path::new("/proc")), std::process::id())
+}
+
+/// Looks at this computer now.
+pub fn indicators(paths: &DevicePaths) -> Indicators {
+    let procs = scan(Path::new("/proc"));
+    let me = std::process::id();
+    let cam = holders(&procs, me, |p| paths.is_camera(p));
+    let direct_mic = holders(&procs, me, |p| paths.is_mic(p));
+    let server = procs
+        .iter()
+        .any(|p| SOUND_SERVERS.contains(&p.comm.as_str()));
+    let mut note = None;
+    let mic = if server {
+        match pactl_recording_apps() {
+            Some(mut apps) => {
+                apps.extend(direct_mic);
+                apps.dedup();
+                DeviceUse {
+                    in_use: Some(!apps.is_empty()),
+                    by: apps,
+                }
+            }
+            None if !direct_mic.is_empty() => DeviceUse {
+                in_use: Some(true),
+                by: direct_mic,
+            },
+            None => {
+                note = Some("Your sound server hides which app uses the microphone (install pactl to see it).".into());
+                DeviceUse {
+                    in_use: None,
+                    by: vec![],
+                }
+            }
+        }
+    } else {
+        DeviceUse {
+            in_use: Some(!direct_mic.is_empty()),
+            by: direct_mic,
+        }
+    };
+    Indicators {
+        camera: DeviceUse {
+            in_use: Some(!cam.is_empty()),
+            by: cam,
+        },
+        mic,
+        recorders: Some(recorders(&procs, me)),
+        note,
+    }
 }
 
 const SCHEMA: &str = "org.gnome.desktop.notifications";
@@ -46,7 +137,7 @@ const GSETTINGS_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 fn run(program: &Path, args: &[&str]) -> Result<String, String> {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    let out = preflight_host::run_bounded(cmd, GSETTINGS_LIMIT)
+    let out = crate::run_bounded(cmd, GSETTINGS_LIMIT)
         .map_err(|e| format!("{} {e}", program.display()))?;
     if out.status.success() {
         Ok(out.stdout.trim().to_string())
@@ -60,14 +151,16 @@ impl GnomeFocus {
     pub fn available(&self) -> bool {
         run(&self.program, &["writable", SCHEMA, KEY]).is_ok_and(|o| o == "true")
     }
+}
 
+impl FocusSwitch for GnomeFocus {
     /// Banners are currently off.
-    pub fn is_on(&self) -> Result<bool, String> {
+    fn is_on(&self) -> Result<bool, String> {
         run(&self.program, &["get", SCHEMA, KEY]).map(|v| v == "false")
     }
 
     /// Turns banners off, remembering the previous value (unless already remembered).
-    pub fn enable(&self) -> Result<FocusStatus, String> {
+    fn enable(&self) -> Result<FocusStatus, String> {
         let before = run(&self.program, &["get", SCHEMA, KEY])?;
         if !self.saved.exists() {
             if let Some(dir) = self.saved.parent() {
@@ -83,8 +176,8 @@ impl GnomeFocus {
         })
     }
 
-    /// Puts back the value found before [`enable`](Self::enable) (banners on if none was kept).
-    pub fn restore(&self) -> Result<FocusStatus, String> {
+    /// Puts back the value found before `enable` (banners on if none was kept).
+    fn restore(&self) -> Result<FocusStatus, String> {
         let before = std::fs::read_to_string(&self.saved).unwrap_or_else(|_| "true".into());
         let value = if before.trim() == "false" {
             "false"
@@ -105,48 +198,10 @@ impl GnomeFocus {
     }
 }
 
-/// What to tell a mentor on a system where the app cannot switch notifications.
-pub fn manual_advice() -> String {
-    if cfg!(target_os = "windows") {
-        "Windows does not let apps switch on Do Not Disturb: open Settings › System › Notifications and turn on Do not disturb (Focus Assist on Windows 10).".into()
-    } else if cfg!(target_os = "macos") {
-        "macOS does not let apps switch on Focus: open Control Centre and choose Focus › Do Not Disturb.".into()
-    } else if std::env::var("XDG_CURRENT_DESKTOP").is_ok_and(|d| d.to_uppercase().contains("KDE")) {
-        "On KDE Plasma, click the notifications icon in the panel and switch on Do Not Disturb."
-            .into()
-    } else {
-        "This desktop does not let apps silence notifications: switch on Do Not Disturb in your desktop's notification settings.".into()
-    }
-}
-
-/// The GNOME switch with the real `gsettings`, if this desktop has it.
-pub fn system(saved: PathBuf) -> Option<GnomeFocus> {
-    let f = GnomeFocus {
-        program: PathBuf::from("gsettings"),
-        saved,
-    };
-    (cfg!(target_os = "linux") && f.available()).then_some(f)
-}
-
-/// Focus mode status on this system.
-pub fn status(saved: PathBuf) -> FocusStatus {
-    match system(saved) {
-        Some(f) => FocusStatus {
-            supported: true,
-            on: f.is_on().ok(),
-            message: String::new(),
-        },
-        None => FocusStatus {
-            supported: false,
-            on: None,
-            message: manual_advice(),
-        },
-    }
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::focus::manual_advice;
     use std::os::unix::fs::PermissionsExt;
 
     /// A stand-in `gsettings` that keeps the one key in a file and logs each call.

@@ -1,20 +1,13 @@
 //! In-session indicators: is the camera and the microphone in use by another app (the call), and
 //! is a known screen or sound recorder running (sessions are confidential and never recorded)?
 //!
-//! Linux: the open file descriptors under `/proc/<pid>/fd` say which processes hold
-//! `/dev/video*` (cameras) and `/dev/snd/pcmC*D*c` (capture devices). Sound servers (PipeWire,
-//! PulseAudio, JACK) hold the microphone for every app, so when one runs, the recording streams
-//! are read from `pactl list source-outputs` instead; without `pactl` the microphone answer is
-//! "cannot tell", said plainly. Only processes of this user are visible (as the OS allows), and
-//! this process itself is left out. macOS and Windows have no equivalent here yet: the
-//! indicators say "not available on this system".
-//!
-//! The matching is pure ([`holders`], [`recorders`]) over a process list, so tests feed it
-//! processes they start.
+//! What this module holds is pure: a process as the indicators see it, which device files count,
+//! and the matching ([`holders`], [`recorders`], [`parse_pactl_apps`]), so tests feed it the
+//! processes they start. Reading the processes is the platform's part ([`crate::Platform`]): on
+//! Linux `/proc/<pid>/fd` and `pactl` ([`crate::linux`]); elsewhere the indicators say "not
+//! available on this system".
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -42,44 +35,6 @@ impl ProcInfo {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| self.comm.clone())
     }
-}
-
-/// Reads the processes under `proc_root` (normally `/proc`).
-pub fn scan(proc_root: &Path) -> Vec<ProcInfo> {
-    let Ok(dir) = std::fs::read_dir(proc_root) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in dir.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let base = entry.path();
-        let comm = std::fs::read_to_string(base.join("comm"))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let cmdline = std::fs::read(base.join("cmdline"))
-            .unwrap_or_default()
-            .split(|b| *b == 0)
-            .filter(|a| !a.is_empty())
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        let fds = std::fs::read_dir(base.join("fd"))
-            .map(|d| {
-                d.flatten()
-                    .filter_map(|f| std::fs::read_link(f.path()).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.push(ProcInfo {
-            pid,
-            comm,
-            cmdline,
-            fds,
-        });
-    }
-    out
 }
 
 /// Which device files count as cameras and microphones.
@@ -117,7 +72,7 @@ impl DevicePaths {
 }
 
 /// Programs that hold devices for other apps.
-const SOUND_SERVERS: &[&str] = &[
+pub const SOUND_SERVERS: &[&str] = &[
     "pipewire",
     "pipewire-pulse",
     "pulseaudio",
@@ -215,15 +170,6 @@ pub struct Indicators {
     pub note: Option<String>,
 }
 
-/// Application names of the recording streams a PulseAudio/PipeWire server reports, or `None`
-/// if `pactl` is not available.
-pub fn pactl_recording_apps() -> Option<Vec<String>> {
-    let mut cmd = Command::new("pactl");
-    cmd.args(["list", "source-outputs"]);
-    let ran = preflight_host::run_bounded(cmd, Duration::from_secs(1)).ok()?;
-    ran.status.success().then(|| parse_pactl_apps(&ran.stdout))
-}
-
 /// `application.name = "Zoom"` lines of `pactl list source-outputs`, each once; a stream
 /// without a name counts as "an app". (Our own peak-meter streams are not there: we use ALSA.)
 pub fn parse_pactl_apps(text: &str) -> Vec<String> {
@@ -242,67 +188,6 @@ pub fn parse_pactl_apps(text: &str) -> Vec<String> {
         }
     }
     apps
-}
-
-/// The known recorders running now (see [`recorders`]), or `None` where processes cannot be
-/// listed here.
-pub fn running_recorders() -> Option<Vec<String>> {
-    cfg!(target_os = "linux").then(|| recorders(&scan(Path::new("/proc")), std::process::id()))
-}
-
-/// Looks at this computer now.
-pub fn indicators(paths: &DevicePaths) -> Indicators {
-    if !cfg!(target_os = "linux") {
-        return Indicators {
-            note: Some("Device indicators are not available on this system yet.".into()),
-            ..Default::default()
-        };
-    }
-    let procs = scan(Path::new("/proc"));
-    let me = std::process::id();
-    let cam = holders(&procs, me, |p| paths.is_camera(p));
-    let direct_mic = holders(&procs, me, |p| paths.is_mic(p));
-    let server = procs
-        .iter()
-        .any(|p| SOUND_SERVERS.contains(&p.comm.as_str()));
-    let mut note = None;
-    let mic = if server {
-        match pactl_recording_apps() {
-            Some(mut apps) => {
-                apps.extend(direct_mic);
-                apps.dedup();
-                DeviceUse {
-                    in_use: Some(!apps.is_empty()),
-                    by: apps,
-                }
-            }
-            None if !direct_mic.is_empty() => DeviceUse {
-                in_use: Some(true),
-                by: direct_mic,
-            },
-            None => {
-                note = Some("Your sound server hides which app uses the microphone (install pactl to see it).".into());
-                DeviceUse {
-                    in_use: None,
-                    by: vec![],
-                }
-            }
-        }
-    } else {
-        DeviceUse {
-            in_use: Some(!direct_mic.is_empty()),
-            by: direct_mic,
-        }
-    };
-    Indicators {
-        camera: DeviceUse {
-            in_use: Some(!cam.is_empty()),
-            by: cam,
-        },
-        mic,
-        recorders: Some(recorders(&procs, me)),
-        note,
-    }
 }
 
 #[cfg(test)]

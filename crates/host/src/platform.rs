@@ -1,0 +1,124 @@
+//! The one seam between Mentor Preflight and the operating system's own mechanisms (who uses the
+//! camera and microphone, which recorders run, silencing notifications): a [`Platform`] for this
+//! system, chosen at compile time — Linux's, or an honest fallback that says "not available on
+//! this system" where a mechanism is missing.
+
+use std::path::PathBuf;
+
+use crate::focus::{manual_advice, FocusStatus, FocusSwitch};
+use crate::inuse::{DevicePaths, Indicators};
+
+/// What this system lets the app see and do.
+pub trait Platform: Send + Sync {
+    /// Whether the camera and microphone are in use by another app, and which recorders run.
+    fn indicators(&self, paths: &DevicePaths) -> Indicators;
+
+    /// The known screen and sound recorders running now, or `None` where processes cannot be
+    /// listed on this system.
+    fn running_recorders(&self) -> Option<Vec<String>>;
+
+    /// The switch that silences notifications, if the app can reach one here. `saved` is where
+    /// the setting found before is kept until it is restored.
+    fn focus_switch(&self, saved: PathBuf) -> Option<Box<dyn FocusSwitch>>;
+
+    /// Focus mode as the windows show it.
+    fn focus_status(&self, saved: PathBuf) -> FocusStatus {
+        match self.focus_switch(saved) {
+            Some(f) => FocusStatus {
+                supported: true,
+                on: f.is_on().ok(),
+                message: String::new(),
+            },
+            None => FocusStatus {
+                supported: false,
+                on: None,
+                message: manual_advice(),
+            },
+        }
+    }
+}
+
+/// A system without the mechanisms: every answer is "cannot tell" or "do it by hand", said so.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fallback;
+
+impl Platform for Fallback {
+    fn indicators(&self, _paths: &DevicePaths) -> Indicators {
+        Indicators {
+            note: Some("Device indicators are not available on this system yet.".into()),
+            ..Default::default()
+        }
+    }
+
+    fn running_recorders(&self) -> Option<Vec<String>> {
+        None
+    }
+
+    fn focus_switch(&self, _saved: PathBuf) -> Option<Box<dyn FocusSwitch>> {
+        None
+    }
+}
+
+/// Linux: `/proc`, `pactl` and GNOME's `gsettings` ([`crate::linux`]).
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Linux;
+
+#[cfg(target_os = "linux")]
+impl Platform for Linux {
+    fn indicators(&self, paths: &DevicePaths) -> Indicators {
+        crate::linux::indicators(paths)
+    }
+
+    fn running_recorders(&self) -> Option<Vec<String>> {
+        Some(crate::linux::running_recorders())
+    }
+
+    fn focus_switch(&self, saved: PathBuf) -> Option<Box<dyn FocusSwitch>> {
+        let f = crate::linux::GnomeFocus {
+            program: PathBuf::from("gsettings"),
+            saved,
+        };
+        f.available().then(|| Box::new(f) as Box<dyn FocusSwitch>)
+    }
+}
+
+/// This system's platform.
+pub fn this_system() -> &'static dyn Platform {
+    #[cfg(target_os = "linux")]
+    {
+        &Linux
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        &Fallback
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fallback_says_what_it_cannot_do() {
+        let i = Fallback.indicators(&DevicePaths::default());
+        assert_eq!(
+            (i.camera.in_use, i.mic.in_use, i.recorders),
+            (None, None, None)
+        );
+        assert!(i.note.unwrap().contains("not available on this system"));
+        assert_eq!(Fallback.running_recorders(), None);
+        let f = Fallback.focus_status(PathBuf::from("/nonexistent"));
+        assert!(!f.supported);
+        assert!(f.message.contains("Do Not Disturb") || f.message.contains("Do not disturb"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_lists_processes() {
+        // This test's own process tree is visible: recorders is a list (maybe empty), never None.
+        assert!(this_system().running_recorders().is_some());
+        let i = this_system().indicators(&DevicePaths::default());
+        assert!(i.camera.in_use.is_some(), "{i:?}");
+    }
+}
