@@ -1,7 +1,10 @@
 //! Mentor Preflight desktop app: a thin shell over the `preflight` engine.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod contract;
 mod display;
+mod events;
 mod listen;
 mod schedule;
 
@@ -153,7 +156,7 @@ async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Rep
 #[tauri::command]
 async fn session_indicators() -> preflight::inuse::Indicators {
     tauri::async_runtime::spawn_blocking(|| {
-        preflight::inuse::indicators(&preflight::inuse::DevicePaths::default())
+        preflight_host::this_system().indicators(&preflight::inuse::DevicePaths::default())
     })
     .await
     .unwrap_or_default()
@@ -163,7 +166,7 @@ async fn session_indicators() -> preflight::inuse::Indicators {
 #[tauri::command]
 async fn focus_status() -> preflight::focus::FocusStatus {
     tauri::async_runtime::spawn_blocking(|| {
-        preflight::focus::status(preflight::calendar::focus_saved_path())
+        preflight_host::this_system().focus_status(preflight::calendar::focus_saved_path())
     })
     .await
     .unwrap_or(preflight::focus::FocusStatus {
@@ -184,13 +187,13 @@ async fn focus_set(
         .map_err(|e| e.to_string())??;
     // Both windows show focus mode (the script's pill, the main window's checklist): whichever
     // switched it, the other follows.
-    let _ = tauri::Emitter::emit(&app, "focus-changed", &status);
+    events::AppEvent::FocusChanged(status.clone()).send(&app);
     Ok(status)
 }
 
 fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {
     let saved = preflight::calendar::focus_saved_path();
-    let Some(f) = preflight::focus::system(saved) else {
+    let Some(f) = preflight_host::this_system().focus_switch(saved) else {
         return Err(preflight::focus::manual_advice());
     };
     let r = if on { f.enable() } else { f.restore() };
@@ -436,8 +439,9 @@ fn script_move(forward: bool, script: State<'_, ScriptState>) -> Result<ScriptVi
 }
 
 /// The programme of the session in the script window, for its *Report a concern*.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 struct ScriptProgramme {
     name: String,
     under_18: bool,
@@ -466,8 +470,9 @@ fn script_programme(script: State<'_, ScriptState>) -> Option<ScriptProgramme> {
 }
 
 /// What *Report a concern* did.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 struct ConcernOutcome {
     /// The contact reached (shown in full, so the mentor can also call or write by hand).
     contact: preflight_session::programme::Contact,

@@ -13,11 +13,14 @@ use preflight_session::programme::{Contact, Profiles};
 use preflight_session::schedule::Membership;
 use preflight_session::{ReminderConfig, Schedule, Session, SessionInput};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
+
+use crate::events::AppEvent;
 
 /// A session as the schedule view shows it.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SessionView {
     #[serde(flatten)]
     session: Session,
@@ -38,8 +41,9 @@ pub struct SessionView {
 }
 
 /// A programme the mentor can choose for a session.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ProgrammeChoice {
     id: String,
     name: String,
@@ -47,8 +51,9 @@ pub struct ProgrammeChoice {
 
 /// An ended session whose programme keeps a weekly "did mentoring take place as planned"
 /// record, with what the mentor said (if anything).
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct PlannedAsk {
     id: String,
     mentee: String,
@@ -61,8 +66,9 @@ pub struct PlannedAsk {
 const PLANNED_ASK_DAYS: i64 = 14;
 
 /// Everything the schedule panel shows.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ScheduleView {
     sessions: Vec<SessionView>,
     subscriptions: Vec<preflight_session::Subscription>,
@@ -210,8 +216,9 @@ pub async fn session_as_planned(id: String, yes: bool) -> Result<ScheduleView, S
 }
 
 /// A profile with its checklist as the mentor reads it (standard items in words).
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ProgrammeInfo {
     #[serde(flatten)]
     profile: preflight_session::programme::Profile,
@@ -221,8 +228,9 @@ pub struct ProgrammeInfo {
 
 /// The programme panel: every profile, the mentor's choice, the contacts they entered and their
 /// own profile's text.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ProgrammeView {
     programmes: Vec<ProgrammeInfo>,
     programme: Option<String>,
@@ -265,16 +273,18 @@ pub async fn programme_get() -> Result<ProgrammeView, String> {
 }
 
 /// What the first-run card asks besides the programme.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct FirstRun {
     mentor_name: String,
     autostart: bool,
 }
 
 /// What the mentor typed for a programme contact.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ContactInput {
     name: String,
     email: String,
@@ -649,12 +659,12 @@ impl MainIntent {
     /// The event an open window gets, and the `#fragment` a new one opens with (so a window
     /// created for the intent acts on it once its page has loaded, not before). The same words
     /// are the `--intent` argument the tray process starts the app with.
-    fn event(self) -> Option<&'static str> {
+    fn event(self) -> Option<AppEvent> {
         match self {
             MainIntent::Show => None,
-            MainIntent::RunCheck => Some("run-check-requested"),
-            MainIntent::CheckPrompt => Some("check-prompt"),
-            MainIntent::Schedule => Some("show-schedule"),
+            MainIntent::RunCheck => Some(AppEvent::RunCheckRequested),
+            MainIntent::CheckPrompt => Some(AppEvent::CheckPrompt),
+            MainIntent::Schedule => Some(AppEvent::ShowSchedule),
         }
     }
 }
@@ -730,7 +740,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
         let _ = w.unminimize();
         let _ = w.set_focus();
         if let Some(event) = intent.event() {
-            let _ = app.emit_to("main", event, ());
+            event.send_to(app, "main");
         }
         return;
     }
@@ -746,7 +756,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
         return;
     };
     if let Some(event) = intent.event() {
-        config.url = tauri::WebviewUrl::App(format!("index.html#{event}").into());
+        config.url = tauri::WebviewUrl::App(format!("index.html#{}", event.name()).into());
     }
     let t0 = std::time::Instant::now();
     match tauri::WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
@@ -827,7 +837,7 @@ pub fn start_headline_ticks(app: &AppHandle) {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(15)).await;
             if handle.get_webview_window("main").is_some() {
-                let _ = handle.emit_to("main", "schedule-tick", ());
+                AppEvent::ScheduleTick.send_to(&handle, "main");
             }
         }
     });

@@ -1,7 +1,8 @@
 // Mentor Preflight — the pre-flight screen.
 // Types come from Rust (ts-rs, in ./bindings); never copy them by hand.
-import { Channel, invoke } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import { Channel } from "@tauri-apps/api/core";
+import * as api from "./api";
+import { on, type EventName } from "./events";
 import "./style.css";
 import type { CheckOptions } from "./bindings/CheckOptions";
 import type { CheckResult } from "./bindings/CheckResult";
@@ -9,18 +10,13 @@ import type { Progress } from "./bindings/Progress";
 import type { Report } from "./bindings/Report";
 import type { Status } from "./bindings/Status";
 import type { CheckId } from "./bindings/CheckId";
-import type { DeviceReport } from "./bindings/DeviceReport";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { CameraChoice } from "./bindings/CameraChoice";
 import type { Probe } from "./bindings/Probe";
 import type { SceneAnalysis } from "./bindings/SceneAnalysis";
 import type { Framing } from "./bindings/Framing";
 import type { Settings } from "./bindings/Settings";
-import type { SettingsView } from "./bindings/SettingsView";
-import type { FocusStatus } from "./bindings/FocusStatus";
 import type { ListenEvent } from "./bindings/ListenEvent";
-import type { HearOutcome } from "./bindings/HearOutcome";
-import type { TemplateInfo } from "./bindings/TemplateInfo";
 import { showView } from "./views";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -370,7 +366,7 @@ async function startMeter() {
   meterOn = true;
   meterNote.textContent = "Speak: the bar should reach the marked band.";
   try {
-    await invoke("mic_meter_start", { mic: deviceChoices().mic, onEvent });
+    await api.micMeterStart(deviceChoices().mic, onEvent);
     meter.dataset.listening = String(meterOn);
   } catch (e) {
     meterOn = false;
@@ -383,7 +379,7 @@ async function stopMeter() {
   if (!meterOn) return;
   meterOn = false;
   meter.dataset.listening = "false";
-  await invoke("mic_meter_stop").catch(() => undefined);
+  await api.micMeterStop().catch(() => undefined);
 }
 
 /** *Hear yourself*: a few seconds recorded and played straight back (in memory only). */
@@ -400,7 +396,7 @@ async function hearYourself() {
   };
   try {
     const d = deviceChoices();
-    const o = await invoke<HearOutcome>("hear_yourself", { mic: d.mic, speaker: d.speaker, onEvent });
+    const o = await api.hearYourself(d.mic, d.speaker, onEvent);
     hearStatus.dataset.loudest = o.loudestDbfs.toFixed(1);
     hearStatus.textContent =
       o.loudestDbfs < -50
@@ -443,7 +439,7 @@ async function tick(id: string, on: boolean) {
   else ticked.delete(id);
   if (!currentReport) return;
   try {
-    const r = await invoke<Report>("checklist_update", { report: currentReport, ticked: [...ticked] });
+    const r = await api.checklistUpdate(currentReport, [...ticked]);
     currentReport = r;
     showChecklist(r);
     document.querySelector<HTMLInputElement>(`#checklist-items input[data-item="${id}"]`)?.focus();
@@ -454,7 +450,7 @@ async function tick(id: string, on: boolean) {
 }
 
 async function focusButton(): Promise<HTMLElement | null> {
-  const f = await invoke<FocusStatus>("focus_status");
+  const f = await api.focusStatus();
   const note = $<HTMLElement>("focus-note");
   if (!f.supported) {
     note.hidden = false;
@@ -466,7 +462,7 @@ async function focusButton(): Promise<HTMLElement | null> {
   b.type = "button";
   b.addEventListener("click", async () => {
     try {
-      await invoke<FocusStatus>("focus_set", { on: true });
+      await api.focusSet(true);
       await tick("notifications", ticked.has("notifications"));
     } catch (e) {
       note.hidden = false;
@@ -529,7 +525,7 @@ async function answer(id: CheckId, yes: boolean) {
     guideStep.textContent = "Thank you. Your results are below.";
     void startMeter();
   }
-  showReport(await invoke<Report>("answer_question", { report: currentReport, id, yes }));
+  showReport(await api.answerQuestion(currentReport, id, yes));
   results.querySelector<HTMLElement>(`[data-check-id="${id}"]`)?.focus();
 }
 
@@ -616,11 +612,11 @@ async function startPreview() {
   if (checking || document.hidden) return;
   const onFrame = new Channel<PreviewFrame>();
   onFrame.onmessage = showPreview;
-  await invoke("start_preview", { camera: cameraChoice(), onFrame });
+  await api.startPreview(cameraChoice(), onFrame);
 }
 
 async function stopPreview() {
-  await invoke("stop_preview");
+  await api.stopPreview();
 }
 
 /** The device choices on screen (`null`: the system's default). Only these are saved from here. */
@@ -631,8 +627,8 @@ function deviceChoices(): Pick<Settings, "mic" | "speaker" | "camera"> {
 
 async function loadDevices() {
   const [view, devices] = await Promise.all([
-    invoke<SettingsView>("get_settings"),
-    invoke<DeviceReport>("list_devices"),
+    api.getSettings(),
+    api.listDevices(),
   ]);
   const mentorInput = document.getElementById("script-mentor") as HTMLInputElement | null;
   if (mentorInput && !mentorInput.value && view.settings.mentorName) mentorInput.value = view.settings.mentorName;
@@ -649,7 +645,8 @@ async function loadDevices() {
 
 async function saveChoice() {
   try {
-    await invoke("save_devices", deviceChoices());
+    const d = deviceChoices();
+    await api.saveDevices(d.mic, d.speaker, d.camera);
   } catch (e) {
     settingsNotice.hidden = false;
     settingsNotice.textContent = String(e);
@@ -745,7 +742,7 @@ async function runCheck() {
 
   const chosen = deviceChoices();
   // The network settings as saved now (the CLI or another window may have changed them).
-  const saved = (await invoke<SettingsView>("get_settings")).settings;
+  const saved = (await api.getSettings()).settings;
   const options: CheckOptions = {
     mic: chosen.mic,
     micSeconds: 4,
@@ -762,7 +759,7 @@ async function runCheck() {
     skipCapacity: false,
   };
   try {
-    const report = await invoke<Report>("run_check", { options, onProgress });
+    const report = await api.runCheck(options, onProgress);
     showReport(report);
     live.hidden = true;
     liveMessage.textContent = "";
@@ -823,7 +820,7 @@ async function playChime() {
   const again = $<HTMLButtonElement>("guide-again");
   again.disabled = true;
   try {
-    await invoke("play_chime", { speaker: deviceChoices().speaker });
+    await api.playChime(deviceChoices().speaker);
   } catch (e) {
     liveMessage.textContent = `The chime could not be played: ${String(e)}`;
   } finally {
@@ -879,7 +876,7 @@ const scriptNext = $<HTMLInputElement>("script-next");
 const scriptSession = $<HTMLInputElement>("script-session");
 const scriptNotice = $<HTMLElement>("script-notice");
 async function loadTemplates() {
-  const list = await invoke<TemplateInfo[]>("script_templates");
+  const list = await api.scriptTemplates();
   scriptTemplate.replaceChildren(
     ...list
       .filter((t) => !t.error)
@@ -901,7 +898,7 @@ $<HTMLButtonElement>("open-script").addEventListener("click", () => {
   if (scriptMentee.value.trim()) vars.mentee = scriptMentee.value.trim();
   if (scriptMentor.value.trim()) vars.mentor = scriptMentor.value.trim(); // Rust remembers it
   if (scriptNext.value.trim()) vars.next_session = scriptNext.value.trim();
-  invoke("script_start", { template: scriptTemplate.value, vars }).catch((e) => {
+  api.scriptStart(scriptTemplate.value, vars).catch((e) => {
     scriptNotice.hidden = false;
     scriptNotice.textContent = String(e);
   });
@@ -939,7 +936,8 @@ micSelect.addEventListener("change", () => {
 // The tray's "Run pre-flight check" and the T-10 reminder bring the window forward: an open
 // window gets an event; a window opened for it (none exists while the app sits in the tray)
 // says so in its address, and acts once the page is ready.
-const openedFor = location.hash.slice(1);
+/** The event the window was opened for (its `#hash`), if any. */
+const openedFor = location.hash.slice(1) as EventName | "";
 if (openedFor === "run-check-requested" || openedFor === "check-prompt") history.replaceState(null, "", location.pathname);
 function promptCheck() {
   showView("check");
@@ -951,11 +949,11 @@ void loadDevices().then(() => {
   else void startMeter();
 });
 if (openedFor === "check-prompt") promptCheck();
-void listen("run-check-requested", () => {
+void on("run-check-requested", () => {
   if (!checking) void runCheck();
 });
-void listen<string>("check-prompt", promptCheck);
+void on("check-prompt", () => promptCheck());
 // Focus mode switched from the script window: the checklist's item follows.
-void listen("focus-changed", () => {
+void on("focus-changed", () => {
   if (currentReport) void tick("notifications", ticked.has("notifications"));
 });

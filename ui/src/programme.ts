@@ -1,20 +1,10 @@
 // Mentor Preflight — "Your programme": which programme the mentor works in (asked on first
 // run), its rules in plain words, the programme contact for safeguarding, and the mentor's own
 // programme's rules. Rust validates and stores everything; this page shows and sends.
-import { invoke } from "@tauri-apps/api/core";
+import * as api from "./api";
+import type { ProgrammeInfo } from "./bindings/ProgrammeInfo";
 import type { ProgrammeProfile } from "./bindings/ProgrammeProfile";
-
-interface ProgrammeInfo extends ProgrammeProfile {
-  items: string[];
-}
-interface ProgrammeView {
-  programmes: ProgrammeInfo[];
-  programme: string | null;
-  chosen: boolean;
-  customText: string;
-  customProblem: string | null;
-  mentorName: string | null;
-}
+import type { ProgrammeView } from "./bindings/ProgrammeView";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const panel = $<HTMLDetailsElement>("programme-panel");
@@ -126,7 +116,7 @@ $<HTMLButtonElement>("programme-save").addEventListener("click", async () => {
           mentorName: $<HTMLInputElement>("first-name").value,
           autostart: $<HTMLInputElement>("first-autostart").checked,
         };
-    render(await invoke<ProgrammeView>("programme_choose", { programme, contact, firstRun }));
+    render(await api.programmeChoose(programme, contact, firstRun));
     panel.open = false;
     // The schedule's forms preselect the mentor's programme.
     document.dispatchEvent(new CustomEvent("programme-changed"));
@@ -140,7 +130,7 @@ $<HTMLButtonElement>("custom-save").addEventListener("click", async () => {
   const out = $<HTMLElement>("custom-result");
   out.hidden = false;
   try {
-    const v = await invoke<ProgrammeView>("programme_custom_save", { text: $<HTMLTextAreaElement>("custom-text").value });
+    const v = await api.programmeCustomSave($<HTMLTextAreaElement>("custom-text").value);
     const keep = choice.value;
     render(v);
     choice.value = keep;
@@ -154,7 +144,7 @@ $<HTMLButtonElement>("custom-save").addEventListener("click", async () => {
   }
 });
 
-void invoke<ProgrammeView>("programme_get")
+void api.programmeGet()
   .then(render)
   .catch((e) => {
     notice.hidden = false;

@@ -1,49 +1,15 @@
 // Mentor Preflight — the schedule panel: coming sessions, add/edit, calendar import and
 // subscriptions, reminder settings, and the weekly records export.
-import { invoke } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import * as api from "./api";
+import { on } from "./events";
 import type { ReminderConfig } from "./bindings/ReminderConfig";
 import { showView } from "./views";
-import type { Session } from "./bindings/Session";
 import type { SessionInput } from "./bindings/SessionInput";
 import type { Subscription } from "./bindings/Subscription";
-import type { TemplateInfo } from "./bindings/TemplateInfo";
-
-interface SessionView extends Session {
-  when: string;
-  countdown: string;
-  provider: string | null;
-  calendar: string;
-  programmeName: string | null;
-  programmeSchedules: boolean;
-  checkedAt: string | null;
-}
-interface ScheduleView {
-  sessions: SessionView[];
-  subscriptions: Subscription[];
-  reminders: ReminderConfig;
-  headline: string;
-  notice: string | null;
-  autostart: boolean;
-  localZone: string;
-  programmes: { id: string; name: string }[];
-  programme: string | null;
-  programmeChosen: boolean;
-  planned: PlannedAsk[];
-}
-interface PlannedAsk {
-  id: string;
-  mentee: string;
-  when: string;
-  programmeName: string;
-  asPlanned: boolean | null;
-}
-interface ImportSummary {
-  calendar: string;
-  added: number;
-  replaced: number;
-  notes: string[];
-}
+import type { ScheduleView } from "./bindings/ScheduleView";
+import type { SessionView } from "./bindings/SessionView";
+import type { PlannedAsk } from "./bindings/PlannedAsk";
+import type { ImportSummary } from "./bindings/ImportSummary";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const list = $<HTMLUListElement>("session-list");
@@ -100,11 +66,11 @@ function render(v: ScheduleView) {
     const number = s.sessionNumber ? ` · session ${s.sessionNumber}` : "";
     li.append(el("span", "session-when", `${s.when} — ${s.mentee}`));
     const actions = el("div", "session-actions");
-    if (s.link) actions.append(button("Open room", `Open the meeting room for ${s.mentee}`, () => invoke("open_room", { id: s.id })));
-    actions.append(button("Script", `Open the session script for ${s.mentee}`, () => invoke("start_session_script", { id: s.id })));
+    if (s.link) actions.append(button("Open room", `Open the meeting room for ${s.mentee}`, () => api.openRoom(s.id)));
+    actions.append(button("Script", `Open the session script for ${s.mentee}`, () => api.startSessionScript(s.id)));
     if (!s.calendar) actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
     // An imported session removed here stays out when its calendar is imported again.
-    actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await invoke<ScheduleView>("schedule_remove", { id: s.id }))));
+    actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await api.scheduleRemove(s.id))));
     li.append(actions);
     const room = s.link ? (s.provider ?? "meeting link") : "no meeting link yet";
     const from = s.calendar ? ` · from ${s.calendar}` : "";
@@ -164,7 +130,7 @@ function renderSubscriptions(subs: Subscription[]) {
       const li = el("li");
       li.dataset.url = sub.url;
       li.append(el("span", "sub-url", sub.url));
-      li.append(button("Unsubscribe", `Stop following ${sub.url}`, async () => render(await invoke<ScheduleView>("schedule_unsubscribe", { url: sub.url }))));
+      li.append(button("Unsubscribe", `Stop following ${sub.url}`, async () => render(await api.scheduleUnsubscribe(sub.url))));
       const when = sub.lastFetched ? `Last read ${new Date(sub.lastFetched).toLocaleString()}` : "Not read yet";
       const state = el("span", sub.lastError ? "sub-state error" : "sub-state", sub.lastError ? `${when}. Problem: ${sub.lastError}` : `${when}.`);
       li.append(state);
@@ -189,7 +155,7 @@ function renderPlanned(asks: PlannedAsk[]) {
       li.append(el("span", "planned-when", `${a.when} — ${a.mentee}: ${state}`));
       for (const [yes, text] of [[true, "Yes"], [false, "No"]] as const) {
         const b = button(text, `${a.mentee} on ${a.when}: ${yes ? "took place as planned" : "did not take place as planned"}`, async () =>
-          render(await invoke<ScheduleView>("session_as_planned", { id: a.id, yes })),
+          render(await api.sessionAsPlanned(a.id, yes)),
         );
         b.setAttribute("aria-pressed", String(a.asPlanned === yes));
         li.append(b);
@@ -223,7 +189,7 @@ function resetForm() {
 }
 
 async function refresh() {
-  render(await invoke<ScheduleView>("schedule_get"));
+  render(await api.scheduleGet());
 }
 
 form.addEventListener("submit", (ev) => {
@@ -242,7 +208,7 @@ form.addEventListener("submit", (ev) => {
   };
   const id = $<HTMLInputElement>("session-id").value || null;
   notice.hidden = true;
-  invoke<ScheduleView>("schedule_save", { id, input })
+  api.scheduleSave(id, input)
     .then((v) => {
       render(v);
       resetForm();
@@ -278,12 +244,10 @@ $<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
     // The bytes as they are (Rust decodes UTF-8, UTF-16 or Windows-1252), the name in a header.
     const bytes = new Uint8Array(await file.arrayBuffer());
     showImport(
-      await invoke<ImportSummary>("schedule_import", bytes, {
-        headers: {
-          "x-file-name": encodeURIComponent(file.name),
-          "x-programme": $<HTMLSelectElement>("import-programme").value,
-          "x-under-18": String($<HTMLInputElement>("import-under-18").checked),
-        },
+      await api.scheduleImport(bytes, {
+        "x-file-name": encodeURIComponent(file.name),
+        "x-programme": $<HTMLSelectElement>("import-programme").value,
+        "x-under-18": String($<HTMLInputElement>("import-under-18").checked),
       }),
     );
     await refresh();
@@ -297,11 +261,7 @@ $<HTMLButtonElement>("ics-subscribe").addEventListener("click", async () => {
   if (!url) return importFailed("Paste the calendar's address first.");
   try {
     showImport(
-      await invoke<ImportSummary>("schedule_subscribe", {
-        url,
-        programme: $<HTMLSelectElement>("import-programme").value || null,
-        under18: $<HTMLInputElement>("import-under-18").checked,
-      }),
+      await api.scheduleSubscribe(url, $<HTMLSelectElement>("import-programme").value || null, $<HTMLInputElement>("import-under-18").checked),
     );
     await refresh();
   } catch (e) {
@@ -317,7 +277,7 @@ $<HTMLButtonElement>("rem-save").addEventListener("click", () => {
     autoOpen: $<HTMLInputElement>("rem-auto").checked,
   };
   notice.hidden = true;
-  invoke<ScheduleView>("schedule_settings", { reminders, autostart: $<HTMLInputElement>("rem-autostart").checked })
+  api.scheduleSettings(reminders, $<HTMLInputElement>("rem-autostart").checked)
     .then(render)
     .catch(showError);
 });
@@ -325,7 +285,7 @@ $<HTMLButtonElement>("rem-save").addEventListener("click", () => {
 $<HTMLButtonElement>("export-week").addEventListener("click", async () => {
   const out = $<HTMLElement>("export-result");
   try {
-    const saved = await invoke<string | null>("export_records", { day: null });
+    const saved = await api.exportRecords(null);
     out.textContent = saved ? `Saved to ${saved}` : "Not saved.";
   } catch (e) {
     out.textContent = String(e);
@@ -333,7 +293,7 @@ $<HTMLButtonElement>("export-week").addEventListener("click", async () => {
 });
 
 // Scripts to choose from (same list as the script panel).
-void invoke<TemplateInfo[]>("script_templates").then((ts) => {
+void api.scriptTemplates().then((ts) => {
   const sel = $<HTMLSelectElement>("session-template");
   for (const t of ts.filter((t) => !t.error)) {
     const o = el("option", undefined, t.name);
@@ -343,14 +303,14 @@ void invoke<TemplateInfo[]>("script_templates").then((ts) => {
 });
 
 // The reminder loop ticks every 15 s: the countdowns follow it.
-void listen<string>("schedule-tick", () => void refresh().catch(showError));
+void on("schedule-tick", () => void refresh().catch(showError));
 function showSchedule() {
   showView("sessions");
   $<HTMLElement>("schedule").scrollIntoView({ block: "start" });
   list.tabIndex = -1;
   list.focus();
 }
-void listen("show-schedule", showSchedule);
+void on("show-schedule", () => showSchedule());
 // Opened from the tray's "Schedule…" (the window did not exist yet).
 if (location.hash === "#show-schedule") {
   history.replaceState(null, "", location.pathname);

@@ -1,13 +1,13 @@
 // Session script window: the current phase, its prompts and checklist, and a timer.
 // State lives in Rust (SessionRun); this page only shows it and sends the mentor's actions.
-import { invoke } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import * as api from "./api";
+import { on } from "./events";
 import "./style.css";
 import type { ScriptView } from "./bindings/ScriptView";
-import type { Indicators } from "./bindings/Indicators";
 import type { DeviceUse } from "./bindings/DeviceUse";
-import type { FocusStatus } from "./bindings/FocusStatus";
 import type { SessionRecord } from "./bindings/SessionRecord";
+import type { ProgrammeContact } from "./bindings/ProgrammeContact";
+import type { ScriptProgramme } from "./bindings/ScriptProgramme";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -78,7 +78,7 @@ function drawPhase(v: ScriptView) {
       box.type = "checkbox";
       box.checked = v.ticks[i];
       box.dataset.item = String(i);
-      box.addEventListener("change", () => void act(() => invoke<ScriptView>("script_toggle", { item: i })));
+      box.addEventListener("change", () => void act(() => api.scriptToggle(i)));
       const key = document.createElement("kbd");
       key.textContent = String(i + 1);
       label.append(box, key, document.createTextNode(c));
@@ -96,8 +96,8 @@ async function act(f: () => Promise<ScriptView>) {
   }
 }
 
-const move = (forward: boolean) => act(() => invoke<ScriptView>("script_move", { forward }));
-$("begin").addEventListener("click", () => void act(() => invoke<ScriptView>("script_begin")));
+const move = (forward: boolean) => act(() => api.scriptMove(forward));
+$("begin").addEventListener("click", () => void act(() => api.scriptBegin()));
 $("back").addEventListener("click", () => void move(false));
 $("forward").addEventListener("click", () => void move(true));
 /** *Finish*: a summary of what was covered first, saved after a few seconds unless undone. */
@@ -116,7 +116,7 @@ async function finishNow() {
   if (finishTimer !== null) window.clearInterval(finishTimer);
   finishTimer = null;
   try {
-    await invoke("script_finish");
+    await api.scriptFinish();
   } catch (e) {
     $("finish-countdown").textContent = String(e);
   }
@@ -134,7 +134,7 @@ function undoFinish() {
 async function askFinish() {
   let r: SessionRecord;
   try {
-    r = await invoke<SessionRecord>("script_finish_preview");
+    r = await api.scriptFinishPreview();
   } catch (e) {
     $("phase-title").textContent = String(e);
     return;
@@ -170,12 +170,12 @@ document.addEventListener("keydown", (e) => {
   if (e.target instanceof Element && e.target.closest("#concern-panel")) return;
   if (e.key === "ArrowRight" || e.key === "n") void move(true);
   else if (e.key === "ArrowLeft" || e.key === "b") void move(false);
-  else if (/^[1-9]$/.test(e.key)) void act(() => invoke<ScriptView>("script_toggle", { item: Number(e.key) - 1 }));
+  else if (/^[1-9]$/.test(e.key)) void act(() => api.scriptToggle(Number(e.key) - 1));
 });
 
-void act(() => invoke<ScriptView>("script_view"));
+void act(() => api.scriptView());
 // The timer ticks once a second.
-setInterval(() => void act(() => invoke<ScriptView>("script_view")), 1000);
+setInterval(() => void act(() => api.scriptView()), 1000);
 
 // In-session indicators: is the call using the camera and microphone, is a recorder running?
 function pill(id: string, what: string, u: DeviceUse) {
@@ -196,7 +196,7 @@ function pill(id: string, what: string, u: DeviceUse) {
 
 async function indicators() {
   try {
-    const i = await invoke<Indicators>("session_indicators");
+    const i = await api.sessionIndicators();
     pill("ind-camera", "Camera", i.camera);
     pill("ind-mic", "Microphone", i.mic);
     const warn = $("recorder-warning");
@@ -215,7 +215,7 @@ let focusOn = false;
 async function focus(set?: boolean) {
   const b = $<HTMLButtonElement>("focus-toggle");
   try {
-    const f = set === undefined ? await invoke<FocusStatus>("focus_status") : await invoke<FocusStatus>("focus_set", { on: set });
+    const f = set === undefined ? await api.focusStatus() : await api.focusSet(set);
     b.hidden = !f.supported;
     focusOn = f.on === true;
     b.textContent = focusOn ? "Focus mode on" : "Focus mode off";
@@ -228,30 +228,14 @@ async function focus(set?: boolean) {
 $("focus-toggle").addEventListener("click", () => void focus(!focusOn));
 void focus();
 // Switched from the main window's checklist: the pill follows.
-void listen("focus-changed", () => void focus());
+void on("focus-changed", () => void focus());
 void indicators();
 setInterval(() => void indicators(), 5000);
 
 // Report a concern: shown when the session belongs to a programme. The first press shows whom it
 // reaches; "Contact them now" opens a mail (subject only) or the phone number and notes that a
 // concern was raised — never what it is.
-interface Contact {
-  name: string;
-  email: string | null;
-  phone: string | null;
-}
-interface ScriptProgramme {
-  name: string;
-  under18: boolean;
-  contact: Contact | null;
-}
-interface ConcernOutcome {
-  contact: Contact;
-  opened: boolean;
-  problem: string | null;
-}
-
-function contactWords(c: Contact): string {
+function contactWords(c: ProgrammeContact): string {
   return [c.name, c.email, c.phone].filter(Boolean).join(" · ");
 }
 
@@ -266,7 +250,7 @@ function closeConcern() {
 }
 
 concernButton.addEventListener("click", async () => {
-  concernProgramme = await invoke<ScriptProgramme | null>("script_programme").catch(() => null);
+  concernProgramme = await api.scriptProgramme().catch(() => null);
   const p = concernProgramme;
   if (!p) return;
   concernPanel.hidden = false;
@@ -289,7 +273,7 @@ concernButton.addEventListener("click", async () => {
 $("concern-go").addEventListener("click", async () => {
   const out = $("concern-result");
   try {
-    const r = await invoke<ConcernOutcome>("script_concern");
+    const r = await api.scriptConcern();
     out.textContent = r.opened
       ? `Opened. A concern was noted for this session. Contact: ${contactWords(r.contact)}.`
       : `Could not open your ${r.contact.email ? "mail program" : "phone app"} (${r.problem ?? "no reason given"}). Contact them directly: ${contactWords(r.contact)}. A concern was noted for this session.`;
@@ -302,7 +286,7 @@ concernPanel.addEventListener("keydown", (e) => {
   if (e.key === "Escape") closeConcern();
 });
 
-void invoke<ScriptProgramme | null>("script_programme").then((p) => {
+void api.scriptProgramme().then((p) => {
   concernProgramme = p;
   concernButton.hidden = !p;
   if (p?.under18) concernButton.title = "Under 18: any concern about the mentee's safety goes to the programme contact at once.";
@@ -310,7 +294,7 @@ void invoke<ScriptProgramme | null>("script_programme").then((p) => {
 
 // Said once: what this system cannot do for this window (hide it from a screen share, keep it on
 // top on Wayland).
-void invoke<string | null>("script_window_note").then((note) => {
+void api.scriptWindowNote().then((note) => {
   const p = $("window-note");
   p.hidden = !note;
   p.textContent = note ?? "";
