@@ -590,17 +590,8 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             None => Timestamp::now(),
         };
         let (from, to) = preflight_session::records::week_of(at, &tz);
-        let store = calendar::records().map_err(|e| e.to_string())?;
-        let records = store.load().map_err(|e| e.to_string())?.value;
-        let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
-        let rows = preflight_session::records::monitoring_rows(
-            &schedule,
-            &records,
-            &calendar::profiles().0,
-            from,
-            to,
-            Timestamp::now(),
-        );
+        let export = calendar::monitoring_export(from, to, None, Timestamp::now())
+            .map_err(|e| e.to_string())?;
         let dir = dirs::document_dir().or_else(dirs::home_dir);
         let name = format!(
             "mentor-preflight-week-{}.csv",
@@ -610,9 +601,9 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             tracing::info!("records export cancelled");
             return Ok(None);
         };
-        preflight_session::store::save_text(&path, &preflight_session::records::to_csv(&rows))
+        preflight_session::store::save_text(&path, &export.csv)
             .map_err(|e| format!("The export could not be written: {e}"))?;
-        tracing::info!(path = %path.display(), rows = rows.len(), "records exported");
+        tracing::info!(path = %path.display(), rows = export.rows.len(), "records exported");
         Ok(Some(path.display().to_string()))
     })
     .await

@@ -331,6 +331,48 @@ pub fn record_check(
     Ok((rec, notice))
 }
 
+/// A programme's monitoring export: one row per session between two moments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitoringExport {
+    /// The rows.
+    pub rows: Vec<preflight_session::records::MonitoringRow>,
+    /// The rows as the CSV a programme's form takes.
+    pub csv: String,
+    /// A notice about a damaged records file that was set aside, if any.
+    pub notice: Option<String>,
+}
+
+/// The monitoring export from `from` to `to` (only programme `programme`'s sessions when one is
+/// named), as both shells write it: the schedule, the records and the programme profiles read
+/// now.
+pub fn monitoring_export(
+    from: Timestamp,
+    to: Timestamp,
+    programme: Option<&str>,
+    now: Timestamp,
+) -> Result<MonitoringExport, StoreError> {
+    let loaded = records()?.load()?;
+    let schedule = load_schedule()?.value;
+    let (profiles, _) = profiles();
+    let mut rows = preflight_session::records::monitoring_rows(
+        &schedule,
+        &loaded.value,
+        &profiles,
+        from,
+        to,
+        now,
+    );
+    if let Some(p) = programme {
+        rows.retain(|r| r.programme == p);
+    }
+    let csv = preflight_session::records::to_csv(&rows);
+    Ok(MonitoringExport {
+        rows,
+        csv,
+        notice: loaded.notice,
+    })
+}
+
 /// Why "did it take place as planned" was not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum PlannedError {

@@ -770,31 +770,20 @@ fn records(action: RecordsAction) -> Result<i32> {
             (f, t)
         }
     };
-    let store = calendar::records()?;
-    let loaded = store.load()?;
-    if let Some(n) = &loaded.notice {
+    let export = calendar::monitoring_export(from, to, programme.as_deref(), now)?;
+    if let Some(n) = &export.notice {
         eprintln!("Note: {}", clean(n));
     }
-    let schedule = calendar::load_schedule()?.value;
-    let (profiles, _) = calendar::profiles();
-    let mut rows = preflight_session::records::monitoring_rows(
-        &schedule,
-        &loaded.value,
-        &profiles,
-        from,
-        to,
-        now,
-    );
-    if let Some(p) = &programme {
-        rows.retain(|r| &r.programme == p);
-    }
-    let csv = preflight_session::records::to_csv(&rows);
     match out {
         Some(path) => {
-            preflight_session::store::save_text(&path, &csv)?;
-            eprintln!("Wrote {} session(s) to {}.", rows.len(), path.display());
+            preflight_session::store::save_text(&path, &export.csv)?;
+            eprintln!(
+                "Wrote {} session(s) to {}.",
+                export.rows.len(),
+                path.display()
+            );
         }
-        None => print!("{csv}"),
+        None => print!("{}", export.csv),
     }
     Ok(0)
 }
