@@ -135,6 +135,13 @@ async fn run_check(
     Ok(kept)
 }
 
+/// What the check screen shows about the checks, as Rust defines it (titles and order, verdict
+/// words, the meter's bands, how long each step measures).
+#[tauri::command]
+fn check_guide() -> preflight::guide::CheckGuide {
+    preflight::guide::check_guide()
+}
+
 /// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
 /// check (metadata only: item ids, met or not, evidence or declared).
 #[tauri::command]
@@ -673,6 +680,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             run_check,
+            check_guide,
             answer_question,
             list_devices,
             get_settings,

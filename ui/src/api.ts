@@ -3,6 +3,7 @@
 
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { CameraChoice } from "./bindings/CameraChoice";
+import type { CheckGuide } from "./bindings/CheckGuide";
 import type { CheckId } from "./bindings/CheckId";
 import type { CheckOptions } from "./bindings/CheckOptions";
 import type { ConcernOutcome } from "./bindings/ConcernOutcome";
@@ -45,6 +46,10 @@ export function playChime(speaker: string | null): Promise<null> {
 
 export function runCheck(options: CheckOptions, onProgress: Channel<Progress>): Promise<Report> {
   return invoke<Report>("run_check", { options, onProgress });
+}
+
+export function checkGuide(): Promise<CheckGuide> {
+  return invoke<CheckGuide>("check_guide");
 }
 
 export function checklistUpdate(report: Report, ticked: Array<string>): Promise<Report> {

@@ -5,6 +5,7 @@ import * as api from "./api";
 import { on, type EventName } from "./events";
 import "./style.css";
 import type { CheckOptions } from "./bindings/CheckOptions";
+import type { CheckGuide } from "./bindings/CheckGuide";
 import type { CheckResult } from "./bindings/CheckResult";
 import type { Progress } from "./bindings/Progress";
 import type { Report } from "./bindings/Report";
@@ -43,25 +44,19 @@ const settingsNotice = $<HTMLElement>("settings-notice");
 const previewFigure = $<HTMLElement>("preview-figure");
 const previewImg = $<HTMLImageElement>("camera-preview");
 
-const ORDER: CheckId[] = ["mic", "speaker", "camera", "background", "framing", "network", "quality", "platforms", "capacity"];
-const TITLES: Record<CheckId, string> = {
-  mic: "Microphone",
-  speaker: "Speakers",
-  camera: "Camera",
-  background: "Background",
-  framing: "You in the picture",
-  network: "Connection",
-  quality: "Call quality",
-  platforms: "Meeting apps",
-  capacity: "Connection speed",
-};
-const STATUS_WORDS: Record<Status, string> = {
-  pass: "Good",
-  warn: "Needs attention",
-  fail: "Problem",
-  skipped: "Not checked",
-};
-const STATUS_ICONS: Record<Status, string> = { pass: "✔", warn: "!", fail: "✕", skipped: "–" };
+/** What Rust says about the checks: their order and titles, verdict words, the meter's bands and
+ * what a check measures. Asked for once; everything below shows it instead of restating it. */
+const guideReady: Promise<CheckGuide> = api.checkGuide();
+let guideNow: CheckGuide | null = null;
+void guideReady.then((g) => (guideNow = g));
+
+function titleOf(id: CheckId): string {
+  return guideNow?.checks.find((c) => c.id === id)?.title ?? id;
+}
+
+function statusOf(s: Status): { words: string; icon: string } {
+  return guideNow?.statuses.find((i) => i.status === s) ?? { words: s, icon: "" };
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -80,7 +75,7 @@ function pendingCard(id: CheckId): HTMLLIElement {
   li.dataset.checkId = id;
   li.dataset.status = "running";
   const head = el("div", "card-head");
-  head.append(el("span", "badge running", "…"), el("h3", "card-title", TITLES[id]));
+  head.append(el("span", "badge running", "…"), el("h3", "card-title", titleOf(id)));
   li.append(head, el("p", "summary", "Waiting…"));
   return li;
 }
@@ -280,9 +275,9 @@ function resultCard(r: CheckResult): HTMLLIElement {
   li.dataset.checkId = r.id;
   li.dataset.status = r.status;
   const head = el("div", "card-head");
-  const badge = el("span", `badge ${r.status}`, STATUS_ICONS[r.status]);
+  const badge = el("span", `badge ${r.status}`, statusOf(r.status).icon);
   badge.setAttribute("aria-hidden", "true");
-  head.append(badge, el("h3", "card-title", r.title), el("span", `status-word ${r.status}`, STATUS_WORDS[r.status]));
+  head.append(badge, el("h3", "card-title", r.title), el("span", `status-word ${r.status}`, statusOf(r.status).words));
   li.append(head, el("p", "summary", r.summary));
   if (r.advice) {
     const advice = el("p", "advice");
@@ -335,11 +330,12 @@ function setCard(card: HTMLLIElement) {
 function setMeter(dbfs: number) {
   const clamped = Math.max(-60, Math.min(0, dbfs));
   meterFill.style.width = `${((clamped + 60) / 60) * 100}%`;
-  meterFill.classList.toggle("loud", dbfs > -6);
-  meterFill.classList.toggle("good", dbfs >= -30 && dbfs <= -6);
+  const { loudDbfs, goodDbfs, quietDbfs } = guideNow?.meter ?? { loudDbfs: 0, goodDbfs: -100, quietDbfs: -100 };
+  meterFill.classList.toggle("loud", dbfs > loudDbfs);
+  meterFill.classList.toggle("good", dbfs >= goodDbfs && dbfs <= loudDbfs);
   meter.setAttribute("aria-valuenow", clamped.toFixed(0));
   // Words for the mentor; the figure stays in the tooltip.
-  meterValue.textContent = dbfs > -6 ? "Too loud" : dbfs >= -30 ? "Good" : dbfs >= -50 ? "Quiet" : "Silent";
+  meterValue.textContent = dbfs > loudDbfs ? "Too loud" : dbfs >= goodDbfs ? "Good" : dbfs >= quietDbfs ? "Quiet" : "Silent";
   meterValue.title = `${dbfs.toFixed(0).replace("-", "−")} dBFS`;
   // The loudest reading of this run, kept for the result card and for tests.
   if (!checking) return;
@@ -399,7 +395,7 @@ async function hearYourself() {
     const o = await api.hearYourself(d.mic, d.speaker, onEvent);
     hearStatus.dataset.loudest = o.loudestDbfs.toFixed(1);
     hearStatus.textContent =
-      o.loudestDbfs < -50
+      o.loudestDbfs < (guideNow?.meter.quietDbfs ?? -50)
         ? "We heard almost nothing. Is the microphone muted, or is another one chosen below?"
         : `That was you, played on ${o.speaker}. Nothing was kept.`;
   } catch (e) {
@@ -566,14 +562,6 @@ function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
   );
 }
 
-/** Words for a busyness analysis, as the live preview shows them. */
-function busyWords(s: SceneAnalysis): string {
-  const level = s.score >= 55 ? "very busy" : s.score >= 25 ? "a little busy" : "calm";
-  const where = s.busiestRegion && s.score >= 25 ? `; the ${s.busiestRegion} part is the busiest` : "";
-  const scenery = s.scenery ? ` Looks like an outdoor scene (${s.sceneryKind ?? "vivid colours"}).` : "";
-  return `Background: ${level} (${s.score.toFixed(0)}/100)${where}.${scenery}`;
-}
-
 const previewGrid = $<HTMLElement>("preview-grid");
 const showBusy = $<HTMLInputElement>("show-busy");
 showBusy.addEventListener("change", () => (previewGrid.hidden = !showBusy.checked));
@@ -590,7 +578,7 @@ function showPreview(f: PreviewFrame) {
     paintGrid(previewGrid, f.scene);
     previewGrid.hidden = !showBusy.checked;
     const words = $<HTMLElement>("preview-busy");
-    words.textContent = busyWords(f.scene);
+    words.textContent = f.sceneWords ?? "";
     words.dataset.score = f.scene.score.toFixed(0);
   }
   previewImg.src = f.dataUrl;
@@ -670,7 +658,8 @@ async function runCheck() {
   liveMessage.textContent = "";
   // The instruction is where the eye is: bring the guide into view.
   guide.scrollIntoView({ block: "nearest" });
-  results.replaceChildren(...ORDER.map(pendingCard));
+  const plan = await guideReady;
+  results.replaceChildren(...plan.checks.map((c) => pendingCard(c.id)));
   delete meter.dataset.loudest;
   setMeter(-60);
 
@@ -743,20 +732,16 @@ async function runCheck() {
   const chosen = deviceChoices();
   // The network settings as saved now (the CLI or another window may have changed them).
   const saved = (await api.getSettings()).settings;
+  // How long each step measures is Rust's (the guide's options); the devices and the network
+  // settings are the mentor's.
   const options: CheckOptions = {
+    ...plan.options,
     mic: chosen.mic,
-    micSeconds: 4,
-    skipMic: false,
     speaker: chosen.speaker,
-    skipSpeaker: false,
-    listenForChime: true,
     camera: chosen.camera ? { kind: "named", value: chosen.camera } : { kind: "default" },
-    cameraSeconds: 2,
-    skipNetwork: false,
     stunServers: saved.stunServers,
     platforms: saved.platforms,
     speedTest: saved.speedTest,
-    skipCapacity: false,
   };
   try {
     const report = await api.runCheck(options, onProgress);

@@ -42,6 +42,29 @@ impl Status {
         }
     }
 
+    /// What the windows call it, in plain words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Pass => "Good",
+            Status::Warn => "Needs attention",
+            Status::Fail => "Problem",
+            Status::Skipped => "Not checked",
+        }
+    }
+
+    /// The badge beside a result.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Status::Pass => "✔",
+            Status::Warn => "!",
+            Status::Fail => "✕",
+            Status::Skipped => "–",
+        }
+    }
+
+    /// Every status, from best to not checked.
+    pub const ALL: [Status; 4] = [Status::Pass, Status::Warn, Status::Fail, Status::Skipped];
+
     /// Upper-case label for terminals and exports.
     pub fn label(self) -> &'static str {
         match self {
@@ -79,6 +102,19 @@ pub enum CheckId {
 }
 
 impl CheckId {
+    /// Every check, in the order a report lists them.
+    pub const ALL: [CheckId; 9] = [
+        CheckId::Mic,
+        CheckId::Speaker,
+        CheckId::Camera,
+        CheckId::Background,
+        CheckId::Framing,
+        CheckId::Network,
+        CheckId::Quality,
+        CheckId::Platforms,
+        CheckId::Capacity,
+    ];
+
     /// The serialised id (`mic`, `speaker`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod checklist;
 pub mod devices;
+pub mod guide;
 /// Focus mode and the in-session indicators belong to the operating system seam.
 pub use preflight_host::{focus, inuse};
 pub mod logging;

@@ -44,6 +44,9 @@ pub struct PreviewFrame {
     /// The framing check's verdict on the same frames, in words ("You are off to the left of the
     /// picture."), for the live coach under the preview.
     pub framing_words: Option<String>,
+    /// The background check's verdict on the same frames, in words, for the line under the
+    /// preview.
+    pub scene_words: Option<String>,
 }
 
 /// One preview frame in this many carries a busyness analysis (about twice a second).
@@ -69,6 +72,7 @@ pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
         scene: None,
         framing: None,
         framing_words: None,
+        scene_words: None,
     }
 }
 
@@ -99,6 +103,7 @@ pub fn run_preview(
         if sent.is_multiple_of(SCENE_EVERY) {
             let a = preflight_person::frame::analyze(preflight_person::shared(), &frame.image);
             p.framing_words = Some(crate::verdict::framing(&a).summary);
+            p.scene_words = Some(crate::verdict::background(&a.scene).summary);
             p.scene = Some(a.scene);
             p.framing = a.framing;
         }

@@ -22,6 +22,19 @@ pub mod mic {
     pub const MAX_DC_OFFSET: f32 = 0.05;
 }
 
+/// The live microphone meter's bands (what the mentor sees while speaking, not a verdict).
+pub mod meter {
+    /// Above this the voice is too loud and near distortion (6 dB of headroom below full
+    /// scale, as broadcast and call apps keep).
+    pub const LOUD_DBFS: f32 = -6.0;
+    /// From here up to [`LOUD_DBFS`] the voice comes through well: around the −26..−12 dBFS
+    /// speech target, with room for softer syllables.
+    pub const GOOD_DBFS: f32 = -30.0;
+    /// Below this the meter says "silent": hardly anything reaches the microphone (−50 dBFS is
+    /// a quiet room's background).
+    pub const QUIET_DBFS: f32 = -50.0;
+}
+
 /// How clipping is recognised (testRTC: more than 6 consecutive full-scale samples).
 pub fn clip_params() -> ClipParams {
     ClipParams {

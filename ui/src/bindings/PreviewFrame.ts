@@ -37,4 +37,9 @@ framing: Framing | null,
  * The framing check's verdict on the same frames, in words ("You are off to the left of the
  * picture."), for the live coach under the preview.
  */
-framingWords: string | null, };
+framingWords: string | null, 
+/**
+ * The background check's verdict on the same frames, in words, for the line under the
+ * preview.
+ */
+sceneWords: string | null, };
