@@ -460,7 +460,7 @@ fn unavailable_default_device_is_a_clear_failure() {
 fn no_camera_is_said_plainly() {
     // CI machines have no camera: the real nokhwa path runs and says so. (Where a camera is
     // present the path still runs and gives a verdict; the wording of "no camera" is also
-    // checked over fake probes in crates/preflight/tests/engine.rs.)
+    // checked over fake probes in crates/engine/tests/engine.rs.)
     let home = tempfile::tempdir().unwrap();
     let (report, _) = check_json(home.path(), &["--no-mic", "--no-speaker", "--no-network"]);
     let camera = check_by_id(&report, "camera");

@@ -1,36 +1,35 @@
-//! The pre-flight engine: runs the checks concurrently, turns measurements into verdicts and
-//! builds the [`Report`] that the CLI, the app and the records all show.
+//! Mentor Preflight's application layer: the use cases both shells (the `preflight` CLI and
+//! the desktop app) call, so neither implements one twice and what one records or decides, the
+//! other sees.
 //!
-//! - [`model`]: the one result type ([`CheckResult`]) and the [`Report`].
-//! - [`thresholds`]: every pass/warn/fail limit, each with its source.
-//! - [`verdict`]: pure functions from measurements to [`CheckResult`]s.
-//! - [`runner`]: the engine — the checks run concurrently over [`Probes`] (devices, camera,
-//!   network, clock), each bounded in time, with [`Progress`] events on a channel for live
-//!   meters.
+//! - [`calendar`]: the data folder, the locked stores of every file (schedule, records,
+//!   reminder state, programme profiles), and the use cases over them: a finished check kept in
+//!   the records and found again, its checklist, an import or a subscription refreshed, the
+//!   monitoring export, "took place as planned".
+//! - [`reminders`]: the reminder loop's steps over the shared files (tick, snooze, open room).
+//! - [`settings`]: the mentor's device and network choices.
+//! - [`logging`]: the rotating log (metadata only).
+//!
+//! The engine, the verdict rules, the model and the operating-system seam are re-exported from
+//! their crates (`preflight-engine`, `preflight-verdict`, `preflight-model`, `preflight-host`),
+//! so a shell needs this crate only.
 
 pub mod calendar;
-pub mod checklist;
-pub mod devices;
-pub mod guide;
-/// Focus mode and the in-session indicators belong to the operating system seam.
-pub use preflight_host::{focus, inuse};
 pub mod logging;
-pub use preflight_model as model;
-pub mod preview;
-pub mod probes;
-pub mod progress;
 pub mod reminders;
-pub mod runner;
 pub mod settings;
-pub use preflight_session::store;
-pub mod thresholds;
-pub mod verdict;
 
-pub use devices::{list_all_devices, DeviceReport};
+pub use preflight_engine::{devices, guide, preview, probes, progress, runner};
+pub use preflight_host::{focus, inuse};
+pub use preflight_model as model;
+pub use preflight_session::store;
+pub use preflight_verdict as verdict;
+pub use preflight_verdict::{checklist, thresholds};
+
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
-pub use preview::{run_preview, PreviewFrame};
-pub use probes::{open_camera, CameraChoice, Probes, SpeedTest, SystemProbes};
-pub use progress::Progress;
-pub use runner::{run, run_with, CheckOptions, Limits, PROMPT_SENTENCE};
+pub use preflight_engine::{
+    list_all_devices, open_camera, run, run_preview, run_with, CameraChoice, CheckOptions,
+    DeviceReport, Limits, PreviewFrame, Probes, Progress, SpeedTest, SystemProbes, PROMPT_SENTENCE,
+};
 pub use settings::{Settings, SettingsView};
 pub use verdict::PathOutcome;

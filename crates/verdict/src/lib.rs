@@ -1,13 +1,17 @@
 //! Pure verdict rules: measurements in, [`CheckResult`] out. Limits come from
-//! [`crate::thresholds`].
+//! [`thresholds`], each with its source; the code-of-conduct [`checklist`] takes its evidence
+//! from the typed facts the verdicts establish.
+
+pub mod checklist;
+pub mod thresholds;
 
 use preflight_audio::{AudioError, MicAnalysis, SpeakerOutcome};
 use preflight_camera::{CameraError, CameraSummary};
 use preflight_net::{LinkInfo, LinkKind};
 use preflight_scene::SceneAnalysis;
 
-use crate::model::{CheckId, CheckResult, Detail, Evidence, Status};
 use crate::thresholds::{background as bg, camera as cam, framing as fr, mic};
+use preflight_model::{CheckId, CheckResult, Detail, Evidence, Status};
 use preflight_person::frame::FrameAnalysis;
 
 /// Verdict for a microphone recording from `device`; `glitches` are the over/underruns the
@@ -229,13 +233,13 @@ pub fn speaker_answer(asked: &CheckResult, heard: bool) -> CheckResult {
 
 /// Settles the open question of check `id` in `report` with the mentor's answer and
 /// recomputes the overall verdict. Checks without a question are left as they are.
-pub fn answer(report: &mut crate::model::Report, id: CheckId, yes: bool) {
+pub fn answer(report: &mut preflight_model::Report, id: CheckId, yes: bool) {
     for c in report.checks.iter_mut() {
         if c.id == id && c.question.is_some() && id == CheckId::Speaker {
             *c = speaker_answer(c, yes);
         }
     }
-    report.overall = crate::model::Report::overall_of(&report.checks);
+    report.overall = preflight_model::Report::overall_of(&report.checks);
 }
 
 /// Verdict when the chime could not be played.
@@ -1310,7 +1314,7 @@ mod tests {
         assert_eq!(yes.status, Status::Pass);
         assert!(yes.summary.contains("\"spk\""), "{}", yes.summary);
         assert!(yes.question.is_none());
-        let mut report = crate::model::Report {
+        let mut report = preflight_model::Report {
             app_version: "0".into(),
             started_at: jiff::Timestamp::UNIX_EPOCH,
             duration_ms: 0,

@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::UnboundedSender;
 use ts_rs::TS;
 
-use crate::model::{CheckId, CheckResult, Report, Status};
 pub use crate::probes::{open_camera, CameraChoice, SpeedTest};
 use crate::probes::{Probes, SystemProbes};
 use crate::progress::Progress;
-use crate::verdict::PathOutcome;
-use crate::{thresholds, verdict};
+use preflight_model::{CheckId, CheckResult, Report, Status};
+use preflight_verdict::PathOutcome;
+use preflight_verdict::{self as verdict, thresholds};
 
 /// What to check and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use image::{imageops, Rgb, RgbImage};
-use preflight::{verdict, Status};
 use preflight_camera::{sample, FrameSource, ImageSource, SyntheticSource};
+use preflight_model::Status;
+use preflight_verdict as verdict;
 
 const PHOTOS: [&str; 4] = ["astronaut.png", "coffee.png", "chelsea.png", "camera.png"];
 
@@ -23,12 +24,12 @@ fn photo(name: &str) -> RgbImage {
 }
 
 /// Runs a still picture through the camera path (2 s at 30 fps) and returns the verdict.
-fn verdict_for(img: RgbImage) -> preflight::CheckResult {
+fn verdict_for(img: RgbImage) -> preflight_model::CheckResult {
     let mut src = ImageSource::from_image("test picture".into(), img, 30);
     verdict_of(&mut src)
 }
 
-fn verdict_of(src: &mut dyn FrameSource) -> preflight::CheckResult {
+fn verdict_of(src: &mut dyn FrameSource) -> preflight_model::CheckResult {
     let s = sample(src, Duration::from_secs(2), 600, |_| {}).unwrap();
     verdict::camera(&s.source, &s.summary)
 }

@@ -71,7 +71,7 @@ pub mod camera {
     pub const BACKLIGHT_SURROUND: f32 = 150.0;
     /// Variance of the Laplacian at 320 px wide below which the picture is blurry. Calibrated on
     /// the fixture photographs (fixtures/photos): sharp originals score 285–1444, a Gaussian
-    /// blur of σ = 6 px at 720p brings three of four under 25 (crates/preflight/tests/camera_photos.rs).
+    /// blur of σ = 6 px at 720p brings three of four under 25 (crates/verdict/tests/camera_photos.rs).
     pub const BLURRY_SHARPNESS: f32 = 40.0;
     /// A chromaticity share above this for blue or green is a colour cast (neutral is 0.333;
     /// natural indoor scenes stay below about 0.36 blue and 0.34 green, they lean warm).

@@ -4,7 +4,7 @@ use preflight_audio::Level;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{CheckId, CheckResult};
+use preflight_model::{CheckId, CheckResult};
 
 /// One event on the progress stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -17,7 +17,7 @@ use preflight_model::Evidence;
 use preflight_session::{tested_in_time, ReminderConfig};
 
 use crate::thresholds::mic::NOISY_ROOM_DBFS;
-use crate::{CheckId, Report, Status};
+use preflight_model::{CheckId, Report, Status};
 
 pub use preflight_model::{Basis, ChecklistItem, ItemState};
 
@@ -49,7 +49,7 @@ pub struct Context {
 /// profiles, which pick from it).
 pub const ITEMS: &[(&str, &str)] = preflight_session::programme::STANDARD_ITEMS;
 
-fn check(report: &Report, id: CheckId) -> Option<&crate::CheckResult> {
+fn check(report: &Report, id: CheckId) -> Option<&preflight_model::CheckResult> {
     report
         .checks
         .iter()
@@ -211,7 +211,7 @@ pub fn tally(items: &[ChecklistItem]) -> (usize, usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CheckResult, Detail};
+    use preflight_model::{CheckResult, Detail};
     use preflight_net::{LinkInfo, LinkKind};
 
     fn result(id: CheckId, status: Status, summary: &str, details: Vec<Detail>) -> CheckResult {
@@ -266,7 +266,7 @@ mod tests {
                 "Background is busy on the left.",
                 vec![],
             ),
-            crate::verdict::network(&LinkInfo {
+            crate::network(&LinkInfo {
                 kind: link,
                 interface: None,
                 reason: "test".into(),

@@ -102,8 +102,8 @@ pub fn run_preview(
         let mut p = encode_preview(&frame.image, &name);
         if sent.is_multiple_of(SCENE_EVERY) {
             let a = preflight_person::frame::analyze(preflight_person::shared(), &frame.image);
-            p.framing_words = Some(crate::verdict::framing(&a).summary);
-            p.scene_words = Some(crate::verdict::background(&a.scene).summary);
+            p.framing_words = Some(preflight_verdict::framing(&a).summary);
+            p.scene_words = Some(preflight_verdict::background(&a.scene).summary);
             p.scene = Some(a.scene);
             p.framing = a.framing;
         }

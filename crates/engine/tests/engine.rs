@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use image::{Rgb, RgbImage};
 use jiff::{SignedDuration, Timestamp};
-use preflight::model::{CheckId, Status};
-use preflight::{
-    run_with, CameraChoice, CheckOptions, Limits, Probes, Progress, Report, SpeedTest,
-};
 use preflight_audio::{
     AudioError, Capture, CaptureRequest, ChimeDetection, Level, SpeakerOutcome, SpeakerRequest,
 };
 use preflight_camera::{CameraError, FrameSource, SyntheticSource};
+use preflight_engine::{
+    run_with, CameraChoice, CheckOptions, Limits, Probes, Progress, Report, SpeedTest,
+};
+use preflight_model::{CheckId, Status};
 use preflight_net::capacity::{Capacity, CapacityEvent};
 use preflight_net::{
     LinkInfo, LinkKind, PlatformTarget, Probe, ProbeConfig, ProbeError, Reachability,
@@ -346,7 +346,7 @@ async fn run(fake: &Arc<Fake>, opts: CheckOptions, limits: Limits) -> (Report, V
     (report, events)
 }
 
-fn result(r: &Report, id: CheckId) -> &preflight::CheckResult {
+fn result(r: &Report, id: CheckId) -> &preflight_model::CheckResult {
     r.checks.iter().find(|c| c.id == id).unwrap()
 }
 

@@ -10,10 +10,10 @@
 use std::path::PathBuf;
 
 use image::{imageops, Rgb, RgbImage};
-use preflight::model::Status;
-use preflight::verdict;
+use preflight_model::Status;
 use preflight_person::frame::analyze;
 use preflight_person::Models;
+use preflight_verdict as verdict;
 
 fn photo(name: &str) -> RgbImage {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -169,11 +169,11 @@ fn busyness_follows_the_background_not_the_person() {
     eprintln!("largest difference: {worst:.1} points");
 }
 
-fn framing_of(frame: &RgbImage) -> preflight::model::CheckResult {
+fn framing_of(frame: &RgbImage) -> preflight_model::CheckResult {
     verdict::framing(&analyze(Ok(models()), frame))
 }
 
-fn issues(c: &preflight::model::CheckResult) -> Vec<String> {
+fn issues(c: &preflight_model::CheckResult) -> Vec<String> {
     c.details
         .iter()
         .find(|d| d.key == "issues")
@@ -203,7 +203,7 @@ fn framing_rules_fire_where_they_should() {
     assert_eq!(good.status, Status::Pass, "{}", good.summary);
     assert!(issues(&good).is_empty());
 
-    let expect = |c: &preflight::model::CheckResult, key: &str| {
+    let expect = |c: &preflight_model::CheckResult, key: &str| {
         assert_eq!(c.status, Status::Warn, "{}", c.summary);
         assert!(
             issues(c).iter().any(|i| i == key),

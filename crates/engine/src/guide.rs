@@ -5,9 +5,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::model::{CheckId, Status};
 use crate::runner::CheckOptions;
-use crate::thresholds::meter;
+use preflight_model::{CheckId, Status};
+use preflight_verdict::thresholds::meter;
 
 /// A check as the windows name it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
