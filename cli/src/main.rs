@@ -798,18 +798,8 @@ fn clean(s: &str) -> String {
 }
 
 fn programme(action: ProgrammeAction) -> Result<i32> {
-    use preflight_session::programme::{is_known, Contact, Profile};
+    use preflight_session::programme::Profile;
     let (profiles, problem) = calendar::profiles();
-    let known = |id: &str| -> Result<()> {
-        if is_known(id) {
-            Ok(())
-        } else {
-            anyhow::bail!(
-                "“{}” is not a programme this app knows; see `preflight programme list`.",
-                clean(id)
-            )
-        }
-    };
     match action {
         ProgrammeAction::List => {
             let mine = preflight::settings::load()
@@ -834,18 +824,8 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
             Ok(0)
         }
         ProgrammeAction::Use { id } => {
-            let choice = match id.as_str() {
-                "none" => None,
-                id => {
-                    known(id)?;
-                    Some(id.to_string())
-                }
-            };
-            preflight::settings::update(|s| {
-                s.programme = choice.clone();
-                s.programme_chosen = true;
-            })?;
-            match choice.and_then(|id| profiles.get(&id)) {
+            let choice = (id != "none").then_some(id.as_str());
+            match calendar::choose_programme(choice, None)? {
                 Some(p) => println!(
                     "Your programme: {}. New sessions and calendars belong to it.",
                     clean(&p.name)
@@ -861,28 +841,16 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
             phone,
             clear,
         } => {
-            known(&id)?;
-            let contact = if clear {
-                None
+            let change = if clear {
+                calendar::ContactChange::Clear
             } else {
-                Some(
-                    Contact::validated(
-                        name.as_deref().unwrap_or(""),
-                        email.as_deref().unwrap_or(""),
-                        phone.as_deref().unwrap_or(""),
-                    )
-                    .map_err(anyhow::Error::msg)?,
-                )
+                calendar::ContactChange::Set {
+                    name: name.unwrap_or_default(),
+                    email: email.unwrap_or_default(),
+                    phone: phone.unwrap_or_default(),
+                }
             };
-            preflight::settings::update(|s| match &contact {
-                Some(c) => {
-                    s.programme_contacts.insert(id.clone(), c.clone());
-                }
-                None => {
-                    s.programme_contacts.remove(&id);
-                }
-            })?;
-            match contact {
+            match calendar::set_programme_contact(&id, change)? {
                 Some(c) => println!("Programme contact for {id}: {}.", clean(&c.name)),
                 None => println!("No programme contact for {id}."),
             }

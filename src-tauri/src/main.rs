@@ -11,12 +11,13 @@ mod schedule;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use preflight::script_session::{ConcernOutcome, ScriptProgramme, ScriptSession};
 use preflight::{
     model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport,
     PreviewFrame, Progress, Report, Settings, SettingsView,
 };
 use preflight_session::script::TemplateInfo;
-use preflight_session::{ScriptView, SessionRecord, SessionRun};
+use preflight_session::{ScriptView, SessionRecord};
 use tauri::ipc::Channel;
 use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
@@ -250,21 +251,10 @@ fn stop_preview(preview: State<'_, PreviewState>) {
     preview.stop();
 }
 
-/// Which scheduled session a running script belongs to.
-#[derive(Clone, Default)]
-struct ScriptMeta {
-    session_id: Option<String>,
-    mentee: Option<String>,
-    session_number: Option<u32>,
-    /// The programme the session belongs to, and whether the mentee is under 18.
-    programme: Option<(String, bool)>,
-    /// The scheduled start: opened early, the script's clock waits for it.
-    starts: Option<jiff::Timestamp>,
-}
-
-/// The session script in progress, if any.
+/// The session script in progress, if any (the application layer runs it; this shell keeps it
+/// and its window).
 #[derive(Default)]
-struct ScriptState(Mutex<Option<(SessionRun, ScriptMeta)>>);
+struct ScriptState(Mutex<Option<ScriptSession>>);
 
 /// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
 /// (broken ones listed with their error) — the same catalogue `preflight script list` shows.
@@ -284,25 +274,8 @@ fn script_start(
     template: String,
     vars: std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
-    if let Some(name) = vars.get("mentor").filter(|n| !n.trim().is_empty()) {
-        let name = preflight_session::schedule::clean_text(name, 120);
-        let known = settings::load().ok().and_then(|l| l.value.mentor_name);
-        if known.as_deref() != Some(name.as_str()) {
-            if let Err(e) = settings::update(|s| s.mentor_name = Some(name)) {
-                tracing::warn!(error = %e, "mentor's name not remembered");
-            }
-        }
-    }
-    let meta = ScriptMeta {
-        session_id: None,
-        mentee: vars.get("mentee").filter(|m| !m.trim().is_empty()).cloned(),
-        session_number: vars
-            .get("session_number")
-            .and_then(|n| n.trim().parse().ok()),
-        programme: None,
-        starts: None,
-    };
-    open_script(&app, &template, vars, meta, None)
+    let run = ScriptSession::by_hand(&template, vars, jiff::Timestamp::now())?;
+    open_script(&app, run)
 }
 
 /// Opens the script of a scheduled session (from the schedule, the tray or the reminder).
@@ -311,60 +284,16 @@ pub(crate) fn start_script_for(
     schedule: &preflight_session::Schedule,
     session: &preflight_session::Session,
 ) -> Result<(), String> {
-    let mut vars = schedule::script_vars(schedule, session);
-    if let Some(name) = settings::load().ok().and_then(|l| l.value.mentor_name) {
-        vars.insert("mentor".into(), name);
-    }
-    let meta = ScriptMeta {
-        session_id: Some(session.id.clone()),
-        mentee: Some(session.mentee.clone()),
-        session_number: session.session_number,
-        programme: session.programme.clone().map(|id| (id, session.under_18)),
-        starts: Some(session.start),
-    };
-    let (profiles, _) = preflight::calendar::profiles();
-    let programme = session
-        .programme
-        .as_deref()
-        .and_then(|id| profiles.get(id))
-        .map(|p| (p, session.under_18));
-    // The programme's name and length fill the script's roadmap ("session 2 of 7").
-    if let Some((p, _)) = &programme {
-        p.fill_vars(&mut vars);
-    }
-    open_script(
-        app,
-        &schedule::template_for(&profiles, session),
-        vars,
-        meta,
-        programme,
-    )
+    let run = ScriptSession::for_session(schedule, session, jiff::Timestamp::now())?;
+    open_script(app, run)
 }
 
-/// Opens the script window on `template`, rendered with `vars` and adapted to the session's
-/// programme (the safeguarding limit for a mentee under 18).
-fn open_script(
-    app: &tauri::AppHandle,
-    template: &str,
-    mut vars: std::collections::BTreeMap<String, String>,
-    meta: ScriptMeta,
-    programme: Option<(preflight_session::programme::Profile, bool)>,
-) -> Result<(), String> {
-    if template == preflight_session::script::SEVEN_WEEK {
-        vars.entry("programme_sessions".into())
-            .or_insert_with(|| "7".into());
-    }
-    let t =
-        preflight_session::script::resolve(template, settings::templates_dir().as_deref(), &vars)?;
-    let mut rendered = t.render(&vars);
-    if let Some((p, under_18)) = &programme {
-        p.adapt_script(&mut rendered, *under_18, meta.session_number);
-    }
-    let script = app.state::<ScriptState>();
-    let now = jiff::Timestamp::now();
-    let run = SessionRun::start_at(rendered, now, meta.starts.unwrap_or(now));
-    *script.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((run, meta));
-    tracing::info!(%template, "session script started");
+/// Keeps `run` as the script in progress and shows it in the script window.
+fn open_script(app: &tauri::AppHandle, run: ScriptSession) -> Result<(), String> {
+    *app.state::<ScriptState>()
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some(run);
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.eval("window.location.reload()");
         let _ = w.set_focus();
@@ -401,10 +330,10 @@ fn script_window_note() -> Option<String> {
 
 fn with_run<T>(
     script: &State<'_, ScriptState>,
-    f: impl FnOnce(&mut SessionRun, jiff::Timestamp) -> T,
+    f: impl FnOnce(&mut ScriptSession, jiff::Timestamp) -> T,
 ) -> Result<T, String> {
     let mut guard = script.0.lock().unwrap_or_else(|e| e.into_inner());
-    let (run, _) = guard.as_mut().ok_or("No session script is running.")?;
+    let run = guard.as_mut().ok_or("No session script is running.")?;
     Ok(f(run, jiff::Timestamp::now()))
 }
 
@@ -436,129 +365,50 @@ fn script_begin(script: State<'_, ScriptState>) -> Result<ScriptView, String> {
 #[tauri::command]
 fn script_move(forward: bool, script: State<'_, ScriptState>) -> Result<ScriptView, String> {
     with_run(&script, |run, now| {
-        if forward {
-            run.next(now)
-        } else {
-            run.back(now)
-        }
+        run.step(forward, now);
         run.view(now)
     })
 }
 
-/// The programme of the session in the script window, for its *Report a concern*.
-#[derive(serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-struct ScriptProgramme {
-    name: String,
-    under_18: bool,
-    contact: Option<preflight_session::programme::Contact>,
-}
-
-fn script_profile(
-    script: &State<'_, ScriptState>,
-) -> Option<(preflight_session::programme::Profile, bool, Option<String>)> {
-    let guard = script.0.lock().unwrap_or_else(|e| e.into_inner());
-    let (_, meta) = guard.as_ref()?;
-    let (id, under_18) = meta.programme.clone()?;
-    let profile = preflight::calendar::profiles().0.get(&id)?;
-    Some((profile, under_18, meta.session_id.clone()))
-}
-
-/// The script's programme and its contact (looked up now, so a contact added in the main
-/// window meanwhile is there), or `None` when the session belongs to no programme.
+/// The script's programme and its contact, or `None` when the session belongs to no programme.
 #[tauri::command]
 fn script_programme(script: State<'_, ScriptState>) -> Option<ScriptProgramme> {
-    script_profile(&script).map(|(p, under_18, _)| ScriptProgramme {
-        name: p.name,
-        under_18,
-        contact: p.contact,
-    })
+    with_run(&script, |run, _| run.programme()).ok().flatten()
 }
 
-/// What *Report a concern* did.
-#[derive(serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-struct ConcernOutcome {
-    /// The contact reached (shown in full, so the mentor can also call or write by hand).
-    contact: preflight_session::programme::Contact,
-    /// The mail program (or phone app) was opened.
-    opened: bool,
-    /// Why it could not be opened, if it could not.
-    problem: Option<String>,
-}
-
-/// *Report a concern*: opens the programme contact (a mail with a subject only, or the phone
-/// number) and notes, metadata only, that a concern was raised (when, which session and
-/// programme, how) — never what the concern is.
+/// *Report a concern*: notes that a concern was raised (never what it is) and opens the
+/// programme contact.
 #[tauri::command]
 fn script_concern(script: State<'_, ScriptState>) -> Result<ConcernOutcome, String> {
-    let (profile, _, session_id) = script_profile(&script)
-        .ok_or("This session belongs to no programme, so there is no programme contact.")?;
-    let contact = profile.contact.ok_or_else(|| {
-        format!(
-            "No contact is set for {}: tell your programme's safeguarding lead at once, and add their details under “Your programme” in the main window.",
-            profile.name
-        )
-    })?;
-    let via = contact.via();
-    let record = preflight_session::records::ConcernRecord {
-        at: jiff::Timestamp::now(),
-        session_id,
-        programme: profile.id.clone(),
-        via: via.into(),
-    };
-    // Noted first: opening the mail program may fail, the concern was still raised.
-    if let Err(e) =
-        preflight::calendar::records().and_then(|s| s.change(|r| r.concerns.push(record)))
-    {
-        tracing::warn!(error = %e, "concern not noted in the records");
-    }
-    tracing::info!(programme = %profile.id, via, "concern reported");
-    let opened = preflight::reminders::open_url(&contact.reach_url());
-    Ok(ConcernOutcome {
-        opened: opened.is_ok(),
-        problem: opened.err(),
-        contact,
-    })
+    with_run(&script, |run, now| run.concern(now))?
 }
 
 /// What *Finish* would save now (nothing is saved yet): the window shows it as a summary, with
 /// a few seconds to undo, before [`script_finish`].
 #[tauri::command]
 fn script_finish_preview(script: State<'_, ScriptState>) -> Result<SessionRecord, String> {
-    with_run(&script, |run, now| run.clone().finish(now))
+    with_run(&script, |run, now| run.record(now))
 }
 
 /// Ends the session and saves what was covered (titles, ticks, times; never what was said) to
-/// the records in the app's data directory.
+/// the records; focus mode ends with it (only if the app switched it on).
 #[tauri::command]
 fn script_finish(
     app: tauri::AppHandle,
     script: State<'_, ScriptState>,
 ) -> Result<SessionRecord, String> {
-    let (run, meta) = script
+    let run = script
         .0
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take()
         .ok_or("No session script is running.")?;
-    let mut record = run.finish(jiff::Timestamp::now());
-    // Focus mode ends with the session (only if we switched it on).
+    let record = run.finish(jiff::Timestamp::now())?;
     if preflight::calendar::focus_saved_path().exists() {
         if let Err(e) = focus_switch(false) {
             tracing::warn!(error = %e, "focus mode not ended");
         }
     }
-    record.session_id = meta.session_id;
-    record.mentee = meta.mentee;
-    record.session_number = meta.session_number;
-    let store = preflight::calendar::records().map_err(|e| e.to_string())?;
-    store
-        .change(|r| r.sessions.push(record.clone()))
-        .map_err(|e| format!("The session record could not be saved: {e}"))?;
-    tracing::info!(path = %store.path().display(), "session record saved");
     if let Some(w) = app.get_webview_window("script") {
         let _ = w.close();
     }

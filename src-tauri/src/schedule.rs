@@ -5,195 +5,20 @@
 //! small process without a webview (see `tray/`), which starts this app for its windows. Both
 //! share the loop's steps (`preflight::reminders`) and its files.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use preflight::calendar;
-use preflight_session::programme::{Contact, Profiles};
+use preflight::views::{ProgrammeView, ScheduleView};
+
 use preflight_session::schedule::Membership;
-use preflight_session::{ReminderConfig, Schedule, Session, SessionInput};
-use serde::Serialize;
+use preflight_session::{ReminderConfig, Schedule, SessionInput};
 use tauri::{AppHandle, Manager};
 
 use crate::events::AppEvent;
 
-/// A session as the schedule view shows it.
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SessionView {
-    #[serde(flatten)]
-    session: Session,
-    /// Local date and time for people, e.g. "Tue 24 Nov 18:30".
-    when: String,
-    /// "in 2 h 05 min", "now".
-    countdown: String,
-    /// "Zoom", "Google Meet", …
-    provider: Option<String>,
-    /// Imported from this calendar (empty for sessions added by hand).
-    calendar: String,
-    /// The programme's name, when the session belongs to one.
-    programme_name: Option<String>,
-    /// The programme, not the mentor, schedules this session (its code says so).
-    programme_schedules: bool,
-    /// When the last check for it that did not fail finished (local "HH:MM"), if any.
-    checked_at: Option<String>,
-}
-
-/// A programme the mentor can choose for a session.
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ProgrammeChoice {
-    id: String,
-    name: String,
-}
-
-/// An ended session whose programme keeps a weekly "did mentoring take place as planned"
-/// record, with what the mentor said (if anything).
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct PlannedAsk {
-    id: String,
-    mentee: String,
-    when: String,
-    programme_name: String,
-    as_planned: Option<bool>,
-}
-
-/// How far back the schedule panel asks "did it take place as planned?".
-const PLANNED_ASK_DAYS: i64 = 14;
-
-/// Everything the schedule panel shows.
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ScheduleView {
-    sessions: Vec<SessionView>,
-    subscriptions: Vec<preflight_session::Subscription>,
-    reminders: ReminderConfig,
-    headline: String,
-    notice: Option<String>,
-    autostart: bool,
-    local_zone: String,
-    /// The programme profiles, for the session and import forms.
-    programmes: Vec<ProgrammeChoice>,
-    /// The mentor's programme (preselected in the forms).
-    programme: Option<String>,
-    /// Whether the mentor answered the first-run question about their programme.
-    programme_chosen: bool,
-    /// Recent sessions to say "took place as planned" about (newest first).
-    planned: Vec<PlannedAsk>,
-}
-
+/// Everything the schedule panel shows (built by the application layer; whether the app starts
+/// at login is this shell's to say).
 fn view(now: Timestamp) -> ScheduleView {
-    let local = jiff::tz::TimeZone::system();
-    // A schedule that cannot be read is shown as a notice over an empty list; nothing is
-    // written until it can be read again.
-    let (schedule, notice) = match calendar::load_schedule() {
-        Ok(l) => (l.value, l.notice),
-        Err(e) => (Schedule::default(), Some(e.to_string())),
-    };
-    let (profiles, _) = calendar::profiles();
-    let settings = preflight::settings::load()
-        .map(|l| l.value)
-        .unwrap_or_default();
-    let records = calendar::records()
-        .and_then(|r| r.load())
-        .map(|l| l.value)
-        .unwrap_or_default();
-    let sessions = schedule
-        .upcoming(now)
-        .into_iter()
-        .map(|s| (s, s.programme.as_deref().and_then(|id| profiles.get(id))))
-        .map(|(s, programme)| SessionView {
-            when: s
-                .start
-                .to_zoned(local.clone())
-                .strftime("%a %-d %b %H:%M")
-                .to_string(),
-            countdown: preflight_session::schedule::countdown(s.start, s.end(), now),
-            provider: s.link.as_deref().map(|l| {
-                preflight_session::links::classify(l, &schedule.link_patterns)
-                    .unwrap_or(preflight_session::Provider::Other)
-                    .label()
-                    .to_string()
-            }),
-            calendar: match &s.source {
-                preflight_session::SessionSource::Calendar { calendar, .. } => calendar.clone(),
-                preflight_session::SessionSource::Manual => String::new(),
-            },
-            programme_name: programme.as_ref().map(|p| p.name.clone()),
-            programme_schedules: programme
-                .as_ref()
-                .is_some_and(|p| p.programme_schedules(s.under_18)),
-            checked_at: records
-                .passing_checks_for(s)
-                .map(|c| c.at)
-                .max()
-                .map(|t| t.to_zoned(local.clone()).strftime("%H:%M").to_string()),
-            session: s.clone(),
-        })
-        .collect();
-    ScheduleView {
-        headline: preflight_session::schedule::tray_headline(schedule.next(now), now, &local),
-        sessions,
-        subscriptions: schedule.subscriptions.clone(),
-        reminders: schedule.reminders,
-        // Kept aside by whichever process read it first (often the tray's reminder loop).
-        notice: notice.or_else(preflight::reminders::schedule_notice),
-        autostart: autostart_enabled(),
-        local_zone: calendar::local_zone(),
-        programmes: profiles
-            .all()
-            .into_iter()
-            .map(|p| ProgrammeChoice {
-                id: p.id,
-                name: p.name,
-            })
-            .collect(),
-        programme: settings.programme,
-        programme_chosen: settings.programme_chosen,
-        planned: planned_asks(&schedule, &profiles, &records, now, &local),
-    }
-}
-
-/// Ended sessions of the last two weeks whose programme keeps a weekly record, newest first.
-fn planned_asks(
-    schedule: &Schedule,
-    profiles: &Profiles,
-    records: &preflight_session::Records,
-    now: Timestamp,
-    local: &jiff::tz::TimeZone,
-) -> Vec<PlannedAsk> {
-    let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
-    let mut asks: Vec<(Timestamp, PlannedAsk)> = schedule
-        .sessions
-        .iter()
-        .filter(|s| s.end() <= now && s.start >= since)
-        .filter_map(|s| {
-            let p = profiles.get(s.programme.as_deref()?)?;
-            p.weekly_monitoring.then(|| {
-                (
-                    s.start,
-                    PlannedAsk {
-                        id: s.id.clone(),
-                        mentee: s.mentee.clone(),
-                        when: s
-                            .start
-                            .to_zoned(local.clone())
-                            .strftime("%a %-d %b %H:%M")
-                            .to_string(),
-                        programme_name: p.name,
-                        as_planned: records.as_planned(&s.id),
-                    },
-                )
-            })
-        })
-        .collect();
-    asks.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
-    asks.into_iter().map(|(_, a)| a).collect()
+    preflight::views::schedule_view(now, autostart_enabled())
 }
 
 /// The mentor says whether a session took place as planned (kept in the records; the latest
@@ -215,59 +40,10 @@ pub async fn session_as_planned(id: String, yes: bool) -> Result<ScheduleView, S
     .map_err(|e| e.to_string())?
 }
 
-/// A profile with its checklist as the mentor reads it (standard items in words).
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ProgrammeInfo {
-    #[serde(flatten)]
-    profile: preflight_session::programme::Profile,
-    /// The checklist for an adult mentee, in words.
-    items: Vec<String>,
-}
-
-/// The programme panel: every profile, the mentor's choice, the contacts they entered and their
-/// own profile's text.
-#[derive(Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ProgrammeView {
-    programmes: Vec<ProgrammeInfo>,
-    programme: Option<String>,
-    chosen: bool,
-    custom_text: String,
-    /// What is wrong with the mentor's own profile file, if it cannot be used.
-    custom_problem: Option<String>,
-    /// The mentor's first name, for the scripts.
-    mentor_name: Option<String>,
-}
-
-fn programme_view() -> Result<ProgrammeView, String> {
-    let (profiles, custom_problem) = calendar::profiles();
-    let settings = preflight::settings::load()
-        .map_err(|e| e.to_string())?
-        .value;
-    Ok(ProgrammeView {
-        programmes: profiles
-            .all()
-            .into_iter()
-            .map(|p| ProgrammeInfo {
-                items: p.checklist_for(false).into_iter().map(|(_, t)| t).collect(),
-                profile: p,
-            })
-            .collect(),
-        programme: settings.programme,
-        chosen: settings.programme_chosen,
-        custom_text: calendar::custom_profile_text().map_err(|e| e.to_string())?,
-        custom_problem,
-        mentor_name: settings.mentor_name,
-    })
-}
-
 /// The programme panel's data.
 #[tauri::command]
 pub async fn programme_get() -> Result<ProgrammeView, String> {
-    tauri::async_runtime::spawn_blocking(programme_view)
+    tauri::async_runtime::spawn_blocking(preflight::views::programme_view)
         .await
         .map_err(|e| e.to_string())?
 }
@@ -300,20 +76,25 @@ pub async fn programme_choose(
     first_run: Option<FirstRun>,
 ) -> Result<ProgrammeView, String> {
     tauri::async_runtime::spawn_blocking(move || {
-        let programme = Membership::new(programme.as_deref(), false)
-            .map_err(|e| e.to_string())?
-            .programme;
+        // A contact is changed only with a programme; all-empty fields forget it.
         let contact = match (&programme, contact) {
             (Some(_), Some(c))
                 if [&c.name, &c.email, &c.phone]
                     .iter()
                     .any(|v| !v.trim().is_empty()) =>
             {
-                Some(Some(Contact::validated(&c.name, &c.email, &c.phone)?))
+                Some(calendar::ContactChange::Set {
+                    name: c.name,
+                    email: c.email,
+                    phone: c.phone,
+                })
             }
-            (Some(_), Some(_)) => Some(None),
+            (Some(_), Some(_)) => Some(calendar::ContactChange::Clear),
             _ => None,
         };
+        // Checked and saved first: nothing is saved when the programme or the contact is not
+        // valid.
+        calendar::choose_programme(programme.as_deref(), contact).map_err(|e| e.to_string())?;
         // First start: the mentor's name for the scripts, and start at login (reminders need it).
         if let Some(first) = &first_run {
             let name = preflight_session::schedule::clean_text(first.mentor_name.trim(), 120);
@@ -323,23 +104,8 @@ pub async fn programme_choose(
             }
             set_autostart(first.autostart)?;
         }
-        preflight::settings::update(|s| {
-            s.programme = programme.clone();
-            s.programme_chosen = true;
-            if let (Some(id), Some(c)) = (&programme, &contact) {
-                match c {
-                    Some(c) => {
-                        s.programme_contacts.insert(id.clone(), c.clone());
-                    }
-                    None => {
-                        s.programme_contacts.remove(id);
-                    }
-                }
-            }
-        })
-        .map_err(|e| format!("Your programme could not be saved: {e}"))?;
         tracing::info!(programme = ?programme, "programme chosen");
-        programme_view()
+        preflight::views::programme_view()
     })
     .await
     .map_err(|e| e.to_string())?
@@ -355,7 +121,7 @@ pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String
     tauri::async_runtime::spawn_blocking(move || {
         calendar::save_custom_profile(&text).map_err(|e| format!("{e}\nNothing was saved."))?;
         tracing::info!("own programme profile saved");
-        programme_view()
+        preflight::views::programme_view()
     })
     .await
     .map_err(|e| e.to_string())?
@@ -834,72 +600,9 @@ pub fn start_headline_ticks(app: &AppHandle) {
     });
 }
 
-/// The variables a scheduled session fills into its script.
-pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, String> {
-    let mut vars = BTreeMap::new();
-    vars.insert("mentee".into(), session.mentee.clone());
-    if let Some(n) = session.session_number {
-        vars.insert("session_number".into(), n.to_string());
-    }
-    // The next session with the same mentee, for the closing "see you on …".
-    if let Some(after) = schedule
-        .upcoming(session.end())
-        .into_iter()
-        .find(|s| s.mentee == session.mentee && s.start >= session.end())
-    {
-        vars.insert(
-            "next_session".into(),
-            after
-                .zoned_start()
-                .strftime("%A %-d %B at %H:%M")
-                .to_string(),
-        );
-    }
-    vars
-}
-
-/// Which script a scheduled session opens: its own choice, else the 7-week programme's script
-/// for its number, else the regular-session script.
-pub fn template_for(profiles: &Profiles, session: &Session) -> String {
-    let programme = session.programme.as_deref().and_then(|id| profiles.get(id));
-    match (&session.template, session.session_number, programme) {
-        (Some(t), _, _) => t.clone(),
-        // The session's programme names the script for each session number (without a number:
-        // the one for the sessions in between).
-        (None, Some(n), Some(p)) => p.script_for(n).to_string(),
-        (None, None, Some(p)) => p.scripts.middle.clone(),
-        (None, Some(_), None) => preflight_session::script::SEVEN_WEEK.into(),
-        (None, None, None) => "regular-session".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_programme_session_opens_its_programmes_script() {
-        let mut s: Session = serde_json::from_str(
-            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":7,"source":{"kind":"manual"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            template_for(&Profiles::default(), &s),
-            preflight_session::script::SEVEN_WEEK
-        );
-        s.programme = Some("brokerage".into());
-        assert_eq!(template_for(&Profiles::default(), &s), "final-session");
-        s.session_number = Some(1);
-        assert_eq!(template_for(&Profiles::default(), &s), "first-session");
-        s.session_number = None;
-        assert_eq!(template_for(&Profiles::default(), &s), "regular-session");
-        s.template = Some("my-own".into());
-        assert_eq!(
-            template_for(&Profiles::default(), &s),
-            "my-own",
-            "the mentor's choice wins"
-        );
-    }
 
     #[test]
     fn a_start_says_what_it_is_for() {

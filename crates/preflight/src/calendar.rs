@@ -458,6 +458,99 @@ pub fn custom_profile_text() -> Result<String, StoreError> {
     }
 }
 
+/// Why the mentor's programme or its contact was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgrammeError {
+    /// No such programme.
+    #[error("{0}")]
+    Unknown(String),
+    /// The contact is not usable (the message says why).
+    #[error("{0}")]
+    Contact(String),
+    /// The settings could not be read or written.
+    #[error("Your programme could not be saved: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A change to a programme's contact: set it, or forget it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactChange {
+    /// Set it to this (as typed: checked before anything is saved).
+    Set {
+        /// Name or role.
+        name: String,
+        /// Email address (may be empty when a phone number is given).
+        email: String,
+        /// Phone number (may be empty when an email is given).
+        phone: String,
+    },
+    /// Forget it.
+    Clear,
+}
+
+/// The mentor's programme (`None`: none), as both shells choose it: the id is checked, the
+/// first-run question counts as answered, and `contact` (if any) changes that programme's
+/// contact in the same write. Nothing is saved when the id or the contact is not valid.
+pub fn choose_programme(
+    programme: Option<&str>,
+    contact: Option<ContactChange>,
+) -> Result<Option<Profile>, ProgrammeError> {
+    let programme = Membership::new(programme, false)
+        .map_err(|e| ProgrammeError::Unknown(e.to_string()))?
+        .programme;
+    let contact = contact.map(checked_contact).transpose()?;
+    crate::settings::update(|s| {
+        s.programme = programme.clone();
+        s.programme_chosen = true;
+        if let (Some(id), Some(c)) = (&programme, &contact) {
+            set_contact(s, id, c.clone());
+        }
+    })?;
+    Ok(programme.and_then(|id| profiles().0.get(&id)))
+}
+
+/// Sets or forgets the contact of programme `id` (any known programme, not only the mentor's).
+pub fn set_programme_contact(
+    id: &str,
+    change: ContactChange,
+) -> Result<Option<preflight_session::programme::Contact>, ProgrammeError> {
+    let id = Membership::new(Some(id), false)
+        .map_err(|e| ProgrammeError::Unknown(e.to_string()))?
+        .programme
+        .unwrap_or_default();
+    let contact = checked_contact(change)?;
+    crate::settings::update(|s| set_contact(s, &id, contact.clone()))?;
+    Ok(contact)
+}
+
+fn checked_contact(
+    change: ContactChange,
+) -> Result<Option<preflight_session::programme::Contact>, ProgrammeError> {
+    match change {
+        ContactChange::Clear => Ok(None),
+        ContactChange::Set { name, email, phone } => {
+            preflight_session::programme::Contact::validated(&name, &email, &phone)
+                .map(Some)
+                .map_err(ProgrammeError::Contact)
+        }
+    }
+}
+
+fn set_contact(
+    s: &mut crate::settings::Settings,
+    id: &str,
+    contact: Option<preflight_session::programme::Contact>,
+) {
+    match contact {
+        Some(c) => {
+            s.programme_contacts.insert(id.to_string(), c);
+        }
+        None => {
+            s.programme_contacts.remove(id);
+        }
+    }
+}
+
 /// Why the mentor's own profile was not saved.
 #[derive(Debug, thiserror::Error)]
 pub enum CustomProfileError {

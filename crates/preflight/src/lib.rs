@@ -9,6 +9,9 @@
 //! - [`reminders`]: the reminder loop's steps over the shared files (tick, snooze, open room).
 //! - [`settings`]: the mentor's device and network choices.
 //! - [`logging`]: the rotating log (metadata only).
+//! - [`script_session`]: the session script in progress (open, tick, report a concern, finish
+//!   into the records).
+//! - [`views`]: the schedule and programme panels as data, and the script a session opens.
 //!
 //! The engine, the verdict rules, the model and the operating-system seam are re-exported from
 //! their crates (`preflight-engine`, `preflight-verdict`, `preflight-model`, `preflight-host`),
@@ -17,7 +20,9 @@
 pub mod calendar;
 pub mod logging;
 pub mod reminders;
+pub mod script_session;
 pub mod settings;
+pub mod views;
 
 pub use preflight_engine::{devices, guide, preview, probes, progress, runner};
 pub use preflight_host::{focus, inuse};

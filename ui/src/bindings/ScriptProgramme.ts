@@ -4,4 +4,16 @@ import type { ProgrammeContact } from "./ProgrammeContact";
 /**
  * The programme of the session in the script window, for its *Report a concern*.
  */
-export type ScriptProgramme = { name: string, under18: boolean, contact: ProgrammeContact | null, };
+export type ScriptProgramme = { 
+/**
+ * The programme's name.
+ */
+name: string, 
+/**
+ * The mentee is under 18 (the programme's safeguarding rules apply).
+ */
+under18: boolean, 
+/**
+ * Whom to tell about a concern, if the mentor entered them.
+ */
+contact: ProgrammeContact | null, };

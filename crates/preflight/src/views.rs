@@ -1,0 +1,309 @@
+//! What the windows show, built from the shared files: the schedule panel and the programme
+//! panel as data (generated TypeScript types), and the script a session opens with its
+//! variables. The shells only pass these on.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use preflight_session::programme::Profiles;
+use preflight_session::{ReminderConfig, Schedule, Session};
+use serde::Serialize;
+
+use crate::calendar;
+
+/// A session as the schedule view shows it.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionView {
+    #[serde(flatten)]
+    pub session: Session,
+    /// Local date and time for people, e.g. "Tue 24 Nov 18:30".
+    pub when: String,
+    /// "in 2 h 05 min", "now".
+    pub countdown: String,
+    /// "Zoom", "Google Meet", …
+    pub provider: Option<String>,
+    /// Imported from this calendar (empty for sessions added by hand).
+    pub calendar: String,
+    /// The programme's name, when the session belongs to one.
+    pub programme_name: Option<String>,
+    /// The programme, not the mentor, schedules this session (its code says so).
+    pub programme_schedules: bool,
+    /// When the last check for it that did not fail finished (local "HH:MM"), if any.
+    pub checked_at: Option<String>,
+}
+
+/// A programme the mentor can choose for a session.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProgrammeChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// An ended session whose programme keeps a weekly "did mentoring take place as planned"
+/// record, with what the mentor said (if anything).
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlannedAsk {
+    pub id: String,
+    pub mentee: String,
+    pub when: String,
+    pub programme_name: String,
+    pub as_planned: Option<bool>,
+}
+
+/// How far back the schedule panel asks "did it take place as planned?".
+const PLANNED_ASK_DAYS: i64 = 14;
+
+/// Everything the schedule panel shows.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScheduleView {
+    pub sessions: Vec<SessionView>,
+    pub subscriptions: Vec<preflight_session::Subscription>,
+    pub reminders: ReminderConfig,
+    pub headline: String,
+    pub notice: Option<String>,
+    pub autostart: bool,
+    pub local_zone: String,
+    /// The programme profiles, for the session and import forms.
+    pub programmes: Vec<ProgrammeChoice>,
+    /// The mentor's programme (preselected in the forms).
+    pub programme: Option<String>,
+    /// Whether the mentor answered the first-run question about their programme.
+    pub programme_chosen: bool,
+    /// Recent sessions to say "took place as planned" about (newest first).
+    pub planned: Vec<PlannedAsk>,
+}
+
+/// The schedule panel at `now`: the coming sessions with their words and checks, the
+/// subscriptions, the reminder settings, the notice about a damaged schedule, the programme
+/// choices and the sessions to say "took place as planned" about. `autostart` is whether the
+/// shell starts at login (the shell knows).
+pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
+    let local = jiff::tz::TimeZone::system();
+    // A schedule that cannot be read is shown as a notice over an empty list; nothing is
+    // written until it can be read again.
+    let (schedule, notice) = match calendar::load_schedule() {
+        Ok(l) => (l.value, l.notice),
+        Err(e) => (Schedule::default(), Some(e.to_string())),
+    };
+    let (profiles, _) = calendar::profiles();
+    let settings = crate::settings::load().map(|l| l.value).unwrap_or_default();
+    let records = calendar::records()
+        .and_then(|r| r.load())
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let sessions = schedule
+        .upcoming(now)
+        .into_iter()
+        .map(|s| (s, s.programme.as_deref().and_then(|id| profiles.get(id))))
+        .map(|(s, programme)| SessionView {
+            when: s
+                .start
+                .to_zoned(local.clone())
+                .strftime("%a %-d %b %H:%M")
+                .to_string(),
+            countdown: preflight_session::schedule::countdown(s.start, s.end(), now),
+            provider: s.link.as_deref().map(|l| {
+                preflight_session::links::classify(l, &schedule.link_patterns)
+                    .unwrap_or(preflight_session::Provider::Other)
+                    .label()
+                    .to_string()
+            }),
+            calendar: match &s.source {
+                preflight_session::SessionSource::Calendar { calendar, .. } => calendar.clone(),
+                preflight_session::SessionSource::Manual => String::new(),
+            },
+            programme_name: programme.as_ref().map(|p| p.name.clone()),
+            programme_schedules: programme
+                .as_ref()
+                .is_some_and(|p| p.programme_schedules(s.under_18)),
+            checked_at: records
+                .passing_checks_for(s)
+                .map(|c| c.at)
+                .max()
+                .map(|t| t.to_zoned(local.clone()).strftime("%H:%M").to_string()),
+            session: s.clone(),
+        })
+        .collect();
+    ScheduleView {
+        headline: preflight_session::schedule::tray_headline(schedule.next(now), now, &local),
+        sessions,
+        subscriptions: schedule.subscriptions.clone(),
+        reminders: schedule.reminders,
+        // Kept aside by whichever process read it first (often the tray's reminder loop).
+        notice: notice.or_else(crate::reminders::schedule_notice),
+        autostart,
+        local_zone: calendar::local_zone(),
+        programmes: profiles
+            .all()
+            .into_iter()
+            .map(|p| ProgrammeChoice {
+                id: p.id,
+                name: p.name,
+            })
+            .collect(),
+        programme: settings.programme,
+        programme_chosen: settings.programme_chosen,
+        planned: planned_asks(&schedule, &profiles, &records, now, &local),
+    }
+}
+
+/// Ended sessions of the last two weeks whose programme keeps a weekly record, newest first.
+fn planned_asks(
+    schedule: &Schedule,
+    profiles: &Profiles,
+    records: &preflight_session::Records,
+    now: Timestamp,
+    local: &jiff::tz::TimeZone,
+) -> Vec<PlannedAsk> {
+    let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
+    let mut asks: Vec<(Timestamp, PlannedAsk)> = schedule
+        .sessions
+        .iter()
+        .filter(|s| s.end() <= now && s.start >= since)
+        .filter_map(|s| {
+            let p = profiles.get(s.programme.as_deref()?)?;
+            p.weekly_monitoring.then(|| {
+                (
+                    s.start,
+                    PlannedAsk {
+                        id: s.id.clone(),
+                        mentee: s.mentee.clone(),
+                        when: s
+                            .start
+                            .to_zoned(local.clone())
+                            .strftime("%a %-d %b %H:%M")
+                            .to_string(),
+                        programme_name: p.name,
+                        as_planned: records.as_planned(&s.id),
+                    },
+                )
+            })
+        })
+        .collect();
+    asks.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    asks.into_iter().map(|(_, a)| a).collect()
+}
+
+/// A profile with its checklist as the mentor reads it (standard items in words).
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProgrammeInfo {
+    #[serde(flatten)]
+    pub profile: preflight_session::programme::Profile,
+    /// The checklist for an adult mentee, in words.
+    pub items: Vec<String>,
+}
+
+/// The programme panel: every profile, the mentor's choice, the contacts they entered and their
+/// own profile's text.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProgrammeView {
+    pub programmes: Vec<ProgrammeInfo>,
+    pub programme: Option<String>,
+    pub chosen: bool,
+    pub custom_text: String,
+    /// What is wrong with the mentor's own profile file, if it cannot be used.
+    pub custom_problem: Option<String>,
+    /// The mentor's first name, for the scripts.
+    pub mentor_name: Option<String>,
+}
+
+/// The programme panel: every profile, the mentor's choice, their own profile's text.
+pub fn programme_view() -> Result<ProgrammeView, String> {
+    let (profiles, custom_problem) = calendar::profiles();
+    let settings = crate::settings::load().map_err(|e| e.to_string())?.value;
+    Ok(ProgrammeView {
+        programmes: profiles
+            .all()
+            .into_iter()
+            .map(|p| ProgrammeInfo {
+                items: p.checklist_for(false).into_iter().map(|(_, t)| t).collect(),
+                profile: p,
+            })
+            .collect(),
+        programme: settings.programme,
+        chosen: settings.programme_chosen,
+        custom_text: calendar::custom_profile_text().map_err(|e| e.to_string())?,
+        custom_problem,
+        mentor_name: settings.mentor_name,
+    })
+}
+
+/// The variables a scheduled session fills into its script.
+pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    vars.insert("mentee".into(), session.mentee.clone());
+    if let Some(n) = session.session_number {
+        vars.insert("session_number".into(), n.to_string());
+    }
+    // The next session with the same mentee, for the closing "see you on …".
+    if let Some(after) = schedule
+        .upcoming(session.end())
+        .into_iter()
+        .find(|s| s.mentee == session.mentee && s.start >= session.end())
+    {
+        vars.insert(
+            "next_session".into(),
+            after
+                .zoned_start()
+                .strftime("%A %-d %B at %H:%M")
+                .to_string(),
+        );
+    }
+    vars
+}
+
+/// Which script a scheduled session opens: its own choice, else the 7-week programme's script
+/// for its number, else the regular-session script.
+pub fn template_for(profiles: &Profiles, session: &Session) -> String {
+    let programme = session.programme.as_deref().and_then(|id| profiles.get(id));
+    match (&session.template, session.session_number, programme) {
+        (Some(t), _, _) => t.clone(),
+        // The session's programme names the script for each session number (without a number:
+        // the one for the sessions in between).
+        (None, Some(n), Some(p)) => p.script_for(n).to_string(),
+        (None, None, Some(p)) => p.scripts.middle.clone(),
+        (None, Some(_), None) => preflight_session::script::SEVEN_WEEK.into(),
+        (None, None, None) => "regular-session".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_programme_session_opens_its_programmes_script() {
+        let mut s: Session = serde_json::from_str(
+            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":7,"source":{"kind":"manual"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            template_for(&Profiles::default(), &s),
+            preflight_session::script::SEVEN_WEEK
+        );
+        s.programme = Some("brokerage".into());
+        assert_eq!(template_for(&Profiles::default(), &s), "final-session");
+        s.session_number = Some(1);
+        assert_eq!(template_for(&Profiles::default(), &s), "first-session");
+        s.session_number = None;
+        assert_eq!(template_for(&Profiles::default(), &s), "regular-session");
+        s.template = Some("my-own".into());
+        assert_eq!(
+            template_for(&Profiles::default(), &s),
+            "my-own",
+            "the mentor's choice wins"
+        );
+    }
+}
