@@ -48,14 +48,18 @@ fn a_scheduled_session_is_opened_run_and_kept() {
     assert_eq!(preview.phases[0].covered.len(), 1);
     let saved = run.finish(end).unwrap();
     assert_eq!(saved, preview);
-    let records = preflight::calendar::records().unwrap().load().unwrap().value;
+    let records = preflight::calendar::records()
+        .unwrap()
+        .load()
+        .unwrap()
+        .value;
     assert_eq!(records.sessions, [saved]);
     assert!(records.concerns.is_empty());
 }
 
 #[test]
 fn an_unknown_script_is_refused_with_its_name() {
-    let e = ScriptSession::by_hand("no-such-script", Default::default(), Timestamp::now())
-        .unwrap_err();
+    let e =
+        ScriptSession::by_hand("no-such-script", Default::default(), Timestamp::now()).unwrap_err();
     assert!(e.contains("no-such-script"), "{e}");
 }
