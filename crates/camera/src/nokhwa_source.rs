@@ -28,8 +28,29 @@ pub struct CameraDevice {
     pub formats: Vec<String>,
 }
 
+/// How long the system's "allow camera access?" question may wait for the mentor's answer.
+const PERMISSION_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Initialises the camera system where it must be (macOS asks the user for camera access the
+/// first time; on Linux and Windows nokhwa reports ready at once), waiting at most
+/// [`PERMISSION_WAIT`] for the answer.
+fn ensure_access() -> Result<(), CameraError> {
+    if nokhwa::nokhwa_check() {
+        return Ok(());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    nokhwa::nokhwa_initialize(move |granted| {
+        let _ = tx.send(granted);
+    });
+    match rx.recv_timeout(PERMISSION_WAIT) {
+        Ok(true) => Ok(()),
+        _ => Err(CameraError::PermissionDenied("camera".into())),
+    }
+}
+
 /// Lists the cameras the system offers. An empty list means no camera; that is not an error.
 pub fn list_cameras() -> Result<Vec<CameraDevice>, CameraError> {
+    ensure_access()?;
     let infos = nokhwa::query(ApiBackend::Auto).map_err(|e| CameraError::Backend {
         device: "camera list".into(),
         message: e.to_string(),
