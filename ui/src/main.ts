@@ -13,12 +13,12 @@ import type { Status } from "./bindings/Status";
 import type { CheckId } from "./bindings/CheckId";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { CameraChoice } from "./bindings/CameraChoice";
-import type { Probe } from "./bindings/Probe";
 import type { SceneAnalysis } from "./bindings/SceneAnalysis";
 import type { Framing } from "./bindings/Framing";
 import type { Settings } from "./bindings/Settings";
 import type { ListenEvent } from "./bindings/ListenEvent";
 import { showView } from "./views";
+import { newRun, reduce, type CheckRun, type GuideStep } from "./check-store";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -90,13 +90,9 @@ function node(tag: string, attrs: Record<string, string>, text?: string): Elemen
   return e;
 }
 
-/** Probes of the last check, for the round-trip chart. */
-let probes: Probe[] = [];
-/** The frame the background check looked at, and its busyness map (in memory only). */
-let checkFrame: string | null = null;
-let scene: SceneAnalysis | null = null;
-/** Where the face was in that frame, if one was found. */
-let framing: Framing | null = null;
+/** What the running (or last) check has shown: changed only by `reduce` (check-store.ts) from
+ * Rust's progress events, read by the render functions below. */
+let checkRun: CheckRun = newRun();
 
 /** The checked frame with the busyness map over it: redder cells are busier. */
 function sceneMap(frame: string, s: SceneAnalysis): HTMLElement {
@@ -178,9 +174,9 @@ function framingFigure(frame: string, f: Framing | null, fine: boolean): HTMLEle
 /** Draws the round-trip time of each probe; lost probes are red marks along the top. */
 function drawChart(svg: SVGSVGElement) {
   const W = 400, H = 120, PAD = 40;
-  const rtts = probes.map((p) => p.rttMs).filter((r): r is number => r !== null);
+  const rtts = checkRun.probes.map((p) => p.rttMs).filter((r): r is number => r !== null);
   const max = Math.max(50, ...rtts.map((r) => r * 1.2));
-  const count = Math.max(40, ...probes.map((p) => p.seq + 1));
+  const count = Math.max(40, ...checkRun.probes.map((p) => p.seq + 1));
   const x = (seq: number) => PAD + ((W - PAD - 4) * seq) / Math.max(1, count - 1);
   const y = (ms: number) => H - 14 - ((H - 34) * Math.min(ms, max)) / max;
   const parts: Element[] = [
@@ -188,11 +184,11 @@ function drawChart(svg: SVGSVGElement) {
     node("text", { x: "0", y: String(y(max) + 8), class: "tick" }, `${Math.round(max)} ms`),
     node("text", { x: "0", y: String(H - 14), class: "tick" }, "0"),
   ];
-  const answered = probes.filter((p) => p.rttMs !== null).sort((a, b) => a.seq - b.seq);
+  const answered = checkRun.probes.filter((p) => p.rttMs !== null).sort((a, b) => a.seq - b.seq);
   if (answered.length > 1) {
     parts.push(node("polyline", { class: "rtt-line", points: answered.map((p) => `${x(p.seq)},${y(p.rttMs!)}`).join(" ") }));
   }
-  for (const p of probes) {
+  for (const p of checkRun.probes) {
     parts.push(
       p.rttMs === null
         ? node("text", { x: String(x(p.seq) - 3), y: "12", class: "lost" }, "×")
@@ -200,12 +196,9 @@ function drawChart(svg: SVGSVGElement) {
     );
   }
   svg.replaceChildren(...parts);
-  svg.dataset.probes = String(probes.length);
+  svg.dataset.probes = String(checkRun.probes.length);
 }
 
-/** Speed readings of the last check, for the speed chart, and the HD guide Rust sent. */
-let speeds: { up: boolean; atMs: number; mbps: number }[] = [];
-let hdMbps: number | null = null;
 
 /**
  * Draws upload and download speed as they are measured, on a log scale from 0.1 to 100 Mbps,
@@ -214,8 +207,8 @@ let hdMbps: number | null = null;
 function drawSpeedChart(svg: SVGSVGElement) {
   const W = 400, H = 120, PAD = 44;
   const lo = Math.log10(0.1), hi = Math.log10(100);
-  const end = Math.max(4000, ...speeds.map((s) => s.atMs));
-  const start = Math.min(...speeds.map((s) => s.atMs), end);
+  const end = Math.max(4000, ...checkRun.speeds.map((s) => s.atMs));
+  const start = Math.min(...checkRun.speeds.map((s) => s.atMs), end);
   const x = (ms: number) => PAD + ((W - PAD - 4) * (ms - start)) / Math.max(1, end - start);
   const y = (mbps: number) => {
     const v = (Math.log10(Math.max(0.1, Math.min(100, mbps))) - lo) / (hi - lo);
@@ -228,20 +221,20 @@ function drawSpeedChart(svg: SVGSVGElement) {
     node("text", { x: "0", y: String(y(1) + 3), class: "tick" }, "1"),
     node("text", { x: "0", y: String(H - 14), class: "tick" }, "0.1"),
   ];
-  if (hdMbps !== null) {
+  if (checkRun.hdMbps !== null) {
     parts.push(
-      node("line", { x1: String(PAD), y1: String(y(hdMbps)), x2: String(W), y2: String(y(hdMbps)), class: "hd-line" }),
-      node("text", { x: String(W - 60), y: String(y(hdMbps) - 3), class: "tick" }, "HD video"),
+      node("line", { x1: String(PAD), y1: String(y(checkRun.hdMbps)), x2: String(W), y2: String(y(checkRun.hdMbps)), class: "hd-line" }),
+      node("text", { x: String(W - 60), y: String(y(checkRun.hdMbps) - 3), class: "tick" }, "HD video"),
     );
   }
   for (const up of [false, true]) {
-    const pts = speeds.filter((s) => s.up === up);
+    const pts = checkRun.speeds.filter((s) => s.up === up);
     if (pts.length > 1) {
       parts.push(node("polyline", { class: up ? "speed-up" : "speed-down", points: pts.map((s) => `${x(s.atMs)},${y(s.mbps)}`).join(" ") }));
     }
   }
   svg.replaceChildren(...parts);
-  svg.dataset.readings = String(speeds.length);
+  svg.dataset.readings = String(checkRun.speeds.length);
 }
 
 /** A chart figure for a result card: an SVG labelled `label`, drawn by `draw`. */
@@ -296,16 +289,16 @@ function resultCard(r: CheckResult): HTMLLIElement {
     q.append(el("p", "question-text", r.question), yes, no);
     li.append(q);
   }
-  if (r.id === "background" && checkFrame && scene) {
-    li.append(sceneMap(checkFrame, scene));
+  if (r.id === "background" && checkRun.checkFrame && checkRun.scene) {
+    li.append(sceneMap(checkRun.checkFrame, checkRun.scene));
   }
-  if (r.id === "framing" && checkFrame && r.status !== "skipped") {
-    li.append(framingFigure(checkFrame, framing, r.status === "pass"));
+  if (r.id === "framing" && checkRun.checkFrame && r.status !== "skipped") {
+    li.append(framingFigure(checkRun.checkFrame, checkRun.framing, r.status === "pass"));
   }
-  if (r.id === "quality" && probes.length > 0) {
+  if (r.id === "quality" && checkRun.probes.length > 0) {
     li.append(chartFigure("Round-trip time of each test packet", drawChart));
   }
-  if (r.id === "capacity" && speeds.length > 0) {
+  if (r.id === "capacity" && checkRun.speeds.length > 0) {
     li.append(speedFigure());
   }
   if (r.details.length > 0) {
@@ -517,8 +510,7 @@ async function answer(id: CheckId, yes: boolean) {
   if (!currentReport) return;
   if (guideAsks === id) {
     endQuestion();
-    guide.dataset.step = "done";
-    guideStep.textContent = "Thank you. Your results are below.";
+    setStep("done", "Thank you. Your results are below.");
     void startMeter();
   }
   showReport(await api.answerQuestion(currentReport, id, yes));
@@ -641,6 +633,24 @@ async function saveChoice() {
   }
 }
 
+/** The guide beside the preview, from the run's state: its step, its words, and the steps so far
+ * with what each said (tests read these; a fast microphone step can be over before anyone looks). */
+function showGuide(r: CheckRun) {
+  guide.dataset.step = r.step;
+  guideStep.textContent = r.stepText;
+  guide.dataset.steps = r.steps.join(" ");
+  if (r.said.mic !== undefined) guide.dataset.saidMic = r.said.mic;
+  else delete guide.dataset.saidMic;
+  if (r.said.speaker !== undefined) guide.dataset.saidSpeaker = r.said.speaker;
+  else delete guide.dataset.saidSpeaker;
+}
+
+/** Moves the guide to `step` (the state first, then the page). */
+function setStep(step: GuideStep, text: string) {
+  checkRun = { ...checkRun, step, stepText: text };
+  showGuide(checkRun);
+}
+
 async function runCheck() {
   if (checking || hearing) return;
   showView("check");
@@ -652,9 +662,8 @@ async function runCheck() {
   overall.hidden = true;
   $<HTMLElement>("checklist").hidden = true;
   live.hidden = false;
-  guide.dataset.step = "starting";
-  guide.dataset.steps = "";
-  guideStep.textContent = "Starting…";
+  checkRun = newRun("starting");
+  showGuide(checkRun);
   liveMessage.textContent = "";
   // The instruction is where the eye is: bring the guide into view.
   guide.scrollIntoView({ block: "nearest" });
@@ -663,53 +672,32 @@ async function runCheck() {
   delete meter.dataset.loudest;
   setMeter(-60);
 
-  probes = [];
-  checkFrame = null;
-  scene = null;
-  framing = null;
   const rttFigure = $<HTMLElement>("rtt-figure");
   const rttChart = document.getElementById("rtt-chart") as unknown as SVGSVGElement;
   rttFigure.hidden = true;
-  speeds = [];
   const speedLive = $<HTMLElement>("speed-figure");
   const speedChart = document.getElementById("speed-chart") as unknown as SVGSVGElement;
   speedLive.hidden = true;
   const onProgress = new Channel<Progress>();
   onProgress.onmessage = (p) => {
+    const before = checkRun;
+    checkRun = reduce(checkRun, p);
+    // One render path: each event redraws what it changed, from the state.
+    if (checkRun.step !== before.step || checkRun.stepText !== before.stepText) showGuide(checkRun);
+    if (checkRun.liveMessage !== before.liveMessage) liveMessage.textContent = checkRun.liveMessage;
     switch (p.kind) {
-      case "started":
-        // The steps that need the mentor (say, listen) take the guide; the rest report below it.
-        if (p.id === "mic" || p.id === "speaker") {
-          guide.dataset.step = p.id;
-          guideStep.textContent = p.message;
-          // The steps shown in this run, in order, and what each said (a fast microphone step
-          // can be over before anyone looks; tests read these).
-          guide.dataset.steps = `${guide.dataset.steps ?? ""} ${p.id}`.trim();
-          guide.dataset[p.id === "mic" ? "saidMic" : "saidSpeaker"] = p.message;
-        } else {
-          liveMessage.textContent = p.message;
-        }
-        break;
       case "micLevel":
         setMeter(p.level.rmsDbfs);
         break;
       case "cameraFrame":
         showPreview(p.preview);
-        checkFrame = p.preview.dataUrl;
-        break;
-      case "sceneMap":
-        scene = p.scene;
-        framing = p.framing;
         break;
       case "netProbe":
-        probes.push(p.probe);
         rttFigure.hidden = false;
         drawChart(rttChart);
         break;
       case "capacity":
-        hdMbps = p.hdMbps;
-        if (p.event.kind === "rate") {
-          speeds.push({ up: p.event.direction === "up", atMs: p.event.atMs, mbps: p.event.mbps });
+        if (checkRun.speeds.length !== before.speeds.length) {
           speedLive.hidden = false;
           drawSpeedChart(speedChart);
         }
@@ -721,10 +709,8 @@ async function runCheck() {
         break;
       case "finished":
         setCard(resultCard(p.result));
-        if (p.result.id === "speaker") {
-          guide.dataset.step = "watch";
-          guideStep.textContent = "Nothing more to say or hear: your camera, background and connection are being checked.";
-        }
+        break;
+      default:
         break;
     }
   };
@@ -748,8 +734,7 @@ async function runCheck() {
     showReport(report);
     live.hidden = true;
     liveMessage.textContent = "";
-    guide.dataset.step = "done";
-    guideStep.textContent = "Done: your results are below.";
+    setStep("done", "Done: your results are below.");
     const asked = report.checks.find((c) => c.question);
     if (asked) {
       askInGuide(asked);
@@ -782,8 +767,7 @@ let guideAsks: CheckId | null = null;
  */
 function askInGuide(r: CheckResult) {
   guideAsks = r.id;
-  guide.dataset.step = "question";
-  guideStep.textContent = "One question before you go:";
+  setStep("question", "One question before you go:");
   $<HTMLElement>("guide-question-text").textContent = r.question;
   guideQuestion.hidden = false;
   void stopMeter();
@@ -824,8 +808,7 @@ async function answerInGuide(yes: boolean) {
   const id = guideAsks;
   if (id === null) return;
   endQuestion();
-  guideStep.textContent = "Thank you. Your results are below.";
-  guide.dataset.step = "done";
+  setStep("done", "Thank you. Your results are below.");
   await answer(id, yes);
   void startMeter();
 }
