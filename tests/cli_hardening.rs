@@ -58,7 +58,7 @@ fn data_dir(home: &Path) -> PathBuf {
 
 fn fixture(name: &str) -> PathBuf {
     preflight_e2e::workspace_root()
-        .join("crates/session/tests/fixtures/hostile")
+        .join("crates/calendar/tests/fixtures/hostile")
         .join(name)
 }
 

@@ -12,8 +12,8 @@ use preflight::{
     calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress,
     Report, Settings, Status,
 };
-use preflight_session::schedule::Membership;
-use preflight_session::Template;
+use preflight_calendar::schedule::Membership;
+use preflight_scripts::Template;
 
 #[derive(Parser)]
 #[command(
@@ -77,7 +77,7 @@ enum ProgrammeAction {
     /// Check a profile file and say exactly what is wrong (file:line:column).
     Check {
         /// The profile file (TOML); start from `preflight programme show custom`'s source,
-        /// crates/session/programmes/custom.toml.
+        /// crates/scripts/programmes/custom.toml.
         file: std::path::PathBuf,
     },
     /// Choose the programme you mentor with: new sessions and imported calendars belong to it
@@ -564,7 +564,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                     "{when}  {} ({} min{number}) {}\n    {}{programme}",
                     clean(&s.mentee),
                     s.duration_min,
-                    preflight_session::schedule::countdown(s.start, s.end(), now),
+                    preflight_calendar::schedule::countdown(s.start, s.end(), now),
                     clean(link)
                 );
             }
@@ -587,7 +587,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                     .ok()
                     .and_then(|l| l.value.programme)
             });
-            let input = preflight_session::SessionInput {
+            let input = preflight_calendar::SessionInput {
                 mentee,
                 local_start: at,
                 time_zone: zone,
@@ -747,7 +747,7 @@ fn records(action: RecordsAction) -> Result<i32> {
         }
     };
     if let Some(p) = &programme {
-        if !preflight_session::programme::is_known(p) {
+        if !preflight_scripts::programme::is_known(p) {
             anyhow::bail!(
                 "“{}” is not a programme this app knows; see `preflight programme list`.",
                 clean(p)
@@ -756,7 +756,7 @@ fn records(action: RecordsAction) -> Result<i32> {
     }
     let now = jiff::Timestamp::now();
     let (from, to) = match (from, to) {
-        (None, None) => preflight_session::records::week_of(now, &jiff::tz::TimeZone::system()),
+        (None, None) => preflight::records::week_of(now, &jiff::tz::TimeZone::system()),
         (Some(f), None) => {
             let f = parse_day(&f)?;
             (f, f + jiff::SignedDuration::from_hours(24 * 7))
@@ -776,7 +776,7 @@ fn records(action: RecordsAction) -> Result<i32> {
     }
     match out {
         Some(path) => {
-            preflight_session::store::save_text(&path, &export.csv)?;
+            preflight_store::save_text(&path, &export.csv)?;
             eprintln!(
                 "Wrote {} session(s) to {}.",
                 export.rows.len(),
@@ -794,11 +794,11 @@ fn load_template(file: &std::path::Path) -> Result<Template> {
 
 /// Text from a file or a feed, safe to print on a terminal (no escape sequences).
 fn clean(s: &str) -> String {
-    preflight_session::schedule::clean_text(s, 2000)
+    preflight_calendar::schedule::clean_text(s, 2000)
 }
 
 fn programme(action: ProgrammeAction) -> Result<i32> {
-    use preflight_session::programme::Profile;
+    use preflight_scripts::programme::Profile;
     let (profiles, problem) = calendar::profiles();
     match action {
         ProgrammeAction::List => {
@@ -918,7 +918,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
 }
 
 /// "7 sessions of 60 minutes, every 7 days" and the like.
-fn programme_rhythm(p: &preflight_session::programme::Profile) -> String {
+fn programme_rhythm(p: &preflight_scripts::programme::Profile) -> String {
     let count = match p.sessions {
         Some(n) => format!("{n} sessions of {} minutes", p.session_minutes),
         None => format!("sessions of {} minutes", p.session_minutes),
@@ -931,7 +931,7 @@ fn programme_rhythm(p: &preflight_session::programme::Profile) -> String {
     }
 }
 
-fn render_programme(p: &preflight_session::programme::Profile, under_18: bool) -> String {
+fn render_programme(p: &preflight_scripts::programme::Profile, under_18: bool) -> String {
     let mut out = format!("{} ({})\n", clean(&p.name), clean(&p.code));
     out += &format!("  {}\n", programme_rhythm(p));
     if let Some(t) = &p.training {
@@ -980,7 +980,7 @@ fn script(action: ScriptAction) -> Result<i32> {
             // The same catalogue the app's pickers show: built in, the 7-week programme, and
             // your own files (a broken one with what is wrong where).
             let dir = preflight::settings::templates_dir();
-            for t in preflight_session::script::catalogue(dir.as_deref()) {
+            for t in preflight_scripts::script::catalogue(dir.as_deref()) {
                 match &t.error {
                     Some(e) => println!("{:24} not usable: {e}", t.name),
                     None if t.minutes > 0 => println!(
@@ -1037,7 +1037,7 @@ fn script(action: ScriptAction) -> Result<i32> {
                 Some(f) => load_template(f)?,
                 // Any script the app offers: built in, programme:seven-week (by the
                 // session_number variable), or user:<name> from your templates folder.
-                None => preflight_session::script::resolve(
+                None => preflight_scripts::script::resolve(
                     &template,
                     preflight::settings::templates_dir().as_deref(),
                     &values,

@@ -16,8 +16,9 @@ use preflight::{
     model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport,
     PreviewFrame, Progress, Report, Settings, SettingsView,
 };
-use preflight_session::script::TemplateInfo;
-use preflight_session::{ScriptView, SessionRecord};
+use preflight_scripts::script::TemplateInfo;
+use preflight_scripts::ScriptView;
+use preflight_scripts::SessionRecord;
 use tauri::ipc::Channel;
 use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
@@ -55,7 +56,7 @@ fn camera_from_window(choice: CameraChoice) -> Result<CameraChoice, String> {
 
 /// The schedule for a best-effort read (the checklist): a file that cannot be read is logged
 /// and treated as no sessions, and nothing is written.
-fn schedule_for_reading() -> preflight_session::Schedule {
+fn schedule_for_reading() -> preflight_calendar::Schedule {
     match preflight::calendar::load_schedule() {
         Ok(l) => l.value,
         Err(e) => {
@@ -261,7 +262,7 @@ struct ScriptState(Mutex<Option<ScriptSession>>);
 #[tauri::command]
 async fn script_templates() -> Vec<TemplateInfo> {
     tauri::async_runtime::spawn_blocking(|| {
-        preflight_session::script::catalogue(settings::templates_dir().as_deref())
+        preflight_scripts::script::catalogue(settings::templates_dir().as_deref())
     })
     .await
     .unwrap_or_default()
@@ -281,8 +282,8 @@ fn script_start(
 /// Opens the script of a scheduled session (from the schedule, the tray or the reminder).
 pub(crate) fn start_script_for(
     app: &tauri::AppHandle,
-    schedule: &preflight_session::Schedule,
-    session: &preflight_session::Session,
+    schedule: &preflight_calendar::Schedule,
+    session: &preflight_calendar::Session,
 ) -> Result<(), String> {
     let run = ScriptSession::for_session(schedule, session, jiff::Timestamp::now())?;
     open_script(app, run)

@@ -9,8 +9,10 @@ use jiff::Timestamp;
 use preflight::calendar;
 use preflight::views::{ProgrammeView, ScheduleView};
 
-use preflight_session::schedule::Membership;
-use preflight_session::{ReminderConfig, Schedule, SessionInput};
+use preflight_calendar::schedule::Membership;
+use preflight_calendar::ReminderConfig;
+use preflight_calendar::Schedule;
+use preflight_calendar::SessionInput;
 use tauri::{AppHandle, Manager};
 
 use crate::events::AppEvent;
@@ -97,7 +99,7 @@ pub async fn programme_choose(
         calendar::choose_programme(programme.as_deref(), contact).map_err(|e| e.to_string())?;
         // First start: the mentor's name for the scripts, and start at login (reminders need it).
         if let Some(first) = &first_run {
-            let name = preflight_session::schedule::clean_text(first.mentor_name.trim(), 120);
+            let name = preflight_calendar::schedule::clean_text(first.mentor_name.trim(), 120);
             if !name.is_empty() {
                 preflight::settings::update(|s| s.mentor_name = Some(name))
                     .map_err(|e| format!("Your name could not be saved: {e}"))?;
@@ -115,7 +117,7 @@ pub async fn programme_choose(
 /// and column and nothing is saved).
 #[tauri::command]
 pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String> {
-    if text.len() as u64 > preflight_session::programme::MAX_PROFILE_BYTES {
+    if text.len() as u64 > preflight_scripts::programme::MAX_PROFILE_BYTES {
         return Err("That is larger than a programme's rules can be (64 KB).".into());
     }
     tauri::async_runtime::spawn_blocking(move || {
@@ -163,7 +165,7 @@ enum ChangeError {
     Refused(String),
     /// The file could not be read or written.
     #[error("The schedule was not changed: {0}")]
-    Store(#[from] preflight_session::store::StoreError),
+    Store(#[from] preflight_store::StoreError),
 }
 
 /// Adds a session (no `id`) or changes one.
@@ -255,7 +257,7 @@ pub async fn schedule_import(
     )
     .map_err(|e| e.to_string())?;
     // Refused before it is copied off the UI thread, in the same words as a file read by path.
-    if bytes.len() as u64 > preflight_session::fetch::MAX_FEED_BYTES {
+    if bytes.len() as u64 > preflight_calendar::fetch::MAX_FEED_BYTES {
         return Err(calendar::too_large(&name).to_string());
     }
     let bytes = bytes.clone();
@@ -355,7 +357,7 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
                 .timestamp(),
             None => Timestamp::now(),
         };
-        let (from, to) = preflight_session::records::week_of(at, &tz);
+        let (from, to) = preflight::records::week_of(at, &tz);
         let export = calendar::monitoring_export(from, to, None, Timestamp::now())
             .map_err(|e| e.to_string())?;
         let dir = dirs::document_dir().or_else(dirs::home_dir);
@@ -367,7 +369,7 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             tracing::info!("records export cancelled");
             return Ok(None);
         };
-        preflight_session::store::save_text(&path, &export.csv)
+        preflight_store::save_text(&path, &export.csv)
             .map_err(|e| format!("The export could not be written: {e}"))?;
         tracing::info!(path = %path.display(), rows = export.rows.len(), "records exported");
         Ok(Some(path.display().to_string()))
@@ -648,7 +650,7 @@ mod tests {
                 matches!(
                     err,
                     preflight::calendar::ImportError::Fetch(
-                        preflight_session::fetch::FetchError::BadUrl(_)
+                        preflight_calendar::fetch::FetchError::BadUrl(_)
                     )
                 ),
                 "{source}: {err:?}"

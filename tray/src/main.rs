@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use ksni::TrayMethods;
 use preflight::calendar;
 use preflight::reminders::{self, Due};
-use preflight_session::ActionKind;
+use preflight_calendar::ActionKind;
 use tokio::sync::mpsc;
 
 /// How often the loop looks at the clock for what is due.
@@ -198,7 +198,7 @@ fn launch(args: &[&str]) {
 /// Text for a notification body: Linux notification servers read the body as markup, so a
 /// mentee called `<b>Sam</b>` or `a & b` must be escaped there.
 fn notification_text(s: &str) -> String {
-    preflight_session::schedule::clean_text(s, 500)
+    preflight_calendar::schedule::clean_text(s, 500)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -330,7 +330,7 @@ impl Loop {
     async fn answer(&mut self, ask: Ask) -> bool {
         tracing::info!(?ask, "tray");
         let now = Timestamp::now();
-        let next = || -> Result<Option<preflight_session::Session>, String> {
+        let next = || -> Result<Option<preflight_calendar::Session>, String> {
             let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
             Ok(schedule.next(now).cloned())
         };
@@ -347,7 +347,7 @@ impl Loop {
                 // all. The mentor chooses which session's room they mean in the schedule.
                 Ok(Some(s))
                     if s.link.is_some()
-                        && preflight_session::records::room_opening(&s, now, false).is_none() =>
+                        && preflight::records::room_opening(&s, now, false).is_none() =>
                 {
                     notify(
                         "Which session's room?",

@@ -3,7 +3,7 @@
 //! whole work calendar exports; and the hostile cases that once hung (20 rules that never
 //! match, 100 hourly series). Run: `cargo bench -p preflight-session`.
 use criterion::{criterion_group, criterion_main, Criterion};
-use preflight_session::ics::{import, ImportOptions};
+use preflight_calendar::ics::{import, ImportOptions};
 
 fn big_calendar() -> String {
     let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n");

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 pub use crate::schedule::ReminderConfig;
 use crate::schedule::Session;
+use preflight_scripts::programme::Profiles;
 
 /// Where we are relative to one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -211,6 +212,18 @@ impl ReminderState {
     }
 }
 
+/// What the reminder adds for a session whose programme, not the mentor, schedules it (the
+/// Brokerage with a mentee under 18, Mentor247): changes go through the programme.
+pub fn reminder_note(profiles: &Profiles, session: &Session) -> Option<String> {
+    let p = profiles.get(session.programme.as_deref()?)?;
+    p.programme_schedules(session.under_18).then(|| {
+        format!(
+            "{} schedules these sessions: for any change, contact the programme, not your mentee.",
+            p.name
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +234,31 @@ mod tests {
 
     const START: &str = "2026-03-29T09:00:00Z";
     const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+    #[test]
+    fn the_reminder_says_when_the_programme_schedules() {
+        let mut s: Session = serde_json::from_str(
+            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            reminder_note(&Profiles::default(), &s),
+            None,
+            "no programme"
+        );
+        s.programme = Some("brokerage".into());
+        assert_eq!(
+            reminder_note(&Profiles::default(), &s),
+            None,
+            "an adult Brokerage mentee: the mentor schedules"
+        );
+        s.under_18 = true;
+        assert!(reminder_note(&Profiles::default(), &s)
+            .unwrap()
+            .starts_with("The Brokerage schedules these sessions"));
+        s.programme = Some("qooper".into());
+        assert_eq!(reminder_note(&Profiles::default(), &s), None);
+    }
 
     #[test]
     fn absurd_stored_dates_do_not_overflow_the_stage() {
@@ -438,7 +476,7 @@ mod tests {
     #[test]
     fn a_programme_session_opens_its_room_as_early_as_its_code_asks() {
         let cfg = ReminderConfig::default(); // room at T-7
-        let brokerage = crate::programme::built_in_profile("brokerage").unwrap(); // T-10
+        let brokerage = preflight_scripts::programme::built_in_profile("brokerage").unwrap(); // T-10
         assert_eq!(cfg.for_programme(None), cfg);
         let b = cfg.for_programme(Some(&brokerage));
         assert_eq!((b.open_lead_min, b.check_lead_min), (10, 10));
@@ -461,7 +499,7 @@ mod tests {
             cfg.for_programme(
                 s.programme
                     .as_deref()
-                    .and_then(crate::programme::built_in_profile)
+                    .and_then(preflight_scripts::programme::built_in_profile)
                     .as_ref(),
             )
         };

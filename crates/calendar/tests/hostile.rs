@@ -7,8 +7,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use preflight_session::ics::{import_bytes, ImportOutcome, MAX_SESSIONS_PER_EVENT};
-use preflight_session::{IcsError, ImportOptions};
+use preflight_calendar::ics::{import_bytes, ImportOutcome, MAX_SESSIONS_PER_EVENT};
+use preflight_calendar::IcsError;
+use preflight_calendar::ImportOptions;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -143,7 +144,7 @@ fn a_huge_time_zone_name_is_refused_at_once() {
 #[test]
 fn hourly_events_are_capped_per_event_and_in_all() {
     let out = import_fixture("hourly-x100.ics").unwrap();
-    assert_eq!(out.sessions.len(), preflight_session::ics::MAX_SESSIONS);
+    assert_eq!(out.sessions.len(), preflight_calendar::ics::MAX_SESSIONS);
     let per_event = out
         .notes
         .iter()
@@ -280,7 +281,7 @@ fn the_window_and_the_cap_are_configurable() {
 
 #[test]
 fn templates_from_devices_pipes_and_huge_files_are_refused() {
-    use preflight_session::Template;
+    use preflight_scripts::Template;
     let e = finishes(10, || Template::load(Path::new("/dev/zero"))).unwrap_err();
     assert!(e.to_string().contains("not an ordinary file"), "{e}");
     let dir = tempfile::tempdir().unwrap();
@@ -298,7 +299,7 @@ fn templates_from_devices_pipes_and_huge_files_are_refused() {
         // A folder of templates with a pipe in it is listed, not waited on.
         let listed = finishes(10, {
             let d = dir.path().to_path_buf();
-            move || preflight_session::script::user_templates(&d)
+            move || preflight_scripts::script::user_templates(&d)
         });
         assert_eq!(listed.len(), 2);
         assert!(listed.iter().all(|r| r.is_err()));

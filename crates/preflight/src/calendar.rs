@@ -6,18 +6,23 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::records::CheckLine;
+use crate::records::CheckRecord;
+use crate::records::ChecklistLine;
+use crate::records::RecordStore;
 use jiff::Timestamp;
-use preflight_session::fetch::{self, FetchError, MAX_FEED_BYTES};
-use preflight_session::ics::import_bytes;
-use preflight_session::programme::{Profile, Profiles};
-use preflight_session::schedule::clean_text;
-use preflight_session::schedule::Membership;
-use preflight_session::store::{read_bounded, JsonStore, Loaded, StoreError};
-use preflight_session::TemplateError;
-use preflight_session::{
-    CheckLine, CheckRecord, ChecklistLine, IcsError, ImportOptions, RecordStore, ReminderState,
-    Schedule, Subscription,
-};
+use preflight_calendar::fetch::{self, FetchError, MAX_FEED_BYTES};
+use preflight_calendar::ics::import_bytes;
+use preflight_calendar::schedule::clean_text;
+use preflight_calendar::schedule::Membership;
+use preflight_calendar::IcsError;
+use preflight_calendar::ImportOptions;
+use preflight_calendar::ReminderState;
+use preflight_calendar::Schedule;
+use preflight_calendar::Subscription;
+use preflight_scripts::programme::{Profile, Profiles};
+use preflight_scripts::TemplateError;
+use preflight_store::{read_bounded, JsonStore, Loaded, StoreError};
 
 use crate::model::Origin;
 use crate::settings::APP_ID;
@@ -335,7 +340,7 @@ pub fn record_check(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MonitoringExport {
     /// The rows.
-    pub rows: Vec<preflight_session::records::MonitoringRow>,
+    pub rows: Vec<crate::records::MonitoringRow>,
     /// The rows as the CSV a programme's form takes.
     pub csv: String,
     /// A notice about a damaged records file that was set aside, if any.
@@ -354,18 +359,12 @@ pub fn monitoring_export(
     let loaded = records()?.load()?;
     let schedule = load_schedule()?.value;
     let (profiles, _) = profiles();
-    let mut rows = preflight_session::records::monitoring_rows(
-        &schedule,
-        &loaded.value,
-        &profiles,
-        from,
-        to,
-        now,
-    );
+    let mut rows =
+        crate::records::monitoring_rows(&schedule, &loaded.value, &profiles, from, to, now);
     if let Some(p) = programme {
         rows.retain(|r| r.programme == p);
     }
-    let csv = preflight_session::records::to_csv(&rows);
+    let csv = crate::records::to_csv(&rows);
     Ok(MonitoringExport {
         rows,
         csv,
@@ -393,7 +392,7 @@ pub fn state_as_planned(
     id: &str,
     as_planned: bool,
     now: Timestamp,
-) -> Result<preflight_session::Session, PlannedError> {
+) -> Result<preflight_calendar::Session, PlannedError> {
     let schedule = load_schedule()?.value;
     let session = schedule
         .get(id)
@@ -403,7 +402,7 @@ pub fn state_as_planned(
         return Err(PlannedError::NotStarted);
     }
     records()?.change(|r| {
-        r.planned.push(preflight_session::records::PlannedRecord {
+        r.planned.push(crate::records::PlannedRecord {
             session_id: id.to_string(),
             as_planned,
             at: now,
@@ -447,10 +446,10 @@ pub fn profiles() -> (Profiles, Option<String>) {
 pub fn custom_profile_text() -> Result<String, StoreError> {
     match custom_profile_path().filter(|p| p.exists()) {
         Some(p) => {
-            let bytes = read_bounded(&p, preflight_session::programme::MAX_PROFILE_BYTES)?;
+            let bytes = read_bounded(&p, preflight_scripts::programme::MAX_PROFILE_BYTES)?;
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
-        None => Ok(preflight_session::programme::BUILT_IN_PROFILES
+        None => Ok(preflight_scripts::programme::BUILT_IN_PROFILES
             .iter()
             .find(|(id, _)| *id == "custom")
             .map(|(_, t)| t.to_string())
@@ -513,7 +512,7 @@ pub fn choose_programme(
 pub fn set_programme_contact(
     id: &str,
     change: ContactChange,
-) -> Result<Option<preflight_session::programme::Contact>, ProgrammeError> {
+) -> Result<Option<preflight_scripts::programme::Contact>, ProgrammeError> {
     let id = Membership::new(Some(id), false)
         .map_err(|e| ProgrammeError::Unknown(e.to_string()))?
         .programme
@@ -525,11 +524,11 @@ pub fn set_programme_contact(
 
 fn checked_contact(
     change: ContactChange,
-) -> Result<Option<preflight_session::programme::Contact>, ProgrammeError> {
+) -> Result<Option<preflight_scripts::programme::Contact>, ProgrammeError> {
     match change {
         ContactChange::Clear => Ok(None),
         ContactChange::Set { name, email, phone } => {
-            preflight_session::programme::Contact::validated(&name, &email, &phone)
+            preflight_scripts::programme::Contact::validated(&name, &email, &phone)
                 .map(Some)
                 .map_err(ProgrammeError::Contact)
         }
@@ -539,7 +538,7 @@ fn checked_contact(
 fn set_contact(
     s: &mut crate::settings::Settings,
     id: &str,
-    contact: Option<preflight_session::programme::Contact>,
+    contact: Option<preflight_scripts::programme::Contact>,
 ) {
     match contact {
         Some(c) => {
@@ -570,7 +569,7 @@ pub enum CustomProfileError {
 pub fn save_custom_profile(text: &str) -> Result<Profile, CustomProfileError> {
     let path = custom_profile_path().ok_or(CustomProfileError::NoFolder)?;
     let profile = Profile::parse("custom", "custom.toml", text)?;
-    preflight_session::store::save_text_locked(&path, text)?;
+    preflight_store::save_text_locked(&path, text)?;
     Ok(profile)
 }
 

@@ -6,6 +6,8 @@
 //!   reminder state, programme profiles), and the use cases over them: a finished check kept in
 //!   the records and found again, its checklist, an import or a subscription refreshed, the
 //!   monitoring export, "took place as planned".
+//! - [`records`]: the metadata-only log of checks, room openings, sessions and concerns, typed,
+//!   and the monitoring export rows.
 //! - [`reminders`]: the reminder loop's steps over the shared files (tick, snooze, open room).
 //! - [`settings`]: the mentor's device and network choices.
 //! - [`logging`]: the rotating log (metadata only).
@@ -19,6 +21,7 @@
 
 pub mod calendar;
 pub mod logging;
+pub mod records;
 pub mod reminders;
 pub mod script_session;
 pub mod settings;
@@ -27,7 +30,7 @@ pub mod views;
 pub use preflight_engine::{devices, guide, preview, probes, progress, runner};
 pub use preflight_host::{focus, inuse};
 pub use preflight_model as model;
-pub use preflight_session::store;
+pub use preflight_store as store;
 pub use preflight_verdict as verdict;
 pub use preflight_verdict::{checklist, thresholds};
 

@@ -10,11 +10,11 @@ use preflight_model::{Basis, CheckId, ChecklistItem, ItemState, Origin, Status};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
 
-use crate::programme::Profiles;
-use crate::reminder::{tested_in_time, ReminderConfig};
-use crate::run::SessionRecord;
-use crate::schedule::{Schedule, Session};
-use crate::store::JsonStore;
+use preflight_calendar::reminder::{tested_in_time, ReminderConfig};
+use preflight_calendar::schedule::{Schedule, Session};
+use preflight_scripts::programme::Profiles;
+use preflight_scripts::run::SessionRecord;
+use preflight_store::JsonStore;
 
 /// One check's verdict line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -194,7 +194,8 @@ impl Records {
             c.session_id.as_deref() == Some(id.as_str())
                 || (c.session_id.is_none()
                     && c.at <= start
-                    && start.duration_since(c.at) <= crate::schedule::CHECK_ATTACH_WINDOW)
+                    && start.duration_since(c.at)
+                        <= preflight_calendar::schedule::CHECK_ATTACH_WINDOW)
         })
     }
 
@@ -535,8 +536,8 @@ mod tests {
         )
     }
     use super::*;
-    use crate::run::PhaseRecord;
-    use crate::schedule::{Session, SessionSource};
+    use preflight_calendar::schedule::{Session, SessionSource};
+    use preflight_scripts::run::PhaseRecord;
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
@@ -586,6 +587,22 @@ mod tests {
             mentee: None,
             session_number: None,
         }
+    }
+
+    #[test]
+    fn a_checklist_item_is_recorded_as_its_id_state_and_basis_only() {
+        let item = preflight_model::ChecklistItem {
+            id: "cable".into(),
+            text: "I am on a network cable".into(),
+            state: ItemState::NotMet,
+            basis: Basis::Evidence,
+            why: "Connection: Wi‑Fi.".into(),
+        };
+        let line = ChecklistLine::from(&item);
+        assert_eq!(
+            serde_json::to_value(&line).unwrap(),
+            serde_json::json!({"id": "cable", "state": "not met", "basis": "evidence"})
+        );
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! - [`open_url`]: the one place a link leaves the app for the system's browser or mail client.
 
 use jiff::Timestamp;
-use preflight_session::programme::Profiles;
-use preflight_session::schedule::{tray_headline, CHECK_ATTACH_WINDOW};
-use preflight_session::store::StoreError;
-use preflight_session::{ActionKind, ReminderConfig, ReminderState, Schedule, Session};
+use preflight_calendar::schedule::{tray_headline, CHECK_ATTACH_WINDOW};
+use preflight_calendar::ActionKind;
+use preflight_calendar::ReminderConfig;
+use preflight_calendar::ReminderState;
+use preflight_calendar::Schedule;
+use preflight_calendar::Session;
+use preflight_scripts::programme::Profiles;
+use preflight_store::StoreError;
 
 use crate::calendar;
 
@@ -124,7 +128,7 @@ pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
         "Your session with {} starts in {} min. Test your microphone, camera and connection now.{}",
         d.session.mentee,
         d.minutes,
-        preflight_session::programme::reminder_note(profiles, &d.session)
+        preflight_calendar::reminder::reminder_note(profiles, &d.session)
             .map(|n| format!(" {n}"))
             .unwrap_or_default()
     )
@@ -173,10 +177,10 @@ pub fn clear_schedule_notice() {
 /// not be opened again by the reminder loop.
 pub fn open_room(session: &Session, automatic: bool, now: Timestamp) -> Result<(), String> {
     if let Some(link) = &session.link {
-        let safe = preflight_session::check_link(link).map_err(|e| e.to_string())?;
+        let safe = preflight_calendar::check_link(link).map_err(|e| e.to_string())?;
         open_url(&safe).map_err(|e| format!("The meeting link could not be opened: {e}"))?;
     }
-    match preflight_session::records::room_opening(session, now, automatic) {
+    match crate::records::room_opening(session, now, automatic) {
         Some(rec) => {
             if let Err(e) =
                 calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec)))

@@ -5,10 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::records::ConcernRecord;
 use jiff::Timestamp;
-use preflight_session::programme::{Contact, Profile};
-use preflight_session::records::ConcernRecord;
-use preflight_session::{Schedule, ScriptView, Session, SessionRecord, SessionRun};
+use preflight_calendar::Schedule;
+use preflight_calendar::Session;
+use preflight_scripts::programme::{Contact, Profile};
+use preflight_scripts::ScriptView;
+use preflight_scripts::SessionRecord;
+use preflight_scripts::SessionRun;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -71,7 +75,7 @@ impl ScriptSession {
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
         if let Some(name) = vars.get("mentor").filter(|n| !n.trim().is_empty()) {
-            let name = preflight_session::schedule::clean_text(name, 120);
+            let name = preflight_calendar::schedule::clean_text(name, 120);
             let known = settings::load().ok().and_then(|l| l.value.mentor_name);
             if known.as_deref() != Some(name.as_str()) {
                 if let Err(e) = settings::update(|s| s.mentor_name = Some(name)) {
@@ -130,11 +134,11 @@ impl ScriptSession {
         programme: Option<(Profile, bool)>,
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
-        if template == preflight_session::script::SEVEN_WEEK {
+        if template == preflight_scripts::script::SEVEN_WEEK {
             vars.entry("programme_sessions".into())
                 .or_insert_with(|| "7".into());
         }
-        let t = preflight_session::script::resolve(
+        let t = preflight_scripts::script::resolve(
             template,
             settings::templates_dir().as_deref(),
             &vars,

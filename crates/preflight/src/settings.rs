@@ -40,7 +40,7 @@ pub struct Settings {
     pub script_window_note_seen: bool,
     /// Programme contacts the mentor entered (for safeguarding and questions), by profile id.
     pub programme_contacts:
-        std::collections::BTreeMap<String, preflight_session::programme::Contact>,
+        std::collections::BTreeMap<String, preflight_scripts::programme::Contact>,
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use preflight_session::programme::Profiles;
-use preflight_session::{ReminderConfig, Schedule, Session};
+use preflight_calendar::ReminderConfig;
+use preflight_calendar::Schedule;
+use preflight_calendar::Session;
+use preflight_scripts::programme::Profiles;
 use serde::Serialize;
 
 use crate::calendar;
@@ -65,7 +67,7 @@ const PLANNED_ASK_DAYS: i64 = 14;
 #[ts(export)]
 pub struct ScheduleView {
     pub sessions: Vec<SessionView>,
-    pub subscriptions: Vec<preflight_session::Subscription>,
+    pub subscriptions: Vec<preflight_calendar::Subscription>,
     pub reminders: ReminderConfig,
     pub headline: String,
     pub notice: Option<String>,
@@ -109,16 +111,16 @@ pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
                 .to_zoned(local.clone())
                 .strftime("%a %-d %b %H:%M")
                 .to_string(),
-            countdown: preflight_session::schedule::countdown(s.start, s.end(), now),
+            countdown: preflight_calendar::schedule::countdown(s.start, s.end(), now),
             provider: s.link.as_deref().map(|l| {
-                preflight_session::links::classify(l, &schedule.link_patterns)
-                    .unwrap_or(preflight_session::Provider::Other)
+                preflight_calendar::links::classify(l, &schedule.link_patterns)
+                    .unwrap_or(preflight_calendar::Provider::Other)
                     .label()
                     .to_string()
             }),
             calendar: match &s.source {
-                preflight_session::SessionSource::Calendar { calendar, .. } => calendar.clone(),
-                preflight_session::SessionSource::Manual => String::new(),
+                preflight_calendar::SessionSource::Calendar { calendar, .. } => calendar.clone(),
+                preflight_calendar::SessionSource::Manual => String::new(),
             },
             programme_name: programme.as_ref().map(|p| p.name.clone()),
             programme_schedules: programme
@@ -133,7 +135,7 @@ pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
         })
         .collect();
     ScheduleView {
-        headline: preflight_session::schedule::tray_headline(schedule.next(now), now, &local),
+        headline: preflight_calendar::schedule::tray_headline(schedule.next(now), now, &local),
         sessions,
         subscriptions: schedule.subscriptions.clone(),
         reminders: schedule.reminders,
@@ -159,7 +161,7 @@ pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
 fn planned_asks(
     schedule: &Schedule,
     profiles: &Profiles,
-    records: &preflight_session::Records,
+    records: &crate::records::Records,
     now: Timestamp,
     local: &jiff::tz::TimeZone,
 ) -> Vec<PlannedAsk> {
@@ -198,7 +200,7 @@ fn planned_asks(
 #[ts(export)]
 pub struct ProgrammeInfo {
     #[serde(flatten)]
-    pub profile: preflight_session::programme::Profile,
+    pub profile: preflight_scripts::programme::Profile,
     /// The checklist for an adult mentee, in words.
     pub items: Vec<String>,
 }
@@ -274,7 +276,7 @@ pub fn template_for(profiles: &Profiles, session: &Session) -> String {
         // the one for the sessions in between).
         (None, Some(n), Some(p)) => p.script_for(n).to_string(),
         (None, None, Some(p)) => p.scripts.middle.clone(),
-        (None, Some(_), None) => preflight_session::script::SEVEN_WEEK.into(),
+        (None, Some(_), None) => preflight_scripts::script::SEVEN_WEEK.into(),
         (None, None, None) => "regular-session".into(),
     }
 }
@@ -291,7 +293,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             template_for(&Profiles::default(), &s),
-            preflight_session::script::SEVEN_WEEK
+            preflight_scripts::script::SEVEN_WEEK
         );
         s.programme = Some("brokerage".into());
         assert_eq!(template_for(&Profiles::default(), &s), "final-session");

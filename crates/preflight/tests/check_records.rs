@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use preflight::calendar::{record_check, records, update_recorded_check};
 use preflight::model::{CheckId, CheckResult, Origin, Report, Status};
-use preflight_session::Schedule;
+use preflight_calendar::Schedule;
 
 fn report(started: Timestamp, status: Status) -> Report {
     let checks = vec![CheckResult::new(

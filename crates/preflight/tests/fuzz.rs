@@ -6,9 +6,12 @@
 //! fixture under `tests/fixtures/hostile/`.
 
 use jiff::Timestamp;
-use preflight_session::ics::{import, import_bytes, ImportOptions};
-use preflight_session::store::{load_json, JsonStore, StoreError};
-use preflight_session::{Records, ReminderState, Schedule, Template};
+use preflight::records::Records;
+use preflight_calendar::ics::{import, import_bytes, ImportOptions};
+use preflight_calendar::ReminderState;
+use preflight_calendar::Schedule;
+use preflight_scripts::Template;
+use preflight_store::{load_json, JsonStore, StoreError};
 use proptest::prelude::*;
 
 fn opts() -> ImportOptions {

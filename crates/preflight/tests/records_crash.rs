@@ -5,8 +5,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use preflight::records::CheckRecord;
+use preflight::records::RecordStore;
 use preflight_model::{CheckId, Origin, Status};
-use preflight_session::{CheckRecord, RecordStore};
 
 const CHILD_ENV: &str = "PREFLIGHT_RECORDS_CRASH_CHILD";
 
@@ -16,7 +17,7 @@ fn record(n: usize) -> CheckRecord {
         overall: Status::Pass,
         // Some bulk, so each write takes a little while and a kill can land mid-write.
         results: (0..20)
-            .map(|i| preflight_session::CheckLine {
+            .map(|i| preflight::records::CheckLine {
                 id: CheckId::Mic,
                 status: Status::Pass,
                 summary: format!("check {i}: {}", "x".repeat(200)),

@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
+use preflight::records::RecordStore;
 use preflight_model::{Basis, CheckId, ItemState, Origin, Status};
-use preflight_session::RecordStore;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

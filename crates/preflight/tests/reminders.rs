@@ -7,7 +7,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use preflight::reminders;
-use preflight_session::ActionKind;
+use preflight_calendar::ActionKind;
 use serde_json::json;
 
 fn session(id: &str, mins: i64) -> serde_json::Value {

@@ -6,7 +6,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use preflight::script_session::ScriptSession;
-use preflight_session::{Schedule, Session};
+use preflight_calendar::Schedule;
+use preflight_calendar::Session;
 
 #[test]
 fn a_scheduled_session_is_opened_run_and_kept() {

@@ -635,7 +635,7 @@ impl Profile {
     /// feedback the programme asks for is announced in the closing phase.
     pub fn adapt_script(
         &self,
-        t: &mut crate::Template,
+        t: &mut crate::script::Template,
         under_18: bool,
         session_number: Option<u32>,
     ) {
@@ -676,18 +676,6 @@ fn lower_first(s: &str) -> String {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-/// What the reminder adds for a session whose programme, not the mentor, schedules it (the
-/// Brokerage with a mentee under 18, Mentor247): changes go through the programme.
-pub fn reminder_note(profiles: &Profiles, session: &crate::Session) -> Option<String> {
-    let p = profiles.get(session.programme.as_deref()?)?;
-    p.programme_schedules(session.under_18).then(|| {
-        format!(
-            "{} schedules these sessions: for any change, contact the programme, not your mentee.",
-            p.name
-        )
-    })
 }
 
 #[cfg(test)]
@@ -739,34 +727,9 @@ mod tests {
     }
 
     #[test]
-    fn the_reminder_says_when_the_programme_schedules() {
-        let mut s: crate::Session = serde_json::from_str(
-            r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            reminder_note(&Profiles::default(), &s),
-            None,
-            "no programme"
-        );
-        s.programme = Some("brokerage".into());
-        assert_eq!(
-            reminder_note(&Profiles::default(), &s),
-            None,
-            "an adult Brokerage mentee: the mentor schedules"
-        );
-        s.under_18 = true;
-        assert!(reminder_note(&Profiles::default(), &s)
-            .unwrap()
-            .starts_with("The Brokerage schedules these sessions"));
-        s.programme = Some("qooper".into());
-        assert_eq!(reminder_note(&Profiles::default(), &s), None);
-    }
-
-    #[test]
     fn under_18_the_script_states_the_safeguarding_limit() {
         let b = built_in_profile("brokerage").unwrap();
-        let mut t = crate::built_in("first-session").unwrap();
+        let mut t = crate::script::built_in("first-session").unwrap();
         let before = t.clone();
         b.adapt_script(&mut t, false, None);
         assert_eq!(t, before, "adults: unchanged");
@@ -796,7 +759,7 @@ mod tests {
             .contains("tell Ana Lopez at The Brokerage"));
         // A script without a word about confidentiality gets it said on its own, after the
         // greeting: the mentee hears what it is a limit of.
-        let mut plain = crate::built_in("regular-session").unwrap();
+        let mut plain = crate::script::built_in("regular-session").unwrap();
         plain.phases.iter_mut().for_each(|p| {
             p.prompts
                 .retain(|q| !q.to_lowercase().contains("confidential"))
@@ -938,7 +901,9 @@ mod tests {
         b.fill_vars(&mut vars);
         assert_eq!(vars["programme_sessions"], "7");
         assert_eq!(vars["programme_name"], "The Brokerage");
-        let t = crate::built_in("regular-session").unwrap().render(&vars);
+        let t = crate::script::built_in("regular-session")
+            .unwrap()
+            .render(&vars);
         let all: String = t.phases.iter().flat_map(|p| p.prompts.clone()).collect();
         assert!(all.contains("This is session 2 of 7."), "{all}");
         // An open-ended programme leaves the count to the caller.
@@ -955,7 +920,7 @@ mod tests {
     #[test]
     fn the_closing_phase_announces_the_feedback_due_after_this_session() {
         let b = built_in_profile("brokerage").unwrap();
-        let plain = crate::built_in("regular-session").unwrap();
+        let plain = crate::script::built_in("regular-session").unwrap();
         let last_of = |n: Option<u32>| {
             let mut t = plain.clone();
             b.adapt_script(&mut t, false, n);

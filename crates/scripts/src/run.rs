@@ -312,7 +312,7 @@ mod tests {
 
     #[test]
     fn opened_early_the_clock_waits_for_the_start() {
-        let t = crate::built_in("first-session").unwrap();
+        let t = crate::script::built_in("first-session").unwrap();
         let open = ts("2026-11-24T17:53:00Z");
         let start = ts("2026-11-24T18:00:00Z");
         let mut run = SessionRun::start_at(t.clone(), open, start);

@@ -136,7 +136,7 @@ pub(crate) fn read_text_file(
         column: 1,
         message,
     };
-    let bytes = crate::store::read_bounded(path, max).map_err(|e| whole(e.to_string()))?;
+    let bytes = preflight_store::read_bounded(path, max).map_err(|e| whole(e.to_string()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
     Ok((name, text))

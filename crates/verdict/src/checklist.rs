@@ -13,8 +13,9 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
+use preflight_calendar::tested_in_time;
+use preflight_calendar::ReminderConfig;
 use preflight_model::Evidence;
-use preflight_session::{tested_in_time, ReminderConfig};
 
 use crate::thresholds::mic::NOISY_ROOM_DBFS;
 use preflight_model::{CheckId, Report, Status};
@@ -42,12 +43,12 @@ pub struct Context {
     pub ticked: BTreeSet<String>,
     /// The programme of the session the check is for, and whether its mentee is under 18: the
     /// items then come from that programme's code. `None`: every standard item.
-    pub programme: Option<(preflight_session::programme::Profile, bool)>,
+    pub programme: Option<(preflight_scripts::programme::Profile, bool)>,
 }
 
 /// The standard items, in the order the codes list them (the catalogue lives with the programme
 /// profiles, which pick from it).
-pub const ITEMS: &[(&str, &str)] = preflight_session::programme::STANDARD_ITEMS;
+pub const ITEMS: &[(&str, &str)] = preflight_scripts::programme::STANDARD_ITEMS;
 
 fn check(report: &Report, id: CheckId) -> Option<&preflight_model::CheckResult> {
     report
@@ -316,7 +317,7 @@ mod tests {
 
     #[test]
     fn the_programme_chooses_the_items_and_the_evidence_still_maps() {
-        use preflight_session::programme::built_in_profile;
+        use preflight_scripts::programme::built_in_profile;
         let r = full_report(-58.0, LinkKind::Wifi, Status::Pass);
         let mut ctx = Context {
             checked_at: Some(ts("2026-11-24T17:45:00Z")),
@@ -456,8 +457,8 @@ mod tests {
         };
         let items = build(&report(vec![]), &ctx);
         assert_eq!(item(&items, "notifications").basis, Basis::Evidence);
-        let line = preflight_session::ChecklistLine::from(item(&items, "notifications"));
-        assert_eq!((line.state, line.basis), (ItemState::Met, Basis::Evidence));
+        let it = item(&items, "notifications");
+        assert_eq!((it.state, it.basis), (ItemState::Met, Basis::Evidence));
     }
 
     #[test]
