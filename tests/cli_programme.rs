@@ -109,7 +109,7 @@ fn each_code_shows_its_own_rules() {
 #[test]
 fn a_profile_you_wrote_is_checked_with_file_line_column() {
     let home = tempfile::tempdir().unwrap();
-    let custom = workspace_root().join("crates/session/programmes/custom.toml");
+    let custom = workspace_root().join("crates/scripts/programmes/custom.toml");
     let ok = preflight(
         home.path(),
         &["programme", "check", custom.to_str().unwrap()],
@@ -443,7 +443,7 @@ fn your_own_programme_is_saved_only_when_it_is_valid() {
     let home = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let starter =
-        std::fs::read_to_string(workspace_root().join("crates/session/programmes/custom.toml"))
+        std::fs::read_to_string(workspace_root().join("crates/scripts/programmes/custom.toml"))
             .unwrap();
     let saved = home
         .path()
@@ -663,7 +663,7 @@ fn the_cli_lists_and_shows_every_script_the_app_offers() {
         .join(".config/org.mentorpreflight.app/templates");
     std::fs::create_dir_all(&dir).unwrap();
     let regular = std::fs::read_to_string(
-        workspace_root().join("crates/session/templates/regular-session.toml"),
+        workspace_root().join("crates/scripts/templates/regular-session.toml"),
     )
     .unwrap();
     let mine = regular.replacen(

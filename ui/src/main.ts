@@ -388,7 +388,7 @@ async function hearYourself() {
     const o = await api.hearYourself(d.mic, d.speaker, onEvent);
     hearStatus.dataset.loudest = o.loudestDbfs.toFixed(1);
     hearStatus.textContent =
-      o.loudestDbfs < (guideNow?.meter.quietDbfs ?? -50)
+      o.loudestDbfs < (await guideReady).meter.quietDbfs
         ? "We heard almost nothing. Is the microphone muted, or is another one chosen below?"
         : `That was you, played on ${o.speaker}. Nothing was kept.`;
   } catch (e) {
@@ -546,8 +546,10 @@ function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
   grid.replaceChildren(
     ...s.grid.map((density) => {
       const cell = el("div", "scene-cell");
-      // 8 % of pixels on an edge is the top of the edge scale (see preflight-scene's `scale`).
-      cell.style.backgroundColor = `rgba(220, 38, 38, ${(Math.min(1, density / 0.08) * 0.6).toFixed(2)})`;
+      // Fully tinted at the top of the busyness score's edge scale (Rust says where that is).
+      // (No tint in the moment before the guide has come.)
+      const share = guideNow ? Math.min(1, density / guideNow.busyCellFull) : 0;
+      cell.style.backgroundColor = `rgba(220, 38, 38, ${(share * 0.6).toFixed(2)})`;
       cell.dataset.density = density.toFixed(3);
       return cell;
     }),

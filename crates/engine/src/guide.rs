@@ -57,6 +57,9 @@ pub struct CheckGuide {
     pub statuses: Vec<StatusInfo>,
     /// The meter's bands.
     pub meter: MeterBands,
+    /// The edge density at which a cell of the busyness map is fully tinted (the top of the
+    /// busyness score's edge scale, `preflight_scene::scale::EDGES`).
+    pub busy_cell_full: f32,
     /// What a check from the window measures (how long the microphone records, how long the
     /// camera is watched); the window fills in the devices and the network settings.
     pub options: CheckOptions,
@@ -85,6 +88,7 @@ pub fn check_guide() -> CheckGuide {
             good_dbfs: meter::GOOD_DBFS,
             quiet_dbfs: meter::QUIET_DBFS,
         },
+        busy_cell_full: preflight_scene::scale::EDGES.1,
         options: CheckOptions::default(),
     }
 }
@@ -103,6 +107,7 @@ mod tests {
         assert_eq!(g.statuses[1].words, "Needs attention");
         assert!(g.meter.quiet_dbfs < g.meter.good_dbfs && g.meter.good_dbfs < g.meter.loud_dbfs);
         assert_eq!(g.options.mic_seconds, CheckOptions::default().mic_seconds);
+        assert_eq!(g.busy_cell_full, preflight_scene::scale::EDGES.1);
         let json = serde_json::to_value(&g).unwrap();
         assert_eq!(json["checks"][0]["id"], "mic");
         assert_eq!(json["options"]["cameraSeconds"], 2.0);

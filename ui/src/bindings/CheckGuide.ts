@@ -21,6 +21,11 @@ statuses: Array<StatusInfo>,
  */
 meter: MeterBands, 
 /**
+ * The edge density at which a cell of the busyness map is fully tinted (the top of the
+ * busyness score's edge scale, `preflight_scene::scale::EDGES`).
+ */
+busyCellFull: number, 
+/**
  * What a check from the window measures (how long the microphone records, how long the
  * camera is watched); the window fills in the devices and the network settings.
  */
