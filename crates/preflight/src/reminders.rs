@@ -4,7 +4,7 @@
 //!
 //! - [`tick`]: what is due now (the T−10 check prompt, the room at T−5..10), with every check
 //!   already recorded (by the app or `preflight check`) counted first.
-//! - [`snooze`], [`mark_checked`], [`open_room`]: the mentor's answers.
+//! - [`snooze`], [`open_room`]: the mentor's answers (a check is the records' to say).
 //! - [`open_url`]: the one place a link leaves the app for the system's browser or mail client.
 
 use jiff::Timestamp;
@@ -132,13 +132,6 @@ pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
             .map(|n| format!(" {n}"))
             .unwrap_or_default()
     )
-}
-
-/// Marks the session a finished check was for: no more check prompts for it.
-pub fn mark_checked(session_id: &str) -> Result<(), StoreError> {
-    calendar::reminder_store()?
-        .change(|st| st.mark_checked(session_id))
-        .map(|_| ())
 }
 
 /// Puts the reminders of session `id` off for the mentor's snooze time (never past its start).

@@ -119,8 +119,21 @@ fn the_reminder_loop_over_the_shared_files() {
         !due(&reminders::tick(at_t7).unwrap()).contains(&("plain".into(), ActionKind::OpenRoom)),
         "a room opened by hand does not open again"
     );
-    // A check the app marks silences a session's prompt too.
-    reminders::mark_checked("snoozed").unwrap();
+    // A check the app records (as its run_check does) silences a session's prompt too.
+    preflight::calendar::records()
+        .unwrap()
+        .change(|r| {
+            r.checks.push(preflight::records::CheckRecord {
+                at: Timestamp::now(),
+                overall: preflight::Status::Warn,
+                results: vec![],
+                session_id: Some("snoozed".into()),
+                minutes_before: Some(8),
+                checklist: vec![],
+                from: preflight::model::Origin::App,
+            })
+        })
+        .unwrap();
     assert!(
         !due(&reminders::tick(later + SignedDuration::from_secs(20)).unwrap())
             .contains(&("snoozed".into(), ActionKind::PromptCheck))
