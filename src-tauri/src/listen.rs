@@ -1,36 +1,11 @@
-//! Listening outside the check: the microphone meter that moves while the check screen is open,
-//! *hear yourself* (a few seconds of the mentor's voice recorded and played straight back from
-//! memory, never written anywhere) and the chime played again for the speaker question.
-//!
-//! Only one thing uses the microphone at a time: the meter stops before the check, *hear
-//! yourself* or the chime listens, and the window starts it again afterwards.
+//! The listening commands (the microphone meter, *hear yourself*, the chime again): one line
+//! each over the engine's `listen` module, with the window's channel as the event sink.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
+use preflight::listen;
+pub use preflight::listen::Meter;
 use preflight::progress::{HearOutcome, ListenEvent};
 use tauri::ipc::Channel;
 use tauri::State;
-
-/// How long *hear yourself* records.
-pub const HEAR_SECONDS: f32 = 4.0;
-
-/// The running meter's stop flag.
-#[derive(Default)]
-pub struct Meter(Mutex<Option<Arc<AtomicBool>>>);
-
-impl Meter {
-    /// Stops the meter (if one runs) and waits a moment for the device to be let go.
-    pub fn stop(&self) {
-        let running = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(stop) = running {
-            stop.store(true, Ordering::Relaxed);
-            // The meter thread sees the flag within 100 ms and closes the stream.
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-}
 
 /// Starts the microphone meter on `mic` (the system default when `None`); levels go to
 /// `on_event` about 20 times a second until [`mic_meter_stop`], a check, or the window closes.
@@ -40,24 +15,8 @@ pub fn mic_meter_start(
     on_event: Channel<ListenEvent>,
     meter: State<'_, Meter>,
 ) {
-    meter.stop();
-    let stop = Arc::new(AtomicBool::new(false));
-    *meter.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(stop.clone());
-    std::thread::spawn(move || {
-        let sent = on_event.clone();
-        let r = preflight_audio::monitor(mic.as_deref(), &stop, |level| {
-            let _ = sent.send(ListenEvent::Level {
-                rms_dbfs: level.rms_dbfs,
-            });
-        });
-        if let Err(e) = r {
-            if !stop.load(Ordering::Relaxed) {
-                tracing::info!(error = %e, "microphone meter stopped");
-                let _ = on_event.send(ListenEvent::Problem {
-                    message: e.to_string(),
-                });
-            }
-        }
+    meter.start(mic, move |e| {
+        let _ = on_event.send(e);
     });
 }
 
@@ -67,8 +26,7 @@ pub fn mic_meter_stop(meter: State<'_, Meter>) {
     meter.stop();
 }
 
-/// *Hear yourself*: records [`HEAR_SECONDS`] from `mic` (levels to `on_event`), then plays it
-/// back on `speaker`. The recording exists only in memory, for these few seconds.
+/// *Hear yourself*: a few seconds from `mic`, played back on `speaker` (in memory only).
 #[tauri::command]
 pub async fn hear_yourself(
     mic: Option<String>,
@@ -78,54 +36,19 @@ pub async fn hear_yourself(
 ) -> Result<HearOutcome, String> {
     meter.stop();
     tauri::async_runtime::spawn_blocking(move || {
-        let _ = on_event.send(ListenEvent::Recording {
-            seconds: HEAR_SECONDS,
-        });
-        let mut loudest = -100.0f32;
-        let cap = preflight_audio::capture(
-            &preflight_audio::CaptureRequest {
-                device: mic,
-                duration: Duration::from_secs_f32(HEAR_SECONDS),
-            },
-            |level| {
-                loudest = loudest.max(level.rms_dbfs);
-                let _ = on_event.send(ListenEvent::Level {
-                    rms_dbfs: level.rms_dbfs,
-                });
-            },
-        )
-        .map_err(|e| e.to_string())?;
-        let _ = on_event.send(ListenEvent::Playing {
-            seconds: cap.samples.len() as f32 / cap.sample_rate.max(1) as f32,
-        });
-        let (speaker, played) =
-            preflight_audio::play_recording(speaker.as_deref(), &cap.samples, cap.sample_rate)
-                .map_err(|e| e.to_string())?;
-        tracing::info!(loudest_dbfs = loudest, played, "hear yourself");
-        Ok(HearOutcome {
-            loudest_dbfs: loudest,
-            played,
-            speaker,
+        listen::hear_yourself(mic, speaker, |e| {
+            let _ = on_event.send(e);
         })
     })
     .await
     .map_err(|e| e.to_string())?
 }
 
-/// Plays the speaker-test chime again (the mentor did not hear it, or wants to hear it once
-/// more before answering).
+/// Plays the speaker-test chime again.
 #[tauri::command]
 pub async fn play_chime(speaker: Option<String>, meter: State<'_, Meter>) -> Result<(), String> {
     meter.stop();
-    tauri::async_runtime::spawn_blocking(move || {
-        preflight_audio::play_chime(&preflight_audio::SpeakerRequest {
-            output: speaker,
-            input: None,
-            listen: false,
-        })
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())?
+    tauri::async_runtime::spawn_blocking(move || listen::chime_again(speaker))
+        .await
+        .map_err(|e| e.to_string())?
 }

@@ -8,9 +8,11 @@
 //! - [`preview`]: the live camera preview (small JPEG frames, in memory only).
 //! - [`devices`]: the microphones, speakers and cameras this machine lists.
 //! - [`guide`]: what the windows show about the checks, as Rust defines it.
+//! - [`listen`]: the microphone meter, *hear yourself* and the chime again, outside the check.
 
 pub mod devices;
 pub mod guide;
+pub mod listen;
 pub mod preview;
 pub mod probes;
 pub mod progress;

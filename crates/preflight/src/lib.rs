@@ -27,7 +27,7 @@ pub mod script_session;
 pub mod settings;
 pub mod views;
 
-pub use preflight_engine::{devices, guide, preview, probes, progress, runner};
+pub use preflight_engine::{devices, guide, listen, preview, probes, progress, runner};
 pub use preflight_host::{focus, inuse};
 pub use preflight_model as model;
 pub use preflight_store as store;

@@ -1,0 +1,105 @@
+//! Listening outside the check: the microphone meter that moves while the check screen is open,
+//! *hear yourself* (a few seconds of the mentor's voice recorded and played straight back from
+//! memory, never written anywhere) and the chime played again for the speaker question.
+//!
+//! Only one thing uses the microphone at a time: the meter stops before the check, *hear
+//! yourself* or the chime listens, and the window starts it again afterwards.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::progress::{HearOutcome, ListenEvent};
+
+/// How long *hear yourself* records.
+pub const HEAR_SECONDS: f32 = 4.0;
+
+/// The running meter, if any (its stop flag).
+#[derive(Default)]
+pub struct Meter(Mutex<Option<Arc<AtomicBool>>>);
+
+impl Meter {
+    /// Stops the meter (if one runs) and waits a moment for the device to be let go.
+    pub fn stop(&self) {
+        let running = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(stop) = running {
+            stop.store(true, Ordering::Relaxed);
+            // The meter thread sees the flag within 100 ms and closes the stream.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Starts the meter on `mic` (the system default when `None`), replacing a running one:
+    /// levels go to `on_event` about 20 times a second until [`Meter::stop`]; a microphone
+    /// that fails is said once on `on_event`.
+    pub fn start(&self, mic: Option<String>, on_event: impl Fn(ListenEvent) + Send + 'static) {
+        self.stop();
+        let stop = Arc::new(AtomicBool::new(false));
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(stop.clone());
+        std::thread::spawn(move || {
+            let r = preflight_audio::monitor(mic.as_deref(), &stop, |level| {
+                on_event(ListenEvent::Level {
+                    rms_dbfs: level.rms_dbfs,
+                })
+            });
+            if let Err(e) = r {
+                if !stop.load(Ordering::Relaxed) {
+                    tracing::info!(error = %e, "microphone meter stopped");
+                    on_event(ListenEvent::Problem {
+                        message: e.to_string(),
+                    });
+                }
+            }
+        });
+    }
+}
+
+/// *Hear yourself*: records [`HEAR_SECONDS`] from `mic` (levels to `on_event`), then plays it
+/// back on `speaker`. The recording exists only in memory, for these few seconds. Blocking.
+pub fn hear_yourself(
+    mic: Option<String>,
+    speaker: Option<String>,
+    mut on_event: impl FnMut(ListenEvent),
+) -> Result<HearOutcome, String> {
+    on_event(ListenEvent::Recording {
+        seconds: HEAR_SECONDS,
+    });
+    let mut loudest = -100.0f32;
+    let cap = preflight_audio::capture(
+        &preflight_audio::CaptureRequest {
+            device: mic,
+            duration: Duration::from_secs_f32(HEAR_SECONDS),
+        },
+        |level| {
+            loudest = loudest.max(level.rms_dbfs);
+            on_event(ListenEvent::Level {
+                rms_dbfs: level.rms_dbfs,
+            });
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    on_event(ListenEvent::Playing {
+        seconds: cap.samples.len() as f32 / cap.sample_rate.max(1) as f32,
+    });
+    let (speaker, played) =
+        preflight_audio::play_recording(speaker.as_deref(), &cap.samples, cap.sample_rate)
+            .map_err(|e| e.to_string())?;
+    tracing::info!(loudest_dbfs = loudest, played, "hear yourself");
+    Ok(HearOutcome {
+        loudest_dbfs: loudest,
+        played,
+        speaker,
+    })
+}
+
+/// Plays the speaker-test chime again, without listening (the mentor did not hear it, or wants
+/// to hear it once more before answering). Blocking.
+pub fn chime_again(speaker: Option<String>) -> Result<(), String> {
+    preflight_audio::play_chime(&preflight_audio::SpeakerRequest {
+        output: speaker,
+        input: None,
+        listen: false,
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
