@@ -418,25 +418,11 @@ async fn camera_checks<P: Probes>(
     let sampled = match sampled {
         Ok(s) => s,
         Err(stopped) => {
-            return (
-                finish(tx, stopped.result(CheckId::Camera)),
-                finish(
-                    tx,
-                    CheckResult::new(
-                        CheckId::Background,
-                        Status::Skipped,
-                        "No picture to check the background: the camera did not answer.",
-                    ),
-                ),
-                finish(
-                    tx,
-                    CheckResult::new(
-                        CheckId::Framing,
-                        Status::Skipped,
-                        "No picture to look for your face: the camera did not answer.",
-                    ),
-                ),
-            );
+            return without_picture(
+                tx,
+                stopped.result(CheckId::Camera),
+                "the camera did not answer",
+            )
         }
     };
     match sampled {
@@ -488,26 +474,36 @@ async fn camera_checks<P: Probes>(
                 finish(tx, verdict::framing(&analysis)),
             )
         }
-        Err(e) => (
-            finish(tx, verdict::camera_error(&e)),
-            finish(
-                tx,
-                CheckResult::new(
-                    CheckId::Background,
-                    Status::Skipped,
-                    "No picture to check the background: the camera check failed.",
-                ),
-            ),
-            finish(
-                tx,
-                CheckResult::new(
-                    CheckId::Framing,
-                    Status::Skipped,
-                    "No picture to look for your face: the camera check failed.",
-                ),
+        Err(e) => without_picture(tx, verdict::camera_error(&e), "the camera check failed"),
+    }
+}
+
+/// The camera's result, and the background and framing checks skipped because there is no
+/// picture to look at (`why`).
+fn without_picture(
+    tx: &UnboundedSender<Progress>,
+    camera: CheckResult,
+    why: &str,
+) -> (CheckResult, CheckResult, CheckResult) {
+    (
+        finish(tx, camera),
+        finish(
+            tx,
+            CheckResult::new(
+                CheckId::Background,
+                Status::Skipped,
+                format!("No picture to check the background: {why}."),
             ),
         ),
-    }
+        finish(
+            tx,
+            CheckResult::new(
+                CheckId::Framing,
+                Status::Skipped,
+                format!("No picture to look for your face: {why}."),
+            ),
+        ),
+    )
 }
 
 /// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
