@@ -69,4 +69,22 @@ describe("a check run's state", () => {
     expect(before.notice).toContain("kept aside");
     expect(newRun("starting")).toMatchObject({ step: "starting", steps: [], probes: [], results: {} });
   });
+
+  it("keeps what an event did not change, so the page redraws only what did", () => {
+    const before = run([
+      { kind: "netProbe", probe: { seq: 0, sentMs: 0, rttMs: 21 } },
+      { kind: "finished", result: result("mic", "pass") },
+    ]);
+    const after = reduce(before, { kind: "finished", result: result("camera", "pass") });
+    expect(after.probes).toBe(before.probes);
+    expect(after.speeds).toBe(before.speeds);
+    expect(after.results.mic).toBe(before.results.mic);
+    expect(after.results.camera).not.toBe(before.results.camera);
+    const latency = reduce(after, {
+      kind: "capacity",
+      hdMbps: 1.2,
+      event: { kind: "latency", loaded: false, atMs: 10, rttMs: 20 },
+    });
+    expect(latency.speeds).toBe(after.speeds);
+  });
 });

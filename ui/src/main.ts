@@ -684,37 +684,29 @@ async function runCheck() {
   onProgress.onmessage = (p) => {
     const before = checkRun;
     checkRun = reduce(checkRun, p);
-    // One render path: each event redraws what it changed, from the state.
-    if (checkRun.step !== before.step || checkRun.stepText !== before.stepText) showGuide(checkRun);
-    if (checkRun.liveMessage !== before.liveMessage) liveMessage.textContent = checkRun.liveMessage;
-    switch (p.kind) {
-      case "micLevel":
-        setMeter(p.level.rmsDbfs);
-        break;
-      case "cameraFrame":
-        showPreview(p.preview);
-        break;
-      case "netProbe":
-        rttFigure.hidden = false;
-        drawChart(rttChart);
-        break;
-      case "capacity":
-        if (checkRun.speeds.length !== before.speeds.length) {
-          speedLive.hidden = false;
-          drawSpeedChart(speedChart);
-        }
-        break;
-      case "notice":
-        // Rust kept the check in the records (answers and ticks later update that record).
-        settingsNotice.hidden = false;
-        settingsNotice.textContent = p.text;
-        break;
-      case "finished":
-        setCard(resultCard(p.result));
-        break;
-      default:
-        break;
+    // One render path: what changed in the state is redrawn from the state.
+    const r = checkRun;
+    if (r.step !== before.step || r.stepText !== before.stepText) showGuide(r);
+    if (r.liveMessage !== before.liveMessage) liveMessage.textContent = r.liveMessage;
+    if (r.level !== before.level && r.level !== null) setMeter(r.level);
+    if (r.probes !== before.probes) {
+      rttFigure.hidden = false;
+      drawChart(rttChart);
     }
+    if (r.speeds !== before.speeds) {
+      speedLive.hidden = false;
+      drawSpeedChart(speedChart);
+    }
+    if (r.notice !== before.notice && r.notice !== null) {
+      // Rust kept the check in the records (answers and ticks later update that record).
+      settingsNotice.hidden = false;
+      settingsNotice.textContent = r.notice;
+    }
+    for (const c of Object.values(r.results)) {
+      if (c && c !== before.results[c.id]) setCard(resultCard(c));
+    }
+    // The live picture itself is not kept in the state (only the frame the checks looked at).
+    if (p.kind === "cameraFrame") showPreview(p.preview);
   };
 
   const chosen = deviceChoices();
