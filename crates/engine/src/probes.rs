@@ -7,11 +7,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use image::RgbImage;
 use jiff::Timestamp;
 use preflight_audio::{AudioError, Capture, CaptureRequest, Level, SpeakerOutcome, SpeakerRequest};
 use preflight_camera::{CameraError, FrameSource, ImageSource, NokhwaSource};
 use preflight_net::capacity::{Capacity, CapacityConfig, CapacityEvent};
 use preflight_net::{LinkInfo, PlatformTarget, Probe, ProbeConfig, ProbeError, Reachability};
+use preflight_person::frame::FrameAnalysis;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -76,6 +78,13 @@ pub trait Probes: Send + Sync + 'static {
 
     /// Opens the camera.
     fn camera(&self, choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError>;
+
+    /// Looks at one picture: the background with the person left out, and the framing (the
+    /// person and face models, then the busyness measures). CPU-bound; the engine bounds it in
+    /// time like every device call.
+    fn analyze(&self, frame: &RgbImage) -> FrameAnalysis {
+        preflight_person::frame::analyze(preflight_person::shared(), frame)
+    }
 
     /// What carries the connection (blocking: it may ask the system's network manager).
     fn link(&self) -> LinkInfo;

@@ -99,6 +99,9 @@ pub struct Limits {
     pub chime: Duration,
     /// Opening the camera and reading its frames, on top of the sampling time.
     pub camera_extra: Duration,
+    /// Looking at the picture (person, face and background): about 0.1 s on a laptop, 2 s on
+    /// a slow one the first time (the models are loaded once).
+    pub analysis: Duration,
     /// Finding out what carries the connection.
     pub link: Duration,
     /// One run of call-quality probes (each server's lookup has its own limit too).
@@ -115,6 +118,7 @@ impl Default for Limits {
             mic_extra: Duration::from_secs(10),
             chime: Duration::from_secs(20),
             camera_extra: Duration::from_secs(15),
+            analysis: Duration::from_secs(20),
             link: Duration::from_secs(8),
             // Probing takes 4.7 s at most (see `ProbeConfig::default`).
             probing: Duration::from_secs(8),
@@ -434,19 +438,25 @@ async fn camera_checks<P: Probes>(
                     message: "Looking at you and your background…".into(),
                 },
             );
-            let frame = s.last_frame.clone();
-            let analysis = match tokio::task::spawn_blocking(move || {
-                preflight_person::frame::analyze(preflight_person::shared(), &frame)
-            })
-            .await
-            {
+            let (p, frame) = (probes.clone(), s.last_frame.clone());
+            let analysis = match blocking_within(limits.analysis, move || p.analyze(&frame)).await {
                 Ok(a) => a,
-                Err(e) => {
-                    tracing::error!(error = %e, "picture analysis failed");
+                Err(stopped) => {
+                    // The camera worked; only the look at its picture did not finish.
+                    let (background, framing) = match stopped {
+                        Stopped::TimedOut(limit) => (
+                            verdict::analysis_timed_out(CheckId::Background, limit),
+                            verdict::analysis_timed_out(CheckId::Framing, limit),
+                        ),
+                        Stopped::Crashed => (
+                            crashed_result(CheckId::Background),
+                            crashed_result(CheckId::Framing),
+                        ),
+                    };
                     return (
                         finish(tx, verdict::camera(&s.source, &s.summary)),
-                        finish(tx, crashed_result(CheckId::Background)),
-                        finish(tx, crashed_result(CheckId::Framing)),
+                        finish(tx, background),
+                        finish(tx, framing),
                     );
                 }
             };

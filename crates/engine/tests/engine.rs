@@ -19,6 +19,7 @@ use preflight_net::capacity::{Capacity, CapacityEvent};
 use preflight_net::{
     LinkInfo, LinkKind, PlatformTarget, Probe, ProbeConfig, ProbeError, Reachability,
 };
+use preflight_person::frame::FrameAnalysis;
 
 /// What a fake probe does when called.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,6 +52,8 @@ struct Fake {
     mic: Act,
     chime: Act,
     camera: Act,
+    /// How the look at the picture goes (`Works` is the real person and background analysis).
+    analysis: Act,
     link: Act,
     link_kind: LinkKind,
     /// Per server name: how the lookup goes.
@@ -72,6 +75,7 @@ impl Default for Fake {
             mic: Act::Works,
             chime: Act::Works,
             camera: Act::Works,
+            analysis: Act::Works,
             link: Act::Works,
             link_kind: LinkKind::Wired,
             dns: Act::Works,
@@ -183,6 +187,12 @@ impl Probes for Fake {
                 ])
             })
         })))
+    }
+
+    fn analyze(&self, frame: &RgbImage) -> FrameAnalysis {
+        self.call("analyze");
+        self.act(self.analysis);
+        preflight_person::frame::analyze(preflight_person::shared(), frame)
     }
 
     fn link(&self) -> LinkInfo {
@@ -319,6 +329,7 @@ fn short() -> Limits {
         mic_extra: s,
         chime: s,
         camera_extra: s,
+        analysis: s,
         link: s,
         probing: s,
         platforms: s,
@@ -573,6 +584,35 @@ async fn measurements_that_never_answer_end_within_their_limits() {
     // The speaker test still ran after the microphone gave up.
     assert_eq!(result(&r, CheckId::Speaker).status, Status::Pass);
     assert_eq!(r.overall, Status::Fail);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_look_at_the_picture_that_never_ends_is_a_warning_and_the_check_ends() {
+    // On Windows, tract once waited for good on a helper program at its first matrix product:
+    // whatever hangs inside the analysis, the check ends and says what was not judged.
+    let fake = Arc::new(Fake {
+        analysis: Act::Hangs,
+        ..Fake::default()
+    });
+    let out = tokio::time::timeout(Duration::from_secs(60), run(&fake, options(), short())).await;
+    fake.gate.open();
+    let (r, events) = out.expect("the check ends although the analysis never does");
+    assert!(fake.called("analyze"));
+    // The camera delivered its frames: its own verdict stands (the fake's frames barely
+    // change, so "frozen"), not a time-out.
+    let cam = result(&r, CheckId::Camera);
+    assert!(cam.summary.contains("frozen"), "{cam:?}");
+    assert!(cam.details.iter().any(|d| d.key == "frames"), "{cam:?}");
+    for id in [CheckId::Background, CheckId::Framing] {
+        let c = result(&r, id);
+        assert_eq!(c.status, Status::Warn, "{c:?}");
+        assert!(c.summary.contains("not judged"), "{}", c.summary);
+        assert!(c.summary.contains("2 seconds"), "{}", c.summary);
+    }
+    let mut f = finished(&events);
+    f.sort_by_key(|id| ORDER.iter().position(|o| o == id));
+    f.dedup();
+    assert_eq!(f, ORDER, "every step reports its end");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -69,3 +69,46 @@ pub fn timed_out(id: CheckId, limit: std::time::Duration) -> CheckResult {
     };
     CheckResult::new(id, status, summary).with_advice(advice)
 }
+
+/// Verdict for the look at the picture (background or framing, `id`) when it did not finish
+/// within `limit`: the camera worked, but the picture was not judged, so the mentor is asked to
+/// look for themselves. A warning, never a pass.
+pub fn analysis_timed_out(id: CheckId, limit: std::time::Duration) -> CheckResult {
+    let secs = limit.as_secs_f64().ceil() as u64;
+    let (what, look) = match id {
+        CheckId::Framing => (
+            "where you are in the picture",
+            "Look at the preview yourself: your eyes about a third of the way down, your head and shoulders in the picture, light on your face.",
+        ),
+        _ => (
+            "your background",
+            "Look at the preview yourself: a plain, tidy background with nothing moving behind you.",
+        ),
+    };
+    CheckResult::new(
+        id,
+        Status::Warn,
+        format!(
+            "Looking at {what} took longer than {secs} seconds, so it was not judged this time."
+        ),
+    )
+    .with_advice(format!(
+        "{look} Run the check again; if it happens again, close programs that keep the computer busy."
+    ))
+}
+
+#[cfg(test)]
+mod analysis_tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_not_judged_in_time_is_a_warning_that_says_so() {
+        for id in [CheckId::Background, CheckId::Framing] {
+            let r = analysis_timed_out(id, std::time::Duration::from_millis(7500));
+            assert_eq!((r.id, r.status), (id, Status::Warn));
+            assert!(r.summary.contains("8 seconds"), "{}", r.summary);
+            assert!(r.summary.contains("not judged"), "{}", r.summary);
+            assert!(r.advice.as_deref().unwrap().contains("preview"));
+        }
+    }
+}
