@@ -598,7 +598,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 programme,
                 under_18: Some(under_18),
             };
-            let id = format!("m-{}", now.as_millisecond());
+            let id = preflight_calendar::schedule::new_session_id(now);
             let session = input
                 .into_session(id, &calendar::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

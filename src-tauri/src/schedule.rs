@@ -176,7 +176,7 @@ pub async fn schedule_save(
 ) -> Result<ScheduleView, String> {
     let id = id
         .filter(|i| !i.is_empty())
-        .unwrap_or_else(|| format!("m-{}", Timestamp::now().as_millisecond()));
+        .unwrap_or_else(|| preflight_calendar::schedule::new_session_id(Timestamp::now()));
     let session = input
         .into_session(id, &calendar::local_zone())
         .map_err(|e| e.to_string())?;

@@ -64,6 +64,15 @@ pub const MAX_NAME_CHARS: usize = 120;
 
 pub use crate::text::clean_text;
 
+/// A new id for a session added by hand: `m-<milliseconds>-<process>-<count>`. Two processes
+/// (the window, the tray, the CLI) adding in the same millisecond differ by their process id,
+/// and one process never repeats its count, so no addition overwrites another.
+pub fn new_session_id(now: Timestamp) -> String {
+    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("m-{}-{:x}-{n}", now.as_millisecond(), std::process::id())
+}
+
 /// `t + d`, or the end of time instead of overflowing (a session stored by an older version
 /// with an absurd date must not crash every reading of the schedule).
 pub fn saturating_add(t: Timestamp, d: SignedDuration) -> Timestamp {
@@ -623,6 +632,23 @@ mod tests {
         i.link = "javascript:alert(1)".into();
         let e = i.into_session("x".into(), "UTC").unwrap_err();
         assert!(e.to_string().contains("never opened"), "{e}");
+    }
+
+    #[test]
+    fn ids_for_sessions_added_in_the_same_millisecond_differ() {
+        let now: Timestamp = "2026-12-04T10:00:00Z".parse().unwrap();
+        let ids: std::collections::HashSet<String> =
+            (0..1000).map(|_| new_session_id(now)).collect();
+        assert_eq!(ids.len(), 1000);
+        let id = new_session_id(now);
+        assert!(
+            id.starts_with(&format!(
+                "m-{}-{:x}-",
+                now.as_millisecond(),
+                std::process::id()
+            )),
+            "{id}"
+        );
     }
 
     fn session(id: &str, start: &str, mins: u32) -> Session {
