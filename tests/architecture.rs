@@ -192,3 +192,65 @@ fn no_module_uses_a_module_that_uses_it_back() {
     }
     assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
 }
+
+/// The product code of `file` (what comes before its `#[cfg(test)]` module), without comments.
+fn product_code(text: &str) -> String {
+    let code = match text.find("#[cfg(test)]\nmod ") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    code.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the code asks which system it is compiled for.
+fn asks_the_system(code: &str) -> bool {
+    let squeezed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "target_os",
+        "cfg(unix",
+        "cfg(windows",
+        "cfg!(unix",
+        "cfg!(windows",
+        "not(unix",
+        "not(windows",
+        "any(unix",
+        "any(windows",
+    ]
+    .iter()
+    .any(|p| squeezed.contains(p))
+}
+
+#[test]
+fn only_the_host_seam_and_the_tray_backend_choice_ask_which_system_this_is() {
+    // Everything that asks the OS lives behind `preflight_host::Platform` (linux.rs, windows.rs);
+    // the tray picks its icon backend by system. Tests may skip what a system cannot do.
+    assert!(asks_the_system("#[cfg(target_os = \"linux\")]"));
+    assert!(asks_the_system("#[cfg(any(unix,\n windows))]"));
+    assert!(!asks_the_system("#[cfg(test)]"));
+    let root = workspace();
+    let allowed = [root.join("crates/host/src"), root.join("tray/src/main.rs")];
+    let mut found = Vec::new();
+    let mut stack: Vec<PathBuf> = source_dirs();
+    stack.push(root.join("cli/src"));
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if p.extension().is_none_or(|e| e != "rs") || allowed.iter().any(|a| p.starts_with(a)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        if asks_the_system(&product_code(&text)) {
+            found.push(p.strip_prefix(&root).unwrap_or(&p).display().to_string());
+        }
+    }
+    found.sort();
+    assert!(
+        found.is_empty(),
+        "these ask which system they run on outside the host seam: {found:?}"
+    );
+}

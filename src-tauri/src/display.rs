@@ -26,17 +26,18 @@ impl Session {
 }
 
 /// Whether to run as an X11 client (and why, for the log): on Wayland with XWayland at hand,
-/// unless a backend was chosen already.
+/// unless a backend was chosen already. (Only Linux desktops set `WAYLAND_DISPLAY`.)
 pub fn prefer_x11(s: Session) -> Option<&'static str> {
-    (cfg!(target_os = "linux") && s.wayland && s.x11 && !s.backend_chosen).then_some(
+    (s.wayland && s.x11 && !s.backend_chosen).then_some(
         "Wayland: running through XWayland so the session script can stay on top of the call",
     )
 }
 
-/// What the script window says once about itself on this system, if anything.
-pub fn script_window_note(s: Session) -> Option<String> {
-    if !cfg!(target_os = "linux") {
-        // Windows and macOS keep it out of screen shares (content protection) and on top.
+/// What the script window says once about itself on this system, if anything (`hides`: the
+/// system keeps windows out of screen shares, as Windows and macOS do).
+pub fn script_window_note(s: Session, hides: bool) -> Option<String> {
+    if hides {
+        // Content protection keeps it out of screen shares, and it stays on top.
         return None;
     }
     let mut note = String::from(
@@ -90,7 +91,9 @@ mod tests {
 
     #[test]
     fn the_script_window_says_what_this_system_cannot_do() {
-        let note = script_window_note(X11).unwrap();
+        // Windows and macOS keep the window out of screen shares: nothing to say.
+        assert_eq!(script_window_note(X11, true), None);
+        let note = script_window_note(X11, false).unwrap();
         assert!(note.contains("can see this window"), "{note}");
         assert!(!note.contains("Wayland"), "{note}");
         let pure_wayland = Session {
@@ -98,7 +101,7 @@ mod tests {
             x11: false,
             backend_chosen: false,
         };
-        assert!(script_window_note(pure_wayland)
+        assert!(script_window_note(pure_wayland, false)
             .unwrap()
             .contains("cannot keep itself on top"));
     }

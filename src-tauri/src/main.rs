@@ -316,7 +316,10 @@ fn open_script(app: &tauri::AppHandle, run: ScriptSession) -> Result<(), String>
 /// share would show it, and whether it can stay on top.
 #[tauri::command]
 fn script_window_note() -> Option<String> {
-    let note = display::script_window_note(display::Session::detect())?;
+    let note = display::script_window_note(
+        display::Session::detect(),
+        preflight_host::this_system().hides_windows_from_screen_share(),
+    )?;
     let seen = settings::load()
         .ok()
         .is_some_and(|l| l.value.script_window_note_seen);
@@ -489,6 +492,14 @@ fn main() {
         std::env::set_var("GDK_BACKEND", "x11");
         eprintln!("{why}");
     }
+    // The window is drawn by the system's web view (Microsoft's WebView2 runtime on Windows):
+    // without it, say what to install and what works meanwhile, instead of failing obscurely.
+    if let Err(e) = tauri::webview_version() {
+        let text = webview_missing(&e.to_string());
+        eprintln!("{text}");
+        preflight_host::this_system().alert("Mentor Preflight cannot open its window", &text);
+        std::process::exit(2);
+    }
     let launch = schedule::Launch::from_args(&std::env::args().collect::<Vec<_>>());
     let app = tauri::Builder::default()
         // First: a second start (from the tray process, the menu, a notification) hands its
@@ -583,9 +594,29 @@ fn main() {
     }
 }
 
+/// What the mentor is told when the system's web view is missing (`why`: the system's words).
+fn webview_missing(why: &str) -> String {
+    format!(
+        "Mentor Preflight's window needs Microsoft Edge WebView2 Runtime (on Linux: WebKitGTK), \
+         which is missing or broken on this computer ({why}).\n\n\
+         Install \"Microsoft Edge WebView2 Runtime\" from Microsoft's website \
+         (https://developer.microsoft.com/microsoft-edge/webview2/), then start Mentor Preflight \
+         again. Your reminders keep coming meanwhile, and the pre-flight check runs in a \
+         terminal: preflight check"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_web_view_is_said_with_what_to_install_and_what_works_meanwhile() {
+        let t = webview_missing("no WebView2 installation found");
+        assert!(t.contains("Microsoft Edge WebView2 Runtime"), "{t}");
+        assert!(t.contains("(no WebView2 installation found)"), "{t}");
+        assert!(t.contains("preflight check"), "{t}");
+    }
 
     #[test]
     fn the_window_can_name_a_camera_but_never_a_file() {

@@ -1,7 +1,9 @@
 //! `mentor-preflight-tray`: what runs while the mentor waits for the next session. A small
-//! process with no webview and no toolkit: the tray icon is a StatusNotifierItem over D-Bus
-//! (`ksni`), the reminders are desktop notifications (`notify-rust`), the reminder loop is the
-//! shared one in `preflight::reminders`. Windows (the check, the schedule, the session script)
+//! process with no webview: the tray icon is a StatusNotifierItem over D-Bus on Linux (`ksni`,
+//! [`icon`] from `sni.rs`) and a notification-area icon on Windows (`tray-icon`, from
+//! `windows.rs`), with one menu ([`menu`]); the reminders are desktop notifications
+//! (`notify-rust`: D-Bus notifications, Windows toasts), the reminder loop is the shared one in
+//! `preflight::reminders`. Windows (the check, the schedule, the session script)
 //! belong to the app, which this process starts with an intent (`mentor-preflight --intent …`);
 //! a running app gets it through its single-instance channel.
 //!
@@ -14,7 +16,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use jiff::Timestamp;
-use ksni::TrayMethods;
 use preflight::calendar;
 use preflight::reminders::{self, Due};
 use preflight_calendar::ActionKind;
@@ -50,78 +51,60 @@ enum Ask {
     Quit,
 }
 
-/// The tray icon: the next session in the menu's first line and in the tooltip.
-struct Tray {
-    headline: String,
-    icon: Vec<ksni::Icon>,
-    asks: mpsc::UnboundedSender<Ask>,
+// The tray icon itself, one backend per system (the only place this program asks which system
+// it runs on): a StatusNotifierItem on Linux, a notification-area icon on Windows, none
+// elsewhere (reminders still come as notifications). Each offers `Icon::spawn`,
+// `Icon::set_headline` and `Icon::shutdown`, and draws [`menu`].
+#[cfg(target_os = "linux")]
+#[path = "sni.rs"]
+mod icon;
+#[cfg(windows)]
+#[path = "windows.rs"]
+mod icon;
+#[cfg(not(any(target_os = "linux", windows)))]
+#[path = "none.rs"]
+mod icon;
+
+/// One line of the tray menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MenuLine {
+    /// The next session (not clickable).
+    Headline(String),
+    /// An entry and what it asks for.
+    Item(&'static str, Ask),
+    /// A line between groups.
+    Separator,
 }
 
-impl Tray {
-    fn item(&self, label: &str, ask: Ask) -> ksni::MenuItem<Self> {
-        ksni::menu::StandardItem {
-            label: label.into(),
-            activate: Box::new(move |t: &mut Self| {
-                let _ = t.asks.send(ask.clone());
-            }),
-            ..Default::default()
-        }
-        .into()
-    }
+/// The tray menu, the same on every system: the next session first, then every action.
+fn menu(headline: &str) -> Vec<MenuLine> {
+    vec![
+        MenuLine::Headline(format!("Next: {headline}")),
+        MenuLine::Separator,
+        MenuLine::Item("Run pre-flight check", Ask::Check),
+        MenuLine::Item("Open room now", Ask::Room),
+        MenuLine::Item("Start session script", Ask::Script),
+        MenuLine::Item("Snooze reminder", Ask::Snooze(None)),
+        MenuLine::Item("Schedule…", Ask::Schedule),
+        MenuLine::Separator,
+        MenuLine::Item("Quit Mentor Preflight", Ask::Quit),
+    ]
 }
 
-impl ksni::Tray for Tray {
-    // A left click shows the menu, as on every desktop (the menu is the interface).
-    const MENU_ON_ACTIVATE: bool = true;
-
-    fn id(&self) -> String {
-        "mentor-preflight".into()
-    }
-
-    fn title(&self) -> String {
-        "Mentor Preflight".into()
-    }
-
-    fn icon_pixmap(&self) -> Vec<ksni::Icon> {
-        self.icon.clone()
-    }
-
-    fn tool_tip(&self) -> ksni::ToolTip {
-        ksni::ToolTip {
-            title: format!("Mentor Preflight — {}", self.headline),
-            ..Default::default()
-        }
-    }
-
-    fn menu(&self) -> Vec<ksni::MenuItem<Self>> {
-        vec![
-            ksni::menu::StandardItem {
-                label: format!("Next: {}", self.headline),
-                enabled: false,
-                ..Default::default()
-            }
-            .into(),
-            ksni::MenuItem::Separator,
-            self.item("Run pre-flight check", Ask::Check),
-            self.item("Open room now", Ask::Room),
-            self.item("Start session script", Ask::Script),
-            self.item("Snooze reminder", Ask::Snooze(None)),
-            self.item("Schedule…", Ask::Schedule),
-            ksni::MenuItem::Separator,
-            self.item("Quit Mentor Preflight", Ask::Quit),
-        ]
-    }
-
-    fn watcher_offline(&self, reason: ksni::OfflineReason) -> bool {
-        // The desktop's tray went away (a shell restart, say): keep serving, it may come back;
-        // reminders go on as notifications meanwhile.
-        tracing::info!(?reason, "no tray host for now");
-        true
-    }
+/// The tooltip: what is next.
+fn tooltip(headline: &str) -> String {
+    format!("Mentor Preflight — {headline}")
 }
 
-/// The tray icon's pictures, ARGB32 in network byte order, from the PNGs in `icons/`.
-fn icons() -> Vec<ksni::Icon> {
+/// A picture of the tray icon: straight RGBA rows.
+struct Picture {
+    width: u32,
+    height: u32,
+    rgba: Vec<u8>,
+}
+
+/// The tray icon's pictures, from the PNGs in `icons/`.
+fn pictures() -> Vec<Picture> {
     [
         &include_bytes!("../../icons/tray-32x32.png")[..],
         &include_bytes!("../../icons/tray-64x64.png")[..],
@@ -133,24 +116,18 @@ fn icons() -> Vec<ksni::Icon> {
         let mut reader = decoder.read_info().ok()?;
         let mut buf = vec![0; reader.output_buffer_size()?];
         let info = reader.next_frame(&mut buf).ok()?;
-        let rgba: Vec<[u8; 4]> = match info.color_type {
-            png::ColorType::Rgba => buf[..info.buffer_size()]
-                .chunks_exact(4)
-                .map(|p| [p[0], p[1], p[2], p[3]])
-                .collect(),
+        let rgba: Vec<u8> = match info.color_type {
+            png::ColorType::Rgba => buf[..info.buffer_size()].to_vec(),
             png::ColorType::Rgb => buf[..info.buffer_size()]
                 .chunks_exact(3)
-                .map(|p| [p[0], p[1], p[2], 255])
+                .flat_map(|p| [p[0], p[1], p[2], 255])
                 .collect(),
             _ => return None,
         };
-        Some(ksni::Icon {
-            width: info.width as i32,
-            height: info.height as i32,
-            data: rgba
-                .into_iter()
-                .flat_map(|[r, g, b, a]| [a, r, g, b])
-                .collect(),
+        Some(Picture {
+            width: info.width,
+            height: info.height,
+            rgba,
         })
     })
     .collect()
@@ -195,13 +172,10 @@ fn launch(args: &[&str]) {
     }
 }
 
-/// Text for a notification body: Linux notification servers read the body as markup, so a
-/// mentee called `<b>Sam</b>` or `a & b` must be escaped there.
+/// Text for a notification body: cleaned of control characters and bounded, then made safe for
+/// the system's notifications (Linux notification servers read markup; Windows toasts do not).
 fn notification_text(s: &str) -> String {
-    preflight_calendar::schedule::clean_text(s, 500)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    icon::body_text(&preflight_calendar::schedule::clean_text(s, 500))
 }
 
 /// Shows a notification (on a thread: the notification server may be slow or absent).
@@ -252,7 +226,9 @@ fn prompt_check(due: &Due, body: String, snooze_min: u32, asks: mpsc::UnboundedS
 /// The loop's memory between passes (everything else is in files).
 struct Loop {
     asks: mpsc::UnboundedSender<Ask>,
-    tray: Option<ksni::Handle<Tray>>,
+    tray: Option<icon::Icon>,
+    /// What the tray shows as next (logged when it changes).
+    headline: String,
     /// The last problem reading the schedule, said once.
     read_problem: Option<String>,
 }
@@ -315,14 +291,12 @@ impl Loop {
                 }
             }
         }
-        if let Some(tray) = &self.tray {
-            let headline = tick.headline;
-            tray.update(|t| {
-                if t.headline != headline {
-                    t.headline = headline;
-                }
-            })
-            .await;
+        if tick.headline != self.headline {
+            tracing::info!(headline = %tick.headline, "next session");
+            self.headline = tick.headline;
+            if let Some(tray) = &self.tray {
+                tray.set_headline(self.headline.clone()).await;
+            }
         }
     }
 
@@ -446,14 +420,9 @@ fn changed_at(files: &[PathBuf]) -> Vec<Option<SystemTime>> {
 
 async fn run() {
     let (asks, mut asked) = mpsc::unbounded_channel();
-    let tray = Tray {
-        headline: "…".into(),
-        icon: icons(),
-        asks: asks.clone(),
-    };
-    // The desktop may not have its tray up yet at login: the item waits for it.
-    let tray = match tray.assume_sni_available(true).spawn().await {
-        Ok(handle) => Some(handle),
+    let headline = "…".to_string();
+    let tray = match icon::Icon::spawn(headline.clone(), asks.clone()).await {
+        Ok(icon) => Some(icon),
         Err(e) => {
             tracing::warn!(error = %e, "no tray icon (reminders still come as notifications)");
             None
@@ -462,6 +431,7 @@ async fn run() {
     let mut lp = Loop {
         asks,
         tray,
+        headline,
         read_problem: None,
     };
     let mut watch = tokio::time::interval(WATCH);
@@ -563,42 +533,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notification_bodies_cannot_carry_markup_or_escapes() {
-        let body =
-            notification_text("Your session with <b>Sam</b> & <a href=\"x\">Jo</a>\u{1b}[2J");
-        assert_eq!(
-            body,
-            "Your session with &lt;b&gt;Sam&lt;/b&gt; &amp; &lt;a href=\"x\"&gt;Jo&lt;/a&gt; [2J"
-        );
+    fn notification_bodies_cannot_carry_escapes() {
+        let body = notification_text("Your session with Sam\u{1b}[2J\u{7}");
+        assert_eq!(body, "Your session with Sam [2J");
     }
 
     #[test]
-    fn the_tray_icon_is_argb_in_two_sizes() {
-        let icons = icons();
-        let sizes: Vec<(i32, i32)> = icons.iter().map(|i| (i.width, i.height)).collect();
+    fn the_tray_icon_has_two_sizes() {
+        let pictures = pictures();
+        let sizes: Vec<(u32, u32)> = pictures.iter().map(|p| (p.width, p.height)).collect();
         assert_eq!(sizes, vec![(32, 32), (64, 64)]);
-        for i in &icons {
-            assert_eq!(i.data.len(), (i.width * i.height * 4) as usize);
-            // Something is drawn, and something is transparent around it (alpha comes first).
-            assert!(i.data.chunks_exact(4).any(|p| p[0] == 255));
-            assert!(i.data.chunks_exact(4).any(|p| p[0] == 0));
+        for p in &pictures {
+            assert_eq!(p.rgba.len(), (p.width * p.height * 4) as usize);
+            // Something is drawn, and something is transparent around it.
+            assert!(p.rgba.chunks_exact(4).any(|px| px[3] == 255));
+            assert!(p.rgba.chunks_exact(4).any(|px| px[3] == 0));
         }
     }
 
     #[test]
     fn the_menu_says_the_next_session_and_offers_every_action() {
-        let (asks, mut asked) = mpsc::unbounded_channel();
-        let mut tray = Tray {
-            headline: "Priya · Mon 18:00 (in 9 min)".into(),
-            icon: Vec::new(),
-            asks,
-        };
-        let menu = ksni::Tray::menu(&tray);
-        let labels: Vec<String> = menu
-            .iter()
+        let labels: Vec<String> = menu("Priya · Mon 18:00 (in 9 min)")
+            .into_iter()
             .filter_map(|m| match m {
-                ksni::MenuItem::Standard(s) => Some(s.label.clone()),
-                _ => None,
+                MenuLine::Headline(h) => Some(h),
+                MenuLine::Item(label, _) => Some(label.to_string()),
+                MenuLine::Separator => None,
             })
             .collect();
         assert_eq!(
@@ -613,11 +573,10 @@ mod tests {
                 "Quit Mentor Preflight"
             ]
         );
-        // Each entry asks the loop for its action.
-        let mut menu = ksni::Tray::menu(&tray);
-        if let ksni::MenuItem::Standard(quit) = menu.pop().unwrap() {
-            (quit.activate)(&mut tray);
-        }
-        assert_eq!(asked.try_recv().unwrap(), Ask::Quit);
+        assert_eq!(
+            menu("x").last(),
+            Some(&MenuLine::Item("Quit Mentor Preflight", Ask::Quit))
+        );
+        assert_eq!(tooltip("Sam · now"), "Mentor Preflight — Sam · now");
     }
 }

@@ -114,7 +114,76 @@ const RECORDERS: &[(&str, &str)] = &[
     ("pw-record", "pw-record (sound recorder)"),
     ("gnome-sound-recorder", "Sound Recorder"),
     ("spectacle", "Spectacle (screen recording)"),
+    // Windows (the program file's name without `.exe`).
+    ("obs64", "OBS Studio"),
+    ("obs32", "OBS Studio"),
+    ("sharex", "ShareX"),
+    ("camtasia", "Camtasia"),
+    ("camrecorder", "Camtasia Recorder"),
+    ("bdcam", "Bandicam"),
+    ("loom", "Loom"),
+    ("screenrec", "ScreenRec"),
 ];
+
+/// A program's name as the recorder list writes it: lower case, without Windows' `.exe`.
+fn program_key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    lower.strip_suffix(".exe").unwrap_or(&lower).to_string()
+}
+
+/// One app's entry in Windows' record of who used a device (`HKCU\Software\Microsoft\Windows\
+/// CurrentVersion\CapabilityAccessManager\ConsentStore\<webcam|microphone>`): the subkey's
+/// name (a packaged app's family name, or under `NonPackaged` the program's path with `#` for
+/// `\`) and its `LastUsedTimeStart` / `LastUsedTimeStop` (FILETIME; a stop of 0 after a start
+/// means the app holds the device now).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentEntry {
+    /// The subkey's name.
+    pub key: String,
+    /// `LastUsedTimeStart` (0 when never used).
+    pub last_used_start: u64,
+    /// `LastUsedTimeStop` (0 while in use).
+    pub last_used_stop: u64,
+}
+
+/// A name for people from a consent store key: `C:#Program Files#Zoom#bin#Zoom.exe` → `Zoom`,
+/// `Microsoft.WindowsCamera_8wekyb3d8bbwe` → `WindowsCamera`.
+pub fn consent_app_name(key: &str) -> String {
+    if key.contains('#') {
+        let file = key.rsplit('#').next().unwrap_or(key);
+        let lower = file.to_lowercase();
+        match lower.strip_suffix(".exe") {
+            Some(stem) => file[..stem.len()].to_string(),
+            None => file.to_string(),
+        }
+    } else {
+        let family = key.split('_').next().unwrap_or(key);
+        family.rsplit('.').next().unwrap_or(family).to_string()
+    }
+}
+
+/// Who holds a device now by the consent store's entries, leaving out the program `own_exe`
+/// (this app, which may have just tested the device).
+pub fn consent_in_use(entries: &[ConsentEntry], own_exe: &str) -> DeviceUse {
+    let own = program_key(own_exe);
+    let mut by: Vec<String> = Vec::new();
+    for e in entries {
+        if e.last_used_start == 0 || e.last_used_stop != 0 {
+            continue;
+        }
+        if e.key.contains('#') && program_key(e.key.rsplit('#').next().unwrap_or("")) == own {
+            continue;
+        }
+        let name = consent_app_name(&e.key);
+        if !by.contains(&name) {
+            by.push(name);
+        }
+    }
+    DeviceUse {
+        in_use: Some(!by.is_empty()),
+        by,
+    }
+}
 
 /// The known recorders among `procs` (names for people, each once). `ffmpeg` counts when it
 /// grabs the screen or a sound input.
@@ -122,9 +191,10 @@ pub fn recorders(procs: &[ProcInfo], own_pid: u32) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for p in procs.iter().filter(|p| p.pid != own_pid) {
         let name = p.name();
+        let key = program_key(&name);
         let hit = RECORDERS
             .iter()
-            .find(|(prog, _)| *prog == name || *prog == p.comm)
+            .find(|(prog, _)| program_key(prog) == key || *prog == p.comm)
             .map(|(_, label)| label.to_string())
             .or_else(|| {
                 let grabs = p.cmdline.iter().any(|a| {
@@ -133,7 +203,7 @@ pub fn recorders(procs: &[ProcInfo], own_pid: u32) -> Vec<String> {
                         "x11grab" | "kmsgrab" | "pulse" | "alsa" | "gdigrab" | "avfoundation"
                     )
                 });
-                (name == "ffmpeg" && grabs).then(|| "ffmpeg (recording)".to_string())
+                (key == "ffmpeg" && grabs).then(|| "ffmpeg (recording)".to_string())
             });
         if let Some(h) = hit {
             if !found.contains(&h) {
@@ -201,6 +271,55 @@ mod tests {
             cmdline: argv.iter().map(|s| s.to_string()).collect(),
             fds: fds.iter().map(PathBuf::from).collect(),
         }
+    }
+
+    #[test]
+    fn windows_consent_store_says_who_holds_a_device_now() {
+        let e = |key: &str, start, stop| ConsentEntry {
+            key: key.into(),
+            last_used_start: start,
+            last_used_stop: stop,
+        };
+        let entries = [
+            e(
+                "C:#Program Files#Zoom#bin#Zoom.exe",
+                133_000_000_000_000_000,
+                0,
+            ),
+            e(
+                "MSTeams_8wekyb3d8bbwe",
+                133_000_000_000_000_000,
+                133_000_000_100_000_000,
+            ),
+            e("Microsoft.WindowsCamera_8wekyb3d8bbwe", 0, 0),
+            e(
+                "C:#Program Files#Mentor Preflight#mentor-preflight.exe",
+                1,
+                0,
+            ),
+            e("C:#Tools#obs64.EXE", 5, 0),
+        ];
+        let u = consent_in_use(&entries, "mentor-preflight.exe");
+        assert_eq!(u.in_use, Some(true));
+        assert_eq!(u.by, ["Zoom", "obs64"]);
+        // Finished uses, never used, and this app itself: free.
+        let u = consent_in_use(&entries[1..4], "Mentor-Preflight.EXE");
+        assert_eq!((u.in_use, u.by.len()), (Some(false), 0));
+        assert_eq!(
+            consent_app_name("Microsoft.WindowsCamera_8wekyb3d8bbwe"),
+            "WindowsCamera"
+        );
+    }
+
+    #[test]
+    fn windows_recorders_are_named_by_their_program_file() {
+        let procs = [
+            // Windows gives the program file's name (no command line without more rights).
+            p(4, "obs64.exe", &[], &[]),
+            p(5, "ShareX.exe", &[], &[]),
+            p(6, "explorer.exe", &[], &[]),
+        ];
+        assert_eq!(recorders(&procs, 1), ["OBS Studio", "ShareX"]);
     }
 
     #[test]

@@ -1,21 +1,58 @@
 //! Mentor Preflight and the operating system.
 //!
 //! - [`Platform`] ([`platform`]): the one seam to what each system offers — who uses the camera
-//!   and microphone, which recorders run ([`inuse`]), silencing notifications ([`focus`]) —
-//!   implemented for Linux ([`linux`], compiled on Linux only) with an honest fallback elsewhere.
+//!   and microphone, which recorders run ([`inuse`]), silencing notifications ([`focus`]), what
+//!   carries the network link ([`link`]), the TCP counters of a connection — implemented for
+//!   Linux ([`linux`], compiled on Linux only) and Windows ([`windows`], compiled on Windows
+//!   only) with an honest fallback elsewhere. Nothing outside this crate asks which system it
+//!   runs on.
+//! - [`files`]: what differs between systems when a file is opened or replaced.
 //! - [`run_bounded`]: the one way the system's small helper programs (`nmcli`, `pactl`,
 //!   `gsettings`) are run: with a time limit, so a hung helper never hangs a check or the session
 //!   window, and with bounded output, read while the program runs (a chatty one cannot fill its
 //!   pipe and stall).
 //! - [`beside_me`]: the program installed beside this one.
 
+pub mod files;
 pub mod focus;
 pub mod inuse;
+pub mod link;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod platform;
+#[cfg(windows)]
+pub mod windows;
 
 pub use platform::{this_system, Platform};
+
+/// A socket as the system names it (a file descriptor on Unix, a `SOCKET` on Windows), for
+/// [`Platform::tcp_bytes_acked`].
+#[cfg(unix)]
+pub type RawSocket = std::os::fd::RawFd;
+/// A socket as the system names it (a file descriptor on Unix, a `SOCKET` on Windows), for
+/// [`Platform::tcp_bytes_acked`].
+#[cfg(windows)]
+pub type RawSocket = std::os::windows::io::RawSocket;
+
+/// The system's name for a socket (`tokio`'s and `std`'s TCP streams have one everywhere).
+pub trait OsSocket {
+    /// The raw socket; valid as long as `self` is.
+    fn raw_socket(&self) -> RawSocket;
+}
+
+#[cfg(unix)]
+impl<T: std::os::fd::AsRawFd> OsSocket for T {
+    fn raw_socket(&self) -> RawSocket {
+        self.as_raw_fd()
+    }
+}
+
+#[cfg(windows)]
+impl<T: std::os::windows::io::AsRawSocket> OsSocket for T {
+    fn raw_socket(&self) -> RawSocket {
+        self.as_raw_socket()
+    }
+}
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};

@@ -1,6 +1,7 @@
 //! What only Linux offers, compiled on Linux only: the processes under `/proc` (which hold the
 //! camera `/dev/video*` and capture devices `/dev/snd/pcmC*D*c`), the recording streams of the
-//! sound server (`pactl`), and GNOME's notification switch (`gsettings`). Every helper program
+//! sound server (`pactl`), GNOME's notification switch (`gsettings`), what sysfs, `/proc` and
+//! NetworkManager say about a network link, and the kernel's TCP counters. Every helper program
 //! runs through [`crate::run_bounded`].
 //!
 //! Sound servers (PipeWire, PulseAudio, JACK) hold the microphone for every app, so when one
@@ -17,6 +18,7 @@ use crate::inuse::{
     holders, parse_pactl_apps, recorders, DevicePaths, DeviceUse, Indicators, ProcInfo,
     SOUND_SERVERS,
 };
+use crate::link::LinkDetails;
 
 /// Reads the processes under `proc_root` (normally `/proc`).
 pub fn scan(proc_root: &Path) -> Vec<ProcInfo> {
@@ -116,6 +118,50 @@ pub fn indicators(paths: &DevicePaths) -> Indicators {
         mic,
         recorders: Some(recorders(&procs, me)),
         note,
+    }
+}
+
+/// What Linux says about interface `name` on this machine: sysfs under `/sys`, the Wi‑Fi signal
+/// and whether NetworkManager marks the connection as metered.
+pub fn link_details(name: &str) -> LinkDetails {
+    let sys = crate::link::read(Path::new("/sys"), name);
+    LinkDetails {
+        if_type: sys.if_type,
+        driver: sys.driver,
+        signal_dbm: std::fs::read_to_string("/proc/net/wireless")
+            .ok()
+            .and_then(|t| crate::link::wifi_signal_dbm(&t, name)),
+        metered: nmcli_metered(name),
+    }
+}
+
+/// Asks NetworkManager (`nmcli`) whether `iface` is metered. No NetworkManager, or no answer
+/// within a second, gives `None`.
+fn nmcli_metered(iface: &str) -> Option<bool> {
+    let mut cmd = Command::new("nmcli");
+    cmd.args(["-t", "-g", "GENERAL.METERED", "device", "show", iface]);
+    let ran = crate::run_bounded(cmd, Duration::from_secs(1)).ok()?;
+    ran.status
+        .success()
+        .then(|| crate::link::parse_metered(&ran.stdout))?
+}
+
+/// Bytes the other end of a TCP connection has acknowledged (`TCP_INFO`).
+pub fn tcp_bytes_acked(socket: crate::RawSocket) -> Option<u64> {
+    // SAFETY: getsockopt into a zeroed tcp_info of the size we pass; the caller keeps the
+    // socket open for the call.
+    unsafe {
+        let mut info: libc::tcp_info = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+        let r = libc::getsockopt(
+            socket,
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            &mut info as *mut libc::tcp_info as *mut libc::c_void,
+            &mut len,
+        );
+        (r == 0 && len as usize >= std::mem::size_of::<libc::tcp_info>())
+            .then_some(info.tcpi_bytes_acked)
     }
 }
 
@@ -263,6 +309,15 @@ mod tests {
             std::fs::read_to_string(dir.path().join("value")).unwrap(),
             "false"
         );
+    }
+
+    #[test]
+    fn the_loopback_of_this_machine_has_no_device_behind_it() {
+        // Read from the real /sys: `lo` is on every Linux machine, virtual, with no driver.
+        let lo = crate::link::read(Path::new("/sys"), "lo");
+        assert_eq!(lo, crate::link::SysfsFacts::default());
+        let f = link_details("lo");
+        assert_eq!((f.if_type, f.driver, f.signal_dbm), (None, None, None));
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The one seam between Mentor Preflight and the operating system's own mechanisms (who uses the
-//! camera and microphone, which recorders run, silencing notifications): a [`Platform`] for this
-//! system, chosen at compile time — Linux's, or an honest fallback that says "not available on
-//! this system" where a mechanism is missing.
+//! camera and microphone, which recorders run, silencing notifications, what carries the network
+//! link, the kernel's TCP counters): a [`Platform`] for this system, chosen at compile time —
+//! Linux's ([`crate::linux`]), Windows' ([`crate::windows`]), or an honest fallback that says
+//! "not available on this system" where a mechanism is missing.
 
 use std::path::PathBuf;
 
 use crate::focus::{manual_advice, FocusStatus, FocusSwitch};
 use crate::inuse::{DevicePaths, Indicators};
+use crate::link::LinkDetails;
+use crate::RawSocket;
 
 /// What this system lets the app see and do.
 pub trait Platform: Send + Sync {
@@ -20,6 +23,30 @@ pub trait Platform: Send + Sync {
     /// The switch that silences notifications, if the app can reach one here. `saved` is where
     /// the setting found before is kept until it is restored.
     fn focus_switch(&self, saved: PathBuf) -> Option<Box<dyn FocusSwitch>>;
+
+    /// What the system says about network interface `name` (as `netdev` names it) beyond
+    /// `netdev`'s report; nothing where it says nothing more.
+    fn link_details(&self, _name: &str) -> LinkDetails {
+        LinkDetails::default()
+    }
+
+    /// Bytes the other end of the TCP connection `socket` has acknowledged (what crossed the
+    /// line, not what waits in the send buffer), or `None` where the system does not tell.
+    fn tcp_bytes_acked(&self, _socket: RawSocket) -> Option<u64> {
+        None
+    }
+
+    /// Whether a window that asks for it (Tauri's content protection) is kept out of screen
+    /// shares and recordings: Windows (`WDA_EXCLUDEFROMCAPTURE`) and macOS do, X11 and Wayland
+    /// cannot.
+    fn hides_windows_from_screen_share(&self) -> bool {
+        true
+    }
+
+    /// Tells the mentor something that stops the program, in a dialog of the system's own (for
+    /// a program started from a menu, with no terminal to print to). Nothing where the system
+    /// has no such dialog without a toolkit; the caller prints it too.
+    fn alert(&self, _title: &str, _text: &str) {}
 
     /// Focus mode as the windows show it.
     fn focus_status(&self, saved: PathBuf) -> FocusStatus {
@@ -81,6 +108,52 @@ impl Platform for Linux {
         };
         f.available().then(|| Box::new(f) as Box<dyn FocusSwitch>)
     }
+
+    fn link_details(&self, name: &str) -> LinkDetails {
+        crate::linux::link_details(name)
+    }
+
+    fn hides_windows_from_screen_share(&self) -> bool {
+        false
+    }
+
+    fn tcp_bytes_acked(&self, socket: RawSocket) -> Option<u64> {
+        crate::linux::tcp_bytes_acked(socket)
+    }
+}
+
+/// Windows: the consent store, the process list, the WLAN API and `SIO_TCP_INFO`
+/// ([`crate::windows`]). Windows offers no switch for Do not disturb to apps: focus mode says
+/// how to do it by hand.
+#[cfg(windows)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Windows;
+
+#[cfg(windows)]
+impl Platform for Windows {
+    fn indicators(&self, _paths: &DevicePaths) -> Indicators {
+        crate::windows::indicators()
+    }
+
+    fn running_recorders(&self) -> Option<Vec<String>> {
+        crate::windows::running_recorders()
+    }
+
+    fn focus_switch(&self, _saved: PathBuf) -> Option<Box<dyn FocusSwitch>> {
+        None
+    }
+
+    fn link_details(&self, name: &str) -> LinkDetails {
+        crate::windows::link_details(name)
+    }
+
+    fn tcp_bytes_acked(&self, socket: RawSocket) -> Option<u64> {
+        crate::windows::tcp_bytes_acked(socket)
+    }
+
+    fn alert(&self, title: &str, text: &str) {
+        crate::windows::alert(title, text)
+    }
 }
 
 /// This system's platform.
@@ -89,7 +162,11 @@ pub fn this_system() -> &'static dyn Platform {
     {
         &Linux
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(windows)]
+    {
+        &Windows
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
     {
         &Fallback
     }
@@ -108,6 +185,12 @@ mod tests {
         );
         assert!(i.note.unwrap().contains("not available on this system"));
         assert_eq!(Fallback.running_recorders(), None);
+        assert_eq!(Fallback.link_details("eth0"), LinkDetails::default());
+        // Linux desktops cannot keep a window out of a screen share.
+        assert_eq!(
+            this_system().hides_windows_from_screen_share(),
+            !cfg!(target_os = "linux")
+        );
         let f = Fallback.focus_status(PathBuf::from("/nonexistent"));
         assert!(!f.supported);
         assert!(f.message.contains("Do Not Disturb") || f.message.contains("Do not disturb"));

@@ -249,8 +249,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 /// A connection, and the raw socket for reading its TCP counters.
 struct Conn {
     stream: Box<dyn Stream>,
-    #[cfg(target_os = "linux")]
-    fd: std::os::fd::RawFd,
+    socket: preflight_host::RawSocket,
 }
 
 /// Connects (TCP, then TLS for https) within `limit` per step.
@@ -293,11 +292,7 @@ async fn connect(
     // a zero linger never waits.)
     #[allow(deprecated)]
     let _ = tcp.set_linger(Some(Duration::ZERO));
-    #[cfg(target_os = "linux")]
-    let fd = {
-        use std::os::fd::AsRawFd;
-        tcp.as_raw_fd()
-    };
+    let socket = preflight_host::OsSocket::raw_socket(&tcp);
     let stream: Box<dyn Stream> = if ep.tls {
         let name = ServerName::try_from(ep.host.clone())
             .map_err(|_| CapacityProblem::BadUrl(ep.host.clone()))?;
@@ -309,39 +304,16 @@ async fn connect(
     } else {
         Box::new(tcp)
     };
-    Ok(Conn {
-        stream,
-        #[cfg(target_os = "linux")]
-        fd,
-    })
+    Ok(Conn { stream, socket })
 }
 
 impl Conn {
-    /// Bytes the other end has acknowledged (Linux `TCP_INFO`), which is what crossed the
-    /// line: what still waits in our send buffer is not counted. `None` elsewhere.
+    /// Bytes the other end has acknowledged (Linux `TCP_INFO`, Windows `SIO_TCP_INFO`), which
+    /// is what crossed the line: what still waits in our send buffer is not counted. `None`
+    /// where the system does not tell (then what was written is counted).
     fn bytes_acked(&self) -> Option<u64> {
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: getsockopt into a zeroed tcp_info of the size we pass; the socket is
-            // alive as long as `self.stream` is.
-            unsafe {
-                let mut info: libc::tcp_info = std::mem::zeroed();
-                let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-                let r = libc::getsockopt(
-                    self.fd,
-                    libc::IPPROTO_TCP,
-                    libc::TCP_INFO,
-                    &mut info as *mut libc::tcp_info as *mut libc::c_void,
-                    &mut len,
-                );
-                (r == 0 && len as usize >= std::mem::size_of::<libc::tcp_info>())
-                    .then_some(info.tcpi_bytes_acked)
-            }
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            None
-        }
+        // The socket is alive as long as `self.stream` is.
+        preflight_host::this_system().tcp_bytes_acked(self.socket)
     }
 }
 

@@ -1,25 +1,20 @@
 //! Finding the link that carries the default route on this machine: `netdev` (every system)
-//! for the interface, its type and gateway; on Linux also sysfs, the Wi‑Fi signal and
-//! NetworkManager ([`crate::linux`]); elsewhere what `netdev` reports is all there is.
+//! for the interface, its type, name and gateway; what the system tells beyond that (Linux: the
+//! driver, the Wi‑Fi signal, NetworkManager's metered flag; Windows: the Wi‑Fi signal) through
+//! the platform seam.
 
 use crate::link::{classify, IfType, LinkFacts, LinkInfo, LinkKind};
 
-#[cfg(target_os = "linux")]
-use crate::linux::facts as os_facts;
-
-/// Elsewhere: nothing beyond `netdev`'s report (no driver, signal or metered flag).
-#[cfg(not(target_os = "linux"))]
-#[derive(Debug, Clone, Default)]
-struct OsFacts {
-    if_type: Option<IfType>,
-    driver: Option<String>,
-    signal_dbm: Option<i32>,
-    metered: Option<bool>,
-}
-
-#[cfg(not(target_os = "linux"))]
-fn os_facts(_name: &str) -> OsFacts {
-    OsFacts::default()
+/// The name a person knows the interface by: on Windows `netdev`'s `name` is the adapter's GUID
+/// (`{…}`) and its `friendly_name` is "Ethernet" or "Wi‑Fi", which is also what the link's
+/// classification reads; elsewhere the system's name is kept (Linux has no other, and macOS's
+/// `en0` or `utun3` says more to the classification than "Wi‑Fi").
+fn shown_name(name: &str, friendly_name: Option<&str>) -> String {
+    let friendly = friendly_name.map(str::trim).filter(|f| !f.is_empty());
+    match friendly {
+        Some(f) if name.starts_with('{') => f.to_string(),
+        _ => name.to_string(),
+    }
 }
 
 /// Reads the default-route interface from the OS and classifies it. No default route means
@@ -38,12 +33,13 @@ pub fn detect() -> LinkInfo {
                 T::Loopback => IfType::Loopback,
                 _ => IfType::Other,
             };
-            let os = os_facts(&iface.name);
+            let os = preflight_host::this_system().link_details(&iface.name);
             let facts = LinkFacts {
-                name: iface.name.clone(),
+                name: shown_name(&iface.name, iface.friendly_name.as_deref()),
                 if_type: os.if_type.unwrap_or(if_type),
                 gateway_v4: iface.gateway.as_ref().and_then(|g| g.ipv4.first().copied()),
-                speed_bps: iface.transmit_speed,
+                // Some systems (Wine, virtual adapters) report 0 for "not known".
+                speed_bps: iface.transmit_speed.filter(|&s| s > 0),
                 driver: os.driver,
                 signal_dbm: os.signal_dbm,
                 metered: os.metered,
@@ -63,6 +59,15 @@ pub fn detect() -> LinkInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interface_is_named_as_people_know_it() {
+        let guid = "{00000004-0000-0000-0000-4E6574446576}";
+        assert_eq!(shown_name(guid, Some("Ethernet")), "Ethernet");
+        assert_eq!(shown_name(guid, Some("  ")), guid);
+        assert_eq!(shown_name("wlp2s0", None), "wlp2s0");
+        assert_eq!(shown_name("utun3", Some("Wi-Fi")), "utun3");
+    }
 
     #[test]
     fn detect_on_this_machine_does_not_panic() {

@@ -4,8 +4,8 @@
 //!   (pure statistics, a small bounded HTTP/1.1 client).
 //! - [`link`]: which kind of link carries the default route (wired, Wi‑Fi, hotspot, cellular,
 //!   VPN): a pure function of [`link::LinkFacts`].
-//! - [`detect`](mod@detect): gathers those facts from the OS with `netdev`, and on Linux from
-//!   sysfs and NetworkManager ([`linux`], compiled on Linux only).
+//! - [`detect`](mod@detect): gathers those facts from the OS with `netdev`, and what the system
+//!   tells beyond it through the platform seam (`preflight_host::Platform::link_details`).
 //! - [`mos`]: the simplified E-model estimate of call quality from RTT, jitter and loss.
 //! - [`quality`]: RTT, jitter, loss and MOS from probe timings (pure).
 //! - [`reach`]: DNS, TCP and TLS handshake times to the meeting platforms (I/O).
@@ -14,8 +14,6 @@
 pub mod capacity;
 pub mod detect;
 pub mod link;
-#[cfg(target_os = "linux")]
-pub mod linux;
 pub mod mos;
 pub mod quality;
 pub mod reach;

@@ -26,22 +26,7 @@ pub enum LinkKind {
     Unknown,
 }
 
-/// What the OS says about the interface of the default route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfType {
-    /// Ethernet-like (includes USB Ethernet and USB tethering).
-    Ethernet,
-    /// 802.11 wireless.
-    Wireless,
-    /// Mobile broadband.
-    Wwan,
-    /// Tunnel or PPP.
-    Tunnel,
-    /// Loopback.
-    Loopback,
-    /// Anything else.
-    Other,
-}
+pub use preflight_host::link::IfType;
 
 /// The facts [`classify`] needs. [`crate::detect`] reads them from the OS; tests write them by
 /// hand.

@@ -1,12 +1,12 @@
-#![cfg(target_os = "linux")]
 //! Link classification from sysfs trees laid out as Linux presents them (fixtures/sysfs), for
 //! the kinds of link a CI machine does not have: Wi‑Fi, USB tethering, VPNs, modems.
 
 use std::net::Ipv4Addr;
 use std::path::Path;
 
+use preflight_host::link as sysfs;
 use preflight_net::link::IfType;
-use preflight_net::{classify, linux as sysfs, LinkFacts, LinkKind};
+use preflight_net::{classify, LinkFacts, LinkKind};
 
 fn classify_fixture(case: &str, name: &str, gateway: [u8; 4]) -> preflight_net::LinkInfo {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -99,18 +99,12 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, StoreError> {
             max,
         });
     }
-    let mut opts = OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        // Should the file be swapped for a pipe between the check and the open, do not block.
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    let f = opts.open(path).map_err(|source| StoreError::Unreadable {
-        path: shown(path),
-        source,
-    })?;
+    // Should the file be swapped for a pipe between the check and the open, do not block.
+    let f =
+        preflight_host::files::open_for_reading(path).map_err(|source| StoreError::Unreadable {
+            path: shown(path),
+            source,
+        })?;
     if !f.metadata().map(|m| m.is_file()).unwrap_or(false) {
         return Err(StoreError::NotAFile { path: shown(path) });
     }
@@ -230,17 +224,14 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, path)
+        preflight_host::files::replace(&tmp, path)
     })();
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }
     // Make the rename itself durable (a power cut right after must not bring the old file back).
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    preflight_host::files::sync_dir(dir);
     Ok(())
 }
 
