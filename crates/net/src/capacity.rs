@@ -252,6 +252,9 @@ struct Conn {
     socket: preflight_host::RawSocket,
 }
 
+/// The send buffer of a connection whose acknowledged bytes the system does not tell.
+const UNTOLD_SEND_BUFFER: usize = 64 * 1024;
+
 /// Connects (TCP, then TLS for https) within `limit` per step.
 async fn connect(
     ep: &Endpoint,
@@ -293,6 +296,16 @@ async fn connect(
     #[allow(deprecated)]
     let _ = tcp.set_linger(Some(Duration::ZERO));
     let socket = preflight_host::OsSocket::raw_socket(&tcp);
+    if preflight_host::this_system()
+        .tcp_bytes_acked(socket)
+        .is_none()
+    {
+        // The system will not say what the other end acknowledged, so the upload counts what
+        // it handed over, which runs ahead by the send buffer. A fixed, small buffer keeps that
+        // lead small and constant (the system would otherwise grow it as the upload goes on,
+        // and the rate would be flattered by as much).
+        let _ = socket2::SockRef::from(&tcp).set_send_buffer_size(UNTOLD_SEND_BUFFER);
+    }
     let stream: Box<dyn Stream> = if ep.tls {
         let name = ServerName::try_from(ep.host.clone())
             .map_err(|_| CapacityProblem::BadUrl(ep.host.clone()))?;
