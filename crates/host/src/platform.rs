@@ -36,6 +36,10 @@ pub trait Platform: Send + Sync {
         None
     }
 
+    /// Tells the system not to report "port unreachable" answers as errors on the UDP socket
+    /// `socket` (Windows reports them on every later receive; Linux only on connected sockets).
+    fn ignore_udp_unreachable(&self, _socket: RawSocket) {}
+
     /// Whether a window that asks for it (Tauri's content protection) is kept out of screen
     /// shares and recordings: Windows (`WDA_EXCLUDEFROMCAPTURE`) and macOS do, X11 and Wayland
     /// cannot.
@@ -153,6 +157,10 @@ impl Platform for Windows {
 
     fn alert(&self, title: &str, text: &str) {
         crate::windows::alert(title, text)
+    }
+
+    fn ignore_udp_unreachable(&self, socket: RawSocket) {
+        crate::windows::ignore_udp_unreachable(socket)
     }
 }
 

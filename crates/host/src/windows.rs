@@ -21,7 +21,9 @@ use windows_sys::Win32::NetworkManagement::WiFi::{
     WlanOpenHandle, WlanQueryInterface, WLAN_CONNECTION_ATTRIBUTES, WLAN_INTERFACE_INFO,
     WLAN_INTERFACE_INFO_LIST,
 };
-use windows_sys::Win32::Networking::WinSock::{TCP_INFO_v0, WSAIoctl, SIO_TCP_INFO, SOCKET};
+use windows_sys::Win32::Networking::WinSock::{
+    TCP_INFO_v0, WSAIoctl, SIO_TCP_INFO, SIO_UDP_CONNRESET, SOCKET,
+};
 use windows_sys::Win32::System::Diagnostics::ToolHelp::{
     CreateToolhelp32Snapshot, Process32FirstW, Process32NextW, PROCESSENTRY32W, TH32CS_SNAPPROCESS,
 };
@@ -314,6 +316,28 @@ pub fn alert(title: &str, text: &str) {
             text.as_ptr(),
             title.as_ptr(),
             MB_OK | MB_ICONWARNING,
+        )
+    };
+}
+
+/// `SIO_UDP_CONNRESET` off: an ICMP "port unreachable" no longer fails the socket's next
+/// receive with `WSAECONNRESET`. Where the option is missing the probes still end in time, each
+/// error counting as a lost probe.
+pub fn ignore_udp_unreachable(socket: crate::RawSocket) {
+    let off: u32 = 0;
+    let mut returned = 0u32;
+    // SAFETY: input is a BOOL (4 bytes) that outlives the call; no output; not overlapped.
+    unsafe {
+        WSAIoctl(
+            socket as SOCKET,
+            SIO_UDP_CONNRESET,
+            &off as *const u32 as *const c_void,
+            std::mem::size_of::<u32>() as u32,
+            std::ptr::null_mut(),
+            0,
+            &mut returned,
+            std::ptr::null_mut(),
+            None,
         )
     };
 }

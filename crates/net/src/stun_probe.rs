@@ -84,10 +84,12 @@ pub async fn probe(
     let socket = UdpSocket::bind(bind)
         .await
         .map_err(|e| ProbeError::Socket(e.to_string()))?;
-    socket
-        .connect(server)
-        .await
-        .map_err(|e| ProbeError::Socket(e.to_string()))?;
+    // Not connected, and told to ignore "port unreachable" where the system would report it
+    // (Windows): a server that is not there is lost probes, as a call would see it. (Under
+    // Wine, a connected socket that got such an error was reported readable for ever while
+    // giving nothing, and the check never ended.)
+    preflight_host::this_system()
+        .ignore_udp_unreachable(preflight_host::OsSocket::raw_socket(&socket));
 
     let start = Instant::now();
     let mut pending: HashMap<[u8; 12], (u32, Instant)> = HashMap::new();
@@ -106,7 +108,7 @@ pub async fn probe(
                 .map_err(|e| ProbeError::Socket(e.to_string()))?;
             let now = Instant::now();
             // A send error (no route, network down) counts as a lost probe, as a call would see it.
-            let _ = socket.send(&msg.raw).await;
+            let _ = socket.send_to(&msg.raw, server).await;
             pending.insert(tid.0, (sent, now));
             probes.push(Probe {
                 seq: sent,
@@ -127,8 +129,10 @@ pub async fn probe(
         if Instant::now() >= deadline && sent == cfg.count {
             break;
         }
-        match timeout_at(wake, socket.recv(&mut buf)).await {
-            Ok(Ok(n)) => {
+        match timeout_at(wake, socket.recv_from(&mut buf)).await {
+            // Only the server's answers count.
+            Ok(Ok((_, from))) if from != server => {}
+            Ok(Ok((n, _))) => {
                 let arrived = Instant::now();
                 let mut msg = Message::new();
                 if msg.unmarshal_binary(&buf[..n]).is_err() || msg.typ != BINDING_SUCCESS {
@@ -140,8 +144,8 @@ pub async fn probe(
                     on_probe(p);
                 }
             }
-            // ICMP "port unreachable" surfaces as a receive error on a connected socket: the
-            // probe is lost, keep going.
+            // A receive error (a system that reports "port unreachable" anyway): the probe is
+            // lost, keep going.
             Ok(Err(_)) => {}
             Err(_) => {} // woke up to send, or the deadline came
         }
