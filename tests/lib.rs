@@ -6,6 +6,7 @@
 
 pub mod desktop;
 pub mod netsim;
+pub mod wine;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -267,7 +268,12 @@ impl ProcessGroup {
 impl ProcessGroup {
     /// Whether the leader has exited.
     pub fn exited(&mut self) -> bool {
-        self.child.try_wait().ok().flatten().is_some()
+        self.try_status().is_some()
+    }
+
+    /// The leader's exit status, once it has exited.
+    pub fn try_status(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
     }
 }
 
