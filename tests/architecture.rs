@@ -254,3 +254,80 @@ fn only_the_host_seam_and_the_tray_backend_choice_ask_which_system_this_is() {
         "these ask which system they run on outside the host seam: {found:?}"
     );
 }
+
+/// The packages in `package`'s own dependency tree (normal dependencies, every target system),
+/// resolved by cargo for that package alone, as it is built when it ships.
+fn dependency_tree(package: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace())
+        .args([
+            "tree",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal",
+            "--target",
+            "all",
+        ])
+        .args(["--prefix", "none", "-p", package])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo tree -p {package}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Crates that open devices, run models or talk to the network.
+const DEVICE_MODEL_OR_PROBE: &[&str] = &[
+    "cpal",
+    "nokhwa",
+    "tract-onnx",
+    "tract-core",
+    "tract-linalg",
+    "stun",
+    "netdev",
+    "tokio-rustls",
+    "preflight-engine",
+];
+
+#[test]
+fn the_verdict_rules_and_the_tray_link_no_device_model_or_probe() {
+    // The rules judge figures; the tray waits for sessions all day (its footprint is what a
+    // mentor pays). Both take the analysis crates for their types only.
+    let engine = dependency_tree("preflight-engine");
+    for c in ["cpal", "nokhwa", "tract-onnx", "stun", "netdev"] {
+        assert!(
+            engine.contains(c),
+            "the reader misses {c} in the engine's tree"
+        );
+    }
+    for package in ["preflight-verdict", "mentor-preflight-tray"] {
+        let tree = dependency_tree(package);
+        let found: Vec<_> = DEVICE_MODEL_OR_PROBE
+            .iter()
+            .filter(|c| tree.contains(**c))
+            .collect();
+        assert!(found.is_empty(), "{package} links {found:?}");
+    }
+    // The rules know nothing of calendars or the web either (the checklist, which needs the
+    // schedule and the programmes, is the application layer's).
+    let verdict = dependency_tree("preflight-verdict");
+    let found: Vec<_> = [
+        "ureq",
+        "rustls",
+        "tokio",
+        "preflight-calendar",
+        "preflight-scripts",
+    ]
+    .into_iter()
+    .filter(|c| verdict.contains(*c))
+    .collect();
+    assert!(found.is_empty(), "preflight-verdict links {found:?}");
+}

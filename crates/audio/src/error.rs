@@ -52,6 +52,7 @@ pub enum AudioError {
     },
 }
 
+#[cfg(feature = "device")]
 impl AudioError {
     /// Maps a cpal error raised while opening or starting `device`.
     pub(crate) fn from_cpal_open(device: &str, err: &cpal::Error) -> Self {

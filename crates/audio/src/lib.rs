@@ -5,23 +5,32 @@
 //!   figures (RMS, peak, noise floor, clipping…). It knows nothing of devices and is unit-tested
 //!   and benchmarked on generated signals.
 //! - [`tone`] makes the speaker-test chime and detects it in a recording (pure).
-//! - [`device`], [`capture`] and [`playback`] talk to the sound system through `cpal`. Every failure there
+//! - [`device`], [`capture`] and [`playback`] talk to the sound system through `cpal`
+//!   (the `device` feature, on by default; without it the crate links no audio library). Every failure there
 //!   (no device, busy, unplugged, permission denied) is an [`AudioError`] value, never a panic.
 //!
 //! Privacy: captured samples live in memory only. Nothing here writes audio anywhere.
 
 pub mod analysis;
+#[cfg(feature = "device")]
 pub mod capture;
+#[cfg(feature = "device")]
 pub mod device;
 mod error;
+#[cfg(feature = "device")]
 pub mod playback;
+pub mod speaker;
 #[cfg(test)]
 mod testsig;
 pub mod tone;
 
 pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};
+#[cfg(feature = "device")]
 pub use capture::{capture, monitor, Capture, CaptureRequest};
+#[cfg(feature = "device")]
 pub use device::{list_devices, AudioDevice, AudioDevices};
 pub use error::AudioError;
-pub use playback::{play_chime, play_recording, SpeakerOutcome, SpeakerRequest};
+#[cfg(feature = "device")]
+pub use playback::{play_chime, play_recording};
+pub use speaker::{SpeakerOutcome, SpeakerRequest};
 pub use tone::{chime, detect_chime, ChimeDetection};

@@ -10,39 +10,9 @@ use cpal::{FromSample, SizedSample};
 
 use crate::capture::{capture, CaptureRequest};
 use crate::device::{find_device, Direction};
-use crate::tone::{chime, detect_chime, ChimeDetection};
+use crate::speaker::{SpeakerOutcome, SpeakerRequest};
+use crate::tone::{chime, detect_chime};
 use crate::AudioError;
-
-/// What to play on and listen with.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SpeakerRequest {
-    /// Output device name; `None` for the system default.
-    pub output: Option<String>,
-    /// Microphone to listen with; `None` for the system default.
-    pub input: Option<String>,
-    /// Whether to listen for the chime with the microphone.
-    pub listen: bool,
-}
-
-/// What happened when the chime was played.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpeakerOutcome {
-    /// The output device used.
-    pub output_device: String,
-    /// Frames the device took from us.
-    pub frames_played: usize,
-    /// Frames in the chime.
-    pub frames_expected: usize,
-    /// The acoustic check, when asked for: what the microphone heard, or why it could not listen.
-    pub listened: Option<Result<ChimeDetection, AudioError>>,
-}
-
-impl SpeakerOutcome {
-    /// Whether the whole chime went out to the device.
-    pub fn played(&self) -> bool {
-        self.frames_played >= self.frames_expected
-    }
-}
 
 /// Silence before the chime starts, so the microphone is already listening.
 const LEAD_IN: Duration = Duration::from_millis(150);

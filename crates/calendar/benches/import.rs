@@ -1,7 +1,7 @@
 //! Calendar import at a real-world size: five years of weekly mentoring sessions (in their own
 //! time zone, across clock changes) plus 2,000 unrelated one-off events, the way a mentor's
 //! whole work calendar exports; and the hostile cases that once hung (20 rules that never
-//! match, 100 hourly series). Run: `cargo bench -p preflight-session`.
+//! match, 100 hourly series). Run: `cargo bench -p preflight-calendar --bench import`.
 use criterion::{criterion_group, criterion_main, Criterion};
 use preflight_calendar::ics::{import, ImportOptions};
 

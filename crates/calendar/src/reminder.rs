@@ -264,12 +264,19 @@ mod tests {
     fn absurd_stored_dates_do_not_overflow_the_stage() {
         // Written by an older version: the end of time plus an hour must not panic.
         let far: Timestamp = "9999-12-30T21:30:00Z".parse().unwrap();
-        let _ = stage(
-            far,
-            SignedDuration::from_hours(1),
-            ReminderConfig::default(),
-            "2026-11-24T08:00:00Z".parse().unwrap(),
-        );
+        let now: Timestamp = "2026-11-24T08:00:00Z".parse().unwrap();
+        let cfg = ReminderConfig::default();
+        let hour = SignedDuration::from_hours(1);
+        // Far ahead: waiting, for as long as it really is.
+        let Stage::Waiting { check_in_s } = stage(far, hour, cfg, now) else {
+            panic!("a session at the end of time is not waiting");
+        };
+        let lead = i64::from(cfg.check_lead_min.max(cfg.open_lead_min)) * 60;
+        assert_eq!(check_in_s, far.duration_since(now).as_secs() - lead);
+        // Under way at the end of time: its end (past the last representable instant) saturates
+        // instead of overflowing, so it is in progress, not over.
+        let during = far + SignedDuration::from_mins(10);
+        assert_eq!(stage(far, hour, cfg, during), Stage::InProgress);
     }
 
     #[test]

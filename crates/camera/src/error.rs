@@ -44,6 +44,7 @@ pub enum CameraError {
 impl CameraError {
     /// Classifies a backend's error text for `device`. V4L2 and the OS report "busy" and
     /// "permission denied" only as text (errno strings), so we look for those words.
+    #[cfg_attr(not(feature = "device"), allow(dead_code))]
     pub(crate) fn classify(device: &str, message: String) -> Self {
         let lower = message.to_lowercase();
         let device = device.to_string();

@@ -42,25 +42,7 @@ pub fn open_camera(choice: &CameraChoice) -> Result<Box<dyn FrameSource>, Camera
     })
 }
 
-/// A speed-test endpoint for the capacity check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SpeedTest {
-    /// GET address serving N bytes; `{bytes}` stands for the number.
-    pub download_url: String,
-    /// POST address that accepts (and discards) a body.
-    pub upload_url: String,
-}
-
-impl Default for SpeedTest {
-    fn default() -> Self {
-        SpeedTest {
-            download_url: preflight_net::capacity::DEFAULT_DOWNLOAD_URL.into(),
-            upload_url: preflight_net::capacity::DEFAULT_UPLOAD_URL.into(),
-        }
-    }
-}
+pub use preflight_net::capacity::SpeedTest;
 
 /// Everything the check engine measures with. The blocking methods are called on a blocking
 /// thread; the engine bounds every call in time, so an implementation that hangs (a device that

@@ -10,21 +10,28 @@
 //! - [`quality`]: RTT, jitter, loss and MOS from probe timings (pure).
 //! - [`reach`]: DNS, TCP and TLS handshake times to the meeting platforms (I/O).
 //! - [`stun_probe`]: STUN binding requests over UDP to measure the path (I/O).
+//!
+//! The I/O (detect, stun_probe, and the probes of capacity and reach) is the `probe` feature, on
+//! by default; without it the crate is the pure measures and result types and links no socket,
+//! TLS or async library.
 
 pub mod capacity;
+#[cfg(feature = "probe")]
 pub mod detect;
 pub mod link;
 pub mod mos;
 pub mod quality;
 pub mod reach;
+#[cfg(feature = "probe")]
 pub mod stun_probe;
 
+#[cfg(feature = "probe")]
 pub use detect::detect;
 pub use link::{classify, IfType, LinkFacts, LinkInfo, LinkKind};
 pub use mos::mos;
 pub use quality::{path_stats, Confidence, PathStats, Probe};
-pub use reach::{
-    check_platforms, default_platforms, default_tls_config, PlatformTarget, ReachProblem,
-    Reachability,
-};
+#[cfg(feature = "probe")]
+pub use reach::{check_platforms, default_tls_config};
+pub use reach::{default_platforms, PlatformTarget, ReachProblem, Reachability};
+#[cfg(feature = "probe")]
 pub use stun_probe::{probe, resolve, ProbeConfig, ProbeError, DEFAULT_STUN_SERVERS};

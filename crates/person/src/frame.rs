@@ -1,13 +1,18 @@
 //! The whole picture analysis the camera check runs on a frame: who is in it (mask and face),
 //! how busy the background behind them is, and how they are framed and lit.
 
+#[cfg(feature = "models")]
 use image::RgbImage;
 use preflight_scene::SceneAnalysis;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::framing::{self, Framing};
-use crate::{Models, Person, PersonError};
+#[cfg(feature = "models")]
+use crate::framing;
+use crate::framing::Framing;
+use crate::Person;
+#[cfg(feature = "models")]
+use crate::{Models, PersonError};
 
 /// Around the person, this share of the picture's width is left out of the background too: the
 /// mask's soft edge, hair, and the halo a camera's processing leaves around a person.
@@ -27,6 +32,7 @@ pub struct FrameAnalysis {
     pub detector_error: Option<String>,
 }
 
+#[cfg(feature = "models")]
 /// Analyses `frame` (any size). `models` is [`crate::shared`]'s result: when the models could
 /// not be loaded, the background is scored as a whole and the error is reported, never a panic.
 pub fn analyze(models: Result<&Models, PersonError>, frame: &RgbImage) -> FrameAnalysis {

@@ -20,6 +20,7 @@
 //! so a shell needs this crate only.
 
 pub mod calendar;
+pub mod checklist;
 pub mod logging;
 pub mod records;
 pub mod reminders;
@@ -27,14 +28,16 @@ pub mod script_session;
 pub mod settings;
 pub mod views;
 
+#[cfg(feature = "check")]
 pub use preflight_engine::{devices, guide, listen, preview, probes, progress, runner};
 pub use preflight_host::{focus, inuse};
 pub use preflight_model as model;
 pub use preflight_store as store;
 pub use preflight_verdict as verdict;
-pub use preflight_verdict::{checklist, thresholds};
+pub use preflight_verdict::thresholds;
 
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
+#[cfg(feature = "check")]
 pub use preflight_engine::{
     list_all_devices, open_camera, run, run_preview, run_with, CameraChoice, CheckOptions,
     DeviceReport, Limits, PreviewFrame, Probes, Progress, SpeedTest, SystemProbes, PROMPT_SENTENCE,

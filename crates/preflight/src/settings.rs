@@ -29,7 +29,7 @@ pub struct Settings {
     /// The mentor's first name, for the session scripts.
     pub mentor_name: Option<String>,
     /// The speed-test endpoint for the capacity check; absent for the public default.
-    pub speed_test: Option<crate::probes::SpeedTest>,
+    pub speed_test: Option<preflight_net::capacity::SpeedTest>,
     /// The programme the mentor mentors with (a profile id), chosen for new sessions and
     /// imported calendars unless they say otherwise.
     pub programme: Option<String>,

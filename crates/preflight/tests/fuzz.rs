@@ -1,7 +1,7 @@
 //! Property-based fuzzing of everything that reads outside input: the .ics importer (random
 //! bytes and generated calendars full of edge cases), the template loader, and the data-file
 //! readers. A bounded number of cases runs with `cargo test`; maintainers run more with
-//! `PROPTEST_CASES=20000 cargo test --release -p preflight-session --test fuzz` (see the
+//! `PROPTEST_CASES=20000 cargo test --release -p preflight --test fuzz` (see the
 //! README). A failing case is kept by proptest in `proptest-regressions/` and should become a
 //! fixture under `tests/fixtures/hostile/`.
 

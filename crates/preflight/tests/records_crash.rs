@@ -1,5 +1,9 @@
 //! Crash safety of the records store: a writer killed with SIGKILL at random moments never
 //! leaves a damaged or shortened file behind.
+//!
+//! This test binary has no test harness (`harness = false`): it is both the test and the writer
+//! the test starts and kills. Started with `PREFLIGHT_RECORDS_CRASH_CHILD=<file>` it is the
+//! writer; otherwise it runs the test and reports as the test harness does.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,13 +34,8 @@ fn record(n: usize) -> CheckRecord {
     }
 }
 
-/// Not a test on its own: the writer process the crash test starts (and kills). Without the
-/// environment variable it returns at once.
-#[test]
-fn crash_child_writer() {
-    let Ok(path) = std::env::var(CHILD_ENV) else {
-        return;
-    };
+/// The writer process the crash test starts (and kills): adds records for ever.
+fn writer(path: std::ffi::OsString) -> ! {
     let store = RecordStore::new(path);
     loop {
         store
@@ -48,7 +47,17 @@ fn crash_child_writer() {
     }
 }
 
-#[test]
+fn main() {
+    if let Some(path) = std::env::var_os(CHILD_ENV) {
+        writer(path);
+    }
+    // Like the test harness, so `./dev test` counts it; a failure panics (exit code 101).
+    let name = "killed_writers_never_damage_the_records";
+    println!("\nrunning 1 test");
+    killed_writers_never_damage_the_records();
+    println!("test {name} ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored\n");
+}
+
 fn killed_writers_never_damage_the_records() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("records.json");
@@ -58,12 +67,6 @@ fn killed_writers_never_damage_the_records() {
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     for round in 0..12 {
         let mut child = Command::new(&exe)
-            .args([
-                "crash_child_writer",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
             .env(CHILD_ENV, &path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -1,11 +1,11 @@
 //! Pure verdict rules: measurements in, [`CheckResult`] out. Limits come from
-//! [`thresholds`], each with its source; the code-of-conduct [`checklist`] takes its evidence
-//! from the typed facts the verdicts establish.
+//! [`thresholds`], each with its source. The verdicts attach typed facts ([`preflight_model::Evidence`])
+//! that the code-of-conduct checklist (in the application layer, `preflight::checklist`) is
+//! built from. The crate links no device, model, network or calendar crate.
 
 pub mod background;
 pub mod camera;
 pub mod capacity;
-pub mod checklist;
 pub mod framing;
 pub mod mic;
 pub mod network;

@@ -17,8 +17,8 @@ use preflight_calendar::tested_in_time;
 use preflight_calendar::ReminderConfig;
 use preflight_model::Evidence;
 
-use crate::thresholds::mic::NOISY_ROOM_DBFS;
 use preflight_model::{CheckId, Report, Status};
+use preflight_verdict::thresholds::mic::NOISY_ROOM_DBFS;
 
 pub use preflight_model::{Basis, ChecklistItem, ItemState};
 
@@ -267,7 +267,7 @@ mod tests {
                 "Background is busy on the left.",
                 vec![],
             ),
-            crate::network(&LinkInfo {
+            preflight_verdict::network(&LinkInfo {
                 kind: link,
                 interface: None,
                 reason: "test".into(),
