@@ -402,72 +402,16 @@ fn save_as(
 }
 
 /// What the main window is brought forward for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MainIntent {
-    /// Just show it.
-    Show,
-    /// Start the pre-flight check (tray, notification button).
-    RunCheck,
-    /// The T−10 reminder: bring *Start check* into view.
-    CheckPrompt,
-    /// Show the schedule (tray).
-    Schedule,
-}
+pub use preflight::launch::{Launch, MainIntent};
 
-impl MainIntent {
-    /// The event an open window gets, and the `#fragment` a new one opens with (so a window
-    /// created for the intent acts on it once its page has loaded, not before). The same words
-    /// are the `--intent` argument the tray process starts the app with.
-    fn event(self) -> Option<AppEvent> {
-        match self {
-            MainIntent::Show => None,
-            MainIntent::RunCheck => Some(AppEvent::RunCheckRequested),
-            MainIntent::CheckPrompt => Some(AppEvent::CheckPrompt),
-            MainIntent::Schedule => Some(AppEvent::ShowSchedule),
-        }
-    }
-}
-
-/// What a start of the app asks for (its own arguments, or a second start's, forwarded by the
-/// single-instance channel).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Launch {
-    /// The main window, for an intent.
-    Main(MainIntent),
-    /// The session script of a scheduled session (the reminder at T−5..10, the tray).
-    Script(String),
-    /// Started at login by an older autostart entry (`--minimized`): only the tray.
-    TrayOnly,
-    /// *Quit* in the tray: close every window and end.
-    Quit,
-}
-
-impl Launch {
-    /// Reads the arguments (the program name first). Unknown words are ignored: the app opens.
-    pub fn from_args(args: &[String]) -> Launch {
-        let mut it = args.iter().skip(1);
-        while let Some(a) = it.next() {
-            match a.as_str() {
-                "--quit" => return Launch::Quit,
-                "--minimized" => return Launch::TrayOnly,
-                "--script" => {
-                    if let Some(id) = it.next() {
-                        return Launch::Script(id.clone());
-                    }
-                }
-                "--intent" => {
-                    let intent = match it.next().map(String::as_str) {
-                        Some("run-check") | Some("run-check-requested") => MainIntent::RunCheck,
-                        Some("check-prompt") => MainIntent::CheckPrompt,
-                        Some("show-schedule") => MainIntent::Schedule,
-                        _ => MainIntent::Show,
-                    };
-                    return Launch::Main(intent);
-                }
-                _ => {}
-            }
-        }
-        Launch::Main(MainIntent::Show)
+/// The event an open window gets for an intent, and the `#fragment` a new one opens with (so a
+/// window created for the intent acts on it once its page has loaded, not before).
+fn intent_event(intent: MainIntent) -> Option<AppEvent> {
+    match intent {
+        MainIntent::Show => None,
+        MainIntent::RunCheck => Some(AppEvent::RunCheckRequested),
+        MainIntent::CheckPrompt => Some(AppEvent::CheckPrompt),
+        MainIntent::ShowSchedule => Some(AppEvent::ShowSchedule),
     }
 }
 
@@ -479,7 +423,7 @@ pub fn launched(app: &AppHandle, launch: Launch) {
         Launch::Script(id) => {
             if let Err(e) = script_of(app, &id) {
                 tracing::warn!(error = %e, "script not opened");
-                show_main(app, MainIntent::Schedule);
+                show_main(app, MainIntent::ShowSchedule);
             }
         }
         Launch::TrayOnly => {
@@ -498,7 +442,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
-        if let Some(event) = intent.event() {
+        if let Some(event) = intent_event(intent) {
             event.send_to(app, "main");
         }
         return;
@@ -514,7 +458,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
         tracing::error!("the main window is not configured");
         return;
     };
-    if let Some(event) = intent.event() {
+    if let Some(event) = intent_event(intent) {
         config.url = tauri::WebviewUrl::App(format!("index.html#{}", event.name()).into());
     }
     let t0 = std::time::Instant::now();
@@ -607,32 +551,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_start_says_what_it_is_for() {
-        let l = |args: &[&str]| {
-            Launch::from_args(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
-        };
-        assert_eq!(l(&["app"]), Launch::Main(MainIntent::Show));
-        assert_eq!(
-            l(&["app", "--intent", "run-check"]),
-            Launch::Main(MainIntent::RunCheck)
-        );
-        assert_eq!(
-            l(&["app", "--intent", "check-prompt"]),
-            Launch::Main(MainIntent::CheckPrompt)
-        );
-        assert_eq!(
-            l(&["app", "--intent", "show-schedule"]),
-            Launch::Main(MainIntent::Schedule)
-        );
-        assert_eq!(
-            l(&["app", "--intent", "nonsense"]),
-            Launch::Main(MainIntent::Show)
-        );
-        assert_eq!(l(&["app", "--script", "s-1"]), Launch::Script("s-1".into()));
-        assert_eq!(l(&["app", "--script"]), Launch::Main(MainIntent::Show));
-        assert_eq!(l(&["app", "--quit"]), Launch::Quit);
-        // An autostart entry written by an older version.
-        assert_eq!(l(&["app", "--minimized"]), Launch::TrayOnly);
+    fn each_intent_reaches_the_window_as_its_own_event() {
+        // The tray's words (preflight::launch) name the events the windows listen to.
+        for i in MainIntent::ALL {
+            match intent_event(i) {
+                None => assert_eq!(i, MainIntent::Show),
+                Some(e) => assert_eq!(MainIntent::from_word(e.name()), Some(i), "{i:?}"),
+            }
+        }
     }
 
     #[test]

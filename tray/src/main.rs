@@ -17,6 +17,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use jiff::Timestamp;
 use preflight::calendar;
+use preflight::launch::{Launch, MainIntent};
 use preflight::reminders::{self, Due};
 use preflight_calendar::ActionKind;
 use tokio::sync::mpsc;
@@ -153,13 +154,13 @@ fn reap() -> usize {
     children.len()
 }
 
-/// Starts the app with `args` (a running app gets them through its single-instance channel and
-/// the new process ends at once).
-fn launch(args: &[&str]) {
+/// Starts the app asking for `what` (a running app gets the request through its single-instance
+/// channel and the new process ends at once).
+fn launch(what: &Launch) {
     let app = app_binary();
-    match Command::new(&app).args(args).spawn() {
+    match Command::new(&app).args(what.to_args()).spawn() {
         Ok(child) => {
-            tracing::info!(?args, "app started");
+            tracing::info!(?what, "app started");
             launched().push(child);
         }
         Err(e) => {
@@ -268,7 +269,7 @@ impl Loop {
                         tick.schedule.reminders.snooze_min,
                         self.asks.clone(),
                     );
-                    launch(&["--intent", "check-prompt"]);
+                    launch(&Launch::Main(MainIntent::CheckPrompt));
                 }
                 ActionKind::OpenRoom => {
                     notify(
@@ -287,7 +288,7 @@ impl Loop {
                         tracing::warn!(error = %e, "room not opened");
                         notify("The room could not be opened", &e);
                     }
-                    launch(&["--script", &due.session.id]);
+                    launch(&Launch::Script(due.session.id.clone()));
                 }
             }
         }
@@ -309,9 +310,9 @@ impl Loop {
             Ok(schedule.next(now).cloned())
         };
         match ask {
-            Ask::Check => launch(&["--intent", "run-check"]),
-            Ask::CheckPrompt => launch(&["--intent", "check-prompt"]),
-            Ask::Schedule => launch(&["--intent", "show-schedule"]),
+            Ask::Check => launch(&Launch::Main(MainIntent::RunCheck)),
+            Ask::CheckPrompt => launch(&Launch::Main(MainIntent::CheckPrompt)),
+            Ask::Schedule => launch(&Launch::Main(MainIntent::ShowSchedule)),
             Ask::Quit => {
                 let _ = tokio::task::spawn_blocking(quit_app).await;
                 return false;
@@ -330,7 +331,7 @@ impl Loop {
                             s.mentee
                         ),
                     );
-                    launch(&["--intent", "show-schedule"]);
+                    launch(&Launch::Main(MainIntent::ShowSchedule));
                 }
                 Ok(Some(s)) if s.link.is_some() => {
                     if let Err(e) = reminders::open_room(&s, false, now) {
@@ -348,8 +349,8 @@ impl Loop {
                 Err(e) => notify("Your schedule could not be read", &e),
             },
             Ask::Script => match next() {
-                Ok(Some(s)) => launch(&["--script", &s.id]),
-                _ => launch(&["--intent", "show-schedule"]),
+                Ok(Some(s)) => launch(&Launch::Script(s.id.clone())),
+                _ => launch(&Launch::Main(MainIntent::ShowSchedule)),
             },
             Ask::Snooze(id) => {
                 let id = match id {
@@ -373,7 +374,10 @@ impl Loop {
 /// channel; that request is given five seconds). An app this process started that still runs a
 /// few seconds later (it may not have been listening yet) is ended.
 fn quit_app() {
-    match Command::new(app_binary()).arg("--quit").spawn() {
+    match Command::new(app_binary())
+        .args(Launch::Quit.to_args())
+        .spawn()
+    {
         Ok(mut asker) => {
             let t0 = Instant::now();
             while matches!(asker.try_wait(), Ok(None)) && t0.elapsed() < Duration::from_secs(5) {

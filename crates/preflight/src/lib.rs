@@ -21,6 +21,7 @@
 
 pub mod calendar;
 pub mod checklist;
+pub mod launch;
 pub mod logging;
 pub mod records;
 pub mod reminders;
