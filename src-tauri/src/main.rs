@@ -8,8 +8,7 @@ mod events;
 mod listen;
 mod schedule;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use preflight::script_session::{ConcernOutcome, ScriptProgramme, ScriptSession};
 use preflight::{
@@ -66,26 +65,14 @@ fn schedule_for_reading() -> preflight_calendar::Schedule {
     }
 }
 
-/// The running preview, if any: setting the flag stops it.
+/// The running preview, if any (the camera's one user at a time: the preview or the check).
 #[derive(Default)]
-struct PreviewState(Mutex<Option<Arc<AtomicBool>>>);
+struct PreviewState(preflight::handover::Holder);
 
 impl PreviewState {
-    /// Stops the running preview (if any) and returns a fresh stop flag for the next one.
-    fn replace(&self) -> Arc<AtomicBool> {
-        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(old) = slot.take() {
-            old.store(true, Ordering::Relaxed);
-        }
-        let flag = Arc::new(AtomicBool::new(false));
-        *slot = Some(flag.clone());
-        flag
-    }
-
+    /// Stops the running preview (if any) and returns once it has closed the camera.
     fn stop(&self) {
-        if let Some(old) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            old.store(true, Ordering::Relaxed);
-        }
+        self.0.stop();
     }
 }
 
@@ -225,19 +212,16 @@ fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
 /// Starts a live camera preview (about 10 small frames a second on `on_frame`), replacing any
 /// running one. It runs until `stop_preview`, a check, or the window stops listening.
 #[tauri::command]
-fn start_preview(
+async fn start_preview(
     camera: CameraChoice,
     on_frame: Channel<PreviewFrame>,
     preview: State<'_, PreviewState>,
 ) -> Result<(), String> {
     let choice = camera_from_window(camera)?;
-    let stop = preview.replace();
+    // The previous preview has closed the camera when this returns.
+    let (stop, release) = preview.0.begin();
     tauri::async_runtime::spawn_blocking(move || {
-        // Give a camera released a moment ago by a previous preview or check time to close.
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
+        let _release = release; // dropped once the camera is closed
         match preflight::run_preview(&choice, &stop, |f| on_frame.send(f).is_ok()) {
             Ok(()) => tracing::debug!("preview stopped"),
             Err(e) => tracing::info!(error = %e, "no camera preview"),

@@ -12,6 +12,7 @@
 
 pub mod devices;
 pub mod guide;
+pub mod handover;
 pub mod listen;
 pub mod preview;
 pub mod probes;

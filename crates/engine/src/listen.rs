@@ -5,38 +5,32 @@
 //! Only one thing uses the microphone at a time: the meter stops before the check, *hear
 //! yourself* or the chime listens, and the window starts it again afterwards.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::handover::Holder;
 use crate::progress::{HearOutcome, ListenEvent};
 
 /// How long *hear yourself* records.
 pub const HEAR_SECONDS: f32 = 4.0;
 
-/// The running meter, if any (its stop flag).
+/// The running meter, if any.
 #[derive(Default)]
-pub struct Meter(Mutex<Option<Arc<AtomicBool>>>);
+pub struct Meter(Holder);
 
 impl Meter {
-    /// Stops the meter (if one runs) and waits a moment for the device to be let go.
+    /// Stops the meter (if one runs) and returns once it has closed the microphone.
     pub fn stop(&self) {
-        let running = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(stop) = running {
-            stop.store(true, Ordering::Relaxed);
-            // The meter thread sees the flag within 100 ms and closes the stream.
-            std::thread::sleep(Duration::from_millis(150));
-        }
+        self.0.stop();
     }
 
     /// Starts the meter on `mic` (the system default when `None`), replacing a running one:
     /// levels go to `on_event` about 20 times a second until [`Meter::stop`]; a microphone
     /// that fails is said once on `on_event`.
     pub fn start(&self, mic: Option<String>, on_event: impl Fn(ListenEvent) + Send + 'static) {
-        self.stop();
-        let stop = Arc::new(AtomicBool::new(false));
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(stop.clone());
+        let (stop, release) = self.0.begin();
         std::thread::spawn(move || {
+            let _release = release; // dropped once the stream is closed
             let r = preflight_audio::monitor(mic.as_deref(), &stop, |level| {
                 on_event(ListenEvent::Level {
                     rms_dbfs: level.rms_dbfs,

@@ -30,7 +30,7 @@ pub mod settings;
 pub mod views;
 
 #[cfg(feature = "check")]
-pub use preflight_engine::{devices, guide, listen, preview, probes, progress, runner};
+pub use preflight_engine::{devices, guide, handover, listen, preview, probes, progress, runner};
 pub use preflight_host::{focus, inuse};
 pub use preflight_model as model;
 pub use preflight_store as store;
