@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use preflight_e2e::wine::Wine;
 use preflight_e2e::ProcessGroup;
 
-/// `(pid, name, resident kB, private kB)` of every live process of group `pgid`.
+/// `(pid, command line, resident kB, private kB)` of every live process of group `pgid` (Wine
+/// names its processes by their Windows command line; their `comm` is Wine's own).
 fn memory_of_group(pgid: i32) -> Vec<(i32, String, u64, u64)> {
     preflight_e2e::processes_in_group(pgid)
         .into_iter()
@@ -22,6 +23,13 @@ fn memory_of_group(pgid: i32) -> Vec<(i32, String, u64, u64)> {
             let (pid, name) = p.split_once(' ')?;
             let pid: i32 = pid.parse().ok()?;
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            let name = if cmdline.trim().is_empty() {
+                name.to_string()
+            } else {
+                cmdline.trim().to_string()
+            };
             let kb = |key: &str| {
                 status
                     .lines()
@@ -31,7 +39,7 @@ fn memory_of_group(pgid: i32) -> Vec<(i32, String, u64, u64)> {
             };
             // Private: anonymous memory (heap, stacks, and the pages of an image Wine had to
             // write to, such as relocations) — what no other process shares.
-            Some((pid, name.to_string(), kb("VmRSS:"), kb("RssAnon:")))
+            Some((pid, name, kb("VmRSS:"), kb("RssAnon:")))
         })
         .collect()
 }
@@ -74,7 +82,7 @@ fn main() {
     let procs = memory_of_group(tray.pgid);
     let Some(&(pid, ref name, rss, private)) = procs
         .iter()
-        .find(|(_, n, _, _)| n.starts_with("mentor-preflig"))
+        .find(|(_, n, _, _)| n.contains("mentor-preflight-tray"))
     else {
         panic!("no tray process among {procs:?}");
     };
