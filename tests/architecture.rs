@@ -331,3 +331,58 @@ fn the_verdict_rules_and_the_tray_link_no_device_model_or_probe() {
     .collect();
     assert!(found.is_empty(), "preflight-verdict links {found:?}");
 }
+
+/// Every `.rs` file of the workspace's own code and tests (not the patched crates).
+fn all_rust_files() -> Vec<PathBuf> {
+    let root = workspace();
+    let mut stack: Vec<PathBuf> = ["crates", "cli", "src-tauri", "tray", "tests"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let mut out = Vec::new();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            if p.file_name()
+                .is_some_and(|n| n == "target" || n == "node_modules")
+            {
+                continue;
+            }
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn only_the_context_knows_where_the_data_is_and_nothing_changes_the_environment() {
+    // Use cases take a `preflight::Context` (data folder, clock, platform) that each shell
+    // builds once; tests build their own in a temporary folder, so none of them changes the
+    // process's environment and they run side by side.
+    let root = workspace();
+    let context = root.join("crates/preflight/src/context.rs");
+    let mut found = Vec::new();
+    for p in all_rust_files() {
+        if p == context || p.ends_with("tests/architecture.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let asks_for_folders = ["dirs::data_dir", "dirs::config_dir", "dirs::data_local_dir"]
+                .iter()
+                .any(|d| code.contains(d));
+            // The one exception: the app chooses GTK's X11 backend before it starts a thread
+            // (Wayland ignores "always on top"); that is the toolkit's setting, read once by it.
+            let changes_env = (code.contains("set_var(") || code.contains("remove_var("))
+                && !code.contains("\"GDK_BACKEND\"");
+            if asks_for_folders || changes_env {
+                let rel = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "outside the context: {found:#?}");
+}

@@ -7,10 +7,10 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use preflight::{
-    calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Progress,
-    Report, Settings, Status,
+    calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Context,
+    Progress, Report, Settings, Status,
 };
 use preflight_calendar::schedule::Membership;
 use preflight_scripts::Template;
@@ -302,7 +302,7 @@ struct CheckArgs {
     no_record: bool,
     /// Confirm a checklist item the check cannot see (phone, dress, screens, …); repeat for
     /// more. See the checklist at the end of the report for the ids.
-    #[arg(long = "declare", value_name = "ITEM", value_parser = parse_item)]
+    #[arg(long = "declare", value_name = "ITEM")]
     declare: Vec<String>,
 }
 
@@ -351,20 +351,21 @@ impl CheckArgs {
     }
 }
 
-fn parse_item(s: &str) -> Result<String, String> {
+/// Whether `s` names a checklist item: a standard one, or a programme's own (`mentor247:3`,
+/// `brokerage:u18:2`, listed in the report). The message lists the standard ones when not.
+fn known_item(ctx: &Context, s: &str) -> Result<(), String> {
     let ids: Vec<&str> = preflight::checklist::ITEMS
         .iter()
         .map(|(id, _)| *id)
         .collect();
-    // A programme's own items: `mentor247:3`, `brokerage:u18:2` (listed in the report).
     let programme_item = s.split_once(':').is_some_and(|(p, _)| {
-        calendar::profiles()
+        calendar::profiles(ctx)
             .0
             .get(p)
             .is_some_and(|p| p.checklist_for(true).iter().any(|(id, _)| id == s))
     });
     if ids.contains(&s) || programme_item {
-        Ok(s.to_string())
+        Ok(())
     } else {
         Err(format!(
             "unknown checklist item; use one of: {}, or a programme's item id from the report (e.g. mentor247:3)",
@@ -441,28 +442,45 @@ fn main() {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    // Where the data is, the clock and the platform: built once, handed to every use case.
+    let ctx = Context::system();
+    let ctx = &ctx;
     match cli.command {
-        Command::Script { action } => script(action),
-        Command::Programme { action } => programme(action),
-        Command::Schedule { action } => schedule(action),
-        Command::Records { action } => records(action),
+        Command::Script { action } => script(ctx, action),
+        Command::Programme { action } => programme(ctx, action),
+        Command::Schedule { action } => schedule(ctx, action),
+        Command::Records { action } => records(ctx, action),
         Command::Devices { json } => {
             let d = list_all_devices();
             if json {
                 println!("{}", serde_json::to_string_pretty(&d)?);
             } else {
-                print!("{}", render_devices(&d));
+                print!("{}", render_devices(ctx, &d));
             }
             Ok(0)
         }
         Command::Check(args) => {
-            let loaded = settings::load()?;
+            // Checked before anything runs, as a usage error (clap's words and exit code).
+            for item in &args.declare {
+                if let Err(e) = known_item(ctx, item) {
+                    Cli::command()
+                        .error(
+                            clap::error::ErrorKind::InvalidValue,
+                            format!(
+                                "invalid value '{}' for '--declare <ITEM>': {e}",
+                                clean(item)
+                            ),
+                        )
+                        .exit();
+                }
+            }
+            let loaded = settings::load(ctx)?;
             if let Some(notice) = &loaded.notice {
                 eprintln!("Note: {}", clean(notice));
             }
             let mut saved = loaded.value;
             if args.remember {
-                settings::update(|s| {
+                settings::update(ctx, |s| {
                     s.mic = args.mic.clone().or(s.mic.take());
                     s.speaker = args.speaker.clone().or(s.speaker.take());
                     s.camera = args.camera.clone().or(s.camera.take());
@@ -482,16 +500,17 @@ fn run(cli: Cli) -> Result<i32> {
                 ask_questions(&mut report)?;
             }
             let ticked = args.declare.iter().cloned().collect();
-            let schedule = match calendar::load_schedule() {
+            let schedule = match calendar::load_schedule(ctx) {
                 Ok(l) => l.value,
                 Err(e) => {
                     eprintln!("Note: {e}");
                     Default::default()
                 }
             };
-            report.checklist = calendar::checklist_for(&report, &schedule, &ticked);
+            report.checklist = calendar::checklist_for(ctx, &report, &schedule, &ticked);
             if !args.no_record {
-                match calendar::record_check(&report, &schedule, preflight::model::Origin::Cli) {
+                match calendar::record_check(ctx, &report, &schedule, preflight::model::Origin::Cli)
+                {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
                             eprintln!("Note: {n}");
@@ -518,11 +537,11 @@ fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn schedule(action: ScheduleAction) -> Result<i32> {
-    let now = jiff::Timestamp::now();
+fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
+    let now = ctx.now();
     match action {
         ScheduleAction::List { json } => {
-            let loaded = calendar::load_schedule()?;
+            let loaded = calendar::load_schedule(ctx)?;
             if let Some(n) = &loaded.notice {
                 eprintln!("Note: {}", clean(n));
             }
@@ -531,7 +550,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&upcoming)?);
                 return Ok(0);
             }
-            let (profiles, _) = calendar::profiles();
+            let (profiles, _) = calendar::profiles(ctx);
             if upcoming.is_empty() {
                 println!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
             }
@@ -583,7 +602,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
         } => {
             // The mentor's programme, unless this session says otherwise.
             let programme = programme.or_else(|| {
-                preflight::settings::load()
+                preflight::settings::load(ctx)
                     .ok()
                     .and_then(|l| l.value.programme)
             });
@@ -602,7 +621,9 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             let session = input
                 .into_session(id, &calendar::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let notice = calendar::schedule_store()?.change(|s| s.upsert(session.clone()))?;
+            let notice = ctx
+                .schedule_store()?
+                .change(|s| s.upsert(session.clone()))?;
             if let Some(n) = notice {
                 eprintln!("Note: {}", clean(&n));
             }
@@ -617,7 +638,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
         }
         ScheduleAction::Remove { id } => {
             // Refused inside the change, so nothing is written when there is nothing to remove.
-            calendar::update_schedule(|s| {
+            calendar::update_schedule(ctx, |s| {
                 if s.remove(&id) {
                     Ok(())
                 } else {
@@ -648,11 +669,11 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default()
                     };
-                    let known = calendar::load_schedule()?
+                    let known = calendar::load_schedule(ctx)?
                         .value
                         .calendar_programmes
                         .contains_key(&name);
-                    let mine = preflight::settings::load()
+                    let mine = preflight::settings::load(ctx)
                         .ok()
                         .and_then(|l| l.value.programme);
                     match mine {
@@ -661,7 +682,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
                     }
                 }
             };
-            let summary = calendar::import_and_save(&source, now, membership)
+            let summary = calendar::import_and_save(ctx, &source, now, membership)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Imported {} session(s) from {} (replacing {} from an earlier import).",
@@ -675,7 +696,7 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Unsubscribe { url } => {
-            calendar::update_schedule(|s| {
+            calendar::update_schedule(ctx, |s| {
                 if s.unsubscribe(url.trim()) {
                     Ok(())
                 } else {
@@ -692,7 +713,8 @@ fn schedule(action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Refresh => {
-            let subs = calendar::refresh_subscriptions(now).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let subs =
+                calendar::refresh_subscriptions(ctx, now).map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut code = 0;
             for s in subs {
                 match s.last_error {
@@ -715,7 +737,7 @@ fn parse_day(s: &str) -> Result<jiff::Timestamp> {
     Ok(date.to_zoned(jiff::tz::TimeZone::system())?.timestamp())
 }
 
-fn records(action: RecordsAction) -> Result<i32> {
+fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
     let (from, to, out, programme) = match action {
         RecordsAction::Export {
             from,
@@ -725,14 +747,13 @@ fn records(action: RecordsAction) -> Result<i32> {
         } => (from, to, out, programme),
         RecordsAction::Planned { id, answer } => {
             let yes = answer == "yes";
-            let session = calendar::state_as_planned(&id, yes, jiff::Timestamp::now()).map_err(
-                |e| match e {
+            let session =
+                calendar::state_as_planned(ctx, &id, yes, ctx.now()).map_err(|e| match e {
                     calendar::PlannedError::NoSession(_) => {
                         anyhow::anyhow!("{e} See `preflight schedule list --json` for the ids.")
                     }
                     e => e.into(),
-                },
-            )?;
+                })?;
             println!(
                 "Recorded: the session with {} on {} {} as planned.",
                 clean(&session.mentee),
@@ -754,7 +775,7 @@ fn records(action: RecordsAction) -> Result<i32> {
             );
         }
     }
-    let now = jiff::Timestamp::now();
+    let now = ctx.now();
     let (from, to) = match (from, to) {
         (None, None) => preflight::records::week_of(now, &jiff::tz::TimeZone::system()),
         (Some(f), None) => {
@@ -770,7 +791,7 @@ fn records(action: RecordsAction) -> Result<i32> {
             (f, t)
         }
     };
-    let export = calendar::monitoring_export(from, to, programme.as_deref(), now)?;
+    let export = calendar::monitoring_export(ctx, from, to, programme.as_deref(), now)?;
     if let Some(n) = &export.notice {
         eprintln!("Note: {}", clean(n));
     }
@@ -797,12 +818,12 @@ fn clean(s: &str) -> String {
     preflight_calendar::schedule::clean_text(s, 2000)
 }
 
-fn programme(action: ProgrammeAction) -> Result<i32> {
+fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
     use preflight_scripts::programme::Profile;
-    let (profiles, problem) = calendar::profiles();
+    let (profiles, problem) = calendar::profiles(ctx);
     match action {
         ProgrammeAction::List => {
-            let mine = preflight::settings::load()
+            let mine = preflight::settings::load(ctx)
                 .ok()
                 .and_then(|l| l.value.programme);
             for p in profiles.all() {
@@ -825,7 +846,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
         }
         ProgrammeAction::Use { id } => {
             let choice = (id != "none").then_some(id.as_str());
-            match calendar::choose_programme(choice, None)? {
+            match calendar::choose_programme(ctx, choice, None)? {
                 Some(p) => println!(
                     "Your programme: {}. New sessions and calendars belong to it.",
                     clean(&p.name)
@@ -850,7 +871,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
                     phone: phone.unwrap_or_default(),
                 }
             };
-            match calendar::set_programme_contact(&id, change)? {
+            match calendar::set_programme_contact(ctx, &id, change)? {
                 Some(c) => println!("Programme contact for {id}: {}.", clean(&c.name)),
                 None => println!("No programme contact for {id}."),
             }
@@ -864,7 +885,7 @@ fn programme(action: ProgrammeAction) -> Result<i32> {
                     return Ok(2);
                 }
             };
-            match calendar::save_custom_profile(&text) {
+            match calendar::save_custom_profile(ctx, &text) {
                 Ok(p) => {
                     println!(
                         "Saved your programme \"{}\" as `custom`: {}.",
@@ -974,12 +995,12 @@ fn render_programme(p: &preflight_scripts::programme::Profile, under_18: bool) -
     out
 }
 
-fn script(action: ScriptAction) -> Result<i32> {
+fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
     match action {
         ScriptAction::List => {
             // The same catalogue the app's pickers show: built in, the 7-week programme, and
             // your own files (a broken one with what is wrong where).
-            let dir = preflight::settings::templates_dir();
+            let dir = ctx.templates_dir();
             for t in preflight_scripts::script::catalogue(dir.as_deref()) {
                 match &t.error {
                     Some(e) => println!("{:24} not usable: {e}", t.name),
@@ -1019,7 +1040,7 @@ fn script(action: ScriptAction) -> Result<i32> {
             under_18,
         } => {
             let profile = match &programme {
-                Some(id) => Some(calendar::profiles().0.get(id).ok_or_else(|| {
+                Some(id) => Some(calendar::profiles(ctx).0.get(id).ok_or_else(|| {
                     anyhow::anyhow!(
                         "there is no built-in programme {id:?}; see `preflight programme list`"
                     )
@@ -1039,7 +1060,7 @@ fn script(action: ScriptAction) -> Result<i32> {
                 // session_number variable), or user:<name> from your templates folder.
                 None => preflight_scripts::script::resolve(
                     &template,
-                    preflight::settings::templates_dir().as_deref(),
+                    ctx.templates_dir().as_deref(),
                     &values,
                 )
                 .map_err(|e| anyhow::anyhow!("{e} See `preflight script list`."))?,
@@ -1238,7 +1259,7 @@ fn render_report(r: &Report) -> String {
     out
 }
 
-fn render_devices(d: &preflight::DeviceReport) -> String {
+fn render_devices(ctx: &Context, d: &preflight::DeviceReport) -> String {
     let mut out = String::new();
     let mut section = |title: &str, names: Vec<String>, error: &Option<String>| {
         out += &format!("{title}:\n");
@@ -1264,7 +1285,7 @@ fn render_devices(d: &preflight::DeviceReport) -> String {
     };
     section("Microphones", audio(&d.audio.inputs), &d.audio_error);
     section("Speakers", audio(&d.audio.outputs), &d.audio_error);
-    match settings::load() {
+    match settings::load(ctx) {
         Ok(l) => {
             let saved = l.value;
             section(

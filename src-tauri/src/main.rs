@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use preflight::script_session::{ConcernOutcome, ScriptProgramme, ScriptSession};
 use preflight::{
-    model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, DeviceReport,
+    model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, Context, DeviceReport,
     PreviewFrame, Progress, Report, Settings, SettingsView,
 };
 use preflight_scripts::script::TemplateInfo;
@@ -55,8 +55,8 @@ fn camera_from_window(choice: CameraChoice) -> Result<CameraChoice, String> {
 
 /// The schedule for a best-effort read (the checklist): a file that cannot be read is logged
 /// and treated as no sessions, and nothing is written.
-fn schedule_for_reading() -> preflight_calendar::Schedule {
-    match preflight::calendar::load_schedule() {
+fn schedule_for_reading(ctx: &Context) -> preflight_calendar::Schedule {
+    match preflight::calendar::load_schedule(ctx) {
         Ok(l) => l.value,
         Err(e) => {
             tracing::warn!(error = %e, "schedule not read");
@@ -80,6 +80,7 @@ impl PreviewState {
 /// `on_progress`, and returns the report.
 #[tauri::command]
 async fn run_check(
+    app: tauri::AppHandle,
     mut options: CheckOptions,
     on_progress: Channel<Progress>,
     preview: State<'_, PreviewState>,
@@ -102,11 +103,13 @@ async fn run_check(
     let mut report = preflight::run(options, tx).await;
     let _ = forward.await;
     // The checklist, and the record both shells keep (the reminders read it): as the CLI does.
+    let ctx = schedule::context(&app);
     let (kept, notice) = tauri::async_runtime::spawn_blocking(move || {
-        let schedule = schedule_for_reading();
+        let schedule = schedule_for_reading(&ctx);
         report.checklist =
-            preflight::calendar::checklist_for(&report, &schedule, &Default::default());
-        let notice = match preflight::calendar::record_check(&report, &schedule, Origin::App) {
+            preflight::calendar::checklist_for(&ctx, &report, &schedule, &Default::default());
+        let notice = match preflight::calendar::record_check(&ctx, &report, &schedule, Origin::App)
+        {
             Ok((rec, notice)) => {
                 tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
                 notice
@@ -134,12 +137,17 @@ fn check_guide() -> preflight::guide::CheckGuide {
 /// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
 /// check (metadata only: item ids, met or not, evidence or declared).
 #[tauri::command]
-async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Report, String> {
+async fn checklist_update(
+    app: tauri::AppHandle,
+    mut report: Report,
+    ticked: Vec<String>,
+) -> Result<Report, String> {
     let ticked = ticked.into_iter().collect();
+    let ctx = schedule::context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         report.checklist =
-            preflight::calendar::checklist_for(&report, &schedule_for_reading(), &ticked);
-        preflight::calendar::update_recorded_check(Origin::App, &report)
+            preflight::calendar::checklist_for(&ctx, &report, &schedule_for_reading(&ctx), &ticked);
+        preflight::calendar::update_recorded_check(&ctx, Origin::App, &report)
             .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
         Ok(report)
     })
@@ -150,9 +158,11 @@ async fn checklist_update(mut report: Report, ticked: Vec<String>) -> Result<Rep
 /// Whether the camera and microphone are in use by another app (the call) and whether a
 /// recorder is running, for the script window's indicators.
 #[tauri::command]
-async fn session_indicators() -> preflight::inuse::Indicators {
-    tauri::async_runtime::spawn_blocking(|| {
-        preflight_host::this_system().indicators(&preflight::inuse::DevicePaths::default())
+async fn session_indicators(app: tauri::AppHandle) -> preflight::inuse::Indicators {
+    let ctx = schedule::context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        ctx.platform()
+            .indicators(&preflight::inuse::DevicePaths::default())
     })
     .await
     .unwrap_or_default()
@@ -160,9 +170,10 @@ async fn session_indicators() -> preflight::inuse::Indicators {
 
 /// Focus mode: whether the app can silence notifications here, and whether they are.
 #[tauri::command]
-async fn focus_status() -> preflight::focus::FocusStatus {
-    tauri::async_runtime::spawn_blocking(|| {
-        preflight_host::this_system().focus_status(preflight::calendar::focus_saved_path())
+async fn focus_status(app: tauri::AppHandle) -> preflight::focus::FocusStatus {
+    let ctx = schedule::context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        ctx.platform().focus_status(ctx.focus_saved_path())
     })
     .await
     .unwrap_or(preflight::focus::FocusStatus {
@@ -178,7 +189,8 @@ async fn focus_set(
     app: tauri::AppHandle,
     on: bool,
 ) -> Result<preflight::focus::FocusStatus, String> {
-    let status = tauri::async_runtime::spawn_blocking(move || focus_switch(on))
+    let ctx = schedule::context(&app);
+    let status = tauri::async_runtime::spawn_blocking(move || focus_switch(&ctx, on))
         .await
         .map_err(|e| e.to_string())??;
     // Both windows show focus mode (the script's pill, the main window's checklist): whichever
@@ -187,9 +199,9 @@ async fn focus_set(
     Ok(status)
 }
 
-fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {
-    let saved = preflight::calendar::focus_saved_path();
-    let Some(f) = preflight_host::this_system().focus_switch(saved) else {
+fn focus_switch(ctx: &Context, on: bool) -> Result<preflight::focus::FocusStatus, String> {
+    let saved = ctx.focus_saved_path();
+    let Some(f) = ctx.platform().focus_switch(saved) else {
         return Err(preflight::focus::manual_advice());
     };
     let r = if on { f.enable() } else { f.restore() };
@@ -200,9 +212,10 @@ fn focus_switch(on: bool) -> Result<preflight::focus::FocusStatus, String> {
 /// Settles a question only the mentor can answer ("Did you hear the chime?") and returns the
 /// report with the verdict and the overall status updated.
 #[tauri::command]
-fn answer_question(mut report: Report, id: CheckId, yes: bool) -> Report {
+fn answer_question(app: tauri::AppHandle, mut report: Report, id: CheckId, yes: bool) -> Report {
     verdict::answer(&mut report, id, yes);
-    if let Err(e) = preflight::calendar::update_recorded_check(Origin::App, &report) {
+    let ctx = schedule::context(&app);
+    if let Err(e) = preflight::calendar::update_recorded_check(&ctx, Origin::App, &report) {
         tracing::warn!(error = %e, "answer not added to the records");
     }
     tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
@@ -244,9 +257,10 @@ struct ScriptState(Mutex<Option<ScriptSession>>);
 /// The scripts to pick from: built-in ones, the 7-week programme, and the mentor's own files
 /// (broken ones listed with their error) — the same catalogue `preflight script list` shows.
 #[tauri::command]
-async fn script_templates() -> Vec<TemplateInfo> {
-    tauri::async_runtime::spawn_blocking(|| {
-        preflight_scripts::script::catalogue(settings::templates_dir().as_deref())
+async fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
+    let ctx = schedule::context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        preflight_scripts::script::catalogue(ctx.templates_dir().as_deref())
     })
     .await
     .unwrap_or_default()
@@ -259,7 +273,8 @@ fn script_start(
     template: String,
     vars: std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
-    let run = ScriptSession::by_hand(&template, vars, jiff::Timestamp::now())?;
+    let ctx = schedule::context(&app);
+    let run = ScriptSession::by_hand(&ctx, &template, vars, ctx.now())?;
     open_script(&app, run)
 }
 
@@ -269,7 +284,8 @@ pub(crate) fn start_script_for(
     schedule: &preflight_calendar::Schedule,
     session: &preflight_calendar::Session,
 ) -> Result<(), String> {
-    let run = ScriptSession::for_session(schedule, session, jiff::Timestamp::now())?;
+    let ctx = schedule::context(app);
+    let run = ScriptSession::for_session(&ctx, schedule, session, ctx.now())?;
     open_script(app, run)
 }
 
@@ -299,18 +315,19 @@ fn open_script(app: &tauri::AppHandle, run: ScriptSession) -> Result<(), String>
 /// What the script window tells the mentor about itself on this system, once: whether a screen
 /// share would show it, and whether it can stay on top.
 #[tauri::command]
-fn script_window_note() -> Option<String> {
+fn script_window_note(app: tauri::AppHandle) -> Option<String> {
+    let ctx = schedule::context(&app);
     let note = display::script_window_note(
         display::Session::detect(),
-        preflight_host::this_system().hides_windows_from_screen_share(),
+        ctx.platform().hides_windows_from_screen_share(),
     )?;
-    let seen = settings::load()
+    let seen = settings::load(&ctx)
         .ok()
         .is_some_and(|l| l.value.script_window_note_seen);
     if seen {
         return None;
     }
-    if let Err(e) = settings::update(|s| s.script_window_note_seen = true) {
+    if let Err(e) = settings::update(&ctx, |s| s.script_window_note_seen = true) {
         tracing::warn!(error = %e, "script window note not remembered");
     }
     Some(note)
@@ -391,9 +408,10 @@ fn script_finish(
         .unwrap_or_else(|e| e.into_inner())
         .take()
         .ok_or("No session script is running.")?;
-    let record = run.finish(jiff::Timestamp::now())?;
-    if preflight::calendar::focus_saved_path().exists() {
-        if let Err(e) = focus_switch(false) {
+    let ctx = schedule::context(&app);
+    let record = run.finish(ctx.now())?;
+    if ctx.focus_saved_path().exists() {
+        if let Err(e) = focus_switch(&ctx, false) {
             tracing::warn!(error = %e, "focus mode not ended");
         }
     }
@@ -428,8 +446,9 @@ async fn list_devices() -> Result<DeviceReport, String> {
 /// The remembered device choices (shared with the `preflight` CLI). A settings file that
 /// cannot be read is shown as a notice with the defaults, and is never saved over.
 #[tauri::command]
-async fn get_settings() -> SettingsView {
-    tauri::async_runtime::spawn_blocking(|| match settings::load() {
+async fn get_settings(app: tauri::AppHandle) -> SettingsView {
+    let ctx = schedule::context(&app);
+    tauri::async_runtime::spawn_blocking(move || match settings::load(&ctx) {
         Ok(loaded) => SettingsView {
             settings: loaded.value,
             notice: loaded.notice,
@@ -448,12 +467,14 @@ async fn get_settings() -> SettingsView {
 /// where it is chosen, so a window opened earlier can never write back an old copy of it.
 #[tauri::command]
 async fn save_devices(
+    app: tauri::AppHandle,
     mic: Option<String>,
     speaker: Option<String>,
     camera: Option<String>,
 ) -> Result<(), String> {
+    let ctx = schedule::context(&app);
     tauri::async_runtime::spawn_blocking(move || {
-        settings::update(|s| {
+        settings::update(&ctx, |s| {
             s.mic = mic;
             s.speaker = speaker;
             s.camera = camera;
@@ -492,6 +513,8 @@ fn main() {
             schedule::launched(app, schedule::Launch::from_args(&args));
         }))
         .plugin(tauri_plugin_dialog::init())
+        // Where the data is, the clock and the platform: built once, read by every command.
+        .manage(Context::system())
         .manage(PreviewState::default())
         .manage(listen::Meter::default())
         .manage(ScriptState::default())
@@ -504,9 +527,10 @@ fn main() {
             schedule::start_tray();
             schedule::start_headline_ticks(app.handle());
             // Focus mode left on by a session the app did not see end (quit, crash): restore.
-            if preflight::calendar::focus_saved_path().exists() {
-                tauri::async_runtime::spawn_blocking(|| {
-                    if let Err(e) = focus_switch(false) {
+            let ctx = schedule::context(app.handle());
+            if ctx.focus_saved_path().exists() {
+                tauri::async_runtime::spawn_blocking(move || {
+                    if let Err(e) = focus_switch(&ctx, false) {
                         tracing::warn!(error = %e, "focus mode left on could not be ended");
                     }
                 });

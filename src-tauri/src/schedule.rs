@@ -8,6 +8,7 @@
 use jiff::Timestamp;
 use preflight::calendar;
 use preflight::views::{ProgrammeView, ScheduleView};
+use preflight::Context;
 
 use preflight_calendar::schedule::Membership;
 use preflight_calendar::ReminderConfig;
@@ -19,24 +20,34 @@ use crate::events::AppEvent;
 
 /// Everything the schedule panel shows (built by the application layer; whether the app starts
 /// at login is this shell's to say).
-fn view(now: Timestamp) -> ScheduleView {
-    preflight::views::schedule_view(now, autostart_enabled())
+fn view(ctx: &Context, now: Timestamp) -> ScheduleView {
+    preflight::views::schedule_view(ctx, now, autostart_enabled())
+}
+
+/// The context the app was started with (built once, in `main`).
+pub fn context(app: &AppHandle) -> Context {
+    app.state::<Context>().inner().clone()
 }
 
 /// The mentor says whether a session took place as planned (kept in the records; the latest
 /// answer counts).
 #[tauri::command]
-pub async fn session_as_planned(id: String, yes: bool) -> Result<ScheduleView, String> {
+pub async fn session_as_planned(
+    app: AppHandle,
+    id: String,
+    yes: bool,
+) -> Result<ScheduleView, String> {
+    let ctx = context(&app);
     tauri::async_runtime::spawn_blocking(move || {
-        let now = Timestamp::now();
-        calendar::state_as_planned(&id, yes, now).map_err(|e| match e {
+        let now = ctx.now();
+        calendar::state_as_planned(&ctx, &id, yes, now).map_err(|e| match e {
             calendar::PlannedError::NoSession(_) => {
                 "That session is no longer in the schedule.".to_string()
             }
             e => e.to_string(),
         })?;
         tracing::info!(session = %id, yes, "took place as planned: stated");
-        Ok(view(now))
+        Ok(view(&ctx, now))
     })
     .await
     .map_err(|e| e.to_string())?
@@ -44,8 +55,9 @@ pub async fn session_as_planned(id: String, yes: bool) -> Result<ScheduleView, S
 
 /// The programme panel's data.
 #[tauri::command]
-pub async fn programme_get() -> Result<ProgrammeView, String> {
-    tauri::async_runtime::spawn_blocking(preflight::views::programme_view)
+pub async fn programme_get(app: AppHandle) -> Result<ProgrammeView, String> {
+    let ctx = context(&app);
+    tauri::async_runtime::spawn_blocking(move || preflight::views::programme_view(&ctx))
         .await
         .map_err(|e| e.to_string())?
 }
@@ -73,10 +85,12 @@ pub struct ContactInput {
 /// forgets it). Nothing is saved when the contact is not valid.
 #[tauri::command]
 pub async fn programme_choose(
+    app: AppHandle,
     programme: Option<String>,
     contact: Option<ContactInput>,
     first_run: Option<FirstRun>,
 ) -> Result<ProgrammeView, String> {
+    let ctx = context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         // A contact is changed only with a programme; all-empty fields forget it.
         let contact = match (&programme, contact) {
@@ -96,18 +110,19 @@ pub async fn programme_choose(
         };
         // Checked and saved first: nothing is saved when the programme or the contact is not
         // valid.
-        calendar::choose_programme(programme.as_deref(), contact).map_err(|e| e.to_string())?;
+        calendar::choose_programme(&ctx, programme.as_deref(), contact)
+            .map_err(|e| e.to_string())?;
         // First start: the mentor's name for the scripts, and start at login (reminders need it).
         if let Some(first) = &first_run {
             let name = preflight_calendar::schedule::clean_text(first.mentor_name.trim(), 120);
             if !name.is_empty() {
-                preflight::settings::update(|s| s.mentor_name = Some(name))
+                preflight::settings::update(&ctx, |s| s.mentor_name = Some(name))
                     .map_err(|e| format!("Your name could not be saved: {e}"))?;
             }
             set_autostart(first.autostart)?;
         }
         tracing::info!(programme = ?programme, "programme chosen");
-        preflight::views::programme_view()
+        preflight::views::programme_view(&ctx)
     })
     .await
     .map_err(|e| e.to_string())?
@@ -116,14 +131,16 @@ pub async fn programme_choose(
 /// Saves the mentor's own programme profile (checked first: a mistake is reported with its line
 /// and column and nothing is saved).
 #[tauri::command]
-pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String> {
+pub async fn programme_custom_save(app: AppHandle, text: String) -> Result<ProgrammeView, String> {
+    let ctx = context(&app);
     if text.len() as u64 > preflight_scripts::programme::MAX_PROFILE_BYTES {
         return Err("That is larger than a programme's rules can be (64 KB).".into());
     }
     tauri::async_runtime::spawn_blocking(move || {
-        calendar::save_custom_profile(&text).map_err(|e| format!("{e}\nNothing was saved."))?;
+        calendar::save_custom_profile(&ctx, &text)
+            .map_err(|e| format!("{e}\nNothing was saved."))?;
         tracing::info!("own programme profile saved");
-        preflight::views::programme_view()
+        preflight::views::programme_view(&ctx)
     })
     .await
     .map_err(|e| e.to_string())?
@@ -131,25 +148,28 @@ pub async fn programme_custom_save(text: String) -> Result<ProgrammeView, String
 
 /// The schedule panel's data (read off the UI thread).
 #[tauri::command]
-pub async fn schedule_get() -> ScheduleView {
-    match tauri::async_runtime::spawn_blocking(move || view(Timestamp::now())).await {
+pub async fn schedule_get(app: AppHandle) -> ScheduleView {
+    let ctx = context(&app);
+    let c = ctx.clone();
+    match tauri::async_runtime::spawn_blocking(move || view(&c, c.now())).await {
         Ok(v) => v,
-        Err(_) => view(Timestamp::now()),
+        Err(_) => view(&ctx, ctx.now()),
     }
 }
 
 /// Changes the schedule under the shared lock (off the UI thread) and returns the new view. The
 /// tray's reminder loop sees the change within two seconds (it watches the file).
 async fn change_schedule(
+    ctx: Context,
     f: impl FnOnce(&mut Schedule) -> Result<(), String> + Send + 'static,
 ) -> Result<ScheduleView, String> {
     tauri::async_runtime::spawn_blocking(move || {
-        let (_, notice) = calendar::update_schedule(|s| f(s).map_err(ChangeError::Refused))
+        let (_, notice) = calendar::update_schedule(&ctx, |s| f(s).map_err(ChangeError::Refused))
             .map_err(|e| e.to_string())?;
         // The mentor has acted on the schedule since a damaged file was kept aside: that
         // notice is done with (a new one, found by this very change, is said now).
-        preflight::reminders::clear_schedule_notice();
-        let mut v = view(Timestamp::now());
+        preflight::reminders::clear_schedule_notice(&ctx);
+        let mut v = view(&ctx, ctx.now());
         v.notice = notice.or(v.notice);
         Ok(v)
     })
@@ -171,24 +191,26 @@ enum ChangeError {
 /// Adds a session (no `id`) or changes one.
 #[tauri::command]
 pub async fn schedule_save(
+    app: AppHandle,
     id: Option<String>,
     input: SessionInput,
 ) -> Result<ScheduleView, String> {
+    let ctx = context(&app);
     let id = id
         .filter(|i| !i.is_empty())
-        .unwrap_or_else(|| preflight_calendar::schedule::new_session_id(Timestamp::now()));
+        .unwrap_or_else(|| preflight_calendar::schedule::new_session_id(ctx.now()));
     let session = input
         .into_session(id, &calendar::local_zone())
         .map_err(|e| e.to_string())?;
     // A session that is already over cannot be planned (the CLI still records past sessions).
-    if session.end() <= Timestamp::now() {
+    if session.end() <= ctx.now() {
         return Err(format!(
             "{} has already passed: choose a date and time still to come.",
             session.zoned_start().strftime("%A %-d %B at %H:%M")
         ));
     }
     tracing::info!(id = %session.id, "session saved");
-    change_schedule(|s| {
+    change_schedule(ctx, |s| {
         s.upsert(session);
         Ok(())
     })
@@ -197,8 +219,8 @@ pub async fn schedule_save(
 
 /// Removes a session.
 #[tauri::command]
-pub async fn schedule_remove(id: String) -> Result<ScheduleView, String> {
-    change_schedule(move |s| {
+pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView, String> {
+    change_schedule(context(&app), move |s| {
         if s.remove(&id) {
             Ok(())
         } else {
@@ -210,8 +232,8 @@ pub async fn schedule_remove(id: String) -> Result<ScheduleView, String> {
 
 /// Stops following a subscribed calendar: the subscription and its sessions go.
 #[tauri::command]
-pub async fn schedule_unsubscribe(url: String) -> Result<ScheduleView, String> {
-    change_schedule(move |s| {
+pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<ScheduleView, String> {
+    change_schedule(context(&app), move |s| {
         if s.unsubscribe(&url) {
             Ok(())
         } else {
@@ -227,8 +249,10 @@ pub async fn schedule_unsubscribe(url: String) -> Result<ScheduleView, String> {
 /// Off the UI thread and under the shared lock.
 #[tauri::command]
 pub async fn schedule_import(
+    app: AppHandle,
     request: tauri::ipc::Request<'_>,
 ) -> Result<preflight::calendar::ImportSummary, String> {
+    let ctx = context(&app);
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err("The calendar file did not arrive; choose it again.".into());
     };
@@ -262,9 +286,9 @@ pub async fn schedule_import(
     }
     let bytes = bytes.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let now = Timestamp::now();
+        let now = ctx.now();
         let (summary, _) =
-            calendar::update_schedule(|s| {
+            calendar::update_schedule(&ctx, |s| {
                 calendar::import_into(s, &bytes, &name, now, Some(membership))
             })
                 .map_err(|e| e.to_string())?;
@@ -279,14 +303,16 @@ pub async fn schedule_import(
 /// app read a local file) and imports it now.
 #[tauri::command]
 pub async fn schedule_subscribe(
+    app: AppHandle,
     url: String,
     programme: Option<String>,
     under_18: Option<bool>,
 ) -> Result<preflight::calendar::ImportSummary, String> {
     let membership = Membership::new(programme.as_deref(), under_18.unwrap_or(false))
         .map_err(|e| e.to_string())?;
+    let ctx = context(&app);
     let summary = tauri::async_runtime::spawn_blocking(move || {
-        calendar::subscribe(&url, Timestamp::now(), Some(membership))
+        calendar::subscribe(&ctx, &url, ctx.now(), Some(membership))
     })
     .await
     .map_err(|e| e.to_string())?
@@ -297,6 +323,7 @@ pub async fn schedule_subscribe(
 /// Changes reminder timing, auto-open and start-at-login.
 #[tauri::command]
 pub async fn schedule_settings(
+    app: AppHandle,
     reminders: ReminderConfig,
     autostart: bool,
 ) -> Result<ScheduleView, String> {
@@ -304,7 +331,7 @@ pub async fn schedule_settings(
         return Err("Reminders can be at most two hours before a session.".into());
     }
     set_autostart(autostart)?;
-    change_schedule(move |s| {
+    change_schedule(context(&app), move |s| {
         s.reminders = reminders;
         Ok(())
     })
@@ -313,12 +340,15 @@ pub async fn schedule_settings(
 
 /// Opens the room of a session now (by hand) and records it.
 #[tauri::command]
-pub fn open_room(id: String) -> Result<(), String> {
-    let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
+pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
+    let ctx = context(&app);
+    let s = calendar::load_schedule(&ctx)
+        .map_err(|e| e.to_string())?
+        .value;
     let session = s
         .get(&id)
         .ok_or("That session is no longer in the schedule.")?;
-    preflight::reminders::open_room(session, false, Timestamp::now())
+    preflight::reminders::open_room(&ctx, session, false, ctx.now())
 }
 
 /// Opens the session script window for a scheduled session.
@@ -329,7 +359,9 @@ pub fn start_session_script(app: AppHandle, id: String) -> Result<(), String> {
 
 /// Opens the script window of scheduled session `id` (from the schedule, the tray, a reminder).
 fn script_of(app: &AppHandle, id: &str) -> Result<(), String> {
-    let s = calendar::load_schedule().map_err(|e| e.to_string())?.value;
+    let s = calendar::load_schedule(&context(app))
+        .map_err(|e| e.to_string())?
+        .value;
     let session = s
         .get(id)
         .ok_or("That session is no longer in the schedule.")?;
@@ -346,6 +378,7 @@ const TEST_SAVE_DIR: &str = "MENTOR_PREFLIGHT_TEST_SAVE_DIR";
 /// Returns the path, or `None` when the mentor cancelled.
 #[tauri::command]
 pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Option<String>, String> {
+    let ctx = context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         let tz = jiff::tz::TimeZone::system();
         let at = match day.filter(|d| !d.is_empty()) {
@@ -355,10 +388,10 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
                 .to_zoned(tz.clone())
                 .map_err(|e| e.to_string())?
                 .timestamp(),
-            None => Timestamp::now(),
+            None => ctx.now(),
         };
         let (from, to) = preflight::records::week_of(at, &tz);
-        let export = calendar::monitoring_export(from, to, None, Timestamp::now())
+        let export = calendar::monitoring_export(&ctx, from, to, None, ctx.now())
             .map_err(|e| e.to_string())?;
         let dir = dirs::document_dir().or_else(dirs::home_dir);
         let name = format!(
@@ -565,13 +598,15 @@ mod tests {
     fn the_window_can_subscribe_only_to_feed_addresses() {
         // A path (or anything but https/webcal, or http to this computer) is refused before
         // anything is read.
+        // Refused before the schedule is even read: a folder that does not exist will do.
+        let ctx = Context::in_folder(std::path::Path::new("/nonexistent/mentor-preflight"));
         for source in [
             "/etc/passwd",
             "file:///etc/passwd",
             "~/.ssh/id_rsa",
             "C:\\x.ics",
         ] {
-            let err = calendar::subscribe(source, Timestamp::now(), None).unwrap_err();
+            let err = calendar::subscribe(&ctx, source, ctx.now(), None).unwrap_err();
             assert!(
                 matches!(
                     err,

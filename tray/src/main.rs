@@ -10,15 +10,15 @@
 //! Started at login (the autostart entry points here) and by the app when it opens. One runs per
 //! user: a second start finds the lock taken and ends at once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use jiff::Timestamp;
 use preflight::calendar;
 use preflight::launch::{Launch, MainIntent};
 use preflight::reminders::{self, Due};
+use preflight::Context;
 use preflight_calendar::ActionKind;
 use tokio::sync::mpsc;
 
@@ -226,6 +226,8 @@ fn prompt_check(due: &Due, body: String, snooze_min: u32, asks: mpsc::UnboundedS
 
 /// The loop's memory between passes (everything else is in files).
 struct Loop {
+    /// Where the data is, and the clock.
+    ctx: Context,
     asks: mpsc::UnboundedSender<Ask>,
     tray: Option<icon::Icon>,
     /// What the tray shows as next (logged when it changes).
@@ -238,7 +240,8 @@ impl Loop {
     /// One pass: fire what is due, refresh the tray.
     async fn tick(&mut self) {
         reap();
-        let outcome = tokio::task::spawn_blocking(|| reminders::tick(Timestamp::now())).await;
+        let ctx = self.ctx.clone();
+        let outcome = tokio::task::spawn_blocking(move || reminders::tick(&ctx, ctx.now())).await;
         let tick = match outcome {
             Ok(Ok(t)) => t,
             Ok(Err(e)) => {
@@ -279,9 +282,9 @@ impl Loop {
                             due.session.mentee, due.minutes
                         ),
                     );
-                    let session = due.session.clone();
+                    let (session, ctx) = (due.session.clone(), self.ctx.clone());
                     let opened = tokio::task::spawn_blocking(move || {
-                        reminders::open_room(&session, true, Timestamp::now())
+                        reminders::open_room(&ctx, &session, true, ctx.now())
                     })
                     .await;
                     if let Ok(Err(e)) = opened {
@@ -304,9 +307,12 @@ impl Loop {
     /// Does what the mentor asked. Returns `false` to quit.
     async fn answer(&mut self, ask: Ask) -> bool {
         tracing::info!(?ask, "tray");
-        let now = Timestamp::now();
+        let now = self.ctx.now();
+        let ctx = &self.ctx;
         let next = || -> Result<Option<preflight_calendar::Session>, String> {
-            let schedule = calendar::load_schedule().map_err(|e| e.to_string())?.value;
+            let schedule = calendar::load_schedule(ctx)
+                .map_err(|e| e.to_string())?
+                .value;
             Ok(schedule.next(now).cloned())
         };
         match ask {
@@ -334,7 +340,7 @@ impl Loop {
                     launch(&Launch::Main(MainIntent::ShowSchedule));
                 }
                 Ok(Some(s)) if s.link.is_some() => {
-                    if let Err(e) = reminders::open_room(&s, false, now) {
+                    if let Err(e) = reminders::open_room(ctx, &s, false, now) {
                         notify("The room could not be opened", &e);
                     }
                 }
@@ -358,7 +364,7 @@ impl Loop {
                     None => next().ok().flatten().map(|s| s.id),
                 };
                 if let Some(id) = id {
-                    if let Err(e) = reminders::snooze(&id, now) {
+                    if let Err(e) = reminders::snooze(ctx, &id, now) {
                         tracing::warn!(error = %e, "reminder not snoozed");
                     }
                 }
@@ -403,11 +409,11 @@ fn quit_app() {
 }
 
 /// The files the loop reads (the app and the CLI change them too).
-fn watched_files() -> Vec<PathBuf> {
+fn watched_files(ctx: &Context) -> Vec<PathBuf> {
     [
-        calendar::schedule_path(),
-        calendar::records_path(),
-        calendar::reminder_state_path(),
+        ctx.schedule_path(),
+        ctx.records_path(),
+        ctx.reminder_state_path(),
     ]
     .into_iter()
     .filter_map(Result::ok)
@@ -422,7 +428,7 @@ fn changed_at(files: &[PathBuf]) -> Vec<Option<SystemTime>> {
         .collect()
 }
 
-async fn run() {
+async fn run(ctx: Context) {
     let (asks, mut asked) = mpsc::unbounded_channel();
     let headline = "…".to_string();
     let tray = match icon::Icon::spawn(headline.clone(), asks.clone()).await {
@@ -432,7 +438,9 @@ async fn run() {
             None
         }
     };
+    let files = watched_files(&ctx);
     let mut lp = Loop {
+        ctx,
         asks,
         tray,
         headline,
@@ -440,7 +448,6 @@ async fn run() {
     };
     let mut watch = tokio::time::interval(WATCH);
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let files = watched_files();
     let mut seen = None;
     let mut last_tick: Option<Instant> = None;
     let mut last_refresh: Option<Instant> = None;
@@ -456,11 +463,12 @@ async fn run() {
                 }
                 if last_refresh.is_none_or(|t| t.elapsed() >= REFRESH) {
                     last_refresh = Some(Instant::now());
-                    tokio::task::spawn_blocking(|| {
-                        let has = calendar::load_schedule()
+                    let ctx = lp.ctx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let has = calendar::load_schedule(&ctx)
                             .is_ok_and(|l| !l.value.subscriptions.is_empty());
                         if has {
-                            if let Err(e) = calendar::refresh_subscriptions(Timestamp::now()) {
+                            if let Err(e) = calendar::refresh_subscriptions(&ctx, ctx.now()) {
                                 tracing::warn!(error = %e, "subscriptions not refreshed");
                             }
                         }
@@ -485,7 +493,8 @@ fn main() -> ExitCode {
         println!("mentor-preflight-tray {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    let Some(data) = calendar::data_dir() else {
+    let ctx = Context::system();
+    let Some(data) = ctx.data_dir().map(Path::to_path_buf) else {
         eprintln!("This system has no data directory for Mentor Preflight: no reminders.");
         return ExitCode::FAILURE;
     };
@@ -527,7 +536,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run());
+    runtime.block_on(run(ctx));
     drop(lock);
     ExitCode::SUCCESS
 }

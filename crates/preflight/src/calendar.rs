@@ -1,15 +1,16 @@
-//! Where the schedule, reminder state and records live, and the steps the app and the CLI share:
-//! importing a calendar, recording a check. Data files are in the app's data directory
-//! (`~/.local/share/org.mentorpreflight.app/` on Linux — the same place Tauri's `app_data_dir`
-//! points to), so the CLI and the app see one schedule and one set of records.
+//! The use cases over the schedule, the records and the programmes that the app, the tray and
+//! the CLI share: importing a calendar, subscribing, recording a check and its checklist, the
+//! monitoring export, "took place as planned", the mentor's programme and its contact. Each takes
+//! the [`Context`] its shell built once: the data files are where it says (on a real system the
+//! app's data folder, `~/.local/share/org.mentorpreflight.app/` on Linux — the one Tauri's
+//! `app_data_dir` points to — so every shell sees one schedule and one set of records).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::records::CheckLine;
 use crate::records::CheckRecord;
 use crate::records::ChecklistLine;
-use crate::records::RecordStore;
 use jiff::Timestamp;
 use preflight_calendar::fetch::{self, FetchError, MAX_FEED_BYTES};
 use preflight_calendar::ics::import_bytes;
@@ -17,73 +18,29 @@ use preflight_calendar::schedule::clean_text;
 use preflight_calendar::schedule::Membership;
 use preflight_calendar::IcsError;
 use preflight_calendar::ImportOptions;
-use preflight_calendar::ReminderState;
 use preflight_calendar::Schedule;
 use preflight_calendar::Subscription;
 use preflight_scripts::programme::{Profile, Profiles};
 use preflight_scripts::TemplateError;
-use preflight_store::{read_bounded, JsonStore, Loaded, StoreError};
+use preflight_store::{read_bounded, Loaded, StoreError};
 
+use crate::context::Context;
 use crate::model::Origin;
-use crate::settings::APP_ID;
 use crate::Report;
-
-/// The data directory (`None` on a system without one).
-pub fn data_dir() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join(APP_ID))
-}
-
-fn in_data(name: &str) -> Result<PathBuf, StoreError> {
-    data_dir()
-        .map(|d| d.join(name))
-        .ok_or_else(|| StoreError::Unreadable {
-            path: name.into(),
-            source: std::io::Error::other("this system has no data directory for the app"),
-        })
-}
-
-/// `schedule.json` in the data directory.
-pub fn schedule_path() -> Result<PathBuf, StoreError> {
-    in_data("schedule.json")
-}
-
-/// `records.json` in the data directory.
-pub fn records_path() -> Result<PathBuf, StoreError> {
-    in_data("records.json")
-}
-
-/// `reminders.json` (what the reminder loop already did) in the data directory.
-pub fn reminder_state_path() -> Result<PathBuf, StoreError> {
-    in_data("reminders.json")
-}
-
-/// The schedule file, locked for every change (shared by the app and the CLI).
-pub fn schedule_store() -> Result<JsonStore<Schedule>, StoreError> {
-    Ok(JsonStore::new(schedule_path()?))
-}
-
-/// The records store.
-pub fn records() -> Result<RecordStore, StoreError> {
-    Ok(RecordStore::new(records_path()?))
-}
-
-/// What the reminder loop already did.
-pub fn reminder_store() -> Result<JsonStore<ReminderState>, StoreError> {
-    Ok(JsonStore::new(reminder_state_path()?))
-}
 
 /// Reads the schedule (a damaged file is kept aside, with a notice; a file that cannot be read
 /// is an error).
-pub fn load_schedule() -> Result<Loaded<Schedule>, StoreError> {
-    schedule_store()?.load()
+pub fn load_schedule(ctx: &Context) -> Result<Loaded<Schedule>, StoreError> {
+    ctx.schedule_store()?.load()
 }
 
 /// Changes the schedule under the lock and saves it atomically; nothing is written when
 /// `change` fails. Returns what `change` returned and the notice about a damaged file, if any.
 pub fn update_schedule<R, E: From<StoreError>>(
+    ctx: &Context,
     change: impl FnOnce(&mut Schedule) -> Result<R, E>,
 ) -> Result<(R, Option<String>), E> {
-    schedule_store()?.update(change)
+    ctx.schedule_store()?.update(change)
 }
 
 /// This computer's IANA time zone name (UTC if it cannot be told).
@@ -187,6 +144,7 @@ pub fn too_large(name: &str) -> ImportError {
 
 /// Imports an .ics file into the saved schedule.
 pub fn import_file(
+    ctx: &Context,
     path: &Path,
     now: Timestamp,
     membership: Option<Membership>,
@@ -196,20 +154,21 @@ pub fn import_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let (summary, _) = update_schedule(|s| import_into(s, &bytes, &name, now, membership))?;
+    let (summary, _) = update_schedule(ctx, |s| import_into(s, &bytes, &name, now, membership))?;
     Ok(summary)
 }
 
 /// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
 /// The feed is fetched before the schedule is locked, so a slow server never holds the lock.
 pub fn subscribe(
+    ctx: &Context,
     url: &str,
     now: Timestamp,
     membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
     let url = url.trim();
     let text = fetch::fetch(url, Duration::from_secs(15))?;
-    let (summary, _) = update_schedule(|s| {
+    let (summary, _) = update_schedule(ctx, |s| {
         let summary = import_into(s, text.as_bytes(), url, now, membership)?;
         let name = summary.calendar.clone();
         match s.subscriptions.iter_mut().find(|x| x.url == name) {
@@ -231,22 +190,26 @@ pub fn subscribe(
 /// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
 /// `schedule import`, where the mentor typed the path on their own computer.
 pub fn import_and_save(
+    ctx: &Context,
     source: &str,
     now: Timestamp,
     membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
     if source.contains("://") {
-        subscribe(source, now, membership)
+        subscribe(ctx, source, now, membership)
     } else {
-        import_file(Path::new(source), now, membership)
+        import_file(ctx, Path::new(source), now, membership)
     }
 }
 
 /// Fetches every subscription again; failures are kept on the subscription, and its earlier
 /// sessions stay. Feeds are fetched outside the lock; their results are applied under it, so a
 /// session added meanwhile is kept.
-pub fn refresh_subscriptions(now: Timestamp) -> Result<Vec<Subscription>, ImportError> {
-    let urls: Vec<String> = load_schedule()?
+pub fn refresh_subscriptions(
+    ctx: &Context,
+    now: Timestamp,
+) -> Result<Vec<Subscription>, ImportError> {
+    let urls: Vec<String> = load_schedule(ctx)?
         .value
         .subscriptions
         .iter()
@@ -259,7 +222,7 @@ pub fn refresh_subscriptions(now: Timestamp) -> Result<Vec<Subscription>, Import
             (url, got)
         })
         .collect();
-    let (subs, _) = update_schedule(|schedule| {
+    let (subs, _) = update_schedule(ctx, |schedule| {
         for (url, got) in fetched {
             let result = got
                 .map_err(ImportError::from)
@@ -322,12 +285,13 @@ fn is_record_of(c: &CheckRecord, report: &Report, from: Origin) -> bool {
 /// records: a check that did not fail ends its session's check prompt. Returns the record and
 /// any notice about a damaged file.
 pub fn record_check(
+    ctx: &Context,
     report: &Report,
     schedule: &Schedule,
     from: Origin,
 ) -> Result<(CheckRecord, Option<String>), StoreError> {
     let rec = check_record(report, schedule, from);
-    let notice = records()?.change(|r| {
+    let notice = ctx.records()?.change(|r| {
         match r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
             Some(c) => *c = rec.clone(),
             None => r.checks.push(rec.clone()),
@@ -351,14 +315,15 @@ pub struct MonitoringExport {
 /// named), as both shells write it: the schedule, the records and the programme profiles read
 /// now.
 pub fn monitoring_export(
+    ctx: &Context,
     from: Timestamp,
     to: Timestamp,
     programme: Option<&str>,
     now: Timestamp,
 ) -> Result<MonitoringExport, StoreError> {
-    let loaded = records()?.load()?;
-    let schedule = load_schedule()?.value;
-    let (profiles, _) = profiles();
+    let loaded = ctx.records()?.load()?;
+    let schedule = load_schedule(ctx)?.value;
+    let (profiles, _) = profiles(ctx);
     let mut rows =
         crate::records::monitoring_rows(&schedule, &loaded.value, &profiles, from, to, now);
     if let Some(p) = programme {
@@ -389,11 +354,12 @@ pub enum PlannedError {
 /// Records what the mentor says about session `id` having taken place as planned (the app's
 /// Yes/No and `preflight records planned`); the latest answer counts. Returns the session.
 pub fn state_as_planned(
+    ctx: &Context,
     id: &str,
     as_planned: bool,
     now: Timestamp,
 ) -> Result<preflight_calendar::Session, PlannedError> {
-    let schedule = load_schedule()?.value;
+    let schedule = load_schedule(ctx)?.value;
     let session = schedule
         .get(id)
         .cloned()
@@ -401,7 +367,7 @@ pub fn state_as_planned(
     if session.start > now {
         return Err(PlannedError::NotStarted);
     }
-    records()?.change(|r| {
+    ctx.records()?.change(|r| {
         r.planned.push(crate::records::PlannedRecord {
             session_id: id.to_string(),
             as_planned,
@@ -411,21 +377,15 @@ pub fn state_as_planned(
     Ok(session)
 }
 
-/// Where the mentor's own programme profile lives:
-/// `<config dir>/org.mentorpreflight.app/programmes/custom.toml`.
-pub fn custom_profile_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join(APP_ID).join("programmes").join("custom.toml"))
-}
-
 /// The profiles as this mentor has them, and what is wrong with their own profile file if it
 /// cannot be used (then the built-in "custom" rules stand in, and the app and the CLI say so).
-pub fn profiles() -> (Profiles, Option<String>) {
-    let contacts = crate::settings::load()
+pub fn profiles(ctx: &Context) -> (Profiles, Option<String>) {
+    let contacts = crate::settings::load(ctx)
         .map(|l| l.value.programme_contacts)
         .unwrap_or_default();
     let mut problem = None;
     let custom =
-        custom_profile_path()
+        ctx.custom_profile_path()
             .filter(|p| p.exists())
             .and_then(|p| match Profile::load(&p) {
                 Ok(mut profile) => {
@@ -443,8 +403,8 @@ pub fn profiles() -> (Profiles, Option<String>) {
 }
 
 /// The mentor's own profile as text: their file, or the built-in starting point.
-pub fn custom_profile_text() -> Result<String, StoreError> {
-    match custom_profile_path().filter(|p| p.exists()) {
+pub fn custom_profile_text(ctx: &Context) -> Result<String, StoreError> {
+    match ctx.custom_profile_path().filter(|p| p.exists()) {
         Some(p) => {
             let bytes = read_bounded(&p, preflight_scripts::programme::MAX_PROFILE_BYTES)?;
             Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -491,6 +451,7 @@ pub enum ContactChange {
 /// first-run question counts as answered, and `contact` (if any) changes that programme's
 /// contact in the same write. Nothing is saved when the id or the contact is not valid.
 pub fn choose_programme(
+    ctx: &Context,
     programme: Option<&str>,
     contact: Option<ContactChange>,
 ) -> Result<Option<Profile>, ProgrammeError> {
@@ -498,18 +459,19 @@ pub fn choose_programme(
         .map_err(|e| ProgrammeError::Unknown(e.to_string()))?
         .programme;
     let contact = contact.map(checked_contact).transpose()?;
-    crate::settings::update(|s| {
+    crate::settings::update(ctx, |s| {
         s.programme = programme.clone();
         s.programme_chosen = true;
         if let (Some(id), Some(c)) = (&programme, &contact) {
             set_contact(s, id, c.clone());
         }
     })?;
-    Ok(programme.and_then(|id| profiles().0.get(&id)))
+    Ok(programme.and_then(|id| profiles(ctx).0.get(&id)))
 }
 
 /// Sets or forgets the contact of programme `id` (any known programme, not only the mentor's).
 pub fn set_programme_contact(
+    ctx: &Context,
     id: &str,
     change: ContactChange,
 ) -> Result<Option<preflight_scripts::programme::Contact>, ProgrammeError> {
@@ -518,7 +480,7 @@ pub fn set_programme_contact(
         .programme
         .unwrap_or_default();
     let contact = checked_contact(change)?;
-    crate::settings::update(|s| set_contact(s, &id, contact.clone()))?;
+    crate::settings::update(ctx, |s| set_contact(s, &id, contact.clone()))?;
     Ok(contact)
 }
 
@@ -566,37 +528,33 @@ pub enum CustomProfileError {
 
 /// Validates the mentor's own profile and saves it (atomically, under the lock): nothing is
 /// written when it does not validate.
-pub fn save_custom_profile(text: &str) -> Result<Profile, CustomProfileError> {
-    let path = custom_profile_path().ok_or(CustomProfileError::NoFolder)?;
+pub fn save_custom_profile(ctx: &Context, text: &str) -> Result<Profile, CustomProfileError> {
+    let path = ctx
+        .custom_profile_path()
+        .ok_or(CustomProfileError::NoFolder)?;
     let profile = Profile::parse("custom", "custom.toml", text)?;
     preflight_store::save_text_locked(&path, text)?;
     Ok(profile)
 }
 
-/// Where focus mode keeps the notification setting it found, until it restores it.
-pub fn focus_saved_path() -> PathBuf {
-    data_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("focus-before")
-}
-
 /// The checklist for `report` on this computer now: the next scheduled session, the recorders
 /// running, focus mode, and the items the mentor ticked.
 pub fn checklist_for(
+    ctx: &Context,
     report: &Report,
     schedule: &Schedule,
     ticked: &std::collections::BTreeSet<String>,
 ) -> Vec<crate::checklist::ChecklistItem> {
     let at = report.finished_at();
-    let platform = preflight_host::this_system();
-    let focus = platform.focus_status(focus_saved_path());
+    let platform = ctx.platform();
+    let focus = platform.focus_status(ctx.focus_saved_path());
     // Only a session soon enough for this check to be "the" check for it.
     let session = schedule
         .session_for_check(at)
         .map(|(s, _)| s)
         .filter(|s| s.start > at);
     let tested_earlier = session.and_then(|s| {
-        let records = records().and_then(|r| r.load()).ok()?.value;
+        let records = ctx.records().and_then(|r| r.load()).ok()?.value;
         records
             .tested_in_time_for(s, schedule.reminders)
             .map(|c| c.at)
@@ -607,7 +565,7 @@ pub fn checklist_for(
         next_session: session.map(|s| s.start),
         tested_earlier,
         programme: session.and_then(|s| {
-            let p = profiles().0.get(s.programme.as_deref()?)?;
+            let p = profiles(ctx).0.get(s.programme.as_deref()?)?;
             Some((p, s.under_18))
         }),
         reminders: schedule.reminders,
@@ -621,9 +579,13 @@ pub fn checklist_for(
 /// Brings the recorded check of `report` (run by `from`) up to date with it (a question
 /// answered, checklist items ticked after the check was recorded): verdicts and checklist are
 /// replaced; time and session stay. A check that was never recorded stays unrecorded.
-pub fn update_recorded_check(from: Origin, report: &Report) -> Result<Option<String>, StoreError> {
+pub fn update_recorded_check(
+    ctx: &Context,
+    from: Origin,
+    report: &Report,
+) -> Result<Option<String>, StoreError> {
     let (results, checklist) = record_lines(report);
-    records()?.change(|r| {
+    ctx.records()?.change(|r| {
         if let Some(c) = r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
             c.overall = report.overall;
             c.results = results;

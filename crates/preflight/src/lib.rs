@@ -21,6 +21,7 @@
 
 pub mod calendar;
 pub mod checklist;
+pub mod context;
 pub mod launch;
 pub mod logging;
 pub mod records;
@@ -37,6 +38,7 @@ pub use preflight_store as store;
 pub use preflight_verdict as verdict;
 pub use preflight_verdict::thresholds;
 
+pub use context::Context;
 pub use model::{CheckId, CheckResult, Detail, Report, Status};
 #[cfg(feature = "check")]
 pub use preflight_engine::{

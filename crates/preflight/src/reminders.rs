@@ -18,6 +18,7 @@ use preflight_scripts::programme::Profiles;
 use preflight_store::StoreError;
 
 use crate::calendar;
+use crate::context::Context;
 
 /// For tests (compiled in only with the `test-hooks` feature): when set, links are appended to
 /// this file instead of being opened.
@@ -64,15 +65,16 @@ pub fn config_for(schedule: &Schedule, profiles: &Profiles, s: &Session) -> Remi
 /// What is due at `now`. Reads the schedule (an unreadable one is an error: nothing fires and
 /// nothing is written), counts every recorded check that did not fail as done for its session,
 /// and saves the state only when it changed (the loop runs every few seconds).
-pub fn tick(now: Timestamp) -> Result<Tick, StoreError> {
-    let loaded = calendar::load_schedule()?;
+pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
+    let loaded = calendar::load_schedule(ctx)?;
     let schedule = loaded.value;
-    let (profiles, _) = calendar::profiles();
-    let records = calendar::records()
+    let (profiles, _) = calendar::profiles(ctx);
+    let records = ctx
+        .records()
         .and_then(|r| r.load())
         .map(|l| l.value)
         .unwrap_or_default();
-    let store = calendar::reminder_store()?;
+    let store = ctx.reminder_store()?;
     let step = |st: &mut ReminderState| {
         if let Some(n) = &loaded.notice {
             st.set_schedule_notice(Some(n.clone()));
@@ -136,29 +138,31 @@ pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
 
 /// Puts the reminders of session `id` off for the mentor's snooze time (never past its start).
 /// Returns the session, or `None` when it is no longer in the schedule.
-pub fn snooze(id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-    let schedule = calendar::load_schedule()?.value;
+pub fn snooze(ctx: &Context, id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+    let schedule = calendar::load_schedule(ctx)?.value;
     let Some(s) = schedule.get(id) else {
         return Ok(None);
     };
-    calendar::reminder_store()?.change(|st| st.snooze(s, schedule.reminders, now))?;
+    ctx.reminder_store()?
+        .change(|st| st.snooze(s, schedule.reminders, now))?;
     tracing::info!(session = %s.id, "reminder snoozed");
     Ok(Some(s.clone()))
 }
 
 /// The notice about a damaged schedule file the mentor has not yet acted on.
-pub fn schedule_notice() -> Option<String> {
-    calendar::reminder_store()
+pub fn schedule_notice(ctx: &Context) -> Option<String> {
+    ctx.reminder_store()
         .and_then(|s| s.load())
         .ok()
         .and_then(|l| l.value.schedule_notice().map(str::to_string))
 }
 
 /// Forgets the notice about a damaged schedule (the mentor changed the schedule since).
-pub fn clear_schedule_notice() {
-    if schedule_notice().is_some() {
-        if let Err(e) =
-            calendar::reminder_store().and_then(|s| s.change(|st| st.set_schedule_notice(None)))
+pub fn clear_schedule_notice(ctx: &Context) {
+    if schedule_notice(ctx).is_some() {
+        if let Err(e) = ctx
+            .reminder_store()
+            .and_then(|s| s.change(|st| st.set_schedule_notice(None)))
         {
             tracing::warn!(error = %e, "schedule notice not cleared");
         }
@@ -168,15 +172,21 @@ pub fn clear_schedule_notice() {
 /// Opens the room of `session` (its link checked again) and records the opening when it is one
 /// (near or during the session; a look at the link days ahead records nothing). The room will
 /// not be opened again by the reminder loop.
-pub fn open_room(session: &Session, automatic: bool, now: Timestamp) -> Result<(), String> {
+pub fn open_room(
+    ctx: &Context,
+    session: &Session,
+    automatic: bool,
+    now: Timestamp,
+) -> Result<(), String> {
     if let Some(link) = &session.link {
         let safe = preflight_calendar::check_link(link).map_err(|e| e.to_string())?;
         open_url(&safe).map_err(|e| format!("The meeting link could not be opened: {e}"))?;
     }
     match crate::records::room_opening(session, now, automatic) {
         Some(rec) => {
-            if let Err(e) =
-                calendar::records().and_then(|store| store.change(|r| r.rooms.push(rec)))
+            if let Err(e) = ctx
+                .records()
+                .and_then(|store| store.change(|r| r.rooms.push(rec)))
             {
                 tracing::warn!(error = %e, "room opening not recorded");
             }
@@ -185,8 +195,9 @@ pub fn open_room(session: &Session, automatic: bool, now: Timestamp) -> Result<(
             tracing::info!(session = %session.id, "room link opened well before the session: not recorded")
         }
     }
-    if let Err(e) =
-        calendar::reminder_store().and_then(|s| s.change(|st| st.mark_opened(&session.id)))
+    if let Err(e) = ctx
+        .reminder_store()
+        .and_then(|s| s.change(|st| st.mark_opened(&session.id)))
     {
         tracing::warn!(error = %e, "reminder state not saved");
     }

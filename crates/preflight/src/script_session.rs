@@ -16,6 +16,7 @@ use preflight_scripts::SessionRun;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::context::Context;
 use crate::{calendar, settings};
 
 /// Who and what the script is for, kept with the record when it is finished.
@@ -64,21 +65,24 @@ pub struct ConcernOutcome {
 pub struct ScriptSession {
     run: SessionRun,
     meta: ScriptMeta,
+    /// Where its record goes, and where the programme contacts are read.
+    ctx: Context,
 }
 
 impl ScriptSession {
     /// The script the mentor chose by hand, with the variables typed in the main window. A
     /// mentor's name typed there is remembered for the next scripts.
     pub fn by_hand(
+        ctx: &Context,
         template: &str,
         vars: BTreeMap<String, String>,
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
         if let Some(name) = vars.get("mentor").filter(|n| !n.trim().is_empty()) {
             let name = preflight_calendar::schedule::clean_text(name, 120);
-            let known = settings::load().ok().and_then(|l| l.value.mentor_name);
+            let known = settings::load(ctx).ok().and_then(|l| l.value.mentor_name);
             if known.as_deref() != Some(name.as_str()) {
-                if let Err(e) = settings::update(|s| s.mentor_name = Some(name)) {
+                if let Err(e) = settings::update(ctx, |s| s.mentor_name = Some(name)) {
                     tracing::warn!(error = %e, "mentor's name not remembered");
                 }
             }
@@ -90,19 +94,20 @@ impl ScriptSession {
                 .and_then(|n| n.trim().parse().ok()),
             ..ScriptMeta::default()
         };
-        Self::open(template, vars, meta, None, now)
+        Self::open(ctx, template, vars, meta, None, now)
     }
 
     /// The script of scheduled session `session`: the one it names, its programme's for its
     /// number, or the regular one; its variables from the schedule, the mentor's name and the
     /// programme (name, length, safeguarding limit for a mentee under 18).
     pub fn for_session(
+        ctx: &Context,
         schedule: &Schedule,
         session: &Session,
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
         let mut vars = crate::views::script_vars(schedule, session);
-        if let Some(name) = settings::load().ok().and_then(|l| l.value.mentor_name) {
+        if let Some(name) = settings::load(ctx).ok().and_then(|l| l.value.mentor_name) {
             vars.insert("mentor".into(), name);
         }
         let meta = ScriptMeta {
@@ -112,7 +117,7 @@ impl ScriptSession {
             programme: session.programme.clone().map(|id| (id, session.under_18)),
             starts: Some(session.start),
         };
-        let (profiles, _) = calendar::profiles();
+        let (profiles, _) = calendar::profiles(ctx);
         let programme = session
             .programme
             .as_deref()
@@ -123,11 +128,12 @@ impl ScriptSession {
             p.fill_vars(&mut vars);
         }
         let template = crate::views::template_for(&profiles, session);
-        Self::open(&template, vars, meta, programme, now)
+        Self::open(ctx, &template, vars, meta, programme, now)
     }
 
     /// `template` rendered with `vars` and adapted to the session's programme.
     fn open(
+        ctx: &Context,
         template: &str,
         mut vars: BTreeMap<String, String>,
         meta: ScriptMeta,
@@ -138,18 +144,19 @@ impl ScriptSession {
             vars.entry("programme_sessions".into())
                 .or_insert_with(|| "7".into());
         }
-        let t = preflight_scripts::script::resolve(
-            template,
-            settings::templates_dir().as_deref(),
-            &vars,
-        )?;
+        let t =
+            preflight_scripts::script::resolve(template, ctx.templates_dir().as_deref(), &vars)?;
         let mut rendered = t.render(&vars);
         if let Some((p, under_18)) = &programme {
             p.adapt_script(&mut rendered, *under_18, meta.session_number);
         }
         let run = SessionRun::start_at(rendered, now, meta.starts.unwrap_or(now));
         tracing::info!(%template, "session script started");
-        Ok(ScriptSession { run, meta })
+        Ok(ScriptSession {
+            run,
+            meta,
+            ctx: ctx.clone(),
+        })
     }
 
     /// What the window shows at `now`: phase, prompts, checklist, timer.
@@ -180,7 +187,7 @@ impl ScriptSession {
     /// is there), with the session's id; `None` when it belongs to no programme.
     fn profile(&self) -> Option<(Profile, bool)> {
         let (id, under_18) = self.meta.programme.clone()?;
-        Some((calendar::profiles().0.get(&id)?, under_18))
+        Some((calendar::profiles(&self.ctx).0.get(&id)?, under_18))
     }
 
     /// The programme for *Report a concern*, or `None` when the session belongs to none.
@@ -213,7 +220,11 @@ impl ScriptSession {
             via: via.into(),
         };
         // Noted first: opening the mail program may fail, the concern was still raised.
-        if let Err(e) = calendar::records().and_then(|s| s.change(|r| r.concerns.push(record))) {
+        if let Err(e) = self
+            .ctx
+            .records()
+            .and_then(|s| s.change(|r| r.concerns.push(record)))
+        {
             tracing::warn!(error = %e, "concern not noted in the records");
         }
         tracing::info!(programme = %profile.id, via, "concern reported");
@@ -238,7 +249,7 @@ impl ScriptSession {
     /// Ends the session at `now` and saves its record.
     pub fn finish(self, now: Timestamp) -> Result<SessionRecord, String> {
         let record = self.record(now);
-        let store = calendar::records().map_err(|e| e.to_string())?;
+        let store = self.ctx.records().map_err(|e| e.to_string())?;
         store
             .change(|r| r.sessions.push(record.clone()))
             .map_err(|e| format!("The session record could not be saved: {e}"))?;

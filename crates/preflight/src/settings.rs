@@ -1,15 +1,12 @@
 //! The mentor's remembered choices (which microphone, speakers and camera), shared by the app
 //! and the CLI, stored as JSON in the app's configuration directory.
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::context::Context;
+pub use crate::context::APP_ID;
 use crate::store::{JsonStore, Loaded, StoreError};
-
-/// The app's identifier: the name of its configuration and data directories.
-pub const APP_ID: &str = "org.mentorpreflight.app";
 
 /// Remembered device choices. `None` means "the system default".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -54,23 +51,24 @@ pub struct SettingsView {
     pub notice: Option<String>,
 }
 
-/// Where the mentor's own script templates live: `<config dir>/templates/*.toml` (the app and
-/// the CLI both read them from here).
-pub fn templates_dir() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join(APP_ID).join("templates"))
+/// Loads the settings: defaults if there are none; a damaged file is kept aside with a notice;
+/// a file that cannot be read is an error (the caller must not save over it).
+pub fn load(ctx: &Context) -> Result<Loaded<Settings>, StoreError> {
+    store(ctx)?.load()
 }
 
-/// Where settings live: `<config dir>/org.mentorpreflight.app/settings.json`
-/// (on Linux `~/.config/org.mentorpreflight.app/settings.json`, the same directory Tauri
-/// gives the app).
-pub fn settings_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join(APP_ID).join("settings.json"))
+/// Changes the settings under the lock and saves them atomically.
+pub fn update(
+    ctx: &Context,
+    change: impl FnOnce(&mut Settings),
+) -> Result<Option<String>, StoreError> {
+    store(ctx)?.change(change)
 }
 
 /// The settings file, with the house discipline (locked changes, atomic writes, a damaged file
 /// kept aside, an unreadable one reported and never replaced).
-pub fn store() -> Result<JsonStore<Settings>, StoreError> {
-    settings_path()
+fn store(ctx: &Context) -> Result<JsonStore<Settings>, StoreError> {
+    ctx.settings_path()
         .map(JsonStore::new)
         .ok_or_else(|| StoreError::Unreadable {
             path: "settings.json".into(),
@@ -78,15 +76,4 @@ pub fn store() -> Result<JsonStore<Settings>, StoreError> {
                 "this system has no configuration directory for the settings",
             ),
         })
-}
-
-/// Loads the settings: defaults if there are none; a damaged file is kept aside with a notice;
-/// a file that cannot be read is an error (the caller must not save over it).
-pub fn load() -> Result<Loaded<Settings>, StoreError> {
-    store()?.load()
-}
-
-/// Changes the settings under the lock and saves them atomically.
-pub fn update(change: impl FnOnce(&mut Settings)) -> Result<Option<String>, StoreError> {
-    store()?.change(change)
 }

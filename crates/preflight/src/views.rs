@@ -12,6 +12,7 @@ use preflight_scripts::programme::Profiles;
 use serde::Serialize;
 
 use crate::calendar;
+use crate::context::Context;
 
 /// A session as the schedule view shows it.
 #[derive(Serialize, ts_rs::TS)]
@@ -87,17 +88,20 @@ pub struct ScheduleView {
 /// subscriptions, the reminder settings, the notice about a damaged schedule, the programme
 /// choices and the sessions to say "took place as planned" about. `autostart` is whether the
 /// shell starts at login (the shell knows).
-pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
+pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> ScheduleView {
     let local = jiff::tz::TimeZone::system();
     // A schedule that cannot be read is shown as a notice over an empty list; nothing is
     // written until it can be read again.
-    let (schedule, notice) = match calendar::load_schedule() {
+    let (schedule, notice) = match calendar::load_schedule(ctx) {
         Ok(l) => (l.value, l.notice),
         Err(e) => (Schedule::default(), Some(e.to_string())),
     };
-    let (profiles, _) = calendar::profiles();
-    let settings = crate::settings::load().map(|l| l.value).unwrap_or_default();
-    let records = calendar::records()
+    let (profiles, _) = calendar::profiles(ctx);
+    let settings = crate::settings::load(ctx)
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let records = ctx
+        .records()
         .and_then(|r| r.load())
         .map(|l| l.value)
         .unwrap_or_default();
@@ -140,7 +144,7 @@ pub fn schedule_view(now: Timestamp, autostart: bool) -> ScheduleView {
         subscriptions: schedule.subscriptions.clone(),
         reminders: schedule.reminders,
         // Kept aside by whichever process read it first (often the tray's reminder loop).
-        notice: notice.or_else(crate::reminders::schedule_notice),
+        notice: notice.or_else(|| crate::reminders::schedule_notice(ctx)),
         autostart,
         local_zone: calendar::local_zone(),
         programmes: profiles
@@ -222,9 +226,9 @@ pub struct ProgrammeView {
 }
 
 /// The programme panel: every profile, the mentor's choice, their own profile's text.
-pub fn programme_view() -> Result<ProgrammeView, String> {
-    let (profiles, custom_problem) = calendar::profiles();
-    let settings = crate::settings::load().map_err(|e| e.to_string())?.value;
+pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
+    let (profiles, custom_problem) = calendar::profiles(ctx);
+    let settings = crate::settings::load(ctx).map_err(|e| e.to_string())?.value;
     Ok(ProgrammeView {
         programmes: profiles
             .all()
@@ -236,7 +240,7 @@ pub fn programme_view() -> Result<ProgrammeView, String> {
             .collect(),
         programme: settings.programme,
         chosen: settings.programme_chosen,
-        custom_text: calendar::custom_profile_text().map_err(|e| e.to_string())?,
+        custom_text: calendar::custom_profile_text(ctx).map_err(|e| e.to_string())?,
         custom_problem,
         mentor_name: settings.mentor_name,
     })

@@ -1,12 +1,10 @@
 //! A finished check is kept once, by the shell that ran it and the moment it finished: the app's
 //! later answers and ticks update that record, never "the latest one" of the shell.
-//!
-//! One test in its own binary: it points the data directory at a temporary folder for the whole
-//! process.
 
 use jiff::{SignedDuration, Timestamp};
-use preflight::calendar::{record_check, records, update_recorded_check};
+use preflight::calendar::{record_check, update_recorded_check};
 use preflight::model::{CheckId, CheckResult, Origin, Report, Status};
+use preflight::Context;
 use preflight_calendar::Schedule;
 
 fn report(started: Timestamp, status: Status) -> Report {
@@ -28,26 +26,24 @@ fn report(started: Timestamp, status: Status) -> Report {
 #[test]
 fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
     let home = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", home.path());
-    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
-    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
+    let ctx = Context::in_folder(home.path());
     let schedule = Schedule::default();
-    let t0 = Timestamp::now() - SignedDuration::from_mins(30);
+    let t0 = ctx.now() - SignedDuration::from_mins(30);
     let first = report(t0, Status::Warn);
     let second = report(t0 + SignedDuration::from_mins(10), Status::Warn);
     let from_terminal = report(t0 + SignedDuration::from_mins(5), Status::Pass);
 
-    let (rec, _) = record_check(&first, &schedule, Origin::App).unwrap();
+    let (rec, _) = record_check(&ctx, &first, &schedule, Origin::App).unwrap();
     assert_eq!(
         rec.at,
         t0 + SignedDuration::from_secs(42),
         "kept at the moment it finished"
     );
-    record_check(&second, &schedule, Origin::App).unwrap();
-    record_check(&from_terminal, &schedule, Origin::Cli).unwrap();
+    record_check(&ctx, &second, &schedule, Origin::App).unwrap();
+    record_check(&ctx, &from_terminal, &schedule, Origin::Cli).unwrap();
     // Recording the same check again brings its record up to date instead of adding one.
-    record_check(&first, &schedule, Origin::App).unwrap();
-    let all = records().unwrap().load().unwrap().value.checks;
+    record_check(&ctx, &first, &schedule, Origin::App).unwrap();
+    let all = ctx.records().unwrap().load().unwrap().value.checks;
     assert_eq!(all.len(), 3);
 
     // The mentor answers the question of the *first* check (still on screen): its record
@@ -55,8 +51,8 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
     let mut answered = first.clone();
     answered.checks[0].status = Status::Fail;
     answered.overall = Status::Fail;
-    update_recorded_check(Origin::App, &answered).unwrap();
-    let all = records().unwrap().load().unwrap().value.checks;
+    update_recorded_check(&ctx, Origin::App, &answered).unwrap();
+    let all = ctx.records().unwrap().load().unwrap().value.checks;
     let overall: Vec<_> = all.iter().map(|c| (c.from, c.overall)).collect();
     assert_eq!(
         overall,
@@ -70,9 +66,10 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
 
     // A report the records never had is not invented by an update.
     update_recorded_check(
+        &ctx,
         Origin::Cli,
         &report(t0 - SignedDuration::from_mins(60), Status::Pass),
     )
     .unwrap();
-    assert_eq!(records().unwrap().load().unwrap().value.checks.len(), 3);
+    assert_eq!(ctx.records().unwrap().load().unwrap().value.checks.len(), 3);
 }

@@ -1,8 +1,7 @@
 //! Choosing the programme and its contact, as both shells do it (the app's programme panel and
 //! `preflight programme use/contact` call the same use cases): checked before anything is saved.
-//!
-//! One test in its own binary: it points the data directory at a temporary folder for the whole
-//! process.
+
+use preflight::Context;
 
 use preflight::calendar::{choose_programme, set_programme_contact, ContactChange, ProgrammeError};
 
@@ -17,13 +16,11 @@ fn contact(name: &str, email: &str) -> ContactChange {
 #[test]
 fn a_programme_and_its_contact_are_checked_then_saved_together() {
     let home = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", home.path());
-    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
-    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
-    let settings = || preflight::settings::load().unwrap().value;
+    let ctx = Context::in_folder(home.path());
+    let settings = || preflight::settings::load(&ctx).unwrap().value;
 
     // An unknown programme: refused, nothing saved, the first-run question still open.
-    let e = choose_programme(Some("nope"), None).unwrap_err();
+    let e = choose_programme(&ctx, Some("nope"), None).unwrap_err();
     assert!(matches!(e, ProgrammeError::Unknown(_)));
     assert!(
         e.to_string().contains("not a programme this app knows"),
@@ -32,13 +29,18 @@ fn a_programme_and_its_contact_are_checked_then_saved_together() {
     assert!(!settings().programme_chosen);
 
     // A contact that is not usable: refused with its reason, and the programme not saved either.
-    let e =
-        choose_programme(Some("brokerage"), Some(contact("Lead", "not an address"))).unwrap_err();
+    let e = choose_programme(
+        &ctx,
+        Some("brokerage"),
+        Some(contact("Lead", "not an address")),
+    )
+    .unwrap_err();
     assert!(matches!(e, ProgrammeError::Contact(_)), "{e}");
     assert_eq!(settings().programme, None);
 
     // Both valid: saved in one write.
     let p = choose_programme(
+        &ctx,
         Some("brokerage"),
         Some(contact("Safeguarding lead", "lead@example.org")),
     )
@@ -51,15 +53,15 @@ fn a_programme_and_its_contact_are_checked_then_saved_together() {
     assert_eq!(s.programme_contacts["brokerage"].name, "Safeguarding lead");
 
     // Another programme's contact, then forgetting it; "none" keeps the contacts.
-    set_programme_contact("mentor247", contact("Office", "office@example.org")).unwrap();
+    set_programme_contact(&ctx, "mentor247", contact("Office", "office@example.org")).unwrap();
     assert_eq!(settings().programme_contacts.len(), 2);
     assert_eq!(
-        set_programme_contact("mentor247", ContactChange::Clear).unwrap(),
+        set_programme_contact(&ctx, "mentor247", ContactChange::Clear).unwrap(),
         None
     );
     assert!(!settings().programme_contacts.contains_key("mentor247"));
-    assert!(choose_programme(None, None).unwrap().is_none());
+    assert!(choose_programme(&ctx, None, None).unwrap().is_none());
     assert_eq!(settings().programme, None);
     assert!(settings().programme_contacts.contains_key("brokerage"));
-    assert!(set_programme_contact("nope", ContactChange::Clear).is_err());
+    assert!(set_programme_contact(&ctx, "nope", ContactChange::Clear).is_err());
 }

@@ -1,9 +1,8 @@
 //! The reminder loop's steps over real files, as the tray process and the app use them: what is
 //! due, a check recorded by either shell silencing the prompt, a snooze, a room opened by hand,
 //! the notice about a damaged schedule, and an unreadable schedule left alone.
-//!
-//! One test in its own binary: it points the data directory at a temporary folder for the whole
-//! process.
+
+use preflight::Context;
 
 use jiff::{SignedDuration, Timestamp};
 use preflight::reminders;
@@ -38,10 +37,8 @@ fn due(t: &reminders::Tick) -> Vec<(String, ActionKind)> {
 #[test]
 fn the_reminder_loop_over_the_shared_files() {
     let home = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", home.path());
-    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
-    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
-    let data = preflight::calendar::data_dir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let data = ctx.data_dir().unwrap().to_path_buf();
     assert!(data.starts_with(home.path()));
     std::fs::create_dir_all(&data).unwrap();
     let write = |name: &str, v: serde_json::Value| {
@@ -62,7 +59,7 @@ fn the_reminder_loop_over_the_shared_files() {
         "records.json",
         json!({ "checks": [check("passed", "pass"), check("failed", "fail")] }),
     );
-    let t = reminders::tick(Timestamp::now()).unwrap();
+    let t = reminders::tick(&ctx, Timestamp::now()).unwrap();
     let mut got = due(&t);
     got.sort();
     assert_eq!(
@@ -86,41 +83,47 @@ fn the_reminder_loop_over_the_shared_files() {
     assert!(t.headline.starts_with("Mentee soon · "), "{}", t.headline);
 
     // Each action once: the state file remembers, for every process reading it.
-    assert_eq!(due(&reminders::tick(Timestamp::now()).unwrap()), vec![]);
+    assert_eq!(
+        due(&reminders::tick(&ctx, Timestamp::now()).unwrap()),
+        vec![]
+    );
 
     // Snoozed: the prompt comes again after the snooze, not before.
-    let s = reminders::snooze("snoozed", Timestamp::now()).unwrap();
+    let s = reminders::snooze(&ctx, "snoozed", Timestamp::now()).unwrap();
     assert_eq!(s.map(|s| s.id).as_deref(), Some("snoozed"));
-    assert_eq!(reminders::snooze("gone", Timestamp::now()).unwrap(), None);
-    assert_eq!(due(&reminders::tick(Timestamp::now()).unwrap()), vec![]);
+    assert_eq!(
+        reminders::snooze(&ctx, "gone", Timestamp::now()).unwrap(),
+        None
+    );
+    assert_eq!(
+        due(&reminders::tick(&ctx, Timestamp::now()).unwrap()),
+        vec![]
+    );
     let later = Timestamp::now() + SignedDuration::from_mins(6);
     assert!(
-        due(&reminders::tick(later).unwrap())
+        due(&reminders::tick(&ctx, later).unwrap())
             .contains(&("snoozed".into(), ActionKind::PromptCheck)),
         "after five minutes the snoozed prompt is back"
     );
 
     // A room opened by hand is recorded (near the session) and not opened again at T−7.
-    let schedule = preflight::calendar::load_schedule().unwrap().value;
+    let schedule = preflight::calendar::load_schedule(&ctx).unwrap().value;
     // (Without its link here: no browser is opened by a test; the end-to-end tests log links.)
     let mut plain = schedule.get("plain").unwrap().clone();
     plain.link = None;
-    reminders::open_room(&plain, false, Timestamp::now()).unwrap();
-    let records = preflight::calendar::records()
-        .unwrap()
-        .load()
-        .unwrap()
-        .value;
+    reminders::open_room(&ctx, &plain, false, Timestamp::now()).unwrap();
+    let records = ctx.records().unwrap().load().unwrap().value;
     assert_eq!(records.rooms.len(), 1);
     assert_eq!(records.rooms[0].session_id, "plain");
     assert!(!records.rooms[0].automatic);
     let at_t7 = Timestamp::now() + SignedDuration::from_mins(2) + SignedDuration::from_secs(30);
     assert!(
-        !due(&reminders::tick(at_t7).unwrap()).contains(&("plain".into(), ActionKind::OpenRoom)),
+        !due(&reminders::tick(&ctx, at_t7).unwrap())
+            .contains(&("plain".into(), ActionKind::OpenRoom)),
         "a room opened by hand does not open again"
     );
     // A check the app records (as its run_check does) silences a session's prompt too.
-    preflight::calendar::records()
+    ctx.records()
         .unwrap()
         .change(|r| {
             r.checks.push(preflight::records::CheckRecord {
@@ -135,34 +138,37 @@ fn the_reminder_loop_over_the_shared_files() {
         })
         .unwrap();
     assert!(
-        !due(&reminders::tick(later + SignedDuration::from_secs(20)).unwrap())
+        !due(&reminders::tick(&ctx, later + SignedDuration::from_secs(20)).unwrap())
             .contains(&("snoozed".into(), ActionKind::PromptCheck))
     );
 
     // A damaged schedule is kept aside; the notice stays for the window until the mentor
     // changes the schedule.
     std::fs::write(data.join("schedule.json"), "{ \"sessions\": [ broken").unwrap();
-    let t = reminders::tick(Timestamp::now()).unwrap();
+    let t = reminders::tick(&ctx, Timestamp::now()).unwrap();
     let notice = t.notice.expect("a notice");
     assert!(notice.contains("damaged"), "{notice}");
     assert_eq!(
-        reminders::schedule_notice().as_deref(),
+        reminders::schedule_notice(&ctx).as_deref(),
         Some(notice.as_str())
     );
-    assert_eq!(reminders::tick(Timestamp::now()).unwrap().notice, None);
     assert_eq!(
-        reminders::schedule_notice().as_deref(),
+        reminders::tick(&ctx, Timestamp::now()).unwrap().notice,
+        None
+    );
+    assert_eq!(
+        reminders::schedule_notice(&ctx).as_deref(),
         Some(notice.as_str())
     );
-    reminders::clear_schedule_notice();
-    assert_eq!(reminders::schedule_notice(), None);
+    reminders::clear_schedule_notice(&ctx);
+    assert_eq!(reminders::schedule_notice(&ctx), None);
 
     // A schedule that cannot be read is an error: nothing fires, nothing is written over it.
     // (The damaged file was moved aside: there is none now.)
     assert!(!data.join("schedule.json").exists());
     std::fs::create_dir(data.join("schedule.json")).unwrap();
     let state_before = std::fs::read(data.join("reminders.json")).unwrap();
-    assert!(reminders::tick(Timestamp::now()).is_err());
+    assert!(reminders::tick(&ctx, Timestamp::now()).is_err());
     assert!(data.join("schedule.json").is_dir());
     assert_eq!(
         std::fs::read(data.join("reminders.json")).unwrap(),

@@ -1,8 +1,7 @@
 //! The session script as the app runs it, without the app: opened for a scheduled session of a
 //! programme, moved through, previewed and finished into the records with who it was for.
-//!
-//! One test in its own binary: it points the data directory at a temporary folder for the whole
-//! process.
+
+use preflight::Context;
 
 use jiff::{SignedDuration, Timestamp};
 use preflight::script_session::ScriptSession;
@@ -12,9 +11,7 @@ use preflight_calendar::Session;
 #[test]
 fn a_scheduled_session_is_opened_run_and_kept() {
     let home = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", home.path());
-    std::env::set_var("XDG_DATA_HOME", home.path().join("data"));
-    std::env::set_var("XDG_CONFIG_HOME", home.path().join("config"));
+    let ctx = Context::in_folder(home.path());
     let start: Timestamp = "2026-11-30T18:00:00Z".parse().unwrap();
     let session: Session = serde_json::from_value(serde_json::json!({
         "id": "s1", "mentee": "Sam", "start": start.to_string(), "timeZone": "Europe/London",
@@ -27,7 +24,7 @@ fn a_scheduled_session_is_opened_run_and_kept() {
 
     // Opened 8 minutes early: the first phase's clock waits for the start.
     let opened = start - SignedDuration::from_mins(8);
-    let mut run = ScriptSession::for_session(&schedule, &session, opened).unwrap();
+    let mut run = ScriptSession::for_session(&ctx, &schedule, &session, opened).unwrap();
     let v = run.view(opened);
     assert!(v.starts_in_s > 0, "{v:?}");
     let p = run.programme().expect("the session's programme");
@@ -49,18 +46,16 @@ fn a_scheduled_session_is_opened_run_and_kept() {
     assert_eq!(preview.phases[0].covered.len(), 1);
     let saved = run.finish(end).unwrap();
     assert_eq!(saved, preview);
-    let records = preflight::calendar::records()
-        .unwrap()
-        .load()
-        .unwrap()
-        .value;
+    let records = ctx.records().unwrap().load().unwrap().value;
     assert_eq!(records.sessions, [saved]);
     assert!(records.concerns.is_empty());
 }
 
 #[test]
 fn an_unknown_script_is_refused_with_its_name() {
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
     let e =
-        ScriptSession::by_hand("no-such-script", Default::default(), Timestamp::now()).unwrap_err();
+        ScriptSession::by_hand(&ctx, "no-such-script", Default::default(), ctx.now()).unwrap_err();
     assert!(e.contains("no-such-script"), "{e}");
 }

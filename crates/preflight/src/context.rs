@@ -1,0 +1,197 @@
+//! What every use case runs against: where the mentor's data and settings are, what time it is,
+//! and the operating system. Each shell builds one with [`Context::system`] when it starts and
+//! hands it down; a test builds its own in a temporary folder with a fixed clock
+//! ([`Context::in_folder`], [`Context::at_time`]), so tests never change the process's
+//! environment and run side by side.
+//!
+//! This is the only place that asks the system for its data and configuration folders.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use preflight_calendar::{ReminderState, Schedule};
+use preflight_host::Platform;
+use preflight_store::{JsonStore, StoreError};
+
+use crate::records::RecordStore;
+
+/// The app's identifier: the name of its configuration and data folders.
+pub const APP_ID: &str = "org.mentorpreflight.app";
+
+/// The clock use cases read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    /// The system's.
+    System,
+    /// Always this moment (tests).
+    Fixed(Timestamp),
+}
+
+/// Where the data lives, the clock and the platform seam.
+#[derive(Clone)]
+pub struct Context {
+    data: Option<PathBuf>,
+    config: Option<PathBuf>,
+    clock: Clock,
+    platform: &'static dyn Platform,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("data", &self.data)
+            .field("config", &self.config)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    /// This computer: the user's data and configuration folders (`~/.local/share` and
+    /// `~/.config` on Linux, `%APPDATA%` on Windows, each with [`APP_ID`] — the folders Tauri
+    /// gives the app too), the system clock and this system's platform seam.
+    pub fn system() -> Context {
+        Context {
+            data: dirs::data_dir().map(|d| d.join(APP_ID)),
+            config: dirs::config_dir().map(|d| d.join(APP_ID)),
+            clock: Clock::System,
+            platform: preflight_host::this_system(),
+        }
+    }
+
+    /// Data in `root/data`, settings in `root/config` (for tests and tools), the system clock.
+    pub fn in_folder(root: &Path) -> Context {
+        Context {
+            data: Some(root.join("data")),
+            config: Some(root.join("config")),
+            clock: Clock::System,
+            platform: preflight_host::this_system(),
+        }
+    }
+
+    /// The same context with its clock stopped at `now`.
+    pub fn at_time(mut self, now: Timestamp) -> Context {
+        self.clock = Clock::Fixed(now);
+        self
+    }
+
+    /// Now, by this context's clock.
+    pub fn now(&self) -> Timestamp {
+        match self.clock {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// The platform seam.
+    pub fn platform(&self) -> &'static dyn Platform {
+        self.platform
+    }
+
+    /// The data folder (`None` on a system without one).
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data.as_deref()
+    }
+
+    /// The configuration folder (`None` on a system without one).
+    pub fn config_dir(&self) -> Option<&Path> {
+        self.config.as_deref()
+    }
+
+    fn in_data(&self, name: &str) -> Result<PathBuf, StoreError> {
+        self.data
+            .as_ref()
+            .map(|d| d.join(name))
+            .ok_or_else(|| StoreError::Unreadable {
+                path: name.into(),
+                source: std::io::Error::other("this system has no data directory for the app"),
+            })
+    }
+
+    /// `schedule.json` in the data folder.
+    pub fn schedule_path(&self) -> Result<PathBuf, StoreError> {
+        self.in_data("schedule.json")
+    }
+
+    /// `records.json` in the data folder.
+    pub fn records_path(&self) -> Result<PathBuf, StoreError> {
+        self.in_data("records.json")
+    }
+
+    /// `reminders.json` (what the reminder loop already did) in the data folder.
+    pub fn reminder_state_path(&self) -> Result<PathBuf, StoreError> {
+        self.in_data("reminders.json")
+    }
+
+    /// The schedule file, locked for every change (shared by the app, the tray and the CLI).
+    pub fn schedule_store(&self) -> Result<JsonStore<Schedule>, StoreError> {
+        Ok(JsonStore::new(self.schedule_path()?))
+    }
+
+    /// The records store.
+    pub fn records(&self) -> Result<RecordStore, StoreError> {
+        Ok(RecordStore::new(self.records_path()?))
+    }
+
+    /// What the reminder loop already did.
+    pub fn reminder_store(&self) -> Result<JsonStore<ReminderState>, StoreError> {
+        Ok(JsonStore::new(self.reminder_state_path()?))
+    }
+
+    /// Where settings live: `settings.json` in the configuration folder.
+    pub fn settings_path(&self) -> Option<PathBuf> {
+        self.config.as_ref().map(|d| d.join("settings.json"))
+    }
+
+    /// Where the mentor's own script templates live: `templates/*.toml` in the configuration
+    /// folder (the app and the CLI both read them from here).
+    pub fn templates_dir(&self) -> Option<PathBuf> {
+        self.config.as_ref().map(|d| d.join("templates"))
+    }
+
+    /// Where the mentor's own programme profile lives: `programmes/custom.toml` in the
+    /// configuration folder.
+    pub fn custom_profile_path(&self) -> Option<PathBuf> {
+        self.config
+            .as_ref()
+            .map(|d| d.join("programmes").join("custom.toml"))
+    }
+
+    /// Where focus mode keeps the notification setting it found, until it restores it.
+    pub fn focus_saved_path(&self) -> PathBuf {
+        self.data
+            .clone()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("focus-before")
+    }
+
+    /// Where the logs of a shell go: `logs/` in the data folder.
+    pub fn log_dir(&self) -> Option<PathBuf> {
+        self.data.as_ref().map(|d| d.join("logs"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_context_in_a_folder_keeps_everything_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::in_folder(dir.path());
+        for p in [
+            ctx.schedule_path().unwrap(),
+            ctx.records_path().unwrap(),
+            ctx.reminder_state_path().unwrap(),
+            ctx.settings_path().unwrap(),
+            ctx.templates_dir().unwrap(),
+            ctx.custom_profile_path().unwrap(),
+            ctx.focus_saved_path(),
+            ctx.log_dir().unwrap(),
+        ] {
+            assert!(p.starts_with(dir.path()), "{}", p.display());
+        }
+        let t: Timestamp = "2026-12-04T10:00:00Z".parse().unwrap();
+        assert_eq!(ctx.at_time(t).now(), t);
+    }
+}
