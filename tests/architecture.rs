@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("..")
 }
 
 /// The `src` folders of every crate in the workspace.
@@ -385,4 +386,49 @@ fn only_the_context_knows_where_the_data_is_and_nothing_changes_the_environment(
         }
     }
     assert!(found.is_empty(), "outside the context: {found:#?}");
+}
+
+#[test]
+fn the_shells_depend_on_the_application_layer_alone() {
+    // The CLI, the app and the tray reach every domain crate through `preflight` (which
+    // re-exports them), so the use cases are the one door to the data and the devices.
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(workspace())
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let packages = meta["packages"].as_array().unwrap();
+    let mut seen = 0;
+    for shell in ["preflight-cli", "mentor-preflight", "mentor-preflight-tray"] {
+        let p = packages
+            .iter()
+            .find(|p| p["name"] == shell)
+            .unwrap_or_else(|| panic!("no package {shell}"));
+        seen += 1;
+        let ours: BTreeSet<&str> = p["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"].is_string() && d["kind"].is_null())
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ours,
+            BTreeSet::from(["preflight"]),
+            "{shell}'s own workspace dependencies"
+        );
+    }
+    assert_eq!(seen, 3);
 }

@@ -8,12 +8,12 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
+use preflight::calendar::schedule::Membership;
+use preflight::scripts::Template;
 use preflight::{
-    calendar, list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Context,
-    Progress, Report, Settings, Status,
+    list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Context, Progress,
+    Report, Settings, Status,
 };
-use preflight_calendar::schedule::Membership;
-use preflight_scripts::Template;
 
 #[derive(Parser)]
 #[command(
@@ -283,7 +283,7 @@ struct CheckArgs {
     /// A meeting platform to check instead of the defaults (Zoom, Google Meet, Microsoft
     /// Teams, Jitsi Meet), as NAME=HOST:PORT; repeat for more.
     #[arg(long = "platform", value_name = "NAME=HOST:PORT", value_parser = parse_platform)]
-    platforms: Vec<preflight_net::PlatformTarget>,
+    platforms: Vec<preflight::net::PlatformTarget>,
     /// Skip the meeting-app reachability check.
     #[arg(long)]
     no_platforms: bool,
@@ -359,7 +359,7 @@ fn known_item(ctx: &Context, s: &str) -> Result<(), String> {
         .map(|(id, _)| *id)
         .collect();
     let programme_item = s.split_once(':').is_some_and(|(p, _)| {
-        calendar::profiles(ctx)
+        preflight::programmes::profiles(ctx)
             .0
             .get(p)
             .is_some_and(|p| p.checklist_for(true).iter().any(|(id, _)| id == s))
@@ -417,8 +417,8 @@ fn parse_host_port(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_platform(s: &str) -> Result<preflight_net::PlatformTarget, String> {
-    preflight_net::PlatformTarget::parse(s)
+fn parse_platform(s: &str) -> Result<preflight::net::PlatformTarget, String> {
+    preflight::net::PlatformTarget::parse(s)
         .ok_or_else(|| format!("expected NAME=HOST:PORT, got {s:?}"))
 }
 
@@ -500,17 +500,21 @@ fn run(cli: Cli) -> Result<i32> {
                 ask_questions(&mut report)?;
             }
             let ticked = args.declare.iter().cloned().collect();
-            let schedule = match calendar::load_schedule(ctx) {
+            let schedule = match preflight::schedule::load_schedule(ctx) {
                 Ok(l) => l.value,
                 Err(e) => {
                     eprintln!("Note: {e}");
                     Default::default()
                 }
             };
-            report.checklist = calendar::checklist_for(ctx, &report, &schedule, &ticked);
+            report.checklist = preflight::checks::checklist_for(ctx, &report, &schedule, &ticked);
             if !args.no_record {
-                match calendar::record_check(ctx, &report, &schedule, preflight::model::Origin::Cli)
-                {
+                match preflight::checks::record_check(
+                    ctx,
+                    &report,
+                    &schedule,
+                    preflight::model::Origin::Cli,
+                ) {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
                             eprintln!("Note: {n}");
@@ -541,7 +545,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
     let now = ctx.now();
     match action {
         ScheduleAction::List { json } => {
-            let loaded = calendar::load_schedule(ctx)?;
+            let loaded = preflight::schedule::load_schedule(ctx)?;
             if let Some(n) = &loaded.notice {
                 eprintln!("Note: {}", clean(n));
             }
@@ -550,7 +554,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 println!("{}", serde_json::to_string_pretty(&upcoming)?);
                 return Ok(0);
             }
-            let (profiles, _) = calendar::profiles(ctx);
+            let (profiles, _) = preflight::programmes::profiles(ctx);
             if upcoming.is_empty() {
                 println!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
             }
@@ -583,7 +587,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                     "{when}  {} ({} min{number}) {}\n    {}{programme}",
                     clean(&s.mentee),
                     s.duration_min,
-                    preflight_calendar::schedule::countdown(s.start, s.end(), now),
+                    preflight::calendar::schedule::countdown(s.start, s.end(), now),
                     clean(link)
                 );
             }
@@ -606,7 +610,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                     .ok()
                     .and_then(|l| l.value.programme)
             });
-            let input = preflight_calendar::SessionInput {
+            let input = preflight::calendar::SessionInput {
                 mentee,
                 local_start: at,
                 time_zone: zone,
@@ -617,9 +621,9 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 programme,
                 under_18: Some(under_18),
             };
-            let id = preflight_calendar::schedule::new_session_id(now);
+            let id = preflight::calendar::schedule::new_session_id(now);
             let session = input
-                .into_session(id, &calendar::local_zone())
+                .into_session(id, &preflight::schedule::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let notice = ctx
                 .schedule_store()?
@@ -638,7 +642,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
         }
         ScheduleAction::Remove { id } => {
             // Refused inside the change, so nothing is written when there is nothing to remove.
-            calendar::update_schedule(ctx, |s| {
+            preflight::schedule::update_schedule(ctx, |s| {
                 if s.remove(&id) {
                     Ok(())
                 } else {
@@ -669,7 +673,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default()
                     };
-                    let known = calendar::load_schedule(ctx)?
+                    let known = preflight::schedule::load_schedule(ctx)?
                         .value
                         .calendar_programmes
                         .contains_key(&name);
@@ -682,7 +686,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                     }
                 }
             };
-            let summary = calendar::import_and_save(ctx, &source, now, membership)
+            let summary = preflight::imports::import_and_save(ctx, &source, now, membership)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Imported {} session(s) from {} (replacing {} from an earlier import).",
@@ -696,7 +700,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Unsubscribe { url } => {
-            calendar::update_schedule(ctx, |s| {
+            preflight::schedule::update_schedule(ctx, |s| {
                 if s.unsubscribe(url.trim()) {
                     Ok(())
                 } else {
@@ -713,8 +717,8 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Refresh => {
-            let subs =
-                calendar::refresh_subscriptions(ctx, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let subs = preflight::imports::refresh_subscriptions(ctx, now)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut code = 0;
             for s in subs {
                 match s.last_error {
@@ -747,9 +751,9 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
         } => (from, to, out, programme),
         RecordsAction::Planned { id, answer } => {
             let yes = answer == "yes";
-            let session =
-                calendar::state_as_planned(ctx, &id, yes, ctx.now()).map_err(|e| match e {
-                    calendar::PlannedError::NoSession(_) => {
+            let session = preflight::monitoring::state_as_planned(ctx, &id, yes, ctx.now())
+                .map_err(|e| match e {
+                    preflight::monitoring::PlannedError::NoSession(_) => {
                         anyhow::anyhow!("{e} See `preflight schedule list --json` for the ids.")
                     }
                     e => e.into(),
@@ -768,7 +772,7 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
         }
     };
     if let Some(p) = &programme {
-        if !preflight_scripts::programme::is_known(p) {
+        if !preflight::scripts::programme::is_known(p) {
             anyhow::bail!(
                 "“{}” is not a programme this app knows; see `preflight programme list`.",
                 clean(p)
@@ -791,13 +795,14 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
             (f, t)
         }
     };
-    let export = calendar::monitoring_export(ctx, from, to, programme.as_deref(), now)?;
+    let export =
+        preflight::monitoring::monitoring_export(ctx, from, to, programme.as_deref(), now)?;
     if let Some(n) = &export.notice {
         eprintln!("Note: {}", clean(n));
     }
     match out {
         Some(path) => {
-            preflight_store::save_text(&path, &export.csv)?;
+            preflight::store::save_text(&path, &export.csv)?;
             eprintln!(
                 "Wrote {} session(s) to {}.",
                 export.rows.len(),
@@ -815,12 +820,12 @@ fn load_template(file: &std::path::Path) -> Result<Template> {
 
 /// Text from a file or a feed, safe to print on a terminal (no escape sequences).
 fn clean(s: &str) -> String {
-    preflight_calendar::schedule::clean_text(s, 2000)
+    preflight::calendar::schedule::clean_text(s, 2000)
 }
 
 fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
-    use preflight_scripts::programme::Profile;
-    let (profiles, problem) = calendar::profiles(ctx);
+    use preflight::scripts::programme::Profile;
+    let (profiles, problem) = preflight::programmes::profiles(ctx);
     match action {
         ProgrammeAction::List => {
             let mine = preflight::settings::load(ctx)
@@ -846,7 +851,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
         }
         ProgrammeAction::Use { id } => {
             let choice = (id != "none").then_some(id.as_str());
-            match calendar::choose_programme(ctx, choice, None)? {
+            match preflight::programmes::choose_programme(ctx, choice, None)? {
                 Some(p) => println!(
                     "Your programme: {}. New sessions and calendars belong to it.",
                     clean(&p.name)
@@ -863,15 +868,15 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
             clear,
         } => {
             let change = if clear {
-                calendar::ContactChange::Clear
+                preflight::programmes::ContactChange::Clear
             } else {
-                calendar::ContactChange::Set {
+                preflight::programmes::ContactChange::Set {
                     name: name.unwrap_or_default(),
                     email: email.unwrap_or_default(),
                     phone: phone.unwrap_or_default(),
                 }
             };
-            match calendar::set_programme_contact(ctx, &id, change)? {
+            match preflight::programmes::set_programme_contact(ctx, &id, change)? {
                 Some(c) => println!("Programme contact for {id}: {}.", clean(&c.name)),
                 None => println!("No programme contact for {id}."),
             }
@@ -885,7 +890,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                     return Ok(2);
                 }
             };
-            match calendar::save_custom_profile(ctx, &text) {
+            match preflight::programmes::save_custom_profile(ctx, &text) {
                 Ok(p) => {
                     println!(
                         "Saved your programme \"{}\" as `custom`: {}.",
@@ -939,7 +944,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
 }
 
 /// "7 sessions of 60 minutes, every 7 days" and the like.
-fn programme_rhythm(p: &preflight_scripts::programme::Profile) -> String {
+fn programme_rhythm(p: &preflight::scripts::programme::Profile) -> String {
     let count = match p.sessions {
         Some(n) => format!("{n} sessions of {} minutes", p.session_minutes),
         None => format!("sessions of {} minutes", p.session_minutes),
@@ -952,7 +957,7 @@ fn programme_rhythm(p: &preflight_scripts::programme::Profile) -> String {
     }
 }
 
-fn render_programme(p: &preflight_scripts::programme::Profile, under_18: bool) -> String {
+fn render_programme(p: &preflight::scripts::programme::Profile, under_18: bool) -> String {
     let mut out = format!("{} ({})\n", clean(&p.name), clean(&p.code));
     out += &format!("  {}\n", programme_rhythm(p));
     if let Some(t) = &p.training {
@@ -1001,7 +1006,7 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
             // The same catalogue the app's pickers show: built in, the 7-week programme, and
             // your own files (a broken one with what is wrong where).
             let dir = ctx.templates_dir();
-            for t in preflight_scripts::script::catalogue(dir.as_deref()) {
+            for t in preflight::scripts::script::catalogue(dir.as_deref()) {
                 match &t.error {
                     Some(e) => println!("{:24} not usable: {e}", t.name),
                     None if t.minutes > 0 => println!(
@@ -1040,11 +1045,13 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
             under_18,
         } => {
             let profile = match &programme {
-                Some(id) => Some(calendar::profiles(ctx).0.get(id).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "there is no built-in programme {id:?}; see `preflight programme list`"
-                    )
-                })?),
+                Some(id) => Some(preflight::programmes::profiles(ctx).0.get(id).ok_or_else(
+                    || {
+                        anyhow::anyhow!(
+                            "there is no built-in programme {id:?}; see `preflight programme list`"
+                        )
+                    },
+                )?),
                 None => None,
             };
             let mut values = std::collections::BTreeMap::new();
@@ -1058,7 +1065,7 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
                 Some(f) => load_template(f)?,
                 // Any script the app offers: built in, programme:seven-week (by the
                 // session_number variable), or user:<name> from your templates folder.
-                None => preflight_scripts::script::resolve(
+                None => preflight::scripts::script::resolve(
                     &template,
                     ctx.templates_dir().as_deref(),
                     &values,
@@ -1123,7 +1130,7 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
         match p {
             Progress::Capacity {
                 event:
-                    preflight_net::capacity::CapacityEvent::Rate {
+                    preflight::net::capacity::CapacityEvent::Rate {
                         direction,
                         at_ms,
                         mbps,
@@ -1131,8 +1138,8 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
                 ..
             } => {
                 let way = match direction {
-                    preflight_net::capacity::Direction::Up => "Upload  ",
-                    preflight_net::capacity::Direction::Down => "Download",
+                    preflight::net::capacity::Direction::Up => "Upload  ",
+                    preflight::net::capacity::Direction::Down => "Download",
                 };
                 if tty {
                     let _ = write!(err, "\r\x1b[2K  {way} {}", speed_meter(mbps));
@@ -1272,7 +1279,7 @@ fn render_devices(ctx: &Context, d: &preflight::DeviceReport) -> String {
             out += &format!("  {n}\n");
         }
     };
-    let audio = |list: &[preflight_audio::AudioDevice]| {
+    let audio = |list: &[preflight::audio::AudioDevice]| {
         list.iter()
             .map(|a| {
                 format!(

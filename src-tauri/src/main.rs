@@ -11,13 +11,13 @@ mod schedule;
 use std::sync::Mutex;
 
 use preflight::script_session::{ConcernOutcome, ScriptProgramme, ScriptSession};
+use preflight::scripts::script::TemplateInfo;
+use preflight::scripts::ScriptView;
+use preflight::scripts::SessionRecord;
 use preflight::{
     model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, Context, DeviceReport,
     PreviewFrame, Progress, Report, Settings, SettingsView,
 };
-use preflight_scripts::script::TemplateInfo;
-use preflight_scripts::ScriptView;
-use preflight_scripts::SessionRecord;
 use tauri::ipc::Channel;
 use tauri::{Manager, State, WebviewUrl, WebviewWindowBuilder};
 
@@ -55,8 +55,8 @@ fn camera_from_window(choice: CameraChoice) -> Result<CameraChoice, String> {
 
 /// The schedule for a best-effort read (the checklist): a file that cannot be read is logged
 /// and treated as no sessions, and nothing is written.
-fn schedule_for_reading(ctx: &Context) -> preflight_calendar::Schedule {
-    match preflight::calendar::load_schedule(ctx) {
+fn schedule_for_reading(ctx: &Context) -> preflight::calendar::Schedule {
+    match preflight::schedule::load_schedule(ctx) {
         Ok(l) => l.value,
         Err(e) => {
             tracing::warn!(error = %e, "schedule not read");
@@ -107,8 +107,8 @@ async fn run_check(
     let (kept, notice) = tauri::async_runtime::spawn_blocking(move || {
         let schedule = schedule_for_reading(&ctx);
         report.checklist =
-            preflight::calendar::checklist_for(&ctx, &report, &schedule, &Default::default());
-        let notice = match preflight::calendar::record_check(&ctx, &report, &schedule, Origin::App)
+            preflight::checks::checklist_for(&ctx, &report, &schedule, &Default::default());
+        let notice = match preflight::checks::record_check(&ctx, &report, &schedule, Origin::App)
         {
             Ok((rec, notice)) => {
                 tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
@@ -146,8 +146,8 @@ async fn checklist_update(
     let ctx = schedule::context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         report.checklist =
-            preflight::calendar::checklist_for(&ctx, &report, &schedule_for_reading(&ctx), &ticked);
-        preflight::calendar::update_recorded_check(&ctx, Origin::App, &report)
+            preflight::checks::checklist_for(&ctx, &report, &schedule_for_reading(&ctx), &ticked);
+        preflight::checks::update_recorded_check(&ctx, Origin::App, &report)
             .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
         Ok(report)
     })
@@ -215,7 +215,7 @@ fn focus_switch(ctx: &Context, on: bool) -> Result<preflight::focus::FocusStatus
 fn answer_question(app: tauri::AppHandle, mut report: Report, id: CheckId, yes: bool) -> Report {
     verdict::answer(&mut report, id, yes);
     let ctx = schedule::context(&app);
-    if let Err(e) = preflight::calendar::update_recorded_check(&ctx, Origin::App, &report) {
+    if let Err(e) = preflight::checks::update_recorded_check(&ctx, Origin::App, &report) {
         tracing::warn!(error = %e, "answer not added to the records");
     }
     tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
@@ -260,7 +260,7 @@ struct ScriptState(Mutex<Option<ScriptSession>>);
 async fn script_templates(app: tauri::AppHandle) -> Vec<TemplateInfo> {
     let ctx = schedule::context(&app);
     tauri::async_runtime::spawn_blocking(move || {
-        preflight_scripts::script::catalogue(ctx.templates_dir().as_deref())
+        preflight::scripts::script::catalogue(ctx.templates_dir().as_deref())
     })
     .await
     .unwrap_or_default()
@@ -281,8 +281,8 @@ fn script_start(
 /// Opens the script of a scheduled session (from the schedule, the tray or the reminder).
 pub(crate) fn start_script_for(
     app: &tauri::AppHandle,
-    schedule: &preflight_calendar::Schedule,
-    session: &preflight_calendar::Session,
+    schedule: &preflight::calendar::Schedule,
+    session: &preflight::calendar::Session,
 ) -> Result<(), String> {
     let ctx = schedule::context(app);
     let run = ScriptSession::for_session(&ctx, schedule, session, ctx.now())?;
@@ -432,7 +432,7 @@ async fn list_devices() -> Result<DeviceReport, String> {
     if let Ok(path) = std::env::var(TEST_CAMERA_IMAGE) {
         report.cameras.insert(
             0,
-            preflight_camera::CameraDevice {
+            preflight::camera::CameraDevice {
                 name: test_camera_name(&path),
                 description: "a still picture standing in for a camera".into(),
                 index: "test".into(),
@@ -502,7 +502,7 @@ fn main() {
     if let Err(e) = tauri::webview_version() {
         let text = webview_missing(&e.to_string());
         eprintln!("{text}");
-        preflight_host::this_system().alert("Mentor Preflight cannot open its window", &text);
+        preflight::host::this_system().alert("Mentor Preflight cannot open its window", &text);
         std::process::exit(2);
     }
     let launch = schedule::Launch::from_args(&std::env::args().collect::<Vec<_>>());

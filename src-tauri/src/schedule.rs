@@ -6,14 +6,13 @@
 //! share the loop's steps (`preflight::reminders`) and its files.
 
 use jiff::Timestamp;
-use preflight::calendar;
 use preflight::views::{ProgrammeView, ScheduleView};
 use preflight::Context;
 
-use preflight_calendar::schedule::Membership;
-use preflight_calendar::ReminderConfig;
-use preflight_calendar::Schedule;
-use preflight_calendar::SessionInput;
+use preflight::calendar::schedule::Membership;
+use preflight::calendar::ReminderConfig;
+use preflight::calendar::Schedule;
+use preflight::calendar::SessionInput;
 use tauri::{AppHandle, Manager};
 
 use crate::events::AppEvent;
@@ -40,8 +39,8 @@ pub async fn session_as_planned(
     let ctx = context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         let now = ctx.now();
-        calendar::state_as_planned(&ctx, &id, yes, now).map_err(|e| match e {
-            calendar::PlannedError::NoSession(_) => {
+        preflight::monitoring::state_as_planned(&ctx, &id, yes, now).map_err(|e| match e {
+            preflight::monitoring::PlannedError::NoSession(_) => {
                 "That session is no longer in the schedule.".to_string()
             }
             e => e.to_string(),
@@ -99,22 +98,22 @@ pub async fn programme_choose(
                     .iter()
                     .any(|v| !v.trim().is_empty()) =>
             {
-                Some(calendar::ContactChange::Set {
+                Some(preflight::programmes::ContactChange::Set {
                     name: c.name,
                     email: c.email,
                     phone: c.phone,
                 })
             }
-            (Some(_), Some(_)) => Some(calendar::ContactChange::Clear),
+            (Some(_), Some(_)) => Some(preflight::programmes::ContactChange::Clear),
             _ => None,
         };
         // Checked and saved first: nothing is saved when the programme or the contact is not
         // valid.
-        calendar::choose_programme(&ctx, programme.as_deref(), contact)
+        preflight::programmes::choose_programme(&ctx, programme.as_deref(), contact)
             .map_err(|e| e.to_string())?;
         // First start: the mentor's name for the scripts, and start at login (reminders need it).
         if let Some(first) = &first_run {
-            let name = preflight_calendar::schedule::clean_text(first.mentor_name.trim(), 120);
+            let name = preflight::calendar::schedule::clean_text(first.mentor_name.trim(), 120);
             if !name.is_empty() {
                 preflight::settings::update(&ctx, |s| s.mentor_name = Some(name))
                     .map_err(|e| format!("Your name could not be saved: {e}"))?;
@@ -133,11 +132,11 @@ pub async fn programme_choose(
 #[tauri::command]
 pub async fn programme_custom_save(app: AppHandle, text: String) -> Result<ProgrammeView, String> {
     let ctx = context(&app);
-    if text.len() as u64 > preflight_scripts::programme::MAX_PROFILE_BYTES {
+    if text.len() as u64 > preflight::scripts::programme::MAX_PROFILE_BYTES {
         return Err("That is larger than a programme's rules can be (64 KB).".into());
     }
     tauri::async_runtime::spawn_blocking(move || {
-        calendar::save_custom_profile(&ctx, &text)
+        preflight::programmes::save_custom_profile(&ctx, &text)
             .map_err(|e| format!("{e}\nNothing was saved."))?;
         tracing::info!("own programme profile saved");
         preflight::views::programme_view(&ctx)
@@ -164,8 +163,9 @@ async fn change_schedule(
     f: impl FnOnce(&mut Schedule) -> Result<(), String> + Send + 'static,
 ) -> Result<ScheduleView, String> {
     tauri::async_runtime::spawn_blocking(move || {
-        let (_, notice) = calendar::update_schedule(&ctx, |s| f(s).map_err(ChangeError::Refused))
-            .map_err(|e| e.to_string())?;
+        let (_, notice) =
+            preflight::schedule::update_schedule(&ctx, |s| f(s).map_err(ChangeError::Refused))
+                .map_err(|e| e.to_string())?;
         // The mentor has acted on the schedule since a damaged file was kept aside: that
         // notice is done with (a new one, found by this very change, is said now).
         preflight::reminders::clear_schedule_notice(&ctx);
@@ -185,7 +185,7 @@ enum ChangeError {
     Refused(String),
     /// The file could not be read or written.
     #[error("The schedule was not changed: {0}")]
-    Store(#[from] preflight_store::StoreError),
+    Store(#[from] preflight::store::StoreError),
 }
 
 /// Adds a session (no `id`) or changes one.
@@ -198,9 +198,9 @@ pub async fn schedule_save(
     let ctx = context(&app);
     let id = id
         .filter(|i| !i.is_empty())
-        .unwrap_or_else(|| preflight_calendar::schedule::new_session_id(ctx.now()));
+        .unwrap_or_else(|| preflight::calendar::schedule::new_session_id(ctx.now()));
     let session = input
-        .into_session(id, &calendar::local_zone())
+        .into_session(id, &preflight::schedule::local_zone())
         .map_err(|e| e.to_string())?;
     // A session that is already over cannot be planned (the CLI still records past sessions).
     if session.end() <= ctx.now() {
@@ -251,7 +251,7 @@ pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<Schedul
 pub async fn schedule_import(
     app: AppHandle,
     request: tauri::ipc::Request<'_>,
-) -> Result<preflight::calendar::ImportSummary, String> {
+) -> Result<preflight::imports::ImportSummary, String> {
     let ctx = context(&app);
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err("The calendar file did not arrive; choose it again.".into());
@@ -281,15 +281,15 @@ pub async fn schedule_import(
     )
     .map_err(|e| e.to_string())?;
     // Refused before it is copied off the UI thread, in the same words as a file read by path.
-    if bytes.len() as u64 > preflight_calendar::fetch::MAX_FEED_BYTES {
-        return Err(calendar::too_large(&name).to_string());
+    if bytes.len() as u64 > preflight::calendar::fetch::MAX_FEED_BYTES {
+        return Err(preflight::imports::too_large(&name).to_string());
     }
     let bytes = bytes.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let now = ctx.now();
         let (summary, _) =
-            calendar::update_schedule(&ctx, |s| {
-                calendar::import_into(s, &bytes, &name, now, Some(membership))
+            preflight::schedule::update_schedule(&ctx, |s| {
+                preflight::imports::import_into(s, &bytes, &name, now, Some(membership))
             })
                 .map_err(|e| e.to_string())?;
         tracing::info!(calendar = %summary.calendar, added = summary.added, skipped = summary.notes.len(), "calendar imported");
@@ -307,12 +307,12 @@ pub async fn schedule_subscribe(
     url: String,
     programme: Option<String>,
     under_18: Option<bool>,
-) -> Result<preflight::calendar::ImportSummary, String> {
+) -> Result<preflight::imports::ImportSummary, String> {
     let membership = Membership::new(programme.as_deref(), under_18.unwrap_or(false))
         .map_err(|e| e.to_string())?;
     let ctx = context(&app);
     let summary = tauri::async_runtime::spawn_blocking(move || {
-        calendar::subscribe(&ctx, &url, ctx.now(), Some(membership))
+        preflight::imports::subscribe(&ctx, &url, ctx.now(), Some(membership))
     })
     .await
     .map_err(|e| e.to_string())?
@@ -342,7 +342,7 @@ pub async fn schedule_settings(
 #[tauri::command]
 pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
     let ctx = context(&app);
-    let s = calendar::load_schedule(&ctx)
+    let s = preflight::schedule::load_schedule(&ctx)
         .map_err(|e| e.to_string())?
         .value;
     let session = s
@@ -359,7 +359,7 @@ pub fn start_session_script(app: AppHandle, id: String) -> Result<(), String> {
 
 /// Opens the script window of scheduled session `id` (from the schedule, the tray, a reminder).
 fn script_of(app: &AppHandle, id: &str) -> Result<(), String> {
-    let s = calendar::load_schedule(&context(app))
+    let s = preflight::schedule::load_schedule(&context(app))
         .map_err(|e| e.to_string())?
         .value;
     let session = s
@@ -391,7 +391,7 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             None => ctx.now(),
         };
         let (from, to) = preflight::records::week_of(at, &tz);
-        let export = calendar::monitoring_export(&ctx, from, to, None, ctx.now())
+        let export = preflight::monitoring::monitoring_export(&ctx, from, to, None, ctx.now())
             .map_err(|e| e.to_string())?;
         let dir = dirs::document_dir().or_else(dirs::home_dir);
         let name = format!(
@@ -402,7 +402,7 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             tracing::info!("records export cancelled");
             return Ok(None);
         };
-        preflight_store::save_text(&path, &export.csv)
+        preflight::store::save_text(&path, &export.csv)
             .map_err(|e| format!("The export could not be written: {e}"))?;
         tracing::info!(path = %path.display(), rows = export.rows.len(), "records exported");
         Ok(Some(path.display().to_string()))
@@ -512,7 +512,7 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
 const TRAY_BINARY: &str = "mentor-preflight-tray";
 
 fn tray_binary() -> Option<std::path::PathBuf> {
-    preflight_host::beside_me(TRAY_BINARY)
+    preflight::host::beside_me(TRAY_BINARY)
 }
 
 /// Starts the tray process (reminders, the tray icon) if it is not running: it takes a lock, so
@@ -606,12 +606,12 @@ mod tests {
             "~/.ssh/id_rsa",
             "C:\\x.ics",
         ] {
-            let err = calendar::subscribe(&ctx, source, ctx.now(), None).unwrap_err();
+            let err = preflight::imports::subscribe(&ctx, source, ctx.now(), None).unwrap_err();
             assert!(
                 matches!(
                     err,
-                    preflight::calendar::ImportError::Fetch(
-                        preflight_calendar::fetch::FetchError::BadUrl(_)
+                    preflight::imports::ImportError::Fetch(
+                        preflight::calendar::fetch::FetchError::BadUrl(_)
                     )
                 ),
                 "{source}: {err:?}"

@@ -15,11 +15,10 @@ use std::process::{Child, Command, ExitCode};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use preflight::calendar;
+use preflight::calendar::ActionKind;
 use preflight::launch::{Launch, MainIntent};
 use preflight::reminders::{self, Due};
 use preflight::Context;
-use preflight_calendar::ActionKind;
 use tokio::sync::mpsc;
 
 /// How often the loop looks at the clock for what is due.
@@ -136,7 +135,7 @@ fn pictures() -> Vec<Picture> {
 
 /// The app binary: beside this one (an installed package, or a build's target directory).
 fn app_binary() -> PathBuf {
-    preflight_host::beside_me(APP_BINARY).unwrap_or_else(|| PathBuf::from(APP_BINARY))
+    preflight::host::beside_me(APP_BINARY).unwrap_or_else(|| PathBuf::from(APP_BINARY))
 }
 
 /// The app processes this one started and that may still run (reaped at every pass, so none is
@@ -176,7 +175,7 @@ fn launch(what: &Launch) {
 /// Text for a notification body: cleaned of control characters and bounded, then made safe for
 /// the system's notifications (Linux notification servers read markup; Windows toasts do not).
 fn notification_text(s: &str) -> String {
-    icon::body_text(&preflight_calendar::schedule::clean_text(s, 500))
+    icon::body_text(&preflight::calendar::schedule::clean_text(s, 500))
 }
 
 /// Shows a notification (on a thread: the notification server may be slow or absent).
@@ -309,8 +308,8 @@ impl Loop {
         tracing::info!(?ask, "tray");
         let now = self.ctx.now();
         let ctx = &self.ctx;
-        let next = || -> Result<Option<preflight_calendar::Session>, String> {
-            let schedule = calendar::load_schedule(ctx)
+        let next = || -> Result<Option<preflight::calendar::Session>, String> {
+            let schedule = preflight::schedule::load_schedule(ctx)
                 .map_err(|e| e.to_string())?
                 .value;
             Ok(schedule.next(now).cloned())
@@ -465,10 +464,10 @@ async fn run(ctx: Context) {
                     last_refresh = Some(Instant::now());
                     let ctx = lp.ctx.clone();
                     tokio::task::spawn_blocking(move || {
-                        let has = calendar::load_schedule(&ctx)
+                        let has = preflight::schedule::load_schedule(&ctx)
                             .is_ok_and(|l| !l.value.subscriptions.is_empty());
                         if has {
-                            if let Err(e) = calendar::refresh_subscriptions(&ctx, ctx.now()) {
+                            if let Err(e) = preflight::imports::refresh_subscriptions(&ctx, ctx.now()) {
                                 tracing::warn!(error = %e, "subscriptions not refreshed");
                             }
                         }

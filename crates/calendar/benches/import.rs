@@ -27,9 +27,11 @@ fn big_calendar() -> String {
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/hostile")
-            .join(name),
+        std::path::Path::new(
+            &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+        )
+        .join("tests/fixtures/hostile")
+        .join(name),
     )
     .unwrap()
 }

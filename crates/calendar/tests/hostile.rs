@@ -12,7 +12,7 @@ use preflight_calendar::IcsError;
 use preflight_calendar::ImportOptions;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/hostile")
         .join(name)
 }

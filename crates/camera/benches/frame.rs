@@ -5,8 +5,10 @@ use image::{imageops, Rgb, RgbImage};
 use preflight_camera::FrameAnalyzer;
 
 fn bench(c: &mut Criterion) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/photos/astronaut.png");
+    let path = std::path::Path::new(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos/astronaut.png");
     let photo = imageops::resize(
         &image::open(path).unwrap().to_rgb8(),
         1280,

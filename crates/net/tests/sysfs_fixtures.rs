@@ -9,9 +9,10 @@ use preflight_net::link::IfType;
 use preflight_net::{classify, LinkFacts, LinkKind};
 
 fn classify_fixture(case: &str, name: &str, gateway: [u8; 4]) -> preflight_net::LinkInfo {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sysfs")
-        .join(case);
+    let root =
+        Path::new(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sysfs")
+            .join(case);
     let sys = sysfs::read(&root, name);
     classify(&LinkFacts {
         name: name.into(),
@@ -45,7 +46,9 @@ fn recorded_trees_classify_as_a_person_would_name_them() {
 
 #[test]
 fn driver_and_type_are_read() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sysfs/iphone-usb");
+    let root =
+        Path::new(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sysfs/iphone-usb");
     let sys = sysfs::read(&root, "eth1");
     assert_eq!(sys.driver.as_deref(), Some("ipheth"));
     assert_eq!(sys.if_type, None);

@@ -7,7 +7,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use image::{imageops, RgbImage};
 
 fn frame() -> RgbImage {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/photos");
+    let dir = std::path::PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos");
     let bg = image::open(dir.join("kde-colorfulcups.jpg"))
         .unwrap()
         .to_rgb8();
@@ -33,7 +36,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| preflight_person::frame::analyze(Ok(&models), std::hint::black_box(&frame)))
     });
     // Nobody in the picture: the reduced mask finds no face, so the full-size one runs too.
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/photos");
+    let dir = std::path::PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos");
     let room = imageops::resize(
         &image::open(dir.join("kde-colorfulcups.jpg"))
             .unwrap()

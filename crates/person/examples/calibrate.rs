@@ -13,7 +13,10 @@ use preflight_person::calibration::{measure_labelled, rho};
 use preflight_scene::{blend, MEASURES};
 
 fn main() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/photos");
+    let dir = PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos");
     let rows = measure_labelled(preflight_person::shared().expect("models"), &dir)
         .expect("labelled photos");
     for r in &rows {

@@ -10,7 +10,10 @@ use preflight_scene::MEASURES;
 
 #[test]
 fn held_out_the_blend_beats_every_single_measure() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/photos");
+    let dir = PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos");
     let rows = measure_labelled(preflight_person::shared().unwrap(), &dir).unwrap();
     assert_eq!(rows.len(), 50);
     assert_eq!(rows.iter().filter(|r| r.held).count(), 16);

@@ -17,7 +17,6 @@ use preflight_calendar::Session;
 use preflight_scripts::programme::Profiles;
 use preflight_store::StoreError;
 
-use crate::calendar;
 use crate::context::Context;
 
 /// For tests (compiled in only with the `test-hooks` feature): when set, links are appended to
@@ -66,9 +65,9 @@ pub fn config_for(schedule: &Schedule, profiles: &Profiles, s: &Session) -> Remi
 /// nothing is written), counts every recorded check that did not fail as done for its session,
 /// and saves the state only when it changed (the loop runs every few seconds).
 pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
-    let loaded = calendar::load_schedule(ctx)?;
+    let loaded = crate::schedule::load_schedule(ctx)?;
     let schedule = loaded.value;
-    let (profiles, _) = calendar::profiles(ctx);
+    let (profiles, _) = crate::programmes::profiles(ctx);
     let records = ctx
         .records()
         .and_then(|r| r.load())
@@ -139,7 +138,7 @@ pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
 /// Puts the reminders of session `id` off for the mentor's snooze time (never past its start).
 /// Returns the session, or `None` when it is no longer in the schedule.
 pub fn snooze(ctx: &Context, id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-    let schedule = calendar::load_schedule(ctx)?.value;
+    let schedule = crate::schedule::load_schedule(ctx)?.value;
     let Some(s) = schedule.get(id) else {
         return Ok(None);
     };

@@ -17,7 +17,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::context::Context;
-use crate::{calendar, settings};
+use crate::settings;
 
 /// Who and what the script is for, kept with the record when it is finished.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -117,7 +117,7 @@ impl ScriptSession {
             programme: session.programme.clone().map(|id| (id, session.under_18)),
             starts: Some(session.start),
         };
-        let (profiles, _) = calendar::profiles(ctx);
+        let (profiles, _) = crate::programmes::profiles(ctx);
         let programme = session
             .programme
             .as_deref()
@@ -187,7 +187,7 @@ impl ScriptSession {
     /// is there), with the session's id; `None` when it belongs to no programme.
     fn profile(&self) -> Option<(Profile, bool)> {
         let (id, under_18) = self.meta.programme.clone()?;
-        Some((calendar::profiles(&self.ctx).0.get(&id)?, under_18))
+        Some((crate::programmes::profiles(&self.ctx).0.get(&id)?, under_18))
     }
 
     /// The programme for *Report a concern*, or `None` when the session belongs to none.

@@ -11,7 +11,6 @@ use preflight_calendar::Session;
 use preflight_scripts::programme::Profiles;
 use serde::Serialize;
 
-use crate::calendar;
 use crate::context::Context;
 
 /// A session as the schedule view shows it.
@@ -92,11 +91,11 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
     let local = jiff::tz::TimeZone::system();
     // A schedule that cannot be read is shown as a notice over an empty list; nothing is
     // written until it can be read again.
-    let (schedule, notice) = match calendar::load_schedule(ctx) {
+    let (schedule, notice) = match crate::schedule::load_schedule(ctx) {
         Ok(l) => (l.value, l.notice),
         Err(e) => (Schedule::default(), Some(e.to_string())),
     };
-    let (profiles, _) = calendar::profiles(ctx);
+    let (profiles, _) = crate::programmes::profiles(ctx);
     let settings = crate::settings::load(ctx)
         .map(|l| l.value)
         .unwrap_or_default();
@@ -146,7 +145,7 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
         // Kept aside by whichever process read it first (often the tray's reminder loop).
         notice: notice.or_else(|| crate::reminders::schedule_notice(ctx)),
         autostart,
-        local_zone: calendar::local_zone(),
+        local_zone: crate::schedule::local_zone(),
         programmes: profiles
             .all()
             .into_iter()
@@ -227,7 +226,7 @@ pub struct ProgrammeView {
 
 /// The programme panel: every profile, the mentor's choice, their own profile's text.
 pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
-    let (profiles, custom_problem) = calendar::profiles(ctx);
+    let (profiles, custom_problem) = crate::programmes::profiles(ctx);
     let settings = crate::settings::load(ctx).map_err(|e| e.to_string())?.value;
     Ok(ProgrammeView {
         programmes: profiles
@@ -240,7 +239,7 @@ pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
             .collect(),
         programme: settings.programme,
         chosen: settings.programme_chosen,
-        custom_text: calendar::custom_profile_text(ctx).map_err(|e| e.to_string())?,
+        custom_text: crate::programmes::custom_profile_text(ctx).map_err(|e| e.to_string())?,
         custom_problem,
         mentor_name: settings.mentor_name,
     })

@@ -2,7 +2,7 @@
 //! later answers and ticks update that record, never "the latest one" of the shell.
 
 use jiff::{SignedDuration, Timestamp};
-use preflight::calendar::{record_check, update_recorded_check};
+use preflight::checks::{record_check, update_recorded_check};
 use preflight::model::{CheckId, CheckResult, Origin, Report, Status};
 use preflight::Context;
 use preflight_calendar::Schedule;

@@ -3,7 +3,9 @@
 
 use preflight::Context;
 
-use preflight::calendar::{choose_programme, set_programme_contact, ContactChange, ProgrammeError};
+use preflight::programmes::{
+    choose_programme, set_programme_contact, ContactChange, ProgrammeError,
+};
 
 fn contact(name: &str, email: &str) -> ContactChange {
     ContactChange::Set {

@@ -107,7 +107,7 @@ fn the_reminder_loop_over_the_shared_files() {
     );
 
     // A room opened by hand is recorded (near the session) and not opened again at T−7.
-    let schedule = preflight::calendar::load_schedule(&ctx).unwrap().value;
+    let schedule = preflight::schedule::load_schedule(&ctx).unwrap().value;
     // (Without its link here: no browser is opened by a test; the end-to-end tests log links.)
     let mut plain = schedule.get("plain").unwrap().clone();
     plain.link = None;

@@ -27,9 +27,11 @@ const LABELS: &[(&str, f32, bool)] = &[
 ];
 
 fn photo(name: &str) -> image::RgbImage {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/photos")
-        .join(name);
+    let p = PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos")
+    .join(name);
     image::open(&p)
         .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         .to_rgb8()

@@ -14,9 +14,10 @@ const PHOTOS: [&str; 4] = ["astronaut.png", "coffee.png", "chelsea.png", "camera
 
 /// A fixture photo at webcam size (1280×720).
 fn photo(name: &str) -> RgbImage {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/photos")
-        .join(name);
+    let path =
+        Path::new(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/photos")
+            .join(name);
     let img = image::open(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .to_rgb8();

@@ -16,9 +16,11 @@ use preflight_person::Models;
 use preflight_verdict as verdict;
 
 fn photo(name: &str) -> RgbImage {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/photos")
-        .join(name);
+    let p = PathBuf::from(
+        &*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../fixtures/photos")
+    .join(name);
     image::open(&p)
         .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         .to_rgb8()

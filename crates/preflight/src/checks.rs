@@ -1,0 +1,129 @@
+//! A finished check into the records: its checklist on this computer now, its record (verdicts,
+//! summaries and checklist only, linked to the session it was for), and later answers and
+//! ticks brought into that same record.
+
+use crate::records::CheckLine;
+use crate::records::CheckRecord;
+use crate::records::ChecklistLine;
+use preflight_calendar::Schedule;
+use preflight_store::StoreError;
+
+use crate::context::Context;
+use crate::model::Origin;
+use crate::programmes::profiles;
+use crate::Report;
+
+/// The report's verdict lines and checklist lines, as the records keep them.
+fn record_lines(report: &Report) -> (Vec<CheckLine>, Vec<ChecklistLine>) {
+    let results = report
+        .checks
+        .iter()
+        .map(|c| CheckLine {
+            id: c.id,
+            status: c.status,
+            summary: c.summary.clone(),
+        })
+        .collect();
+    let checklist = report.checklist.iter().map(ChecklistLine::from).collect();
+    (results, checklist)
+}
+
+/// The record of a finished check: verdicts, summaries and the checklist only, linked to the
+/// scheduled session it was for (one starting within two hours of when it finished).
+pub fn check_record(report: &Report, schedule: &Schedule, from: Origin) -> CheckRecord {
+    let at = report.finished_at();
+    let linked = schedule.session_for_check(at);
+    let (results, checklist) = record_lines(report);
+    CheckRecord {
+        at,
+        overall: report.overall,
+        results,
+        session_id: linked.map(|(s, _)| s.id.clone()),
+        minutes_before: linked.map(|(_, m)| m),
+        checklist,
+        from,
+    }
+}
+
+/// Whether `c` is the record of `report` run by `from` (a check is known by the shell that ran
+/// it and the moment it finished).
+fn is_record_of(c: &CheckRecord, report: &Report, from: Origin) -> bool {
+    c.from == from && c.at == report.finished_at()
+}
+
+/// Adds a finished check to the records (the use case both shells call when a check ends), or
+/// brings its record up to date when it is already there. The reminders of both shells read the
+/// records: a check that did not fail ends its session's check prompt. Returns the record and
+/// any notice about a damaged file.
+pub fn record_check(
+    ctx: &Context,
+    report: &Report,
+    schedule: &Schedule,
+    from: Origin,
+) -> Result<(CheckRecord, Option<String>), StoreError> {
+    let rec = check_record(report, schedule, from);
+    let notice = ctx.records()?.change(|r| {
+        match r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
+            Some(c) => *c = rec.clone(),
+            None => r.checks.push(rec.clone()),
+        }
+    })?;
+    Ok((rec, notice))
+}
+
+/// The checklist for `report` on this computer now: the next scheduled session, the recorders
+/// running, focus mode, and the items the mentor ticked.
+pub fn checklist_for(
+    ctx: &Context,
+    report: &Report,
+    schedule: &Schedule,
+    ticked: &std::collections::BTreeSet<String>,
+) -> Vec<crate::checklist::ChecklistItem> {
+    let at = report.finished_at();
+    let platform = ctx.platform();
+    let focus = platform.focus_status(ctx.focus_saved_path());
+    // Only a session soon enough for this check to be "the" check for it.
+    let session = schedule
+        .session_for_check(at)
+        .map(|(s, _)| s)
+        .filter(|s| s.start > at);
+    let tested_earlier = session.and_then(|s| {
+        let records = ctx.records().and_then(|r| r.load()).ok()?.value;
+        records
+            .tested_in_time_for(s, schedule.reminders)
+            .map(|c| c.at)
+            .filter(|t| *t < at)
+    });
+    let ctx = crate::checklist::Context {
+        checked_at: Some(at),
+        next_session: session.map(|s| s.start),
+        tested_earlier,
+        programme: session.and_then(|s| {
+            let p = profiles(ctx).0.get(s.programme.as_deref()?)?;
+            Some((p, s.under_18))
+        }),
+        reminders: schedule.reminders,
+        recorders: platform.running_recorders(),
+        focus: focus.on,
+        ticked: ticked.clone(),
+    };
+    crate::checklist::build(report, &ctx)
+}
+
+/// Brings the recorded check of `report` (run by `from`) up to date with it (a question
+/// answered, checklist items ticked after the check was recorded): verdicts and checklist are
+/// replaced; time and session stay. A check that was never recorded stays unrecorded.
+pub fn update_recorded_check(
+    ctx: &Context,
+    from: Origin,
+    report: &Report,
+) -> Result<Option<String>, StoreError> {
+    let (results, checklist) = record_lines(report);
+    ctx.records()?.change(|r| {
+        if let Some(c) = r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
+            c.overall = report.overall;
+            c.results = results;
+            c.checklist = checklist;
+        }
+    })
+}

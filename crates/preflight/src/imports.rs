@@ -1,0 +1,211 @@
+//! Calendars into the schedule: a file the mentor picked, a feed they subscribed to, and the
+//! subscriptions fetched again; the feed is fetched outside the lock, and nothing changes when
+//! an import fails.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use preflight_calendar::fetch::{self, FetchError, MAX_FEED_BYTES};
+use preflight_calendar::ics::import_bytes;
+use preflight_calendar::schedule::clean_text;
+use preflight_calendar::schedule::Membership;
+use preflight_calendar::IcsError;
+use preflight_calendar::ImportOptions;
+use preflight_calendar::Schedule;
+use preflight_calendar::Subscription;
+use preflight_store::{read_bounded, StoreError};
+
+use crate::context::Context;
+use crate::schedule::{load_schedule, local_zone, update_schedule};
+
+/// What an import did, for the mentor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportSummary {
+    /// The calendar's name.
+    pub calendar: String,
+    /// Sessions now in the schedule from it.
+    pub added: usize,
+    /// Sessions from an earlier import of it that were replaced.
+    pub replaced: usize,
+    /// Events skipped, and why.
+    pub notes: Vec<String>,
+}
+
+/// Why an import failed (nothing in the schedule changed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The calendar text is not usable.
+    #[error("{0}")]
+    Ics(#[from] IcsError),
+    /// The feed could not be fetched.
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    /// The calendar file could not be read.
+    #[error("The calendar {0} Nothing in your schedule was changed.")]
+    Read(String),
+    /// The schedule file could not be read or written.
+    #[error("Your schedule was not changed: {0}")]
+    Schedule(String),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        ImportError::Schedule(e.to_string())
+    }
+}
+
+/// Imports calendar bytes under the name `calendar` into `schedule` (replacing that calendar's
+/// earlier sessions). With `membership`, the calendar's sessions belong to that programme from
+/// now on (every refresh keeps it); without, the choice made before stays. Pure apart from
+/// `now`; the caller saves.
+pub fn import_into(
+    schedule: &mut Schedule,
+    bytes: &[u8],
+    calendar: &str,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
+    // Bounded like a feed address (which may be a long private link), control characters gone.
+    let mut opts = ImportOptions::new(clean_text(calendar, 4096), local_zone(), now);
+    let out = import_bytes(bytes, &{
+        opts.link_patterns = schedule.link_patterns.clone();
+        opts.horizon = schedule.import_horizon();
+        opts.clone()
+    })?;
+    if let Some(m) = membership {
+        schedule
+            .calendar_programmes
+            .insert(opts.calendar.clone(), m);
+    }
+    let added = out.sessions.len();
+    let replaced = schedule.replace_calendar(&opts.calendar, out.sessions);
+    Ok(ImportSummary {
+        calendar: opts.calendar,
+        added,
+        replaced,
+        notes: out.notes,
+    })
+}
+
+/// Reads a calendar file the mentor chose: an ordinary file of at most [`MAX_FEED_BYTES`].
+pub fn read_calendar_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    read_bounded(path, MAX_FEED_BYTES).map_err(|e| match e {
+        StoreError::NotAFile { path } => ImportError::Read(format!(
+            "{path} is not an ordinary file (a folder, device or pipe), so it was not read."
+        )),
+        StoreError::TooLarge { path, .. } => too_large(&path),
+        other => ImportError::Read(other.to_string()),
+    })
+}
+
+/// The refusal of a calendar larger than [`MAX_FEED_BYTES`], named `name`.
+pub fn too_large(name: &str) -> ImportError {
+    ImportError::Read(format!(
+        "{} is larger than {} MB, far more than a calendar of sessions, so it was not read.",
+        clean_text(name, 300),
+        MAX_FEED_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Imports an .ics file into the saved schedule.
+pub fn import_file(
+    ctx: &Context,
+    path: &Path,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
+    let bytes = read_calendar_file(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let (summary, _) = update_schedule(ctx, |s| import_into(s, &bytes, &name, now, membership))?;
+    Ok(summary)
+}
+
+/// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
+/// The feed is fetched before the schedule is locked, so a slow server never holds the lock.
+pub fn subscribe(
+    ctx: &Context,
+    url: &str,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
+    let url = url.trim();
+    let text = fetch::fetch(url, Duration::from_secs(15))?;
+    let (summary, _) = update_schedule(ctx, |s| {
+        let summary = import_into(s, text.as_bytes(), url, now, membership)?;
+        let name = summary.calendar.clone();
+        match s.subscriptions.iter_mut().find(|x| x.url == name) {
+            Some(sub) => {
+                sub.last_fetched = Some(now.to_string());
+                sub.last_error = None;
+            }
+            None => s.subscriptions.push(Subscription {
+                url: name,
+                last_fetched: Some(now.to_string()),
+                last_error: None,
+            }),
+        }
+        Ok::<_, ImportError>(summary)
+    })?;
+    Ok(summary)
+}
+
+/// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
+/// `schedule import`, where the mentor typed the path on their own computer.
+pub fn import_and_save(
+    ctx: &Context,
+    source: &str,
+    now: Timestamp,
+    membership: Option<Membership>,
+) -> Result<ImportSummary, ImportError> {
+    if source.contains("://") {
+        subscribe(ctx, source, now, membership)
+    } else {
+        import_file(ctx, Path::new(source), now, membership)
+    }
+}
+
+/// Fetches every subscription again; failures are kept on the subscription, and its earlier
+/// sessions stay. Feeds are fetched outside the lock; their results are applied under it, so a
+/// session added meanwhile is kept.
+pub fn refresh_subscriptions(
+    ctx: &Context,
+    now: Timestamp,
+) -> Result<Vec<Subscription>, ImportError> {
+    let urls: Vec<String> = load_schedule(ctx)?
+        .value
+        .subscriptions
+        .iter()
+        .map(|s| s.url.clone())
+        .collect();
+    let fetched: Vec<(String, Result<String, FetchError>)> = urls
+        .into_iter()
+        .map(|url| {
+            let got = fetch::fetch(&url, Duration::from_secs(15));
+            (url, got)
+        })
+        .collect();
+    let (subs, _) = update_schedule(ctx, |schedule| {
+        for (url, got) in fetched {
+            let result = got
+                .map_err(ImportError::from)
+                .and_then(|text| import_into(schedule, text.as_bytes(), &url, now, None));
+            if let Some(sub) = schedule.subscriptions.iter_mut().find(|s| s.url == url) {
+                match result {
+                    Ok(_) => {
+                        sub.last_fetched = Some(now.to_string());
+                        sub.last_error = None;
+                    }
+                    Err(e) => sub.last_error = Some(e.to_string()),
+                }
+            }
+        }
+        Ok::<_, ImportError>(schedule.subscriptions.clone())
+    })?;
+    Ok(subs)
+}

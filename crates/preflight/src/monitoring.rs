@@ -1,0 +1,87 @@
+//! What the programmes' monitoring forms take: the export of a period, and the mentor's word
+//! on whether a session took place as planned.
+
+use jiff::Timestamp;
+use preflight_calendar::schedule::clean_text;
+use preflight_store::StoreError;
+
+use crate::context::Context;
+use crate::programmes::profiles;
+use crate::schedule::load_schedule;
+
+/// A programme's monitoring export: one row per session between two moments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitoringExport {
+    /// The rows.
+    pub rows: Vec<crate::records::MonitoringRow>,
+    /// The rows as the CSV a programme's form takes.
+    pub csv: String,
+    /// A notice about a damaged records file that was set aside, if any.
+    pub notice: Option<String>,
+}
+
+/// The monitoring export from `from` to `to` (only programme `programme`'s sessions when one is
+/// named), as both shells write it: the schedule, the records and the programme profiles read
+/// now.
+pub fn monitoring_export(
+    ctx: &Context,
+    from: Timestamp,
+    to: Timestamp,
+    programme: Option<&str>,
+    now: Timestamp,
+) -> Result<MonitoringExport, StoreError> {
+    let loaded = ctx.records()?.load()?;
+    let schedule = load_schedule(ctx)?.value;
+    let (profiles, _) = profiles(ctx);
+    let mut rows =
+        crate::records::monitoring_rows(&schedule, &loaded.value, &profiles, from, to, now);
+    if let Some(p) = programme {
+        rows.retain(|r| r.programme == p);
+    }
+    let csv = crate::records::to_csv(&rows);
+    Ok(MonitoringExport {
+        rows,
+        csv,
+        notice: loaded.notice,
+    })
+}
+
+/// Why "did it take place as planned" was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum PlannedError {
+    /// No such session in the schedule.
+    #[error("There is no session with the id {0} in your schedule.")]
+    NoSession(String),
+    /// It has not started.
+    #[error("That session has not started yet; say whether it took place as planned once it has.")]
+    NotStarted,
+    /// The schedule or the records could not be read or written.
+    #[error("Your answer could not be saved: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Records what the mentor says about session `id` having taken place as planned (the app's
+/// Yes/No and `preflight records planned`); the latest answer counts. Returns the session.
+pub fn state_as_planned(
+    ctx: &Context,
+    id: &str,
+    as_planned: bool,
+    now: Timestamp,
+) -> Result<preflight_calendar::Session, PlannedError> {
+    let schedule = load_schedule(ctx)?.value;
+    let session = schedule
+        .get(id)
+        .cloned()
+        .ok_or_else(|| PlannedError::NoSession(clean_text(id, 200)))?;
+    if session.start > now {
+        return Err(PlannedError::NotStarted);
+    }
+    ctx.records()?.change(|r| {
+        r.planned.push(crate::records::PlannedRecord {
+            session_id: id.to_string(),
+            as_planned,
+            at: now,
+        })
+    })?;
+    Ok(session)
+}
