@@ -432,3 +432,25 @@ fn the_shells_depend_on_the_application_layer_alone() {
     }
     assert_eq!(seen, 3);
 }
+
+#[test]
+fn the_programme_domain_sits_below_the_calendar_and_the_scripts() {
+    // Profiles (codes, sessions, checklist items, under-18 rules) are the domain the calendar,
+    // the scripts and the application layer build on; they know none of those.
+    let programme = dependency_tree("preflight-programme");
+    for above in [
+        "preflight-calendar",
+        "preflight-scripts",
+        "preflight-verdict",
+        "preflight",
+    ] {
+        assert!(!programme.contains(above), "the programmes link {above}");
+    }
+    let calendar = dependency_tree("preflight-calendar");
+    assert!(calendar.contains("preflight-programme"));
+    assert!(
+        !calendar.contains("preflight-scripts"),
+        "the calendar needs the programmes, not the scripts"
+    );
+    assert!(dependency_tree("preflight-scripts").contains("preflight-programme"));
+}

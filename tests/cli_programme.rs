@@ -109,7 +109,7 @@ fn each_code_shows_its_own_rules() {
 #[test]
 fn a_profile_you_wrote_is_checked_with_file_line_column() {
     let home = tempfile::tempdir().unwrap();
-    let custom = workspace_root().join("crates/scripts/programmes/custom.toml");
+    let custom = workspace_root().join("crates/programme/programmes/custom.toml");
     let ok = preflight(
         home.path(),
         &["programme", "check", custom.to_str().unwrap()],
@@ -443,7 +443,7 @@ fn your_own_programme_is_saved_only_when_it_is_valid() {
     let home = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let starter =
-        std::fs::read_to_string(workspace_root().join("crates/scripts/programmes/custom.toml"))
+        std::fs::read_to_string(workspace_root().join("crates/programme/programmes/custom.toml"))
             .unwrap();
     let saved = home
         .path()

@@ -77,7 +77,7 @@ enum ProgrammeAction {
     /// Check a profile file and say exactly what is wrong (file:line:column).
     Check {
         /// The profile file (TOML); start from `preflight programme show custom`'s source,
-        /// crates/scripts/programmes/custom.toml.
+        /// crates/programme/programmes/custom.toml.
         file: std::path::PathBuf,
     },
     /// Choose the programme you mentor with: new sessions and imported calendars belong to it
@@ -1080,7 +1080,7 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
                 let n = values
                     .get("session_number")
                     .and_then(|n| n.trim().parse().ok());
-                p.adapt_script(&mut t, under_18, n);
+                preflight::scripts::adapt::adapt(p, &mut t, under_18, n);
             }
             println!("{} ({} minutes)\n", t.name, t.total_minutes());
             for (i, p) in t.phases.iter().enumerate() {

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 pub use crate::schedule::ReminderConfig;
 use crate::schedule::Session;
-use preflight_scripts::programme::Profiles;
+use preflight_programme::Profiles;
 
 /// Where we are relative to one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -483,7 +483,7 @@ mod tests {
     #[test]
     fn a_programme_session_opens_its_room_as_early_as_its_code_asks() {
         let cfg = ReminderConfig::default(); // room at T-7
-        let brokerage = preflight_scripts::programme::built_in_profile("brokerage").unwrap(); // T-10
+        let brokerage = preflight_programme::built_in_profile("brokerage").unwrap(); // T-10
         assert_eq!(cfg.for_programme(None), cfg);
         let b = cfg.for_programme(Some(&brokerage));
         assert_eq!((b.open_lead_min, b.check_lead_min), (10, 10));
@@ -506,7 +506,7 @@ mod tests {
             cfg.for_programme(
                 s.programme
                     .as_deref()
-                    .and_then(preflight_scripts::programme::built_in_profile)
+                    .and_then(preflight_programme::built_in_profile)
                     .as_ref(),
             )
         };

@@ -114,10 +114,7 @@ impl ReminderConfig {
     /// The timing for a session of a programme: the room opens as early as the programme's code
     /// asks (The Brokerage 10 minutes, Mentor247 5–10), whatever the mentor set for other
     /// sessions; the check prompt stays where the mentor put it, and never comes after the room.
-    pub fn for_programme(
-        self,
-        profile: Option<&preflight_scripts::programme::Profile>,
-    ) -> ReminderConfig {
+    pub fn for_programme(self, profile: Option<&preflight_programme::Profile>) -> ReminderConfig {
         match profile {
             Some(p) => ReminderConfig {
                 open_lead_min: p.room_open_minutes,
@@ -200,7 +197,7 @@ impl Membership {
     pub fn new(programme: Option<&str>, under_18: bool) -> Result<Membership, InputError> {
         let programme = match programme.map(str::trim) {
             None | Some("") => None,
-            Some(p) if preflight_scripts::programme::is_known(p) => Some(p.to_string()),
+            Some(p) if preflight_programme::is_known(p) => Some(p.to_string()),
             Some(p) => return Err(InputError::UnknownProgramme(clean_text(p, 60))),
         };
         Ok(Membership {

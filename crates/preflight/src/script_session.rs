@@ -148,7 +148,7 @@ impl ScriptSession {
             preflight_scripts::script::resolve(template, ctx.templates_dir().as_deref(), &vars)?;
         let mut rendered = t.render(&vars);
         if let Some((p, under_18)) = &programme {
-            p.adapt_script(&mut rendered, *under_18, meta.session_number);
+            preflight_scripts::adapt::adapt(p, &mut rendered, *under_18, meta.session_number);
         }
         let run = SessionRun::start_at(rendered, now, meta.starts.unwrap_or(now));
         tracing::info!(%template, "session script started");

@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 use toml::Spanned;
 use ts_rs::TS;
 
@@ -24,19 +23,9 @@ pub const VARIABLES: &[(&str, &str)] = &[
 /// The longest a phase may be, minutes.
 pub const MAX_PHASE_MINUTES: u32 = 180;
 
-/// A template or programme profile that failed to load, with where and why.
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct TemplateError {
-    /// The file (or the built-in template's name).
-    pub file: String,
-    /// Line, from 1.
-    pub line: usize,
-    /// Column, from 1.
-    pub column: usize,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
+/// A template that failed to load, with where and why (the same error a programme profile
+/// gives: file, line, column).
+pub use preflight_programme::TextError as TemplateError;
 
 /// One phase of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -90,57 +79,13 @@ struct RawPhase {
     call_to_action: Option<Spanned<String>>,
 }
 
-impl TemplateError {
-    /// An error at the byte range `span` of `text` (the contents of `file`).
-    pub(crate) fn at(file: &str, text: &str, span: Range<usize>, message: String) -> Self {
-        let (line, column) = line_col(text, span.start);
-        TemplateError {
-            file: file.to_string(),
-            line,
-            column,
-            message,
-        }
-    }
-}
-
-/// Converts a byte offset in `text` to a 1-based line and column.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, column)
-}
-
 /// The largest template file read (the built-in ones are about 4 KB).
 pub const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
 
 /// The most template files read from the mentor's folder.
 pub const MAX_USER_TEMPLATES: usize = 200;
 
-/// Reads a text file the mentor wrote, at most `max` bytes (folders, devices and pipes are
-/// refused before they are opened): its name for messages and its text, or an error about the
-/// whole file.
-pub(crate) fn read_text_file(
-    path: &std::path::Path,
-    max: u64,
-) -> Result<(String, String), TemplateError> {
-    let name = path.display().to_string();
-    let whole = |message: String| TemplateError {
-        file: name.clone(),
-        line: 1,
-        column: 1,
-        message,
-    };
-    let bytes = preflight_store::read_bounded(path, max).map_err(|e| whole(e.to_string()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| whole("the file is not UTF-8 text; save it again as UTF-8".into()))?;
-    Ok((name, text))
-}
+pub(crate) use preflight_programme::read_text_file;
 
 impl Template {
     /// Reads and validates a template file (bounded in size; folders, devices and pipes are
@@ -690,6 +635,13 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_programmes_know_exactly_the_built_in_scripts() {
+        // A profile names its scripts by these ids, checked where profiles are read.
+        let ours: Vec<&str> = BUILT_IN.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ours, preflight_programme::SCRIPT_IDS);
+    }
 
     fn vars() -> BTreeMap<String, String> {
         [
