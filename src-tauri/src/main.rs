@@ -10,12 +10,13 @@ mod schedule;
 
 use std::sync::Mutex;
 
+use preflight::checks::CheckSession;
 use preflight::script_session::{ConcernOutcome, ScriptProgramme, ScriptSession};
 use preflight::scripts::script::TemplateInfo;
 use preflight::scripts::ScriptView;
 use preflight::scripts::SessionRecord;
 use preflight::{
-    model::Origin, settings, verdict, CameraChoice, CheckId, CheckOptions, Context, DeviceReport,
+    model::Origin, settings, CameraChoice, CheckId, CheckOptions, Context, DeviceReport,
     PreviewFrame, Progress, Report, Settings, SettingsView,
 };
 use tauri::ipc::Channel;
@@ -124,6 +125,8 @@ async fn run_check(
         let _ = on_progress.send(Progress::Notice { text });
     }
     tracing::info!(overall = ?kept.overall, ms = kept.duration_ms, "pre-flight check finished");
+    // The check on screen: the mentor's answers and ticks change this one.
+    app.state::<CheckSession>().finished(kept.clone());
     Ok(kept)
 }
 
@@ -134,22 +137,16 @@ fn check_guide() -> preflight::guide::CheckGuide {
     preflight::guide::check_guide()
 }
 
-/// Rebuilds the checklist with the items the mentor ticked, and keeps it with the recorded
-/// check (metadata only: item ids, met or not, evidence or declared).
+/// Rebuilds the checklist of the check on screen with the items the mentor ticked (ids), and
+/// keeps it with the recorded check (metadata only: item ids, met or not, evidence or declared).
 #[tauri::command]
-async fn checklist_update(
-    app: tauri::AppHandle,
-    mut report: Report,
-    ticked: Vec<String>,
-) -> Result<Report, String> {
+async fn checklist_update(app: tauri::AppHandle, ticked: Vec<String>) -> Result<Report, String> {
     let ticked = ticked.into_iter().collect();
     let ctx = schedule::context(&app);
     tauri::async_runtime::spawn_blocking(move || {
-        report.checklist =
-            preflight::checks::checklist_for(&ctx, &report, &schedule_for_reading(&ctx), &ticked);
-        preflight::checks::update_recorded_check(&ctx, Origin::App, &report)
-            .map_err(|e| format!("The checklist could not be saved with your records: {e}"))?;
-        Ok(report)
+        app.state::<CheckSession>()
+            .tick(&ctx, Origin::App, &ticked)
+            .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?
@@ -209,17 +206,21 @@ fn focus_switch(ctx: &Context, on: bool) -> Result<preflight::focus::FocusStatus
     r.map_err(|e| format!("Notifications could not be changed: {e}"))
 }
 
-/// Settles a question only the mentor can answer ("Did you hear the chime?") and returns the
-/// report with the verdict and the overall status updated.
+/// Settles a question only the mentor can answer ("Did you hear the chime?") about the check on
+/// screen and returns it with the verdict and the overall status updated.
 #[tauri::command]
-fn answer_question(app: tauri::AppHandle, mut report: Report, id: CheckId, yes: bool) -> Report {
-    verdict::answer(&mut report, id, yes);
+fn answer_question(
+    app: tauri::AppHandle,
+    session: State<'_, CheckSession>,
+    id: CheckId,
+    yes: bool,
+) -> Result<Report, String> {
     let ctx = schedule::context(&app);
-    if let Err(e) = preflight::checks::update_recorded_check(&ctx, Origin::App, &report) {
-        tracing::warn!(error = %e, "answer not added to the records");
-    }
+    let report = session
+        .answer(&ctx, Origin::App, id, yes)
+        .map_err(|e| e.to_string())?;
     tracing::info!(check = ?id, yes, overall = ?report.overall, "question answered");
-    report
+    Ok(report)
 }
 
 /// Starts a live camera preview (about 10 small frames a second on `on_frame`), replacing any
@@ -515,6 +516,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         // Where the data is, the clock and the platform: built once, read by every command.
         .manage(Context::system())
+        .manage(CheckSession::default())
         .manage(PreviewState::default())
         .manage(listen::Meter::default())
         .manage(ScriptState::default())

@@ -52,8 +52,8 @@ export function checkGuide(): Promise<CheckGuide> {
   return invoke<CheckGuide>("check_guide");
 }
 
-export function checklistUpdate(report: Report, ticked: Array<string>): Promise<Report> {
-  return invoke<Report>("checklist_update", { report, ticked });
+export function checklistUpdate(ticked: Array<string>): Promise<Report> {
+  return invoke<Report>("checklist_update", { ticked });
 }
 
 export function sessionIndicators(): Promise<Indicators> {
@@ -68,8 +68,8 @@ export function focusSet(on: boolean): Promise<FocusStatus> {
   return invoke<FocusStatus>("focus_set", { on });
 }
 
-export function answerQuestion(report: Report, id: CheckId, yes: boolean): Promise<Report> {
-  return invoke<Report>("answer_question", { report, id, yes });
+export function answerQuestion(id: CheckId, yes: boolean): Promise<Report> {
+  return invoke<Report>("answer_question", { id, yes });
 }
 
 export function startPreview(camera: CameraChoice, onFrame: Channel<PreviewFrame>): Promise<null> {

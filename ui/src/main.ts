@@ -428,7 +428,7 @@ async function tick(id: string, on: boolean) {
   else ticked.delete(id);
   if (!currentReport) return;
   try {
-    const r = await api.checklistUpdate(currentReport, [...ticked]);
+    const r = await api.checklistUpdate([...ticked]);
     currentReport = r;
     showChecklist(r);
     document.querySelector<HTMLInputElement>(`#checklist-items input[data-item="${id}"]`)?.focus();
@@ -513,7 +513,7 @@ async function answer(id: CheckId, yes: boolean) {
     setStep("done", "Thank you. Your results are below.");
     void startMeter();
   }
-  showReport(await api.answerQuestion(currentReport, id, yes));
+  showReport(await api.answerQuestion(id, yes));
   results.querySelector<HTMLElement>(`[data-check-id="${id}"]`)?.focus();
 }
 

@@ -127,3 +127,100 @@ pub fn update_recorded_check(
         }
     })
 }
+
+/// The check a shell has on screen: the last one it ran, kept here so the mentor's later
+/// answers ("Did you hear the chime?") and ticks change *that* check and its record. A window
+/// sends only ids and answers; it never hands a report back to be recorded.
+#[derive(Debug, Default)]
+pub struct CheckSession {
+    shown: std::sync::Mutex<Option<Report>>,
+}
+
+/// Why an answer or a tick was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// No check has finished in this shell yet.
+    #[error("There is no finished check to answer for: run the check first.")]
+    NoCheck,
+    /// The records could not be written (the check on screen is still changed).
+    #[error("{0}")]
+    NotSaved(String),
+}
+
+impl CheckSession {
+    fn shown(&self) -> std::sync::MutexGuard<'_, Option<Report>> {
+        self.shown.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The check that just finished (and was recorded) becomes the one on screen.
+    pub fn finished(&self, report: Report) {
+        *self.shown() = Some(report);
+    }
+
+    /// The check on screen, if any.
+    pub fn current(&self) -> Option<Report> {
+        self.shown().clone()
+    }
+
+    /// Settles the open question of check `id` with the mentor's answer, recomputes the overall
+    /// verdict and brings the record up to date (a record that cannot be written is logged).
+    /// Returns the check as it is now.
+    pub fn answer(
+        &self,
+        ctx: &Context,
+        from: Origin,
+        id: crate::CheckId,
+        yes: bool,
+    ) -> Result<Report, SessionError> {
+        let mut shown = self.shown();
+        let report = shown.as_mut().ok_or(SessionError::NoCheck)?;
+        preflight_verdict::answer(report, id, yes);
+        let now = report.clone();
+        drop(shown);
+        // The answer counts on screen even when the records cannot take it (said in the log).
+        if let Err(e) = update_recorded_check(ctx, from, &now) {
+            tracing::warn!(error = %e, "answer not added to the records");
+        }
+        Ok(now)
+    }
+
+    /// Rebuilds the checklist with the items the mentor ticked (ids) and keeps it with the
+    /// record. Returns the check as it is now.
+    pub fn tick(
+        &self,
+        ctx: &Context,
+        from: Origin,
+        ticked: &std::collections::BTreeSet<String>,
+    ) -> Result<Report, SessionError> {
+        let Some(seen) = self.current() else {
+            return Err(SessionError::NoCheck);
+        };
+        // Read outside the lock (files, the system's recorders and focus mode)…
+        let schedule = crate::schedule::load_schedule(ctx)
+            .map(|l| l.value)
+            .unwrap_or_default();
+        let checklist = checklist_for(ctx, &seen, &schedule, ticked);
+        // …then set on the check as it is now (an answer given meanwhile stays), unless a newer
+        // check has finished since.
+        let report = {
+            let mut shown = self.shown();
+            match shown.as_mut() {
+                Some(r) if r.finished_at() == seen.finished_at() => {
+                    r.checklist = checklist;
+                    r.clone()
+                }
+                _ => {
+                    let mut old = seen;
+                    old.checklist = checklist;
+                    old
+                }
+            }
+        };
+        update_recorded_check(ctx, from, &report).map_err(|e| {
+            SessionError::NotSaved(format!(
+                "The checklist could not be saved with your records: {e}"
+            ))
+        })?;
+        Ok(report)
+    }
+}

@@ -73,3 +73,51 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
     .unwrap();
     assert_eq!(ctx.records().unwrap().load().unwrap().value.checks.len(), 3);
 }
+
+#[test]
+fn answers_and_ticks_change_the_check_on_screen_and_its_record() {
+    use preflight::checks::{CheckSession, SessionError};
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let session = CheckSession::default();
+    // Nothing to answer for before a check has finished.
+    assert_eq!(
+        session
+            .answer(&ctx, Origin::App, CheckId::Speaker, true)
+            .unwrap_err(),
+        SessionError::NoCheck
+    );
+    assert_eq!(
+        session
+            .tick(&ctx, Origin::App, &["phone".to_string()].into())
+            .unwrap_err(),
+        SessionError::NoCheck
+    );
+
+    let mut asked = report(ctx.now() - SignedDuration::from_mins(5), Status::Warn);
+    asked.checks[0].question = Some("Did you hear the chime?".into());
+    record_check(&ctx, &asked, &Schedule::default(), Origin::App).unwrap();
+    session.finished(asked.clone());
+
+    // "No": the speaker check fails, on screen and in the record.
+    let answered = session
+        .answer(&ctx, Origin::App, CheckId::Speaker, false)
+        .unwrap();
+    assert_eq!(answered.checks[0].status, Status::Fail);
+    assert_eq!(answered.checks[0].question, None);
+    let recorded = || ctx.records().unwrap().load().unwrap().value.checks;
+    assert_eq!(recorded()[0].results[0].status, Status::Fail);
+
+    // A tick keeps the answer (the session's copy, not the one the check started with) and
+    // the declared item reaches the record.
+    let ticked = session
+        .tick(&ctx, Origin::App, &["phone".to_string()].into())
+        .unwrap();
+    assert_eq!(ticked.checks[0].status, Status::Fail);
+    let phone = ticked.checklist.iter().find(|i| i.id == "phone").unwrap();
+    assert_eq!(phone.state, preflight::checklist::ItemState::Met);
+    let rec = &recorded()[0];
+    assert_eq!(rec.results[0].status, Status::Fail);
+    assert!(rec.checklist.iter().any(|l| l.id == "phone"), "{rec:?}");
+    assert_eq!(session.current(), Some(ticked));
+}
