@@ -10,6 +10,7 @@
 //! - [`guide`]: what the windows show about the checks, as Rust defines it.
 //! - [`listen`]: the microphone meter, *hear yourself* and the chime again, outside the check.
 
+pub mod checks;
 pub mod devices;
 pub mod guide;
 pub mod handover;
@@ -24,4 +25,4 @@ pub use preflight_model::Report;
 pub use preview::{run_preview, PreviewFrame};
 pub use probes::{open_camera, CameraChoice, Probes, SpeedTest, SystemProbes};
 pub use progress::Progress;
-pub use runner::{run, run_with, CheckOptions, Limits, PROMPT_SENTENCE};
+pub use runner::{run, run_checks, run_with, CheckOptions, Limits, PROMPT_SENTENCE};

@@ -631,3 +631,97 @@ async fn a_device_that_falls_over_is_a_failed_check_not_a_crash() {
     assert_eq!(result(&r, CheckId::Speaker).status, Status::Pass);
     assert_eq!(result(&r, CheckId::Network).status, Status::Pass);
 }
+
+#[test]
+fn the_runner_iterates_the_list_of_checks() {
+    // One entry per check, in the report's order; each waits only for checks before it in the
+    // list, so the order can never deadlock.
+    let list = preflight_engine::checks::all::<Fake>();
+    let ids: Vec<CheckId> = list.iter().map(|c| c.id()).collect();
+    assert_eq!(ids, ORDER);
+    for (i, c) in list.iter().enumerate() {
+        assert!(!c.needs().is_empty(), "{:?} says what it uses", c.id());
+        for a in c.after() {
+            assert!(ids[..i].contains(a), "{:?} waits for a later {a:?}", c.id());
+        }
+    }
+}
+
+/// A check written in this test: it reports what the connection check found. It shows what
+/// adding a check takes — a module like this (id, needs, order, words, run) and a line in the
+/// list. (Its id is an existing one: `CheckId` is the model's closed list, which the records
+/// and the windows name checks by, so a real new check adds its variant there too.)
+struct LinkEcho;
+
+impl preflight_engine::checks::Check<Fake> for LinkEcho {
+    fn id(&self) -> CheckId {
+        CheckId::Platforms
+    }
+
+    fn needs(&self) -> &'static [preflight_engine::checks::Need] {
+        &[preflight_engine::checks::Need::Network]
+    }
+
+    fn after(&self) -> &'static [CheckId] {
+        &[CheckId::Network]
+    }
+
+    fn switched_off(&self, opts: &CheckOptions) -> Option<String> {
+        opts.skip_network.then(|| "Echo switched off.".into())
+    }
+
+    fn run<'a>(
+        &'a self,
+        cx: &'a preflight_engine::checks::Cx<Fake>,
+    ) -> preflight_engine::checks::Running<'a> {
+        Box::pin(async move {
+            cx.started(CheckId::Platforms, "Echoing the link…");
+            let kind = cx.facts().link.as_ref().map(|l| l.kind);
+            preflight_model::CheckResult::new(
+                CheckId::Platforms,
+                Status::Pass,
+                format!("The link is {kind:?}."),
+            )
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_added_to_the_list_runs_in_its_place_with_what_it_waits_for() {
+    let fake = Arc::new(Fake::default());
+    let mut list = preflight_engine::checks::all::<Fake>();
+    let at = list
+        .iter()
+        .position(|c| c.id() == CheckId::Platforms)
+        .unwrap();
+    list[at] = Arc::new(LinkEcho);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let r =
+        preflight_engine::run_checks(fake.clone(), options(), Limits::default(), tx, list).await;
+    fake.gate.open();
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    // It ran after the connection check, with its link, in its place in the report.
+    assert_eq!(r.checks[at].summary, "The link is Some(Wired).");
+    assert!(
+        !fake.called("platforms"),
+        "the built-in meeting-app check was replaced"
+    );
+    let s = started(&events);
+    let pos = |id| s.iter().position(|&i| i == id).unwrap();
+    assert!(pos(CheckId::Network) < pos(CheckId::Platforms));
+    assert!(finished(&events).contains(&CheckId::Platforms));
+    // The options switch it off with its own words.
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut list = preflight_engine::checks::all::<Fake>();
+    list[at] = Arc::new(LinkEcho);
+    let off = CheckOptions {
+        skip_network: true,
+        ..options()
+    };
+    let r = preflight_engine::run_checks(fake.clone(), off, Limits::default(), tx, list).await;
+    assert_eq!(r.checks[at].summary, "Echo switched off.");
+    assert_eq!(r.checks[at].status, Status::Skipped);
+}

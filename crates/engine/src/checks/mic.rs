@@ -1,0 +1,66 @@
+//! The microphone: a few seconds of the mentor reading a sentence, judged for level, noise,
+//! clipping and dropouts.
+
+use std::time::Duration;
+
+use preflight_model::CheckId;
+use preflight_verdict::{self as verdict, thresholds};
+
+use super::{Check, Cx, Need, Running};
+use crate::probes::Probes;
+use crate::progress::Progress;
+use crate::runner::{blocking_within, CheckOptions, PROMPT_SENTENCE};
+
+/// The microphone check.
+pub struct Mic;
+
+impl<P: Probes> Check<P> for Mic {
+    fn id(&self) -> CheckId {
+        CheckId::Mic
+    }
+
+    fn needs(&self) -> &'static [Need] {
+        &[Need::Microphone]
+    }
+
+    fn switched_off(&self, opts: &CheckOptions) -> Option<String> {
+        opts.skip_mic
+            .then(|| "Microphone check switched off.".into())
+    }
+
+    fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
+        Box::pin(async move {
+            cx.started(
+                CheckId::Mic,
+                format!(
+                    "Listening for {:.0} seconds. Please say: \"{PROMPT_SENTENCE}\"",
+                    cx.opts.mic_seconds
+                ),
+            );
+            let req = preflight_audio::CaptureRequest {
+                device: cx.opts.mic.clone(),
+                duration: Duration::from_secs_f32(cx.opts.mic_seconds.clamp(0.5, 30.0)),
+            };
+            let limit = req.duration + cx.limits.mic_extra;
+            let (p, meter) = (cx.probes.clone(), cx.progress());
+            let captured = blocking_within(limit, move || {
+                p.mic(&req, &mut |level| {
+                    let _ = meter.send(Progress::MicLevel { level });
+                })
+            })
+            .await;
+            match captured {
+                Ok(Ok(cap)) => {
+                    let a = preflight_audio::analyze(
+                        &cap.samples,
+                        cap.sample_rate,
+                        thresholds::clip_params(),
+                    );
+                    verdict::mic(&cap.device_name, &a, cap.glitches)
+                }
+                Ok(Err(e)) => verdict::mic_error(&e),
+                Err(stopped) => stopped.result(CheckId::Mic),
+            }
+        })
+    }
+}

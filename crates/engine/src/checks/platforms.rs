@@ -1,0 +1,66 @@
+//! The meeting apps: whether Zoom, Meet, Teams and Jitsi (or the platforms the mentor chose) can
+//! be reached — name lookup, connection and a TLS handshake each, all at once.
+
+use std::time::Duration;
+
+use preflight_model::CheckId;
+use preflight_verdict as verdict;
+
+use super::network::link_of;
+use super::{Check, Cx, Need, Running};
+use crate::probes::Probes;
+use crate::runner::{CheckOptions, Stopped};
+
+/// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
+pub(crate) const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
+
+/// Most meeting platforms checked (they are checked at the same time).
+const MAX_PLATFORMS: usize = 12;
+
+/// The meeting-app check.
+pub struct Platforms;
+
+impl<P: Probes> Check<P> for Platforms {
+    fn id(&self) -> CheckId {
+        CheckId::Platforms
+    }
+
+    fn needs(&self) -> &'static [Need] {
+        &[Need::Network]
+    }
+
+    fn after(&self) -> &'static [CheckId] {
+        &[CheckId::Network]
+    }
+
+    fn switched_off(&self, opts: &CheckOptions) -> Option<String> {
+        if opts.skip_network {
+            Some("Meeting-app check switched off.".into())
+        } else if opts.platforms.as_ref().is_some_and(Vec::is_empty) {
+            Some("No meeting apps to check.".into())
+        } else {
+            None
+        }
+    }
+
+    fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
+        Box::pin(async move {
+            let (_, offline) = link_of(cx);
+            let mut targets = cx
+                .opts
+                .platforms
+                .clone()
+                .unwrap_or_else(preflight_net::default_platforms);
+            targets.truncate(MAX_PLATFORMS);
+            cx.started(
+                CheckId::Platforms,
+                "Checking you can reach Zoom, Meet, Teams and Jitsi…",
+            );
+            let limit = cx.limits.platforms;
+            match tokio::time::timeout(limit, cx.probes.platforms(&targets, PLATFORM_LIMIT)).await {
+                Ok(r) => verdict::platforms(&r, offline),
+                Err(_) => Stopped::TimedOut(limit).result(CheckId::Platforms),
+            }
+        })
+    }
+}
