@@ -5,7 +5,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::runner::CheckOptions;
+use crate::options::CheckOptions;
 use preflight_model::{CheckId, Status};
 use preflight_verdict::thresholds::meter;
 

@@ -15,6 +15,8 @@ pub mod devices;
 pub mod guide;
 pub mod handover;
 pub mod listen;
+pub mod measure;
+pub mod options;
 pub mod preview;
 pub mod probes;
 pub mod progress;

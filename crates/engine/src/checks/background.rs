@@ -6,9 +6,10 @@ use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::{skipped, Check, Cx, Need, Running};
+use crate::measure::{blocking_within, crashed_result, Stopped};
+use crate::options::CheckOptions;
 use crate::probes::{CameraChoice, Probes};
 use crate::progress::Progress;
-use crate::runner::{blocking_within, crashed_result, CheckOptions, Stopped};
 
 /// The background check.
 pub struct Background;

@@ -7,9 +7,10 @@ use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::{Check, Cx, Need, Running};
+use crate::measure::blocking_within;
+use crate::options::CheckOptions;
 use crate::probes::{CameraChoice, Probes};
 use crate::progress::Progress;
-use crate::runner::{blocking_within, CheckOptions};
 
 /// The camera check.
 pub struct Camera;

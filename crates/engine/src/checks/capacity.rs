@@ -6,9 +6,9 @@ use preflight_verdict::{self as verdict, thresholds};
 
 use super::network::link_of;
 use super::{Check, Cx, Need, Running};
+use crate::options::CheckOptions;
 use crate::probes::Probes;
 use crate::progress::Progress;
-use crate::runner::CheckOptions;
 
 /// The speed check.
 pub struct Capacity;

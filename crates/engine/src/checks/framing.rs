@@ -5,8 +5,9 @@ use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::{skipped, Check, Cx, Need, Running};
+use crate::measure::{crashed_result, Stopped};
+use crate::options::CheckOptions;
 use crate::probes::{CameraChoice, Probes};
-use crate::runner::{crashed_result, CheckOptions, Stopped};
 
 /// The framing check.
 pub struct Framing;

@@ -7,9 +7,10 @@ use preflight_model::CheckId;
 use preflight_verdict::{self as verdict, thresholds};
 
 use super::{Check, Cx, Need, Running};
+use crate::measure::blocking_within;
+use crate::options::{CheckOptions, PROMPT_SENTENCE};
 use crate::probes::Probes;
 use crate::progress::Progress;
-use crate::runner::{blocking_within, CheckOptions, PROMPT_SENTENCE};
 
 /// The microphone check.
 pub struct Mic;

@@ -20,9 +20,10 @@ use preflight_net::LinkInfo;
 use preflight_person::frame::FrameAnalysis;
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::measure::Stopped;
+use crate::options::{CheckOptions, Limits};
 use crate::probes::Probes;
 use crate::progress::Progress;
-use crate::runner::{CheckOptions, Limits, Stopped};
 
 mod background;
 mod camera;
@@ -33,8 +34,6 @@ mod network;
 mod platforms;
 mod quality;
 mod speaker;
-
-pub(crate) use platforms::PLATFORM_LIMIT;
 
 /// What a check uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +180,7 @@ impl<P: Probes> Cx<P> {
                 results
                     .get(id)
                     .cloned()
-                    .unwrap_or_else(|| crate::runner::crashed_result(*id))
+                    .unwrap_or_else(|| crate::measure::crashed_result(*id))
             })
             .collect()
     }

@@ -5,8 +5,9 @@ use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::{Check, Cx, Need, Running};
+use crate::measure::{blocking_within, Stopped};
+use crate::options::CheckOptions;
 use crate::probes::Probes;
-use crate::runner::{blocking_within, CheckOptions, Stopped};
 
 /// The connection check.
 pub struct Network;

@@ -1,18 +1,14 @@
 //! The meeting apps: whether Zoom, Meet, Teams and Jitsi (or the platforms the mentor chose) can
 //! be reached — name lookup, connection and a TLS handshake each, all at once.
 
-use std::time::Duration;
-
 use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::network::link_of;
 use super::{Check, Cx, Need, Running};
+use crate::measure::Stopped;
+use crate::options::{CheckOptions, PLATFORM_LIMIT};
 use crate::probes::Probes;
-use crate::runner::{CheckOptions, Stopped};
-
-/// Time allowed for each step (DNS, connect, TLS) of reaching a meeting platform.
-pub(crate) const PLATFORM_LIMIT: Duration = Duration::from_secs(3);
 
 /// Most meeting platforms checked (they are checked at the same time).
 const MAX_PLATFORMS: usize = 12;

@@ -10,9 +10,9 @@ use preflight_verdict::{self as verdict, PathOutcome};
 
 use super::network::link_of;
 use super::{Check, Cx, Need, Running};
+use crate::options::CheckOptions;
 use crate::probes::Probes;
 use crate::progress::Progress;
-use crate::runner::CheckOptions;
 
 /// Most STUN servers looked up (the first is measured, the second asked if it is silent).
 const MAX_STUN_SERVERS: usize = 4;

@@ -7,8 +7,9 @@ use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
 use super::{Check, Cx, Need, Running};
+use crate::measure::blocking_within;
+use crate::options::CheckOptions;
 use crate::probes::Probes;
-use crate::runner::{blocking_within, CheckOptions};
 
 /// How long the mentor is told "a chime plays in a moment" before it does.
 const CHIME_NOTICE: Duration = Duration::from_millis(1000);
