@@ -88,7 +88,9 @@ async fn run_check(
     meter: State<'_, listen::Meter>,
 ) -> Result<Report, String> {
     options.camera = camera_from_window(options.camera)?;
-    // The check needs the camera and the microphone to itself.
+    // The window shows the check's own frames while it runs, so the preview pauses (the camera
+    // is one feed: the check takes it over as it is, without closing and reopening it). The
+    // check needs the microphone to itself.
     preview.stop();
     meter.stop();
     tracing::info!(?options, "pre-flight check requested");
@@ -236,7 +238,9 @@ async fn start_preview(
     let (stop, release) = preview.0.begin();
     tauri::async_runtime::spawn_blocking(move || {
         let _release = release; // dropped once the camera is closed
-        match preflight::run_preview(&choice, &stop, |f| on_frame.send(f).is_ok()) {
+        match preflight::run_preview(preflight::feed::camera_feed(), &choice, &stop, |f| {
+            on_frame.send(f).is_ok()
+        }) {
             Ok(()) => tracing::debug!("preview stopped"),
             Err(e) => tracing::info!(error = %e, "no camera preview"),
         }

@@ -12,6 +12,7 @@
 
 pub mod checks;
 pub mod devices;
+pub mod feed;
 pub mod guide;
 pub mod handover;
 pub mod listen;

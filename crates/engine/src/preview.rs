@@ -14,7 +14,7 @@ use preflight_camera::{CameraError, FrameSource};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::probes::{open_camera, CameraChoice};
+use crate::probes::CameraChoice;
 
 /// Width of preview frames, pixels.
 pub const PREVIEW_WIDTH: u32 = 320;
@@ -76,14 +76,17 @@ pub fn encode_preview(img: &RgbImage, source: &str) -> PreviewFrame {
     }
 }
 
-/// Runs a live preview of `choice` until `stop` is set or `send` returns `false` (nobody is
-/// watching any more). Frames are paced to real time and thinned to [`PREVIEW_FPS`].
+/// Runs a live preview of `choice` from `feed` (the process's is [`crate::feed::camera_feed`])
+/// until `stop` is set or `send` returns `false` (nobody is watching any more). Frames are paced
+/// to real time and thinned to [`PREVIEW_FPS`].
 pub fn run_preview(
+    feed: &crate::feed::CameraFeed,
     choice: &CameraChoice,
     stop: &AtomicBool,
     mut send: impl FnMut(PreviewFrame) -> bool,
 ) -> Result<(), CameraError> {
-    let mut source: Box<dyn FrameSource> = open_camera(choice)?;
+    // Through the camera's one owner: a check running meanwhile shares the frames.
+    let mut source: Box<dyn FrameSource> = Box::new(feed.subscribe(choice)?);
     let name = source.name();
     let started = Instant::now();
     let interval = Duration::from_secs(1) / PREVIEW_FPS;
@@ -142,6 +145,7 @@ mod tests {
         let mut sent = 0;
         let t0 = Instant::now();
         run_preview(
+            &crate::feed::CameraFeed::default(),
             &CameraChoice::Image(path.display().to_string()),
             &stop,
             |_| {
@@ -163,6 +167,7 @@ mod tests {
     fn preview_of_a_missing_camera_is_an_error() {
         let stop = AtomicBool::new(false);
         let err = run_preview(
+            &crate::feed::CameraFeed::default(),
             &CameraChoice::Image("/nonexistent.png".into()),
             &stop,
             |_| true,

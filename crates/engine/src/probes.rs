@@ -126,7 +126,8 @@ impl Probes for SystemProbes {
     }
 
     fn camera(&self, choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError> {
-        open_camera(choice)
+        // Through the camera's one owner: a preview that is running shares its frames.
+        Ok(Box::new(crate::feed::camera_feed().subscribe(choice)?))
     }
 
     fn link(&self) -> LinkInfo {

@@ -45,7 +45,9 @@ pub use preflight_calendar as calendar;
 #[cfg(feature = "check")]
 pub use preflight_camera as camera;
 #[cfg(feature = "check")]
-pub use preflight_engine::{devices, guide, handover, listen, preview, probes, progress, runner};
+pub use preflight_engine::{
+    devices, feed, guide, handover, listen, preview, probes, progress, runner,
+};
 pub use preflight_host as host;
 pub use preflight_host::{focus, inuse};
 pub use preflight_model as model;
