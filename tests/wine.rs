@@ -52,11 +52,11 @@ impl Wine {
         if let Some(d) = wine.app_data() {
             let _ = std::fs::remove_dir_all(d);
         }
-        // One Wine server for the whole test, started apart from the process groups of the
-        // programs it runs (`-p`: it daemonizes, in a session of its own, and stays until `-k`).
-        // Every program is ended with its group when it is done; a server started by one of them
-        // went with it, and the next program lost its connection ("recvmsg: Connection reset by
-        // peer", seen once in fifty checks).
+        // One Wine server for the whole test, persistent (`-p`: it daemonizes in a session of its
+        // own and stays until `-k`). Every program is ended with its group when it is done, and a
+        // server left without programs ends by itself a few seconds later: a program starting
+        // just then lost its connection ("recvmsg: Connection reset by peer", once in fifty
+        // checks).
         let _ = Command::new(WINESERVER)
             .arg("-p")
             .env("WINEPREFIX", &wine.prefix)
