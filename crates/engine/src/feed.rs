@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use preflight_camera::{CameraError, Frame, FrameSource};
 
-use crate::probes::{open_camera, CameraChoice};
+use crate::cameras::{open_camera, CameraChoice};
 
 /// What a subscriber gets: a frame, or why the camera stopped.
 type Delivery = Result<Frame, CameraError>;

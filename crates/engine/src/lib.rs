@@ -10,6 +10,7 @@
 //! - [`guide`]: what the windows show about the checks, as Rust defines it.
 //! - [`listen`]: the microphone meter, *hear yourself* and the chime again, outside the check.
 
+pub mod cameras;
 pub mod checks;
 pub mod devices;
 pub mod feed;

@@ -4,43 +4,17 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use image::RgbImage;
 use jiff::Timestamp;
 use preflight_audio::{AudioError, Capture, CaptureRequest, Level, SpeakerOutcome, SpeakerRequest};
-use preflight_camera::{CameraError, FrameSource, ImageSource, NokhwaSource};
+use preflight_camera::{CameraError, FrameSource};
 use preflight_net::capacity::{Capacity, CapacityConfig, CapacityEvent};
 use preflight_net::{LinkInfo, PlatformTarget, Probe, ProbeConfig, ProbeError, Reachability};
 use preflight_person::frame::FrameAnalysis;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
-/// Which camera to check.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
-#[ts(export)]
-pub enum CameraChoice {
-    /// The first camera the system lists.
-    #[default]
-    Default,
-    /// The camera with this name.
-    Named(String),
-    /// A still image file standing in for a camera (tests, demos).
-    Image(String),
-    /// Do not check the camera (and so not the background either).
-    Off,
-}
-
-/// Opens the camera `choice` names (a test picture plays at 30 fps).
-pub fn open_camera(choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError> {
-    Ok(match choice {
-        CameraChoice::Image(path) => Box::new(ImageSource::open(&PathBuf::from(path), 30)?),
-        CameraChoice::Named(name) => Box::new(NokhwaSource::open(Some(name))?),
-        CameraChoice::Default | CameraChoice::Off => Box::new(NokhwaSource::open(None)?),
-    })
-}
+pub use crate::cameras::{open_camera, CameraChoice};
 
 pub use preflight_net::capacity::SpeedTest;
 
