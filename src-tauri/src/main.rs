@@ -89,8 +89,7 @@ async fn run_check(
 ) -> Result<Report, String> {
     options.camera = camera_from_window(options.camera)?;
     // The window shows the check's own frames while it runs, so the preview pauses (the camera
-    // is one feed: the check takes it over as it is, without closing and reopening it). The
-    // check needs the microphone to itself.
+    // is one feed, which the check subscribes to). The check needs the microphone to itself.
     preview.stop();
     meter.stop();
     tracing::info!(?options, "pre-flight check requested");
