@@ -439,13 +439,38 @@ fn fill_run(row: &mut MonitoringRow, r: &SessionRecord) {
 }
 
 /// Cells that a spreadsheet would run as a formula are prefixed with `'` (OWASP CSV injection):
-/// a mentee name from a calendar is not trusted.
+/// a mentee name from a calendar is not trusted. A cell counts as a formula when its first
+/// visible character starts one (`=`, `+`, `-`, `@`, or their full-width forms `＝＋－＠`), after
+/// any spaces, tabs, line breaks, no-break spaces and zero-width characters a spreadsheet skips;
+/// a cell that starts with a tab or a line break is defused too. Plain decimal numbers (`-41`,
+/// `2.5`) stay numbers; `+NaN`, `-inf` and `+1e400` are not plain numbers.
 fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+    let invisible = |c: char| {
+        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    };
+    let visible = cell.trim_start_matches(invisible);
+    let formula_start = visible.starts_with([
+        '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ]);
+    let control_start = cell.starts_with(['\t', '\r', '\n']);
+    if (formula_start && !plain_number(cell)) || control_start {
         format!("'{cell}")
     } else {
         cell.to_string()
     }
+}
+
+/// `-41`, `+3`, `2.5`: an optional sign, digits, and at most one decimal point with digits after
+/// it — nothing a spreadsheet could read as anything but that number.
+fn plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The rows as CSV with a header line.
@@ -752,6 +777,35 @@ mod tests {
         let csv = to_csv(&row);
         assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
         assert!(!csv.contains(",=HYPERLINK"), "{csv}");
+    }
+
+    #[test]
+    fn every_formula_like_start_is_defused_and_plain_numbers_stay_numbers() {
+        for bad in [
+            "=1+1",
+            "+NaN",
+            "-inf",
+            "+1e400",
+            "-1e5",
+            "@SUM(A1)",
+            " =1+1",
+            "\u{00A0}=1+1",
+            "\n=1+1",
+            "\t=1",
+            "\r=1",
+            "\u{200B}=1+1",
+            "\u{FEFF}+1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}x",
+            "\tplain",
+        ] {
+            assert_eq!(defuse(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in ["-41", "+3", "2.5", "-0.25", "Sam", "", "5-a-side", "a=b"] {
+            assert_eq!(defuse(fine), fine, "{fine:?}");
+        }
     }
 
     #[test]
