@@ -536,3 +536,22 @@ fn removing_an_unknown_session_says_so_and_writes_nothing() {
     let list: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(list.is_empty());
 }
+
+#[test]
+fn export_dates_at_the_ends_of_the_calendar_are_refused_in_words() {
+    // Once a panic (a week added to 9999-12-28, taken from -9999-01-05).
+    let home = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (&["--from", "9999-12-28"][..], "give --to as well"),
+        (&["--to=-009999-01-05"][..], "give --from as well"),
+        (
+            &["--from", "9999-12-20", "--to", "9999-12-31"][..],
+            "outside the dates this app can handle",
+        ),
+    ] {
+        let o = cli(home.path(), &[&["records", "export"][..], args].concat());
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", err(&o));
+        assert!(err(&o).contains(says), "{args:?}: {}", err(&o));
+        assert!(!err(&o).contains("panicked"), "{}", err(&o));
+    }
+}

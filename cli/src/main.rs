@@ -738,7 +738,14 @@ fn parse_day(s: &str) -> Result<jiff::Timestamp> {
     let date: jiff::civil::Date = s
         .parse()
         .map_err(|_| anyhow::anyhow!("“{s}” is not a date; use the form 2026-11-23."))?;
-    Ok(date.to_zoned(jiff::tz::TimeZone::system())?.timestamp())
+    date.to_zoned(jiff::tz::TimeZone::system())
+        .map(|z| z.timestamp())
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "“{}” is outside the dates this app can handle; use a date between the years 1 and 9999.",
+                clean(s)
+            )
+        })
 }
 
 fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
@@ -782,15 +789,31 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
     let now = ctx.now();
     let (from, to) = match (from, to) {
         (None, None) => preflight::records::week_of(now, &jiff::tz::TimeZone::system()),
-        (Some(f), None) => {
-            let f = parse_day(&f)?;
-            (f, f + jiff::SignedDuration::from_hours(24 * 7))
+        (Some(day), None) => {
+            let f = parse_day(&day)?;
+            let t = f
+                .checked_add(jiff::SignedDuration::from_hours(24 * 7))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "A week from “{}” runs past the last date this app can handle; give --to as well.",
+                        clean(&day)
+                    )
+                })?;
+            (f, t)
         }
         (f, Some(t)) => {
-            let t = parse_day(&t)?;
+            let day = t;
+            let t = parse_day(&day)?;
             let f = match f {
                 Some(f) => parse_day(&f)?,
-                None => t - jiff::SignedDuration::from_hours(24 * 7),
+                None => t
+                    .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "A week before “{}” starts before the first date this app can handle; give --from as well.",
+                            clean(&day)
+                        )
+                    })?,
             };
             (f, t)
         }

@@ -541,7 +541,10 @@ pub fn week_of(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp
         .ok()
         .and_then(|d| d.to_zoned(tz.clone()).ok())
         .map(|z| z.timestamp())
-        .unwrap_or(now + SignedDuration::from_hours(24 * 7));
+        .unwrap_or_else(|| {
+            now.checked_add(SignedDuration::from_hours(24 * 7))
+                .unwrap_or(Timestamp::MAX)
+        });
     (start, end)
 }
 
@@ -805,6 +808,15 @@ mod tests {
         }
         for fine in ["-41", "+3", "2.5", "-0.25", "Sam", "", "5-a-side", "a=b"] {
             assert_eq!(defuse(fine), fine, "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn a_week_at_the_ends_of_time_does_not_overflow() {
+        let utc = jiff::tz::TimeZone::UTC;
+        for t in [Timestamp::MAX, Timestamp::MIN] {
+            let (a, b) = week_of(t, &utc);
+            assert!(a <= b, "{a} {b}");
         }
     }
 
