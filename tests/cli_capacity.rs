@@ -2,6 +2,7 @@
 //! (plain http is allowed only to this computer): the rate it reports, the verdict a mentor
 //! reads at each speed, the live progress lines, and agreement with the call-quality card.
 
+use preflight_e2e::check_card;
 use preflight_e2e::netsim::{SpeedProfile, SpeedServer, StunServer};
 use serde_json::Value;
 
@@ -30,20 +31,8 @@ fn check(speed: &SpeedServer, stun: &StunServer) -> (Value, String) {
     .expect("run preflight");
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    let capacity = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "capacity")
-        .expect("a capacity card")
-        .clone();
-    let quality = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "quality")
-        .unwrap()
-        .clone();
+    let capacity = check_card(&report, "capacity").clone();
+    let quality = check_card(&report, "quality").clone();
     assert_eq!(quality["status"], "pass", "{quality}");
     (capacity, String::from_utf8_lossy(&out.stderr).into_owned())
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
 
-use preflight_e2e::{built_binary, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE};
+use preflight_e2e::{
+    built_binary, check_card, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE,
+};
 use serde_json::Value;
 
 /// Runs `preflight check --json` with the fake mic, no camera and no network (so the result
@@ -205,13 +207,13 @@ fn missing_camera_image_is_a_clear_failure() {
             "/nonexistent/room.png",
         ],
     );
-    let camera = check_by_id(&report, "camera");
+    let camera = check_card(&report, "camera");
     assert_eq!(camera["status"], "fail");
     assert!(camera["summary"]
         .as_str()
         .unwrap()
         .contains("/nonexistent/room.png"));
-    assert_eq!(check_by_id(&report, "background")["status"], "skipped");
+    assert_eq!(check_card(&report, "background")["status"], "skipped");
     assert_eq!(code, 2);
 }
 
@@ -231,11 +233,11 @@ fn the_mentor_in_the_picture_is_found_and_framing_advised() {
     let a = args(&centred);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let (report, _) = check_json(home.path(), &a);
-    let framing = check_by_id(&report, "framing");
+    let framing = check_card(&report, "framing");
     assert_eq!(framing["status"], "pass", "{framing}");
     assert_eq!(framing["title"], "You in the picture");
     // The busyness map leaves her out: the background is the plain wall and the photo's edges.
-    let bg = check_by_id(&report, "background");
+    let bg = check_card(&report, "background");
     assert_eq!(bg["status"], "pass", "{bg}");
 
     // Moved to the right edge: the advice says so, in the terminal too, aligned under the title.
@@ -243,7 +245,7 @@ fn the_mentor_in_the_picture_is_found_and_framing_advised() {
     let a = args(&off);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let (report, _) = check_json(home.path(), &a);
-    let framing = check_by_id(&report, "framing");
+    let framing = check_card(&report, "framing");
     assert_eq!(framing["status"], "warn", "{framing}");
     assert!(framing["summary"]
         .as_str()
@@ -296,20 +298,11 @@ fn speaker_check(mic: &FakeMic, extra: &[&str]) -> (Value, i32) {
     check_json(mic.home(), &args)
 }
 
-fn check_by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
-
 #[test]
 fn speaker_chime_is_played_and_heard_by_the_microphone() {
     let mic = FakeMic::new(FakeSound::Chime);
     let (report, code) = speaker_check(&mic, &["--no-mic"]);
-    let spk = check_by_id(&report, "speaker");
+    let spk = check_card(&report, "speaker");
     assert_eq!(spk["status"], "pass", "{spk}");
     assert!(
         spk["summary"]
@@ -333,7 +326,7 @@ fn speaker_chime_not_heard_asks_the_mentor() {
     // Speech only: the microphone never hears the chime (as with headphones).
     let mic = FakeMic::new(FakeSound::Speech);
     let (report, code) = speaker_check(&mic, &[]);
-    let spk = check_by_id(&report, "speaker");
+    let spk = check_card(&report, "speaker");
     assert_eq!(spk["status"], "warn", "{spk}");
     assert_eq!(spk["question"], "Did you hear the three-note chime?");
     assert_eq!(code, 1);
@@ -348,7 +341,7 @@ fn missing_devices_are_clear_failures() {
         &mic,
         &["--mic", "No Such Mic", "--speaker", "No Such Speaker"],
     );
-    let m = check_by_id(&report, "mic");
+    let m = check_card(&report, "mic");
     assert_eq!(m["status"], "fail");
     assert!(
         m["summary"]
@@ -361,7 +354,7 @@ fn missing_devices_are_clear_failures() {
         m["summary"].as_str().unwrap().contains("Available: "),
         "{m}"
     );
-    let s = check_by_id(&report, "speaker");
+    let s = check_card(&report, "speaker");
     assert_eq!(s["status"], "fail");
     assert!(
         s["summary"]
@@ -378,14 +371,14 @@ fn remembered_choice_is_used_and_named() {
     let mic = FakeMic::new(FakeSound::Speech);
     // --remember stores the choice; the next run without --mic uses it.
     let (first, _) = speaker_check(&mic, &["--mic", "mic", "--remember", "--no-speaker"]);
-    assert_eq!(check_by_id(&first, "mic")["status"], "pass");
+    assert_eq!(check_card(&first, "mic")["status"], "pass");
     let settings = mic
         .home()
         .join(".config/org.mentorpreflight.app/settings.json");
     let saved: Value = serde_json::from_slice(&std::fs::read(&settings).unwrap()).unwrap();
     assert_eq!(saved["mic"], "mic");
     let (second, _) = speaker_check(&mic, &["--no-speaker"]);
-    let device = check_by_id(&second, "mic")["details"]
+    let device = check_card(&second, "mic")["details"]
         .as_array()
         .unwrap()
         .iter()
@@ -428,7 +421,7 @@ fn corrupt_settings_are_kept_aside() {
     );
     // The check still ran with defaults.
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(check_by_id(&report, "mic")["status"], "pass");
+    assert_eq!(check_card(&report, "mic")["status"], "pass");
 }
 
 #[test]
@@ -445,7 +438,7 @@ fn unavailable_default_device_is_a_clear_failure() {
         &["--no-camera", "--no-network", "--mic-seconds", "1"],
     );
     for id in ["mic", "speaker"] {
-        let c = check_by_id(&report, id);
+        let c = check_card(&report, id);
         assert_eq!(c["status"], "fail", "{c}");
         assert!(
             c["summary"].as_str().unwrap().contains("is not available"),
@@ -463,7 +456,7 @@ fn no_camera_is_said_plainly() {
     // checked over fake probes in crates/engine/tests/engine.rs.)
     let home = tempfile::tempdir().unwrap();
     let (report, _) = check_json(home.path(), &["--no-mic", "--no-speaker", "--no-network"]);
-    let camera = check_by_id(&report, "camera");
+    let camera = check_card(&report, "camera");
     if std::path::Path::new("/dev/video0").exists() {
         assert_ne!(camera["status"], "skipped", "{camera}");
         return;
@@ -480,7 +473,7 @@ fn no_camera_is_said_plainly() {
         .as_str()
         .unwrap()
         .contains("Plug in a webcam"));
-    assert_eq!(check_by_id(&report, "background")["status"], "skipped");
+    assert_eq!(check_card(&report, "background")["status"], "skipped");
     let devices = preflight_cli(home.path(), &["devices"]);
     assert!(String::from_utf8_lossy(&devices.stdout).contains("Cameras:\n  none found"));
 }
@@ -502,7 +495,7 @@ fn quality_check(server: &str) -> (Value, Duration) {
             server,
         ],
     );
-    (check_by_id(&report, "quality").clone(), t0.elapsed())
+    (check_card(&report, "quality").clone(), t0.elapsed())
 }
 
 #[test]
@@ -607,7 +600,7 @@ fn an_offline_machine_is_told_so_quickly() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let link = check_by_id(&report, "network");
+    let link = check_card(&report, "network");
     assert_eq!(link["status"], "fail");
     assert!(
         link["summary"]
@@ -616,11 +609,11 @@ fn an_offline_machine_is_told_so_quickly() {
             .starts_with("You are offline"),
         "{link}"
     );
-    let q = check_by_id(&report, "quality");
+    let q = check_card(&report, "quality");
     assert_eq!(q["status"], "fail");
     assert!(q["summary"].as_str().unwrap().contains("offline"), "{q}");
     // Offline, the speed test is not even tried.
-    let c = check_by_id(&report, "capacity");
+    let c = check_card(&report, "capacity");
     assert_eq!(c["status"], "fail");
     assert!(c["summary"].as_str().unwrap().contains("offline"), "{c}");
     assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
@@ -647,7 +640,7 @@ fn meeting_platform_reachability() {
             args.extend(["--platform", p.as_str()]);
         }
         let (report, _) = check_json(home.path(), &args);
-        check_by_id(&report, "platforms").clone()
+        check_card(&report, "platforms").clone()
     };
     let portal = run(&[format!("Portal=localhost:{}", tls.addr.port())]);
     assert_eq!(portal["status"], "warn", "{portal}");

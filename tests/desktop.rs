@@ -505,16 +505,7 @@ impl TrayApp {
             .processes()
             .into_iter()
             .filter_map(|p| {
-                let pid = p.split_whitespace().next()?;
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-                let kb = status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))?
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse()
-                    .ok()?;
+                let kb = crate::proc_status_kb(p.split_whitespace().next()?, "VmRSS:")?;
                 Some((p, kb))
             })
             .collect();
@@ -525,14 +516,7 @@ impl TrayApp {
     pub fn cpu_ticks(&self) -> u64 {
         self.processes()
             .into_iter()
-            .filter_map(|p| {
-                let pid = p.split_whitespace().next()?.to_string();
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-                let rest: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-                // After the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt
-                // cmajflt utime stime …
-                Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
-            })
+            .filter_map(|p| crate::proc_cpu_ticks(p.split_whitespace().next()?))
             .sum()
     }
 

@@ -439,3 +439,34 @@ pub fn portrait_on_a_wall(dir: &Path, fixture: &str, shift_x: i64) -> PathBuf {
     frame.save(&path).unwrap();
     path
 }
+
+/// The card of check `id` in a report the CLI printed with `--json`.
+pub fn check_card<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no checks in {report}"))
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} card in {report}"))
+}
+
+/// A figure in kB from `/proc/<pid>/status` (`key` such as `"VmRSS:"` or `"RssAnon:"`).
+pub fn proc_status_kb(pid: &str, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU time a process has used so far (user and system), in clock ticks, from `/proc/<pid>/stat`.
+pub fn proc_cpu_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    // After the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+    // utime stime …
+    Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
+}

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use preflight_e2e::check_card;
 use preflight_e2e::netsim::{SpeedProfile, SpeedServer, StunServer};
 use preflight_e2e::wine::{unix_lines, windows_path, Wine};
 use serde_json::Value;
@@ -290,15 +291,6 @@ fn check_args<'a>(picture: &'a str, stun: &'a str, down: &'a str, up: &'a str) -
     ]
 }
 
-fn card<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} card in {report}"))
-}
-
 fn report(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
@@ -330,7 +322,7 @@ fn a_check_with_picture_stun_and_speed_test_finishes_as_on_linux_fifty_times() {
         let o = windows(&wine, &args);
         let w = report(&o);
         for id in ["camera", "background", "framing", "quality", "capacity"] {
-            let (lc, wc) = (card(&linux_report, id), card(&w, id));
+            let (lc, wc) = (check_card(&linux_report, id), check_card(&w, id));
             assert_eq!(
                 wc["status"], lc["status"],
                 "run {run}, {id}: Windows {wc}\nLinux {lc}"
@@ -339,12 +331,12 @@ fn a_check_with_picture_stun_and_speed_test_finishes_as_on_linux_fifty_times() {
         // The picture is judged alike (same models, same measures).
         for id in ["background", "framing"] {
             assert_eq!(
-                card(&w, id)["summary"],
-                card(&linux_report, id)["summary"],
+                check_card(&w, id)["summary"],
+                check_card(&linux_report, id)["summary"],
                 "run {run}"
             );
         }
-        let mbps = card(&w, "capacity")["details"]
+        let mbps = check_card(&w, "capacity")["details"]
             .as_array()
             .unwrap()
             .iter()
@@ -355,7 +347,7 @@ fn a_check_with_picture_stun_and_speed_test_finishes_as_on_linux_fifty_times() {
         if run == 1 {
             // The adapter is named as Windows names it to people ("Ethernet"), not by its GUID,
             // and a speed Windows reports as 0 is no speed at all.
-            let net = card(&w, "network");
+            let net = check_card(&w, "network");
             let details = net["details"].as_array().unwrap();
             let adapter = details
                 .iter()
@@ -532,7 +524,7 @@ fn without_a_camera_the_check_says_so_plainly() {
         ],
     );
     let r = report(&o);
-    let cam = card(&r, "camera");
+    let cam = check_card(&r, "camera");
     assert_eq!(cam["status"], "fail", "{cam}");
     assert!(
         cam["summary"]
@@ -568,7 +560,7 @@ fn the_microphone_check_hears_the_fake_voice_through_wines_alsa() {
     let o = preflight_e2e::wine::run_limited(&mut cmd, COMMAND)
         .unwrap_or_else(|p| panic!("the microphone check hung: {p}"));
     let r = report(&o);
-    let m = card(&r, "mic");
+    let m = check_card(&r, "mic");
     assert_eq!(m["status"], "pass", "{m}\n{}", unix_lines(&o.stderr));
     // The same voice, the same verdict as on Linux.
     let l = preflight_e2e::preflight_command(
@@ -585,7 +577,7 @@ fn the_microphone_check_hears_the_fake_voice_through_wines_alsa() {
     .output()
     .unwrap();
     let lr = report(&l);
-    assert_eq!(m["summary"], card(&lr, "mic")["summary"]);
+    assert_eq!(m["summary"], check_card(&lr, "mic")["summary"]);
 }
 
 #[test]
@@ -615,7 +607,7 @@ fn a_stun_server_that_is_not_there_ends_in_time_and_says_so() {
         ],
     );
     assert!(t0.elapsed() < Duration::from_secs(30), "{:?}", t0.elapsed());
-    let q = card(&report(&o), "quality").clone();
+    let q = check_card(&report(&o), "quality").clone();
     assert_eq!(q["status"], "warn", "{q}");
     assert!(
         q["summary"]

@@ -22,7 +22,6 @@ fn memory_of_group(pgid: i32) -> Vec<(i32, String, u64, u64)> {
         .filter_map(|p| {
             let (pid, name) = p.split_once(' ')?;
             let pid: i32 = pid.parse().ok()?;
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
             let name = if cmdline.trim().is_empty() {
@@ -30,29 +29,17 @@ fn memory_of_group(pgid: i32) -> Vec<(i32, String, u64, u64)> {
             } else {
                 cmdline.trim().to_string()
             };
-            let kb = |key: &str| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-                    .unwrap_or(0)
-            };
             // Private: anonymous memory (heap, stacks, and the pages of an image Wine had to
             // write to, such as relocations) — what no other process shares.
-            Some((pid, name, kb("VmRSS:"), kb("RssAnon:")))
+            let rss = preflight_e2e::proc_status_kb(&pid.to_string(), "VmRSS:")?;
+            let private = preflight_e2e::proc_status_kb(&pid.to_string(), "RssAnon:").unwrap_or(0);
+            Some((pid, name, rss, private))
         })
         .collect()
 }
 
 fn cpu_ticks(pid: i32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let Some(close) = stat.rfind(')') else {
-        return 0;
-    };
-    // utime and stime are fields 14 and 15; after the name, state is field 3.
-    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-    let f = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<u64>().ok());
-    f(14).unwrap_or(0) + f(15).unwrap_or(0)
+    preflight_e2e::proc_cpu_ticks(&pid.to_string()).unwrap_or(0)
 }
 
 fn main() {
