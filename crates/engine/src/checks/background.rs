@@ -51,8 +51,9 @@ impl<P: Probes> Check<P> for Background {
                 }
             };
             cx.started(CheckId::Background, "Looking at you and your background…");
-            let (p, frame) = (cx.probes.clone(), sample.last_frame.clone());
-            let analysis = blocking_within(cx.limits.analysis, move || p.analyze(&frame)).await;
+            let (p, looked_at) = (cx.probes.clone(), sample.clone());
+            let analysis =
+                blocking_within(cx.limits.analysis, move || p.analyze(&looked_at.last_frame)).await;
             cx.facts().analysis = Some(analysis.clone());
             let analysis = match analysis {
                 Ok(a) => a,

@@ -55,7 +55,10 @@ impl<P: Probes> Check<P> for Camera {
             })
             .await;
             let (result, picture) = match sampled {
-                Ok(Ok((s, frames))) => (verdict::camera(&s.source, &s.summary), Ok((s, frames))),
+                Ok(Ok((s, frames))) => (
+                    verdict::camera(&s.source, &s.summary),
+                    Ok((std::sync::Arc::new(s), frames)),
+                ),
                 Ok(Err(e)) => (verdict::camera_error(&e), Err("the camera check failed")),
                 Err(stopped) => (
                     stopped.result(CheckId::Camera),

@@ -32,11 +32,15 @@ impl<P: Probes> Check<P> for Framing {
 
     fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
         Box::pin(async move {
-            let (picture, analysis) = {
+            let (no_picture, analysis) = {
                 let f = cx.facts();
-                (f.picture.clone(), f.analysis.clone())
+                let why = match &f.picture {
+                    Some(Err(why)) => Some(why.clone()),
+                    _ => None,
+                };
+                (why, f.analysis.clone())
             };
-            if let Some(Err(why)) = picture {
+            if let Some(why) = no_picture {
                 return skipped(
                     CheckId::Framing,
                     format!("No picture to look for your face: {why}."),

@@ -86,7 +86,7 @@ pub fn all<P: Probes>() -> Vec<Arc<dyn Check<P>>> {
 #[derive(Default)]
 pub struct Facts {
     /// The camera's sample and how many frames it read, or why there is no picture.
-    pub picture: Option<Result<(Sample, u32), String>>,
+    pub picture: Option<Result<(Arc<Sample>, u32), String>>,
     /// The look at the picture (person, face, background), or why it did not finish.
     pub analysis: Option<Result<FrameAnalysis, Stopped>>,
     /// What carries the connection.

@@ -32,15 +32,11 @@ impl<P: Probes> Check<P> for Network {
             let p = cx.probes.clone();
             let link = blocking_within(cx.limits.link, move || p.link())
                 .await
-                .unwrap_or_else(|stopped| preflight_net::LinkInfo {
-                    kind: preflight_net::LinkKind::Unknown,
-                    interface: None,
-                    reason: match stopped {
-                        Stopped::TimedOut(_) => "the network adapter did not answer in time".into(),
-                        Stopped::Crashed => "the network adapter could not be read".into(),
-                    },
-                    speed_mbps: None,
-                    signal_dbm: None,
+                .unwrap_or_else(|stopped| {
+                    unknown_link(match stopped {
+                        Stopped::TimedOut(_) => "the network adapter did not answer in time",
+                        Stopped::Crashed => "the network adapter could not be read",
+                    })
                 });
             let result = verdict::network(&link);
             cx.facts().link = Some(link);
@@ -56,13 +52,18 @@ pub(super) fn link_of<P: Probes>(cx: &Cx<P>) -> (preflight_net::LinkInfo, bool) 
         .facts()
         .link
         .clone()
-        .unwrap_or_else(|| preflight_net::LinkInfo {
-            kind: preflight_net::LinkKind::Unknown,
-            interface: None,
-            reason: "the connection check did not end".into(),
-            speed_mbps: None,
-            signal_dbm: None,
-        });
+        .unwrap_or_else(|| unknown_link("the connection check did not end"));
     let offline = link.kind == preflight_net::LinkKind::Offline;
     (link, offline)
+}
+
+/// A link of unknown kind, and why it is unknown.
+fn unknown_link(reason: &str) -> preflight_net::LinkInfo {
+    preflight_net::LinkInfo {
+        kind: preflight_net::LinkKind::Unknown,
+        interface: None,
+        reason: reason.into(),
+        speed_mbps: None,
+        signal_dbm: None,
+    }
 }
