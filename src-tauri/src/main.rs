@@ -54,19 +54,7 @@ fn camera_from_window(choice: CameraChoice) -> Result<CameraChoice, String> {
     Ok(choice)
 }
 
-/// The schedule for a best-effort read (the checklist): a file that cannot be read is logged
-/// and treated as no sessions, and nothing is written.
-fn schedule_for_reading(ctx: &Context) -> preflight::calendar::Schedule {
-    match preflight::schedule::load_schedule(ctx) {
-        Ok(l) => l.value,
-        Err(e) => {
-            tracing::warn!(error = %e, "schedule not read");
-            Default::default()
-        }
-    }
-}
-
-/// The running preview, if any (the camera's one user at a time: the preview or the check).
+/// The running preview, if any (paused while a check runs; both read the one camera feed).
 #[derive(Default)]
 struct PreviewState(preflight::handover::Holder);
 
@@ -107,7 +95,7 @@ async fn run_check(
     // The checklist, and the record both shells keep (the reminders read it): as the CLI does.
     let ctx = schedule::context(&app);
     let (kept, notice) = tauri::async_runtime::spawn_blocking(move || {
-        let schedule = schedule_for_reading(&ctx);
+        let schedule = preflight::schedule::schedule_for_reading(&ctx);
         report.checklist =
             preflight::checks::checklist_for(&ctx, &report, &schedule, &Default::default());
         let notice = match preflight::checks::record_check(&ctx, &report, &schedule, Origin::App)

@@ -196,9 +196,7 @@ impl CheckSession {
             return Err(SessionError::NoCheck);
         };
         // Read outside the lock (files, the system's recorders and focus mode)…
-        let schedule = crate::schedule::load_schedule(ctx)
-            .map(|l| l.value)
-            .unwrap_or_default();
+        let schedule = crate::schedule::schedule_for_reading(ctx);
         let checklist = checklist_for(ctx, &seen, &schedule, ticked);
         // …then set on the check as it is now (an answer given meanwhile stays), unless a newer
         // check has finished since.

@@ -12,6 +12,18 @@ pub fn load_schedule(ctx: &Context) -> Result<Loaded<Schedule>, StoreError> {
     ctx.schedule_store()?.load()
 }
 
+/// The schedule for a best-effort read (a checklist, a record's session): a file that cannot be
+/// read is logged and taken as no sessions, and nothing is written.
+pub fn schedule_for_reading(ctx: &Context) -> Schedule {
+    match load_schedule(ctx) {
+        Ok(l) => l.value,
+        Err(e) => {
+            tracing::warn!(error = %e, "schedule not read");
+            Schedule::default()
+        }
+    }
+}
+
 /// Changes the schedule under the lock and saves it atomically; nothing is written when
 /// `change` fails. Returns what `change` returned and the notice about a damaged file, if any.
 pub fn update_schedule<R, E: From<StoreError>>(
