@@ -65,11 +65,12 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
 
     // "Snooze 5 min" on the notification puts that session's reminder off.
     app.desktop.invoke_action(n.id, "snooze").await;
-    let state = home.path().join(DATA).join("reminders.json");
     let t0 = Instant::now();
     loop {
-        let text = std::fs::read_to_string(&state).unwrap_or_default();
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let v = preflight_e2e::stored(&home.path().join(DATA), "reminder_state")
+            .pop()
+            .unwrap_or_default();
+        let text = v.to_string();
         if v["snoozed"]["sched-1"].is_string() {
             break;
         }

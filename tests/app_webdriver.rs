@@ -274,11 +274,10 @@ async fn wait_records(
     ready: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
     let t0 = Instant::now();
+    // `path` names the data folder's records; they are kept in its database.
+    let data = path.parent().unwrap();
     loop {
-        let r: serde_json::Value = std::fs::read_to_string(path)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
+        let r = preflight_e2e::stored_records(data);
         if ready(&r) {
             return r;
         }
@@ -1006,25 +1005,20 @@ async fn session_script_window_with_keyboard_and_record() {
         .unwrap();
     wait_for(c, "#finish-panel[hidden]", 5, "Escape undoes Finish").await;
     assert_eq!(attr(c, "#script-main", "hidden").await, None);
-    let records_path = s
-        ._mic
-        .home()
-        .join(".local/share/org.mentorpreflight.app/records.json");
+    let data = preflight_e2e::data_dir(s._mic.home());
     assert!(
-        !std::fs::read_to_string(&records_path)
-            .unwrap_or_default()
-            .contains("First session"),
+        preflight_e2e::stored(&data, "runs").is_empty(),
         "nothing is saved until the summary has been seen"
     );
     finish_script(c).await;
 
     // The record keeps what was covered, never what was said.
-    let record = s
-        ._mic
-        .home()
-        .join(".local/share/org.mentorpreflight.app/records.json");
-    let saved = wait_for_file(&record, "no session record was saved").await;
-    let records: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let record = preflight_e2e::data_dir(s._mic.home()).join("records.json");
+    let records = wait_records(&record, |r| {
+        r["sessions"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    let saved = records.to_string();
     let records = &records["sessions"];
     assert_eq!(records[0]["template"], "First session");
     assert_eq!(records[0]["mentee"], "Sam");
@@ -1232,10 +1226,7 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
     // The session's own week (Monday, local time): a test run a few minutes before midnight
     // between Sunday and Monday has its session in the next week, which "this week's records"
     // rightly leave out.
-    let schedule: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(s._mic.home().join(DATA).join("schedule.json")).unwrap(),
-    )
-    .unwrap();
+    let schedule = preflight_e2e::stored_schedule(&s._mic.home().join(DATA));
     let start: jiff::Timestamp = schedule["sessions"][0]["start"]
         .as_str()
         .unwrap()
@@ -1454,10 +1445,7 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     screenshot(&s, "app-schedule");
 
     // Saved where the CLI reads it too, in the session's own zone.
-    let saved: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(s._mic.home().join(DATA).join("schedule.json")).unwrap(),
-    )
-    .unwrap();
+    let saved = preflight_e2e::stored_schedule(&s._mic.home().join(DATA));
     let sam = saved["sessions"]
         .as_array()
         .unwrap()

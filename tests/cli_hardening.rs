@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use preflight_e2e::data_dir;
 use preflight_e2e::preflight_command;
 
 fn cmd(home: &Path, args: &[&str]) -> Command {
@@ -52,8 +53,16 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn data_dir(home: &Path) -> PathBuf {
-    home.join(".local/share/org.mentorpreflight.app")
+/// The database of schedule and records.
+fn database(home: &Path) -> PathBuf {
+    data_dir(home).join(preflight::store::db::DB_FILE)
+}
+
+/// The sessions `preflight schedule list --json` gives.
+fn listed(home: &Path) -> Vec<serde_json::Value> {
+    let o = cli(home, &["schedule", "list", "--json"]);
+    assert!(o.status.success(), "{}", err(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -109,7 +118,7 @@ fn devices_pipes_and_huge_files_are_not_read_as_calendars() {
     let o = cli_within(h, &["script", "show", "--file", "/dev/zero"], 20);
     assert!(!o.status.success());
     assert!(err(&o).contains("not an ordinary file"), "{}", err(&o));
-    assert!(!data_dir(h).join("schedule.json").exists());
+    assert!(listed(h).is_empty(), "nothing was added");
 }
 
 #[test]
@@ -145,10 +154,7 @@ fn hostile_fixtures_import_quickly_and_name_what_was_cut() {
         "{}",
         out(&o)
     );
-    let size = std::fs::metadata(data_dir(h).join("schedule.json"))
-        .unwrap()
-        .len();
-    assert!(size < 4 * 1024 * 1024, "schedule.json is {size} bytes");
+    assert_eq!(listed(h).len(), 3000);
     let o = cli_within(h, &["schedule", "list"], 20);
     assert!(o.status.success(), "{}", err(&o));
 }
@@ -232,12 +238,12 @@ fn files_that_cannot_be_read_are_errors_and_are_never_replaced() {
     let h = home.path();
     assert!(add(h, "Sam").status.success());
     assert!(add(h, "Kim").status.success());
-    let schedule = data_dir(h).join("schedule.json");
+    let schedule = database(h);
     let before = std::fs::read(&schedule).unwrap();
     // Root reads anything: a folder in the file's place stands in for a file that cannot be
     // read (for everyone else, no read permission does).
     let root = unsafe { libc::geteuid() } == 0;
-    let aside = h.join("schedule.json.real");
+    let aside = h.join("database.real");
     if root {
         std::fs::rename(&schedule, &aside).unwrap();
         std::fs::create_dir(&schedule).unwrap();
@@ -260,8 +266,9 @@ fn files_that_cannot_be_read_are_errors_and_are_never_replaced() {
         let o = cli(h, &args);
         assert_eq!(o.status.code(), Some(3), "{args:?}: {}", err(&o));
         assert!(
-            err(&o).contains("schedule.json") && err(&o).contains("could not be read")
-                || err(&o).contains("not an ordinary file"),
+            err(&o).contains(preflight::store::db::DB_FILE)
+                && (err(&o).contains("could not be read")
+                    || err(&o).contains("not an ordinary file")),
             "{args:?}: {}",
             err(&o)
         );
@@ -341,13 +348,64 @@ fn two_processes_changing_the_schedule_at_once_lose_nothing() {
         );
     }
     assert_eq!(list.iter().filter(|s| s["mentee"] == "Series").count(), 300);
-    // No temporary files are left behind.
+    // Nothing but the database (and its log, while open) is left in the data folder.
     let leftovers: Vec<String> = std::fs::read_dir(data_dir(&h))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
+        .filter(|n| !n.starts_with(preflight::store::db::DB_FILE) && n != "logs")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn eight_processes_adding_at_once_lose_nothing_and_every_id_is_unique() {
+    // Once 8–12 of 120 were lost: ids were the millisecond, and the file was read whole,
+    // changed and renamed back. Each round starts eight CLIs at the same moment.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_path_buf();
+    const PROCESSES: usize = 8;
+    const ROUNDS: usize = 15;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(PROCESSES));
+    let workers: Vec<_> = (0..PROCESSES)
+        .map(|p| {
+            let (h, start) = (h.clone(), start.clone());
+            std::thread::spawn(move || {
+                for r in 0..ROUNDS {
+                    let mut cmd = preflight_command(
+                        &h,
+                        &[
+                            "schedule",
+                            "add",
+                            "--mentee",
+                            &format!("Mentee {p}-{r}"),
+                            "--at",
+                            &in_two_days(),
+                            "--zone",
+                            "Europe/London",
+                        ],
+                    );
+                    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+                    start.wait();
+                    let o = cmd.output().unwrap();
+                    assert!(o.status.success(), "{}", err(&o));
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let list = listed(&h);
+    assert_eq!(list.len(), PROCESSES * ROUNDS, "sessions were lost");
+    let ids: std::collections::BTreeSet<&str> =
+        list.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), PROCESSES * ROUNDS, "ids repeat");
+    for p in 0..PROCESSES {
+        for r in 0..ROUNDS {
+            let name = format!("Mentee {p}-{r}");
+            assert!(list.iter().any(|s| s["mentee"] == name.as_str()), "{name}");
+        }
+    }
 }
 
 /// A tiny HTTP server on loopback: each request gets the next answer (then the last again).
@@ -504,9 +562,8 @@ fn removing_an_unknown_session_says_so_and_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     assert!(add(h, "Sam").status.success());
-    let path = data_dir(h).join("schedule.json");
-    let before = std::fs::read(&path).unwrap();
-    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let before = preflight_e2e::stored(&data_dir(h), "sessions");
+    assert_eq!(before.len(), 1);
     let o = cli(h, &["schedule", "remove", "m-nope\u{1b}[2J"]);
     assert_eq!(o.status.code(), Some(3), "{}", err(&o));
     assert!(
@@ -515,11 +572,7 @@ fn removing_an_unknown_session_says_so_and_writes_nothing() {
         err(&o)
     );
     assert!(!err(&o).contains('\u{1b}'), "{:?}", err(&o));
-    assert_eq!(std::fs::read(&path).unwrap(), before);
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().modified().unwrap(),
-        modified
-    );
+    assert_eq!(preflight_e2e::stored(&data_dir(h), "sessions"), before);
     // A real id is removed.
     let o = cli(h, &["schedule", "list", "--json"]);
     let list: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();

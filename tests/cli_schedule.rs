@@ -48,7 +48,10 @@ fn import_add_check_and_export() {
         "{}",
         stderr(&o)
     );
-    assert!(!data.join("schedule.json").exists());
+    assert!(
+        preflight_e2e::stored(&data, "sessions").is_empty(),
+        "nothing was added"
+    );
 
     // A weekly programme in the near future.
     let day = (jiff::Zoned::now() + jiff::Span::new().days(2))
@@ -154,8 +157,7 @@ fn import_add_check_and_export() {
         "{}",
         stderr(&o)
     );
-    let records: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data.join("records.json")).unwrap()).unwrap();
+    let records = serde_json::json!({ "checks": preflight_e2e::stored(&data, "checks") });
     assert_eq!(
         records["checks"].as_array().unwrap().len(),
         2,
@@ -198,7 +200,7 @@ fn import_add_check_and_export() {
 }
 
 #[test]
-fn damaged_schedule_is_kept_aside() {
+fn a_damaged_schedule_of_an_earlier_version_is_kept_aside() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join(".local/share/org.mentorpreflight.app");
     std::fs::create_dir_all(&data).unwrap();
@@ -250,20 +252,29 @@ fn removed_imported_sessions_stay_out_and_a_feed_can_be_unsubscribed() {
         .success());
     assert_eq!(ids(home.path()), vec![all[0].clone(), all[2].clone()]);
 
-    // A subscribed feed (written as the app keeps it) and its sessions go on unsubscribing.
+    // A subscribed feed (kept as the app keeps it) and its sessions go on unsubscribing.
     let feed = "https://calendar.example/feed.ics";
-    let file = home
-        .path()
-        .join(".local/share/org.mentorpreflight.app/schedule.json");
-    let mut schedule: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    let mut from_feed = schedule["sessions"][0].clone();
-    from_feed["id"] = "feed-1".into();
-    from_feed["source"] = serde_json::json!({ "kind": "calendar", "calendar": feed, "uid": "f" });
-    schedule["sessions"].as_array_mut().unwrap().push(from_feed);
-    schedule["subscriptions"] =
-        serde_json::json!([{ "url": feed, "lastFetched": null, "lastError": null }]);
-    std::fs::write(&file, schedule.to_string()).unwrap();
+    let data = home.path().join(".local/share/org.mentorpreflight.app");
+    let ctx = preflight::Context::in_folders(&data, &home.path().join(".config"));
+    ctx.db()
+        .unwrap()
+        .update_schedule(|s| {
+            let mut from_feed = s.sessions[0].clone();
+            from_feed.id = "feed-1".into();
+            from_feed.source = preflight::calendar::SessionSource::Calendar {
+                calendar: feed.into(),
+                uid: "f".into(),
+                recurrence_id: None,
+            };
+            s.sessions.push(from_feed);
+            s.subscriptions.push(preflight::calendar::Subscription {
+                url: feed.into(),
+                last_fetched: None,
+                last_error: None,
+            });
+            Ok::<_, preflight::store::StoreError>(())
+        })
+        .unwrap();
     assert!(ids(home.path()).contains(&"feed-1".to_string()));
     let o = cli(
         home.path(),

@@ -470,3 +470,49 @@ pub fn proc_cpu_ticks(pid: &str) -> Option<u64> {
     // utime stime …
     Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
 }
+
+/// The app's data folder under a test's `home` (Linux).
+pub fn data_dir(home: &Path) -> PathBuf {
+    home.join(".local/share/org.mentorpreflight.app")
+}
+
+/// What the app keeps in table `table` (`checks`, `rooms`, `runs`, `planned`, `concerns`,
+/// `sessions`, `reminder_state`) of its database in `data_dir`, each row's stored value, oldest
+/// first; nothing when there is no database yet. Read as another process of the app would.
+pub fn stored(data_dir: &Path, table: &str) -> Vec<serde_json::Value> {
+    let db = data_dir.join("mentor-preflight.sqlite3");
+    if !db.exists() {
+        return Vec::new();
+    }
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.busy_timeout(Duration::from_secs(20)).unwrap();
+    let mut stmt = c
+        .prepare(&format!("SELECT data FROM {table} ORDER BY rowid"))
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|t| serde_json::from_str(&t.unwrap()).unwrap())
+        .collect();
+    rows
+}
+
+/// The records in the database in `data_dir`, shaped as the app's records (`checks`, `rooms`,
+/// `sessions`, `concerns`, `planned`).
+pub fn stored_records(data_dir: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "checks": stored(data_dir, "checks"),
+        "rooms": stored(data_dir, "rooms"),
+        "sessions": stored(data_dir, "runs"),
+        "concerns": stored(data_dir, "concerns"),
+        "planned": stored(data_dir, "planned"),
+    })
+}
+
+/// The sessions in the database in `data_dir`, shaped as the schedule (`sessions`), soonest
+/// first.
+pub fn stored_schedule(data_dir: &Path) -> serde_json::Value {
+    let mut sessions = stored(data_dir, "sessions");
+    sessions.sort_by(|a, b| a["start"].as_str().cmp(&b["start"].as_str()));
+    serde_json::json!({ "sessions": sessions })
+}

@@ -625,9 +625,10 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
             let session = input
                 .into_session(id, &preflight::schedule::local_zone())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let notice = ctx
-                .schedule_store()?
-                .change(|s| s.upsert(session.clone()))?;
+            let ((), notice) = preflight::schedule::update_schedule(ctx, |s| {
+                s.upsert(session.clone());
+                Ok::<_, preflight::store::StoreError>(())
+            })?;
             if let Some(n) = notice {
                 eprintln!("Note: {}", clean(&n));
             }

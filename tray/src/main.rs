@@ -409,14 +409,14 @@ fn quit_app() {
 
 /// The files the loop reads (the app and the CLI change them too).
 fn watched_files(ctx: &Context) -> Vec<PathBuf> {
-    [
-        ctx.schedule_path(),
-        ctx.records_path(),
-        ctx.reminder_state_path(),
-    ]
-    .into_iter()
-    .filter_map(Result::ok)
-    .collect()
+    // The database and its write-ahead log (every commit lands in the log first).
+    ctx.db_path()
+        .map(|p| {
+            let mut wal = p.clone().into_os_string();
+            wal.push("-wal");
+            vec![p, PathBuf::from(wal)]
+        })
+        .unwrap_or_default()
 }
 
 /// When each of `files` last changed.

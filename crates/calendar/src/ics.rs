@@ -25,7 +25,7 @@ use rrule::{Frequency, RRule, RRuleSet, Tz, Unvalidated};
 
 use crate::icstext::{self, Component, Property};
 use crate::links::{detect, CustomPattern, Field};
-use crate::schedule::{clean_text, Session, SessionSource, MAX_NAME_CHARS};
+use crate::schedule::{calendar_session_id, clean_text, Session, SessionSource, MAX_NAME_CHARS};
 
 /// Most sessions one event (one series) contributes to the schedule; a daily series for a
 /// year fits.
@@ -565,7 +565,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                 continue;
             }
             sessions.push(Session {
-                id: format!("{uid}@{}", original.as_second()),
+                id: calendar_session_id(&calendar, &uid, original.as_second()),
                 mentee: occ_info.title,
                 start: st,
                 time_zone: zone_name(&occ_start),
@@ -578,6 +578,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                 source: SessionSource::Calendar {
                     calendar: calendar.clone(),
                     uid: uid.clone(),
+                    recurrence_id: Some(original.as_second()),
                 },
             });
         }
@@ -740,9 +741,27 @@ mod tests {
             s.link.as_deref(),
             Some("https://meet.google.com/abc-defg-hij")
         );
-        assert_eq!(s.id, "prog-1@example.org@1791826200");
-        // Ids are stable across imports.
+        assert!(
+            s.id.starts_with("prog-1@example.org@1791826200~"),
+            "{}",
+            s.id
+        );
+        assert_eq!(
+            s.source,
+            SessionSource::Calendar {
+                calendar: "test.ics".into(),
+                uid: "prog-1@example.org".into(),
+                recurrence_id: Some(1791826200)
+            }
+        );
+        // Ids are stable across imports…
         assert_eq!(import(&text, &opts("2026-10-01T00:00:00Z")).unwrap(), out);
+        // …and differ for another calendar with the same event (one must not replace the other).
+        let mut other = opts("2026-10-01T00:00:00Z");
+        other.calendar = "other.ics".into();
+        let theirs = import(&text, &other).unwrap();
+        assert_ne!(theirs.sessions[0].id, s.id);
+        assert_eq!(theirs.sessions[0].start, s.start);
     }
 
     #[test]
@@ -810,7 +829,11 @@ mod tests {
         // The moved session keeps the id of the occurrence it replaces.
         assert_eq!(
             out.sessions[1].id,
-            format!("040000008200E0@{}", ts("2026-12-08T17:00:00Z").as_second())
+            calendar_session_id(
+                "test.ics",
+                "040000008200E0",
+                ts("2026-12-08T17:00:00Z").as_second()
+            )
         );
     }
 

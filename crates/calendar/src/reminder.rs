@@ -203,6 +203,24 @@ impl ReminderState {
         self.schedule_notice = notice;
     }
 
+    /// Gives the sessions renamed in `renamed` (old id → new id) their new ids (the schedule of
+    /// an earlier version moving into the database).
+    pub fn rename_sessions(&mut self, renamed: &std::collections::HashMap<String, String>) {
+        let new = |id: String| renamed.get(&id).cloned().unwrap_or(id);
+        self.fired = std::mem::take(&mut self.fired)
+            .into_iter()
+            .map(|(k, v)| (new(k), v))
+            .collect();
+        self.snoozed = std::mem::take(&mut self.snoozed)
+            .into_iter()
+            .map(|(k, v)| (new(k), v))
+            .collect();
+        self.checked = std::mem::take(&mut self.checked)
+            .into_iter()
+            .map(new)
+            .collect();
+    }
+
     /// Records that the room of `session_id` was opened (by hand): it will not open again.
     pub fn mark_opened(&mut self, session_id: &str) {
         self.fired

@@ -23,7 +23,39 @@ pub enum SessionSource {
         calendar: String,
         /// The event's UID.
         uid: String,
+        /// Which occurrence of the event (its original start, Unix seconds): with the calendar
+        /// and the UID, what identifies an imported session (two calendars may use one UID).
+        /// Absent in schedules written before it was kept.
+        #[serde(default)]
+        #[ts(type = "number | null")]
+        recurrence_id: Option<i64>,
     },
+}
+
+/// The id of occurrence `recurrence_id` (its original start, Unix seconds) of event `uid` in
+/// calendar `calendar`: the same at every import and refresh, and different for two calendars
+/// that happen to use one UID (so one calendar's session never takes another's place, link or
+/// records). Written `<uid>@<seconds>~<calendar's FNV-1a hash>`.
+pub fn calendar_session_id(calendar: &str, uid: &str, recurrence_id: i64) -> String {
+    format!(
+        "{}~{:08x}",
+        legacy_calendar_session_id(uid, recurrence_id),
+        fnv1a32(calendar)
+    )
+}
+
+/// The id calendar sessions had before the calendar was part of it (`<uid>@<seconds>`): still
+/// found in the list of sessions a mentor removed, which is kept from then.
+pub fn legacy_calendar_session_id(uid: &str, recurrence_id: i64) -> String {
+    format!("{uid}@{recurrence_id}")
+}
+
+/// 32-bit FNV-1a: a stable, short fingerprint of a calendar's name for its sessions' ids (not
+/// a secret and not a defence; the database keys sessions by calendar, UID and occurrence).
+fn fnv1a32(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// One scheduled mentoring session (one occurrence of a recurring event).
@@ -380,7 +412,7 @@ impl Schedule {
     /// Replaces every session imported from `calendar` with `sessions` (manual sessions and
     /// other calendars are left alone). Returns how many were replaced.
     pub fn replace_calendar(&mut self, calendar: &str, mut sessions: Vec<Session>) -> usize {
-        sessions.retain(|s| !self.removed_from_calendars.contains(&s.id));
+        sessions.retain(|s| !self.was_removed(s));
         if let Some(m) = self.calendar_programmes.get(calendar) {
             for s in &mut sessions {
                 s.programme = m.programme.clone();
@@ -398,6 +430,22 @@ impl Schedule {
 }
 
 impl Schedule {
+    /// Whether the mentor removed imported session `s` (by its id, or by the id it had before
+    /// calendars were part of ids).
+    fn was_removed(&self, s: &Session) -> bool {
+        self.removed_from_calendars.contains(&s.id)
+            || match &s.source {
+                SessionSource::Calendar {
+                    uid,
+                    recurrence_id: Some(r),
+                    ..
+                } => self
+                    .removed_from_calendars
+                    .contains(&legacy_calendar_session_id(uid, *r)),
+                _ => false,
+            }
+    }
+
     /// Stops following the calendar feed `url`: the subscription, its sessions and the
     /// programme chosen for it go. False if there was no such subscription.
     pub fn unsubscribe(&mut self, url: &str) -> bool {
@@ -493,6 +541,7 @@ mod tests {
             source: SessionSource::Calendar {
                 calendar: "brokerage.ics".into(),
                 uid: id.into(),
+                recurrence_id: None,
             },
             ..input("2026-11-24 18:00", "UTC")
                 .into_session(id.into(), "UTC")
@@ -529,6 +578,7 @@ mod tests {
             source: SessionSource::Calendar {
                 calendar: cal.into(),
                 uid: id.into(),
+                recurrence_id: None,
             },
             ..input("2026-11-24 18:00", "UTC")
                 .into_session(id.into(), "UTC")
@@ -682,6 +732,34 @@ mod tests {
     }
 
     #[test]
+    fn a_session_removed_under_its_old_id_stays_out() {
+        let mut sch = Schedule::default();
+        let mut imported = session(
+            &calendar_session_id("work.ics", "u1", 1_795_000_000),
+            "2026-11-25T18:00:00Z",
+            60,
+        );
+        imported.source = SessionSource::Calendar {
+            calendar: "work.ics".into(),
+            uid: "u1".into(),
+            recurrence_id: Some(1_795_000_000),
+        };
+        sch.removed_from_calendars.insert("u1@1795000000".into());
+        sch.replace_calendar("work.ics", vec![imported.clone()]);
+        assert!(
+            sch.sessions.is_empty(),
+            "removed before ids named calendars"
+        );
+        sch.removed_from_calendars.clear();
+        sch.replace_calendar("work.ics", vec![imported]);
+        assert_eq!(sch.sessions.len(), 1);
+        assert_ne!(
+            calendar_session_id("work.ics", "u1", 1),
+            calendar_session_id("home.ics", "u1", 1)
+        );
+    }
+
+    #[test]
     fn replacing_a_calendar_keeps_the_rest() {
         let mut sch = Schedule::default();
         sch.upsert(session("manual", "2026-11-24T18:00:00Z", 60));
@@ -689,6 +767,7 @@ mod tests {
         imported.source = SessionSource::Calendar {
             calendar: "work.ics".into(),
             uid: "u1".into(),
+            recurrence_id: None,
         };
         sch.replace_calendar("work.ics", vec![imported.clone()]);
         assert_eq!(sch.sessions.len(), 2);

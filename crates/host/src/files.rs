@@ -9,6 +9,10 @@
 //!   `FILE_SHARE_DELETE`, so our own readers never block it.
 //! - [`sync_dir`]: makes a rename durable on Unix (the folder's entry is flushed); on Windows
 //!   `MoveFileEx` needs no such step.
+//! - [`keep_private`]: the mentor's data folder and its files are theirs alone: on Unix the
+//!   folder is made `0700` and its files `0600` (whatever the umask); on Windows the folder
+//!   lies in the user's own profile (`%APPDATA%`), whose access list already grants only the
+//!   user (and the system's administrators), and files inherit it.
 
 use std::fs::{File, OpenOptions};
 use std::path::Path;
@@ -64,6 +68,32 @@ pub fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Makes `path` (a folder, or a file) readable and writable by its owner only (Unix: `0700`
+/// for a folder, `0600` for a file); see the module's head for Windows. A path that does not
+/// exist is left alone.
+pub fn keep_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        // A link is never followed: its target may be anywhere.
+        if meta.file_type().is_symlink() {
+            return Ok(());
+        }
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        if meta.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +121,24 @@ mod tests {
         let target = dir.path().join("no/such/folder/t.json");
         assert!(replace(&tmp, &target).is_err());
         assert!(tmp.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_folders_and_files_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (folder, file) = (dir.path().join("data"), dir.path().join("data/db"));
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(&file, "x").unwrap();
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        keep_private(&folder).unwrap();
+        keep_private(&file).unwrap();
+        keep_private(&dir.path().join("missing")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        assert_eq!(mode(&file), 0o600);
     }
 
     #[test]

@@ -45,12 +45,6 @@ pub fn check_record(report: &Report, schedule: &Schedule, from: Origin) -> Check
     }
 }
 
-/// Whether `c` is the record of `report` run by `from` (a check is known by the shell that ran
-/// it and the moment it finished).
-fn is_record_of(c: &CheckRecord, report: &Report, from: Origin) -> bool {
-    c.from == from && c.at == report.finished_at()
-}
-
 /// Adds a finished check to the records (the use case both shells call when a check ends), or
 /// brings its record up to date when it is already there. The reminders of both shells read the
 /// records: a check that did not fail ends its session's check prompt. Returns the record and
@@ -62,13 +56,10 @@ pub fn record_check(
     from: Origin,
 ) -> Result<(CheckRecord, Option<String>), StoreError> {
     let rec = check_record(report, schedule, from);
-    let notice = ctx.records()?.change(|r| {
-        match r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
-            Some(c) => *c = rec.clone(),
-            None => r.checks.push(rec.clone()),
-        }
-    })?;
-    Ok((rec, notice))
+    // A check is known by the shell that ran it and the moment it finished.
+    let mut db = ctx.db()?;
+    db.save_check(&rec)?;
+    Ok((rec, db.take_notice()))
 }
 
 /// The checklist for `report` on this computer now: the next scheduled session, the recorders
@@ -88,7 +79,10 @@ pub fn checklist_for(
         .map(|(s, _)| s)
         .filter(|s| s.start > at);
     let tested_earlier = session.and_then(|s| {
-        let records = ctx.records().and_then(|r| r.load()).ok()?.value;
+        let records = ctx
+            .db()
+            .and_then(|mut db| db.records_for(std::slice::from_ref(s)))
+            .ok()?;
         records
             .tested_in_time_for(s, schedule.reminders)
             .map(|c| c.at)
@@ -119,13 +113,13 @@ pub fn update_recorded_check(
     report: &Report,
 ) -> Result<Option<String>, StoreError> {
     let (results, checklist) = record_lines(report);
-    ctx.records()?.change(|r| {
-        if let Some(c) = r.checks.iter_mut().find(|c| is_record_of(c, report, from)) {
-            c.overall = report.overall;
-            c.results = results;
-            c.checklist = checklist;
-        }
-    })
+    let mut db = ctx.db()?;
+    db.update_check(from, report.finished_at(), |c| {
+        c.overall = report.overall;
+        c.results = results;
+        c.checklist = checklist;
+    })?;
+    Ok(db.take_notice())
 }
 
 /// The check a shell has on screen: the last one it ran, kept here so the mentor's later

@@ -9,11 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use preflight_calendar::{ReminderState, Schedule};
 use preflight_host::Platform;
-use preflight_store::{JsonStore, StoreError};
-
-use crate::records::RecordStore;
+use preflight_store::StoreError;
 
 /// The app's identifier: the name of its configuration and data folders.
 pub const APP_ID: &str = "org.mentorpreflight.app";
@@ -69,6 +66,17 @@ impl Context {
         }
     }
 
+    /// Data in `data`, settings in `config` (tools and tests that look at another home's
+    /// folders), the system clock.
+    pub fn in_folders(data: &Path, config: &Path) -> Context {
+        Context {
+            data: Some(data.to_path_buf()),
+            config: Some(config.to_path_buf()),
+            clock: Clock::System,
+            platform: preflight_host::this_system(),
+        }
+    }
+
     /// The same context with its clock stopped at `now`.
     pub fn at_time(mut self, now: Timestamp) -> Context {
         self.clock = Clock::Fixed(now);
@@ -108,34 +116,10 @@ impl Context {
             })
     }
 
-    /// `schedule.json` in the data folder.
-    pub fn schedule_path(&self) -> Result<PathBuf, StoreError> {
-        self.in_data("schedule.json")
-    }
-
-    /// `records.json` in the data folder.
-    pub fn records_path(&self) -> Result<PathBuf, StoreError> {
-        self.in_data("records.json")
-    }
-
-    /// `reminders.json` (what the reminder loop already did) in the data folder.
-    pub fn reminder_state_path(&self) -> Result<PathBuf, StoreError> {
-        self.in_data("reminders.json")
-    }
-
-    /// The schedule file, locked for every change (shared by the app, the tray and the CLI).
-    pub fn schedule_store(&self) -> Result<JsonStore<Schedule>, StoreError> {
-        Ok(JsonStore::new(self.schedule_path()?))
-    }
-
-    /// The records store.
-    pub fn records(&self) -> Result<RecordStore, StoreError> {
-        Ok(RecordStore::new(self.records_path()?))
-    }
-
-    /// What the reminder loop already did.
-    pub fn reminder_store(&self) -> Result<JsonStore<ReminderState>, StoreError> {
-        Ok(JsonStore::new(self.reminder_state_path()?))
+    /// The database of schedule, subscriptions, records and reminder state in the data folder
+    /// ([`preflight_store::db::DB_FILE`]).
+    pub fn db_path(&self) -> Result<PathBuf, StoreError> {
+        self.in_data(preflight_store::db::DB_FILE)
     }
 
     /// Where settings live: `settings.json` in the configuration folder.
@@ -180,9 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ctx = Context::in_folder(dir.path());
         for p in [
-            ctx.schedule_path().unwrap(),
-            ctx.records_path().unwrap(),
-            ctx.reminder_state_path().unwrap(),
+            ctx.db_path().unwrap(),
             ctx.settings_path().unwrap(),
             ctx.templates_dir().unwrap(),
             ctx.custom_profile_path().unwrap(),

@@ -27,6 +27,7 @@
 pub mod checklist;
 pub mod checks;
 pub mod context;
+pub mod db;
 pub mod imports;
 pub mod launch;
 pub mod logging;

@@ -7,7 +7,6 @@ use preflight_store::StoreError;
 
 use crate::context::Context;
 use crate::programmes::profiles;
-use crate::schedule::load_schedule;
 
 /// A programme's monitoring export: one row per session between two moments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,11 +29,10 @@ pub fn monitoring_export(
     programme: Option<&str>,
     now: Timestamp,
 ) -> Result<MonitoringExport, StoreError> {
-    let loaded = ctx.records()?.load()?;
-    let schedule = load_schedule(ctx)?.value;
+    let mut db = ctx.db()?;
+    let (schedule, records) = db.export_slice(from, to)?;
     let (profiles, _) = profiles(ctx);
-    let mut rows =
-        crate::records::monitoring_rows(&schedule, &loaded.value, &profiles, from, to, now);
+    let mut rows = crate::records::monitoring_rows(&schedule, &records, &profiles, from, to, now);
     if let Some(p) = programme {
         rows.retain(|r| r.programme == p);
     }
@@ -42,7 +40,7 @@ pub fn monitoring_export(
     Ok(MonitoringExport {
         rows,
         csv,
-        notice: loaded.notice,
+        notice: db.take_notice(),
     })
 }
 
@@ -68,20 +66,17 @@ pub fn state_as_planned(
     as_planned: bool,
     now: Timestamp,
 ) -> Result<preflight_calendar::Session, PlannedError> {
-    let schedule = load_schedule(ctx)?.value;
-    let session = schedule
-        .get(id)
-        .cloned()
+    let mut db = ctx.db()?;
+    let session = db
+        .session(id)?
         .ok_or_else(|| PlannedError::NoSession(clean_text(id, 200)))?;
     if session.start > now {
         return Err(PlannedError::NotStarted);
     }
-    ctx.records()?.change(|r| {
-        r.planned.push(crate::records::PlannedRecord {
-            session_id: id.to_string(),
-            as_planned,
-            at: now,
-        })
+    db.add_planned(&crate::records::PlannedRecord {
+        session_id: id.to_string(),
+        as_planned,
+        at: now,
     })?;
     Ok(session)
 }

@@ -1,9 +1,6 @@
 //! The mentor's records: each pre-flight check, each room opening and each session, as
 //! metadata only (times, verdicts, figures, ticked items — never audio, video or what was said),
-//! in one JSON file written atomically. A CSV export fills a programme's weekly monitoring form.
-//!
-//! Concurrent writers (the app and the `preflight` CLI) take an advisory lock on a sidecar
-//! `.lock` file around each read-modify-write, so neither loses the other's record.
+//! kept in the database ([`crate::db`]). A CSV export fills a programme's weekly monitoring form.
 
 use jiff::{SignedDuration, Timestamp};
 use preflight_model::{Basis, CheckId, ChecklistItem, ItemState, Origin, Status};
@@ -14,7 +11,6 @@ use preflight_calendar::reminder::{tested_in_time, ReminderConfig};
 use preflight_calendar::schedule::{Schedule, Session};
 use preflight_scripts::programme::Profiles;
 use preflight_scripts::run::SessionRecord;
-use preflight_store::JsonStore;
 
 /// One check's verdict line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -204,9 +200,7 @@ impl Records {
     /// re-check never takes it away; a failed check never gives it. Returns the earliest such
     /// check.
     pub fn tested_in_time_for(&self, s: &Session, cfg: ReminderConfig) -> Option<&CheckRecord> {
-        self.passing_checks_for(s)
-            .filter(|c| tested_in_time(c.at, s.start, cfg))
-            .min_by_key(|c| c.at)
+        first_in_time(self.checks_for(s), s, cfg)
     }
 
     /// The checks for session `s` that did not fail: only they count as the mentor having
@@ -234,10 +228,103 @@ impl Records {
     }
 }
 
-/// The records file (`<data dir>/records.json`) with the house discipline of [`JsonStore`]:
-/// locked read-modify-write shared by the app and the CLI, atomic writes, damaged files kept
-/// aside, unreadable files reported.
-pub type RecordStore = JsonStore<Records>;
+/// The earliest of `checks` (those for session `s`) that did not fail and finished at least the
+/// check lead before its start (see [`Records::tested_in_time_for`]).
+fn first_in_time<'a>(
+    checks: impl Iterator<Item = &'a CheckRecord>,
+    s: &Session,
+    cfg: ReminderConfig,
+) -> Option<&'a CheckRecord> {
+    checks
+        .filter(|c| c.did_not_fail() && tested_in_time(c.at, s.start, cfg))
+        .min_by_key(|c| c.at)
+}
+
+/// The records indexed by session, so that each row of an export is found without a pass over
+/// every record (an export of a year of sessions and checks stays linear).
+struct BySession<'a> {
+    linked: std::collections::HashMap<&'a str, Vec<&'a CheckRecord>>,
+    /// Checks linked to no session, by when they finished.
+    unlinked: Vec<&'a CheckRecord>,
+    rooms: std::collections::HashMap<&'a str, &'a RoomRecord>,
+    runs: std::collections::HashMap<&'a str, &'a SessionRecord>,
+    concerns: std::collections::HashSet<&'a str>,
+    planned: std::collections::HashMap<&'a str, &'a PlannedRecord>,
+}
+
+impl<'a> BySession<'a> {
+    fn new(records: &'a Records) -> BySession<'a> {
+        let mut linked: std::collections::HashMap<&str, Vec<&CheckRecord>> = Default::default();
+        let mut unlinked = Vec::new();
+        for c in &records.checks {
+            match c.session_id.as_deref() {
+                Some(id) => linked.entry(id).or_default().push(c),
+                None => unlinked.push(c),
+            }
+        }
+        unlinked.sort_by_key(|c| c.at);
+        let mut rooms: std::collections::HashMap<&str, &RoomRecord> = Default::default();
+        for r in &records.rooms {
+            // The first opening counts.
+            rooms
+                .entry(r.session_id.as_str())
+                .and_modify(|old| {
+                    if r.at < old.at {
+                        *old = r
+                    }
+                })
+                .or_insert(r);
+        }
+        let mut runs: std::collections::HashMap<&str, &SessionRecord> = Default::default();
+        for r in &records.sessions {
+            if let Some(id) = r.session_id.as_deref() {
+                runs.entry(id).or_insert(r);
+            }
+        }
+        let mut planned: std::collections::HashMap<&str, &PlannedRecord> = Default::default();
+        for p in &records.planned {
+            // The latest answer counts.
+            planned
+                .entry(p.session_id.as_str())
+                .and_modify(|old| {
+                    if p.at >= old.at {
+                        *old = p
+                    }
+                })
+                .or_insert(p);
+        }
+        BySession {
+            linked,
+            unlinked,
+            rooms,
+            runs,
+            concerns: records
+                .concerns
+                .iter()
+                .filter_map(|c| c.session_id.as_deref())
+                .collect(),
+            planned,
+        }
+    }
+
+    /// The checks for `s`, as [`Records::checks_for`] tells them.
+    fn checks(&self, s: &Session) -> Vec<&'a CheckRecord> {
+        let mut out: Vec<&CheckRecord> =
+            self.linked.get(s.id.as_str()).cloned().unwrap_or_default();
+        let earliest = s
+            .start
+            .checked_sub(preflight_calendar::schedule::CHECK_ATTACH_WINDOW)
+            .unwrap_or(Timestamp::MIN);
+        let from = self.unlinked.partition_point(|c| c.at < earliest);
+        out.extend(
+            self.unlinked[from..]
+                .iter()
+                .take_while(|c| c.at <= s.start)
+                .copied(),
+        );
+        out
+    }
+}
 
 /// One row of the monitoring export: a scheduled session (or a session run without one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -301,18 +388,13 @@ pub fn monitoring_rows(
     let cfg: ReminderConfig = schedule.reminders;
     let mut rows: Vec<(Timestamp, MonitoringRow)> = Vec::new();
     let in_range = |t: Timestamp| t >= from && t < to;
+    let index = BySession::new(records);
     for s in schedule.sessions.iter().filter(|s| in_range(s.start)) {
         let zone = &s.time_zone;
-        let check = records.checks_for(s).max_by_key(|c| c.at);
-        let room = records
-            .rooms
-            .iter()
-            .filter(|r| r.session_id == s.id)
-            .min_by_key(|r| r.at);
-        let run = records
-            .sessions
-            .iter()
-            .find(|r| r.session_id.as_deref() == Some(s.id.as_str()));
+        let checks = index.checks(s);
+        let check = checks.iter().copied().max_by_key(|c| c.at);
+        let room = index.rooms.get(s.id.as_str()).copied();
+        let run = index.runs.get(s.id.as_str()).copied();
         let z = s.zoned_start();
         let mut row = MonitoringRow {
             date: z.strftime("%Y-%m-%d").to_string(),
@@ -323,16 +405,12 @@ pub fn monitoring_rows(
             planned_min: s.duration_min.to_string(),
             programme: s.programme.clone().unwrap_or_default(),
             feedback_due: feedback_due(profiles, s),
-            as_planned: match records.as_planned(&s.id) {
+            as_planned: match index.planned.get(s.id.as_str()).map(|p| p.as_planned) {
                 Some(b) => yes_no(b),
                 None if s.end() <= now && weekly_monitoring(profiles, s) => "not stated".into(),
                 None => String::new(),
             },
-            concern_reported: if records
-                .concerns
-                .iter()
-                .any(|c| c.session_id.as_deref() == Some(s.id.as_str()))
-            {
+            concern_reported: if index.concerns.contains(s.id.as_str()) {
                 "yes".into()
             } else {
                 String::new()
@@ -342,7 +420,8 @@ pub fn monitoring_rows(
         if let Some(c) = check {
             row.checked_at = local(c.at, zone).strftime("%H:%M").to_string();
             row.check_minutes_before = s.start.duration_since(c.at).as_mins().to_string();
-            row.tested_10_min_before = yes_no(records.tested_in_time_for(s, cfg).is_some());
+            row.tested_10_min_before =
+                yes_no(first_in_time(checks.iter().copied(), s, cfg).is_some());
             row.check_result = c.overall.as_str().into();
         } else if s.start <= now {
             row.tested_10_min_before = "no".into();
@@ -361,10 +440,12 @@ pub fn monitoring_rows(
         rows.push((s.start, row));
     }
     // Sessions run without a schedule entry.
+    let scheduled: std::collections::HashSet<&str> =
+        schedule.sessions.iter().map(|s| s.id.as_str()).collect();
     for r in records.sessions.iter().filter(|r| {
         r.session_id
             .as_deref()
-            .is_none_or(|id| schedule.get(id).is_none())
+            .is_none_or(|id| !scheduled.contains(id))
     }) {
         let started = r.started;
         if !in_range(started) {
@@ -631,57 +712,6 @@ mod tests {
             serde_json::to_value(&line).unwrap(),
             serde_json::json!({"id": "cable", "state": "not met", "basis": "evidence"})
         );
-    }
-
-    #[test]
-    fn store_round_trip_and_update() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = RecordStore::new(dir.path().join("records.json"));
-        assert_eq!(store.load().unwrap().value, Records::default());
-        store
-            .change(|r| {
-                r.checks
-                    .push(check("2026-11-24T17:40:00Z", Some("a"), "pass"))
-            })
-            .unwrap();
-        store
-            .change(|r| {
-                r.rooms.push(RoomRecord {
-                    session_id: "a".into(),
-                    at: ts("2026-11-24T17:52:00Z"),
-                    minutes_early: 8,
-                    automatic: true,
-                })
-            })
-            .unwrap();
-        let loaded = store.load().unwrap();
-        assert_eq!(loaded.notice, None);
-        assert_eq!(loaded.value.checks.len(), 1);
-        assert_eq!(loaded.value.rooms[0].minutes_early, 8);
-    }
-
-    #[test]
-    fn damaged_records_are_kept_aside_with_a_notice() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("records.json");
-        std::fs::write(&path, "{\"checks\": [ {\"at\": ").unwrap();
-        let store = RecordStore::new(&path);
-        let notice = store
-            .change(|r| r.checks.push(check("2026-11-24T17:40:00Z", None, "warn")))
-            .unwrap()
-            .expect("a notice");
-        assert!(notice.contains("damaged"), "{notice}");
-        let aside: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".corrupt-"))
-            .collect();
-        assert_eq!(aside.len(), 1);
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join(&aside[0])).unwrap(),
-            "{\"checks\": [ {\"at\": "
-        );
-        assert_eq!(store.load().unwrap().value.checks.len(), 1);
     }
 
     #[test]

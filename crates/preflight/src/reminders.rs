@@ -1,6 +1,6 @@
 //! The reminder loop's steps, shared by the tray process (which runs the loop), the app (which
-//! marks checks and opens rooms by hand) and the CLI: all state lives in files, changed under
-//! their locks, so whoever runs a check or presses *Snooze*, every process sees it.
+//! marks checks and opens rooms by hand) and the CLI: all state lives in the database, changed
+//! in transactions, so whoever runs a check or presses *Snooze*, every process sees it.
 //!
 //! - [`tick`]: what is due now (the T−10 check prompt, the room at T−5..10), with every check
 //!   already recorded (by the app or `preflight check`) counted first.
@@ -11,7 +11,6 @@ use jiff::Timestamp;
 use preflight_calendar::schedule::{tray_headline, CHECK_ATTACH_WINDOW};
 use preflight_calendar::ActionKind;
 use preflight_calendar::ReminderConfig;
-use preflight_calendar::ReminderState;
 use preflight_calendar::Schedule;
 use preflight_calendar::Session;
 use preflight_scripts::programme::Profiles;
@@ -38,7 +37,8 @@ pub struct Due {
 /// One pass of the reminder loop.
 #[derive(Debug, Clone)]
 pub struct Tick {
-    /// The schedule as read.
+    /// The schedule as read, with the sessions under way or to come (those that started in the
+    /// last day and later).
     pub schedule: Schedule,
     /// The programmes as the mentor has them (for reminder notes).
     pub profiles: Profiles,
@@ -65,25 +65,26 @@ pub fn config_for(schedule: &Schedule, profiles: &Profiles, s: &Session) -> Remi
 /// nothing is written), counts every recorded check that did not fail as done for its session,
 /// and saves the state only when it changed (the loop runs every few seconds).
 pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
-    let loaded = crate::schedule::load_schedule(ctx)?;
-    let schedule = loaded.value;
+    let mut db = ctx.db()?;
+    // What is under way or to come (a session that started over a day ago is over).
+    let schedule = db.schedule_from(now - jiff::SignedDuration::from_hours(24))?;
+    let notice = db.take_notice();
     let (profiles, _) = crate::programmes::profiles(ctx);
-    let records = ctx
-        .records()
-        .and_then(|r| r.load())
-        .map(|l| l.value)
-        .unwrap_or_default();
-    let store = ctx.reminder_store()?;
-    let step = |st: &mut ReminderState| {
-        if let Some(n) = &loaded.notice {
+    // Only sessions a check can be for (starting within the attach window), with their records.
+    let soon: Vec<Session> = schedule
+        .upcoming(now)
+        .into_iter()
+        .take_while(|s| s.start.duration_since(now) <= CHECK_ATTACH_WINDOW)
+        .cloned()
+        .collect();
+    let records = db.records_for(&soon).unwrap_or_default();
+    // In one transaction: another process may change the state meanwhile; written only when
+    // it changed (the loop runs every few seconds).
+    let actions = db.update_reminders(|st| {
+        if let Some(n) = &notice {
             st.set_schedule_notice(Some(n.clone()));
         }
-        // Only sessions a check can be for (starting within the attach window).
-        let soon = schedule
-            .upcoming(now)
-            .into_iter()
-            .take_while(|s| s.start.duration_since(now) <= CHECK_ATTACH_WINDOW);
-        for s in soon {
+        for s in &soon {
             if records.checked_for(s) {
                 st.mark_checked(&s.id);
             }
@@ -91,16 +92,7 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
         st.due_each(&schedule.sessions, now, |s| {
             config_for(&schedule, &profiles, s)
         })
-    };
-    let before = store.load()?.value;
-    let mut probe = before.clone();
-    let mut actions = step(&mut probe);
-    if probe != before {
-        // Again under the lock, on what is on disk then: another process may have changed it.
-        let mut again = Vec::new();
-        store.change(|st| again = step(st))?;
-        actions = again;
-    }
+    })?;
     let due = actions
         .into_iter()
         .filter_map(|a| {
@@ -119,7 +111,7 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
         profiles,
         due,
         headline,
-        notice: loaded.notice,
+        notice,
     })
 }
 
@@ -138,30 +130,30 @@ pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
 /// Puts the reminders of session `id` off for the mentor's snooze time (never past its start).
 /// Returns the session, or `None` when it is no longer in the schedule.
 pub fn snooze(ctx: &Context, id: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-    let schedule = crate::schedule::load_schedule(ctx)?.value;
-    let Some(s) = schedule.get(id) else {
+    let mut db = ctx.db()?;
+    let Some(s) = db.session(id)? else {
         return Ok(None);
     };
-    ctx.reminder_store()?
-        .change(|st| st.snooze(s, schedule.reminders, now))?;
+    let reminders = db.schedule_without_sessions()?.reminders;
+    db.update_reminders(|st| st.snooze(&s, reminders, now))?;
     tracing::info!(session = %s.id, "reminder snoozed");
-    Ok(Some(s.clone()))
+    Ok(Some(s))
 }
 
 /// The notice about a damaged schedule file the mentor has not yet acted on.
 pub fn schedule_notice(ctx: &Context) -> Option<String> {
-    ctx.reminder_store()
-        .and_then(|s| s.load())
+    ctx.db()
+        .and_then(|mut db| db.reminder_state())
         .ok()
-        .and_then(|l| l.value.schedule_notice().map(str::to_string))
+        .and_then(|st| st.schedule_notice().map(str::to_string))
 }
 
 /// Forgets the notice about a damaged schedule (the mentor changed the schedule since).
 pub fn clear_schedule_notice(ctx: &Context) {
     if schedule_notice(ctx).is_some() {
         if let Err(e) = ctx
-            .reminder_store()
-            .and_then(|s| s.change(|st| st.set_schedule_notice(None)))
+            .db()
+            .and_then(|mut db| db.update_reminders(|st| st.set_schedule_notice(None)))
         {
             tracing::warn!(error = %e, "schedule notice not cleared");
         }
@@ -183,10 +175,7 @@ pub fn open_room(
     }
     match crate::records::room_opening(session, now, automatic) {
         Some(rec) => {
-            if let Err(e) = ctx
-                .records()
-                .and_then(|store| store.change(|r| r.rooms.push(rec)))
-            {
+            if let Err(e) = ctx.db().and_then(|mut db| db.add_room(&rec)) {
                 tracing::warn!(error = %e, "room opening not recorded");
             }
         }
@@ -195,8 +184,8 @@ pub fn open_room(
         }
     }
     if let Err(e) = ctx
-        .reminder_store()
-        .and_then(|s| s.change(|st| st.mark_opened(&session.id)))
+        .db()
+        .and_then(|mut db| db.update_reminders(|st| st.mark_opened(&session.id)))
     {
         tracing::warn!(error = %e, "reminder state not saved");
     }

@@ -1,15 +1,21 @@
-//! The schedule as the use cases read and change it: loaded with its notice, changed under the
-//! shared lock, and this computer's time zone for sessions typed in.
+//! The schedule as the use cases read and change it: loaded with its notice (the data of an
+//! earlier version just moved into the database), changed in one database transaction, and
+//! this computer's time zone for sessions typed in.
 
 use preflight_calendar::Schedule;
 use preflight_store::{Loaded, StoreError};
 
 use crate::context::Context;
 
-/// Reads the schedule (a damaged file is kept aside, with a notice; a file that cannot be read
-/// is an error).
+/// Reads the schedule (a database that cannot be read is an error; the notice says what was
+/// moved in from an earlier version's files, if that happened just now).
 pub fn load_schedule(ctx: &Context) -> Result<Loaded<Schedule>, StoreError> {
-    ctx.schedule_store()?.load()
+    let mut db = ctx.db()?;
+    let value = db.schedule()?;
+    Ok(Loaded {
+        value,
+        notice: db.take_notice(),
+    })
 }
 
 /// The schedule for a best-effort read (a checklist, a record's session): a file that cannot be
@@ -24,13 +30,16 @@ pub fn schedule_for_reading(ctx: &Context) -> Schedule {
     }
 }
 
-/// Changes the schedule under the lock and saves it atomically; nothing is written when
-/// `change` fails. Returns what `change` returned and the notice about a damaged file, if any.
+/// Changes the schedule in one transaction (no other process changes it meanwhile) and saves
+/// what changed; nothing is written when `change` fails. Returns what `change` returned and the
+/// opening's notice, if any.
 pub fn update_schedule<R, E: From<StoreError>>(
     ctx: &Context,
     change: impl FnOnce(&mut Schedule) -> Result<R, E>,
 ) -> Result<(R, Option<String>), E> {
-    ctx.schedule_store()?.update(change)
+    let mut db = ctx.db()?;
+    let out = db.update_schedule(change)?;
+    Ok((out, db.take_notice()))
 }
 
 /// This computer's IANA time zone name (UTC if it cannot be told).

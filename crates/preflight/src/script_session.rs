@@ -220,11 +220,7 @@ impl ScriptSession {
             via: via.into(),
         };
         // Noted first: opening the mail program may fail, the concern was still raised.
-        if let Err(e) = self
-            .ctx
-            .records()
-            .and_then(|s| s.change(|r| r.concerns.push(record)))
-        {
+        if let Err(e) = self.ctx.db().and_then(|mut db| db.add_concern(&record)) {
             tracing::warn!(error = %e, "concern not noted in the records");
         }
         tracing::info!(programme = %profile.id, via, "concern reported");
@@ -249,11 +245,10 @@ impl ScriptSession {
     /// Ends the session at `now` and saves its record.
     pub fn finish(self, now: Timestamp) -> Result<SessionRecord, String> {
         let record = self.record(now);
-        let store = self.ctx.records().map_err(|e| e.to_string())?;
-        store
-            .change(|r| r.sessions.push(record.clone()))
+        let mut db = self.ctx.db().map_err(|e| e.to_string())?;
+        db.add_run(&record)
             .map_err(|e| format!("The session record could not be saved: {e}"))?;
-        tracing::info!(path = %store.path().display(), "session record saved");
+        tracing::info!(path = %db.path().display(), "session record saved");
         Ok(record)
     }
 }

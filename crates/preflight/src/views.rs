@@ -99,10 +99,17 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
     let settings = crate::settings::load(ctx)
         .map(|l| l.value)
         .unwrap_or_default();
+    // The records of the sessions the view shows: to come, and ended in the days it asks about.
+    let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
+    let shown: Vec<preflight_calendar::Session> = schedule
+        .sessions
+        .iter()
+        .filter(|s| s.start >= since || s.end() > now)
+        .cloned()
+        .collect();
     let records = ctx
-        .records()
-        .and_then(|r| r.load())
-        .map(|l| l.value)
+        .db()
+        .and_then(|mut db| db.records_for(&shown))
         .unwrap_or_default();
     let sessions = schedule
         .upcoming(now)

@@ -43,7 +43,7 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
     record_check(&ctx, &from_terminal, &schedule, Origin::Cli).unwrap();
     // Recording the same check again brings its record up to date instead of adding one.
     record_check(&ctx, &first, &schedule, Origin::App).unwrap();
-    let all = ctx.records().unwrap().load().unwrap().value.checks;
+    let all = ctx.db().unwrap().records().unwrap().checks;
     assert_eq!(all.len(), 3);
 
     // The mentor answers the question of the *first* check (still on screen): its record
@@ -52,7 +52,7 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
     answered.checks[0].status = Status::Fail;
     answered.overall = Status::Fail;
     update_recorded_check(&ctx, Origin::App, &answered).unwrap();
-    let all = ctx.records().unwrap().load().unwrap().value.checks;
+    let all = ctx.db().unwrap().records().unwrap().checks;
     let overall: Vec<_> = all.iter().map(|c| (c.from, c.overall)).collect();
     assert_eq!(
         overall,
@@ -71,7 +71,7 @@ fn a_check_is_found_by_who_ran_it_and_when_it_finished() {
         &report(t0 - SignedDuration::from_mins(60), Status::Pass),
     )
     .unwrap();
-    assert_eq!(ctx.records().unwrap().load().unwrap().value.checks.len(), 3);
+    assert_eq!(ctx.db().unwrap().records().unwrap().checks.len(), 3);
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn answers_and_ticks_change_the_check_on_screen_and_its_record() {
         .unwrap();
     assert_eq!(answered.checks[0].status, Status::Fail);
     assert_eq!(answered.checks[0].question, None);
-    let recorded = || ctx.records().unwrap().load().unwrap().value.checks;
+    let recorded = || ctx.db().unwrap().records().unwrap().checks;
     assert_eq!(recorded()[0].results[0].status, Status::Fail);
 
     // A tick keeps the answer (the session's copy, not the one the check started with) and

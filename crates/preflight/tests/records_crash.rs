@@ -1,5 +1,5 @@
-//! Crash safety of the records store: a writer killed with SIGKILL at random moments never
-//! leaves a damaged or shortened file behind.
+//! Crash safety of the records database: a writer killed with SIGKILL at random moments never
+//! leaves a damaged database or loses a committed record.
 //!
 //! This test binary has no test harness (`harness = false`): it is both the test and the writer
 //! the test starts and kills. Started with `PREFLIGHT_RECORDS_CRASH_CHILD=<file>` it is the
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use preflight::records::CheckRecord;
-use preflight::records::RecordStore;
+use preflight::Context;
 use preflight_model::{CheckId, Origin, Status};
 
 const CHILD_ENV: &str = "PREFLIGHT_RECORDS_CRASH_CHILD";
@@ -34,16 +34,23 @@ fn record(n: usize) -> CheckRecord {
     }
 }
 
-/// The writer process the crash test starts (and kills): adds records for ever.
-fn writer(path: std::ffi::OsString) -> ! {
-    let store = RecordStore::new(path);
+/// The writer process the crash test starts (and kills): adds records for ever, each in its
+/// own transaction, numbered after those already there.
+fn writer(root: std::ffi::OsString) -> ! {
+    let ctx = Context::in_folder(std::path::Path::new(&root));
+    let mut n = ctx
+        .db()
+        .expect("open")
+        .records()
+        .expect("read")
+        .checks
+        .len();
     loop {
-        store
-            .change(|r| {
-                let n = r.checks.len();
-                r.checks.push(record(n));
-            })
+        ctx.db()
+            .expect("open")
+            .save_check(&record(n))
             .expect("write");
+        n += 1;
     }
 }
 
@@ -60,8 +67,9 @@ fn main() {
 
 fn killed_writers_never_damage_the_records() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("records.json");
-    let store = RecordStore::new(&path);
+    let path = dir.path().as_os_str().to_owned();
+    let ctx = Context::in_folder(dir.path());
+    let count = || ctx.db().unwrap().records().unwrap().checks.len();
     let exe = std::env::current_exe().unwrap();
     let mut last = 0usize;
     let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -74,9 +82,7 @@ fn killed_writers_never_damage_the_records() {
             .unwrap();
         // Wait until the writer has made progress, then kill it at a pseudo-random moment.
         let started = Instant::now();
-        while store.load().unwrap().value.checks.len() <= last
-            && started.elapsed() < Duration::from_secs(20)
-        {
+        while count() <= last && started.elapsed() < Duration::from_secs(20) {
             std::thread::sleep(Duration::from_millis(5));
         }
         seed ^= seed << 13;
@@ -86,11 +92,11 @@ fn killed_writers_never_damage_the_records() {
         child.kill().unwrap();
         child.wait().unwrap();
 
-        let loaded = store.load().unwrap();
-        assert_eq!(loaded.notice, None, "round {round}: the file was damaged");
-        let n = loaded.value.checks.len();
+        // Opens (a damaged database would be an error) and holds every record it held.
+        let checks = ctx.db().unwrap().records().unwrap().checks;
+        let n = checks.len();
         assert!(n > last, "round {round}: records went from {last} to {n}");
-        for (i, c) in loaded.value.checks.iter().enumerate() {
+        for (i, c) in checks.iter().enumerate() {
             assert_eq!(c, &record(i), "round {round}: record {i} differs");
         }
         last = n;

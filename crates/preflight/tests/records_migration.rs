@@ -1,13 +1,23 @@
-//! Records written before the records were typed still load, mean the same, and are written
-//! back in the same shape (an older version of the app can still read a file this one saved).
+//! Records files written by earlier versions move into the database with their meaning.
 //!
 //! `fixtures/records/records-main-de7d1af.json` was written by main at de7d1af (strings for
 //! statuses, states, shells and session times), with one record of every kind.
 
 use std::path::PathBuf;
 
-use preflight::records::RecordStore;
+use preflight::records::Records;
+use preflight::Context;
 use preflight_model::{Basis, CheckId, ItemState, Origin, Status};
+
+/// A context whose data folder holds `records.json` with `text`.
+fn with_records(text: &str) -> (tempfile::TempDir, Context) {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(dir.path());
+    let data = ctx.data_dir().unwrap();
+    std::fs::create_dir_all(data).unwrap();
+    std::fs::write(data.join("records.json"), text).unwrap();
+    (dir, ctx)
+}
 
 fn fixture() -> PathBuf {
     PathBuf::from(&*std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
@@ -16,15 +26,14 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn records_from_before_typing_load_with_their_meaning() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("records.json");
-    std::fs::copy(fixture(), &path).unwrap();
-    let loaded = RecordStore::new(&path).load().unwrap();
-    assert_eq!(
-        loaded.notice, None,
-        "the old file is not treated as damaged"
+    let (_dir, ctx) = with_records(&std::fs::read_to_string(fixture()).unwrap());
+    let mut db = ctx.db().unwrap();
+    let notice = db.take_notice().expect("the move is said once");
+    assert!(
+        notice.contains("moved into") && !notice.contains("damaged"),
+        "{notice}"
     );
-    let r = loaded.value;
+    let r = db.records().unwrap();
 
     assert_eq!(r.checks.len(), 2);
     let c = &r.checks[0];
@@ -73,29 +82,38 @@ fn records_from_before_typing_load_with_their_meaning() {
 }
 
 #[test]
-fn a_loaded_old_file_is_written_back_in_the_same_shape() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("records.json");
-    std::fs::copy(fixture(), &path).unwrap();
-    // A change that touches nothing: the store reads, types and writes the whole file.
-    RecordStore::new(&path).change(|_| {}).unwrap();
-    let before: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture()).unwrap()).unwrap();
-    let after: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(after, before);
+fn the_old_file_moves_in_whole_and_is_kept_beside_the_database() {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let (_dir, ctx) = with_records(&text);
+    let moved = ctx.db().unwrap().records().unwrap();
+    let typed: Records = serde_json::from_str(&text).unwrap();
+    assert_eq!(moved, typed, "every record, in order, with every field");
+    let data = ctx.data_dir().unwrap();
+    assert!(!data.join("records.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(data.join("records.json.migrated")).unwrap(),
+        text
+    );
+    // Moved once: opening again neither says it again nor adds the records twice.
+    let mut again = ctx.db().unwrap();
+    assert_eq!(again.take_notice(), None);
+    assert_eq!(again.records().unwrap(), typed);
 }
 
 #[test]
 fn an_unknown_state_is_a_damaged_file_kept_aside_not_a_guess() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("records.json");
     let text = std::fs::read_to_string(fixture())
         .unwrap()
         .replace("\"not met\"", "\"half met\"");
-    std::fs::write(&path, text).unwrap();
-    let loaded = RecordStore::new(&path).load().unwrap();
-    let notice = loaded.notice.expect("a notice about the damaged file");
+    let (_dir, ctx) = with_records(&text);
+    let mut db = ctx.db().unwrap();
+    let notice = db.take_notice().expect("a notice about the damaged file");
     assert!(notice.contains("half met"), "{notice}");
-    assert!(loaded.value.checks.is_empty());
+    assert!(db.records().unwrap().checks.is_empty());
+    let kept: Vec<String> = std::fs::read_dir(ctx.data_dir().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("records.json.corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the file is kept for the mentor");
 }

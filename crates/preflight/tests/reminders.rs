@@ -112,7 +112,7 @@ fn the_reminder_loop_over_the_shared_files() {
     let mut plain = schedule.get("plain").unwrap().clone();
     plain.link = None;
     reminders::open_room(&ctx, &plain, false, Timestamp::now()).unwrap();
-    let records = ctx.records().unwrap().load().unwrap().value;
+    let records = ctx.db().unwrap().records().unwrap();
     assert_eq!(records.rooms.len(), 1);
     assert_eq!(records.rooms[0].session_id, "plain");
     assert!(!records.rooms[0].automatic);
@@ -123,18 +123,16 @@ fn the_reminder_loop_over_the_shared_files() {
         "a room opened by hand does not open again"
     );
     // A check the app records (as its run_check does) silences a session's prompt too.
-    ctx.records()
+    ctx.db()
         .unwrap()
-        .change(|r| {
-            r.checks.push(preflight::records::CheckRecord {
-                at: Timestamp::now(),
-                overall: preflight::Status::Warn,
-                results: vec![],
-                session_id: Some("snoozed".into()),
-                minutes_before: Some(8),
-                checklist: vec![],
-                from: preflight::model::Origin::App,
-            })
+        .save_check(&preflight::records::CheckRecord {
+            at: Timestamp::now(),
+            overall: preflight::Status::Warn,
+            results: vec![],
+            session_id: Some("snoozed".into()),
+            minutes_before: Some(8),
+            checklist: vec![],
+            from: preflight::model::Origin::App,
         })
         .unwrap();
     assert!(
@@ -142,36 +140,58 @@ fn the_reminder_loop_over_the_shared_files() {
             .contains(&("snoozed".into(), ActionKind::PromptCheck))
     );
 
-    // A damaged schedule is kept aside; the notice stays for the window until the mentor
-    // changes the schedule.
+    // A database that cannot be read is an error: nothing fires, nothing is written over it.
+    let db = ctx.db_path().unwrap();
+    let junk = b"not a database, whatever happened to it\n".repeat(100);
+    for side in ["-wal", "-shm"] {
+        let mut p = db.clone().into_os_string();
+        p.push(side);
+        let _ = std::fs::remove_file(p);
+    }
+    std::fs::write(&db, &junk).unwrap();
+    let err = reminders::tick(&ctx, Timestamp::now()).unwrap_err();
+    assert!(err.to_string().contains("damaged"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), junk, "never replaced");
+}
+
+#[test]
+fn a_damaged_file_of_an_earlier_version_is_kept_aside_and_said_until_the_schedule_changes() {
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let data = ctx.data_dir().unwrap().to_path_buf();
+    std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("schedule.json"), "{ \"sessions\": [ broken").unwrap();
+    std::fs::write(
+        data.join("records.json"),
+        json!({ "checks": [check("passed", "pass")] }).to_string(),
+    )
+    .unwrap();
     let t = reminders::tick(&ctx, Timestamp::now()).unwrap();
     let notice = t.notice.expect("a notice");
     assert!(notice.contains("damaged"), "{notice}");
-    assert_eq!(
-        reminders::schedule_notice(&ctx).as_deref(),
-        Some(notice.as_str())
+    // The damaged file is kept, the good one moved in.
+    let names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("schedule.json.corrupt-")),
+        "{names:?}"
     );
+    assert!(
+        names.iter().any(|n| n == "records.json.migrated"),
+        "{names:?}"
+    );
+    assert_eq!(ctx.db().unwrap().records().unwrap().checks.len(), 1);
+    // Said by whichever process looks next, until the mentor changes the schedule.
     assert_eq!(
         reminders::tick(&ctx, Timestamp::now()).unwrap().notice,
         None
     );
-    assert_eq!(
-        reminders::schedule_notice(&ctx).as_deref(),
-        Some(notice.as_str())
-    );
+    let kept = reminders::schedule_notice(&ctx).expect("kept for the window");
+    assert!(kept.contains("damaged"), "{kept}");
     reminders::clear_schedule_notice(&ctx);
     assert_eq!(reminders::schedule_notice(&ctx), None);
-
-    // A schedule that cannot be read is an error: nothing fires, nothing is written over it.
-    // (The damaged file was moved aside: there is none now.)
-    assert!(!data.join("schedule.json").exists());
-    std::fs::create_dir(data.join("schedule.json")).unwrap();
-    let state_before = std::fs::read(data.join("reminders.json")).unwrap();
-    assert!(reminders::tick(&ctx, Timestamp::now()).is_err());
-    assert!(data.join("schedule.json").is_dir());
-    assert_eq!(
-        std::fs::read(data.join("reminders.json")).unwrap(),
-        state_before
-    );
 }

@@ -46,7 +46,7 @@ fn a_scheduled_session_is_opened_run_and_kept() {
     assert_eq!(preview.phases[0].covered.len(), 1);
     let saved = run.finish(end).unwrap();
     assert_eq!(saved, preview);
-    let records = ctx.records().unwrap().load().unwrap().value;
+    let records = ctx.db().unwrap().records().unwrap();
     assert_eq!(records.sessions, [saved]);
     assert!(records.concerns.is_empty());
 }

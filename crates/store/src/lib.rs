@@ -1,8 +1,12 @@
-//! Small JSON files that must never lose data, and bounded reading of anything the mentor hands
-//! us (a calendar, a template).
+//! Where the mentor's data is kept, and bounded reading of anything the mentor hands us (a
+//! calendar, a template).
 //!
-//! One discipline for every data file (schedule, settings, records, reminder state), in
-//! [`JsonStore`]:
+//! - [`db`]: the SQLite database of the schedule, subscriptions, records and reminder state —
+//!   what must not be lost, shared by the window, the tray and the CLI.
+//! - [`JsonStore`]: small files (settings) and the JSON files of earlier versions, read once to
+//!   move them into the database.
+//!
+//! The discipline for every small file, in [`JsonStore`]:
 //! - **read errors are errors**: a file that exists but cannot be read (permissions, I/O error,
 //!   larger than any real file of its kind) is reported and never replaced by defaults;
 //! - a file that is read but is not valid JSON is moved aside as `<name>.corrupt-<time>`, never
@@ -19,6 +23,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+pub mod db;
+pub use db::Database;
 
 /// The largest data file read (a schedule of a few thousand sessions is about 1 MB).
 pub const MAX_DATA_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -66,6 +73,38 @@ pub enum StoreError {
         path: String,
         /// What the system said.
         source: std::io::Error,
+    },
+    /// The database file is damaged or is not a database; it was left as it is.
+    #[error("{path} is damaged and could not be read ({detail}). Nothing was changed and it was not replaced: restore it from a backup, or move it elsewhere to start with an empty schedule and records.")]
+    Damaged {
+        /// The file.
+        path: String,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// Another copy of the app kept the database busy for longer than the busy timeout.
+    #[error("{path} was kept busy by another copy of Mentor Preflight for too long; nothing was changed. Try again in a moment.")]
+    Busy {
+        /// The file.
+        path: String,
+    },
+    /// The database was written by a newer version of the app.
+    #[error("{path} was written by a newer version of Mentor Preflight (its format is version {version}; this version knows up to {known}). It was not changed: use the newer version.")]
+    Newer {
+        /// The file.
+        path: String,
+        /// The file's schema version.
+        version: i64,
+        /// The newest version this build knows.
+        known: usize,
+    },
+    /// Any other problem reading or writing the database.
+    #[error(
+        "Your schedule and records could not be read or saved ({detail}). Nothing was changed."
+    )]
+    Database {
+        /// What SQLite said.
+        detail: String,
     },
     /// The new contents could not be written; the old file is unchanged.
     #[error("{path} could not be saved ({source}). The previous version is unchanged.")]
@@ -130,7 +169,15 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, StoreError> {
 /// notice; the data stays on disk for the mentor (or support) to recover. A file that cannot be
 /// read is an error: the caller must not go on to overwrite it.
 pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<Loaded<T>, StoreError> {
-    let bytes = match read_bounded(path, MAX_DATA_FILE_BYTES) {
+    load_json_within(path, MAX_DATA_FILE_BYTES)
+}
+
+/// [`load_json`] of a file of at most `max` bytes.
+pub fn load_json_within<T: DeserializeOwned + Default>(
+    path: &Path,
+    max: u64,
+) -> Result<Loaded<T>, StoreError> {
+    let bytes = match read_bounded(path, max) {
         Ok(b) => b,
         Err(StoreError::Unreadable { source, .. })
             if source.kind() == std::io::ErrorKind::NotFound =>

@@ -11,4 +11,10 @@ calendar: string,
 /**
  * The event's UID.
  */
-uid: string, };
+uid: string, 
+/**
+ * Which occurrence of the event (its original start, Unix seconds): with the calendar
+ * and the UID, what identifies an imported session (two calendars may use one UID).
+ * Absent in schedules written before it was kept.
+ */
+recurrence_id: number | null, };
