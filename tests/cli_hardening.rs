@@ -603,3 +603,50 @@ fn export_dates_at_the_ends_of_the_calendar_are_refused_in_words() {
         assert!(!err(&o).contains("panicked"), "{}", err(&o));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_export_goes_only_to_an_ordinary_or_new_file_outside_the_data_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert!(add(h, "Sam").status.success());
+    let export = |out: &Path| cli(h, &["records", "export", "--out", out.to_str().unwrap()]);
+    // Into the data folder, even over the database's own name: refused, the database intact.
+    let before = preflight_e2e::stored(&data_dir(h), "sessions");
+    for out in [database(h), data_dir(h).join("records.csv")] {
+        let o = export(&out);
+        assert_eq!(o.status.code(), Some(3), "{}", err(&o));
+        assert!(err(&o).contains("own data folder"), "{}", err(&o));
+    }
+    assert!(!data_dir(h).join("records.csv").exists());
+    assert_eq!(preflight_e2e::stored(&data_dir(h), "sessions"), before);
+    // A link and a pipe are refused; what the link points at is untouched.
+    let target = h.join("elsewhere.txt");
+    std::fs::write(&target, "keep").unwrap();
+    let link = h.join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = export(&link);
+    assert!(err(&o).contains("is a link"), "{}", err(&o));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    let fifo = h.join("fifo.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = cli_within(
+        h,
+        &["records", "export", "--out", fifo.to_str().unwrap()],
+        20,
+    );
+    assert!(err(&o).contains("not an ordinary file"), "{}", err(&o));
+    // An ordinary file is replaced and keeps its permissions.
+    let out = h.join("week.csv");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = export(&out);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("date,"));
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}

@@ -826,7 +826,8 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
     }
     match out {
         Some(path) => {
-            preflight::store::save_text(&path, &export.csv)?;
+            preflight::monitoring::write_export(ctx, &path, &export.csv)
+                .map_err(|e| anyhow::anyhow!("The export was not written: {e}"))?;
             eprintln!(
                 "Wrote {} session(s) to {}.",
                 export.rows.len(),

@@ -402,7 +402,7 @@ pub async fn export_records(app: AppHandle, day: Option<String>) -> Result<Optio
             tracing::info!("records export cancelled");
             return Ok(None);
         };
-        preflight::store::save_text(&path, &export.csv)
+        preflight::monitoring::write_export(&ctx, &path, &export.csv)
             .map_err(|e| format!("The export could not be written: {e}"))?;
         tracing::info!(path = %path.display(), rows = export.rows.len(), "records exported");
         Ok(Some(path.display().to_string()))

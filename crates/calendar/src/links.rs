@@ -87,6 +87,78 @@ pub enum LinkError {
     /// Plain http: the room link could be tampered with on the way.
     #[error("This link uses http://, which is not encrypted. Use the https:// link from the meeting invitation.")]
     Insecure,
+    /// Hidden characters (control, text-direction or zero-width) that could make a link look
+    /// like another.
+    #[error("This link holds hidden characters that could disguise where it goes, so it is not used. Copy the link again from the invitation.")]
+    HiddenCharacters,
+    /// A name and password before the host (`https://zoom.us@evil.example/…` goes to
+    /// evil.example).
+    #[error("This link hides where it goes (“{host}” is the real address). Use the link from the meeting invitation.")]
+    Disguised {
+        /// Where it really goes.
+        host: String,
+    },
+    /// This computer or the local network: never a meeting room.
+    #[error("This link points to this computer or the local network, not to a meeting service.")]
+    Local,
+    /// A meeting app's scheme that names another service's address.
+    #[error("A {scheme}: link must go to its own meeting service; this one goes to “{host}”.")]
+    ForeignHost {
+        /// The app scheme.
+        scheme: String,
+        /// Where it goes.
+        host: String,
+    },
+}
+
+/// Control, text-direction (bidi) and zero-width characters: never in a link or a name the app
+/// shows, as they make one text look like another.
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Whether `host` is this computer or a private or link-local network address.
+fn is_local_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost") || d.ends_with(".local")
+        }
+        url::Host::Ipv4(a) => {
+            a.is_loopback()
+                || a.is_private()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64
+        }
+        url::Host::Ipv6(a) => {
+            a.is_loopback()
+                || a.is_unspecified()
+                || (a.segments()[0] & 0xfe00) == 0xfc00
+                || (a.segments()[0] & 0xffc0) == 0xfe80
+                || a.to_ipv4_mapped()
+                    .is_some_and(|v4| is_local_host(&url::Host::Ipv4(v4)))
+        }
+    }
+}
+
+/// The hosts a meeting app's own scheme may name (`zoommtg://zoom.us/join?…`).
+fn app_scheme_hosts(scheme: &str) -> &'static [&'static str] {
+    match scheme {
+        "zoommtg" | "zoomus" => &["zoom.us", "zoomgov.com", "zoom.com"],
+        "msteams" => &["teams.microsoft.com", "teams.live.com"],
+        _ => &["webex.com"],
+    }
 }
 
 /// The longest meeting link accepted (Teams links with their context run to about 500).
@@ -103,12 +175,49 @@ pub fn check_link(link: &str) -> Result<String, LinkError> {
     if trimmed.len() > MAX_LINK_BYTES {
         return Err(LinkError::NotALink(shown()));
     }
+    // Before parsing: the parser drops tabs and line breaks silently.
+    if trimmed.chars().any(is_hidden_char) {
+        return Err(LinkError::HiddenCharacters);
+    }
     let url = Url::parse(trimmed).map_err(|_| LinkError::NotALink(shown()))?;
     match url.scheme() {
-        "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url.to_string()),
-        "https" => Err(LinkError::NotALink(shown())),
+        "https" => {
+            let Some(host) = url.host().filter(|h| !h.to_string().is_empty()) else {
+                return Err(LinkError::NotALink(shown()));
+            };
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(LinkError::Disguised {
+                    host: crate::text::clean_text(&host.to_string(), 80),
+                });
+            }
+            if is_local_host(&host) {
+                return Err(LinkError::Local);
+            }
+            Ok(url.to_string())
+        }
         "http" => Err(LinkError::Insecure),
-        s if APP_SCHEMES.contains(&s) => Ok(trimmed.to_string()),
+        s if APP_SCHEMES.contains(&s) => {
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err(LinkError::Disguised {
+                    host: crate::text::clean_text(url.host_str().unwrap_or(""), 80),
+                });
+            }
+            // Teams' `msteams:/l/meetup-join/…` names no host; one that does must be the app's
+            // own service (a dotless word is a command of the app: `webex://meet?…`).
+            if let Some(host) = url.host_str().filter(|h| h.contains('.')) {
+                let h = host.trim_end_matches('.').to_ascii_lowercase();
+                let own = app_scheme_hosts(s)
+                    .iter()
+                    .any(|d| h == *d || h.ends_with(&format!(".{d}")));
+                if !own {
+                    return Err(LinkError::ForeignHost {
+                        scheme: s.into(),
+                        host: crate::text::clean_text(host, 80),
+                    });
+                }
+            }
+            Ok(trimmed.to_string())
+        }
         s => Err(LinkError::UnsafeScheme { scheme: s.into() }),
     }
 }
@@ -242,6 +351,40 @@ pub fn detect(fields: &[(Field, &str)], custom: &[CustomPattern]) -> Option<Meet
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disguised_local_hidden_and_foreign_links_are_refused() {
+        for (link, want) in [
+            ("https://zoom.us@evil.example/j/1", "evil.example"),
+            ("https://user:pw@meet.jit.si/room", "meet.jit.si"),
+            ("https://127.0.0.1/j/1", "this computer"),
+            ("https://localhost:8443/x", "this computer"),
+            ("https://192.168.1.10/room", "this computer"),
+            ("https://10.0.0.1/room", "this computer"),
+            ("https://[::1]/room", "this computer"),
+            ("https://[fd00::1]/room", "this computer"),
+            ("https://[::ffff:127.0.0.1]/room", "this computer"),
+            ("https://meet.jit.si/ro\u{202E}om", "hidden characters"),
+            ("https://meet.jit.si/ro\u{200B}om", "hidden characters"),
+            ("https://meet.jit.si/ro\tom", "hidden characters"),
+            ("zoommtg://evil.example/join?confno=1", "evil.example"),
+            ("msteams://evil.example/l/meetup-join/x", "evil.example"),
+            ("webex://attacker.example/meet", "attacker.example"),
+        ] {
+            let e = check_link(link).expect_err(link).to_string();
+            assert!(e.contains(want), "{link}: {e}");
+        }
+        for ok in [
+            "https://us02web.zoom.us/j/81234567890?pwd=abc",
+            "zoommtg://zoom.us/join?confno=81234567890",
+            "zoommtg://us02web.zoom.us/join?confno=1",
+            "msteams:/l/meetup-join/19%3ameeting_x%40thread.v2/0",
+            "webex://meet?sip=x",
+            "https://8.8.8.8/room",
+        ] {
+            assert!(check_link(ok).is_ok(), "{ok}: {:?}", check_link(ok));
+        }
+    }
 
     fn found(fields: &[(Field, &str)]) -> Option<(Provider, String)> {
         detect(fields, &[]).map(|l| (l.provider, l.url))

@@ -399,8 +399,8 @@ impl Db {
         self.db.path()
     }
 
-    /// What the mentor should be told about this opening (earlier files moved in, a damaged one
-    /// kept aside), once.
+    /// What the mentor should be told about this opening (an earlier version's file was damaged
+    /// and kept aside while the others moved in), once.
     pub fn take_notice(&mut self) -> Option<String> {
         self.notice.take()
     }
@@ -765,14 +765,15 @@ fn move_legacy_files_in(db: &mut Database, dir: &Path) -> Result<Option<String>,
             tracing::warn!(error = %e, file = %p.display(), "moved into the database but not renamed");
         }
     }
-    notices.insert(
-        0,
-        format!(
-            "Your schedule ({sessions} sessions) and records ({checks} checks) moved into {}; the old files are kept beside it as *.migrated.",
-            dir.join(DB_FILE).display()
-        ),
+    let moved = format!(
+        "Your schedule ({sessions} sessions) and records ({checks} checks) moved into {}; the old files are kept beside it as *.migrated.",
+        dir.join(DB_FILE).display()
     );
-    let notice = notices.join(" ");
-    tracing::info!("{notice}");
-    Ok(Some(notice))
+    tracing::info!("{moved}");
+    // Only a damaged file is something to tell the mentor about (the move itself is logged).
+    if notices.is_empty() {
+        return Ok(None);
+    }
+    notices.insert(0, moved);
+    Ok(Some(notices.join(" ")))
 }

@@ -17,7 +17,7 @@ use preflight_calendar::Subscription;
 use preflight_store::{read_bounded, StoreError};
 
 use crate::context::Context;
-use crate::schedule::{load_schedule, local_zone, update_schedule};
+use crate::schedule::{local_zone, update_schedule};
 
 /// What an import did, for the mentor.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -57,10 +57,60 @@ impl From<StoreError> for ImportError {
     }
 }
 
-/// Imports calendar bytes under the name `calendar` into `schedule` (replacing that calendar's
-/// earlier sessions). With `membership`, the calendar's sessions belong to that programme from
-/// now on (every refresh keeps it); without, the choice made before stays. Pure apart from
-/// `now`; the caller saves.
+/// A calendar read, not yet in the schedule.
+#[derive(Debug, Clone)]
+pub struct ParsedCalendar {
+    /// The calendar's name (file name or feed address), cleaned.
+    pub calendar: String,
+    /// What the import found.
+    pub outcome: preflight_calendar::ImportOutcome,
+}
+
+/// Reads calendar bytes under the name `calendar` with the schedule's link patterns and
+/// horizon. Pure apart from `now`; done before the schedule is changed, so no transaction is
+/// held while a large calendar is read.
+pub fn parse_calendar(
+    frame: &Schedule,
+    bytes: &[u8],
+    calendar: &str,
+    now: Timestamp,
+) -> Result<ParsedCalendar, ImportError> {
+    // Bounded like a feed address (which may be a long private link), control characters gone.
+    let mut opts = ImportOptions::new(clean_text(calendar, 4096), local_zone(), now);
+    opts.link_patterns = frame.link_patterns.clone();
+    opts.horizon = frame.import_horizon();
+    let outcome = import_bytes(bytes, &opts)?;
+    Ok(ParsedCalendar {
+        calendar: opts.calendar,
+        outcome,
+    })
+}
+
+/// Puts a read calendar into `schedule` (replacing that calendar's earlier sessions). With
+/// `membership`, the calendar's sessions belong to that programme from now on (every refresh
+/// keeps it); without, the choice made before stays.
+pub fn apply_calendar(
+    schedule: &mut Schedule,
+    parsed: ParsedCalendar,
+    membership: Option<Membership>,
+) -> ImportSummary {
+    if let Some(m) = membership {
+        schedule
+            .calendar_programmes
+            .insert(parsed.calendar.clone(), m);
+    }
+    let added = parsed.outcome.sessions.len();
+    let replaced = schedule.replace_calendar(&parsed.calendar, parsed.outcome.sessions);
+    ImportSummary {
+        calendar: parsed.calendar,
+        added,
+        replaced,
+        notes: parsed.outcome.notes,
+    }
+}
+
+/// Imports calendar bytes under the name `calendar` into `schedule`: [`parse_calendar`] then
+/// [`apply_calendar`]. Pure apart from `now`; the caller saves.
 pub fn import_into(
     schedule: &mut Schedule,
     bytes: &[u8],
@@ -68,26 +118,13 @@ pub fn import_into(
     now: Timestamp,
     membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
-    // Bounded like a feed address (which may be a long private link), control characters gone.
-    let mut opts = ImportOptions::new(clean_text(calendar, 4096), local_zone(), now);
-    let out = import_bytes(bytes, &{
-        opts.link_patterns = schedule.link_patterns.clone();
-        opts.horizon = schedule.import_horizon();
-        opts.clone()
-    })?;
-    if let Some(m) = membership {
-        schedule
-            .calendar_programmes
-            .insert(opts.calendar.clone(), m);
-    }
-    let added = out.sessions.len();
-    let replaced = schedule.replace_calendar(&opts.calendar, out.sessions);
-    Ok(ImportSummary {
-        calendar: opts.calendar,
-        added,
-        replaced,
-        notes: out.notes,
-    })
+    let parsed = parse_calendar(schedule, bytes, calendar, now)?;
+    Ok(apply_calendar(schedule, parsed, membership))
+}
+
+/// The schedule's settings (link patterns, horizon) a calendar is read with.
+fn frame(ctx: &Context) -> Result<Schedule, ImportError> {
+    Ok(ctx.db()?.schedule_without_sessions()?)
 }
 
 /// Reads a calendar file the mentor chose: an ordinary file of at most [`MAX_FEED_BYTES`].
@@ -122,12 +159,16 @@ pub fn import_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let (summary, _) = update_schedule(ctx, |s| import_into(s, &bytes, &name, now, membership))?;
+    let parsed = parse_calendar(&frame(ctx)?, &bytes, &name, now)?;
+    let (summary, _) = update_schedule(ctx, |s| {
+        Ok::<_, ImportError>(apply_calendar(s, parsed, membership))
+    })?;
     Ok(summary)
 }
 
 /// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
-/// The feed is fetched before the schedule is locked, so a slow server never holds the lock.
+/// The feed is fetched and read before the schedule is changed, so a slow server or a large
+/// calendar never holds the database.
 pub fn subscribe(
     ctx: &Context,
     url: &str,
@@ -136,8 +177,9 @@ pub fn subscribe(
 ) -> Result<ImportSummary, ImportError> {
     let url = url.trim();
     let text = fetch::fetch(url, Duration::from_secs(15))?;
+    let parsed = parse_calendar(&frame(ctx)?, text.as_bytes(), url, now)?;
     let (summary, _) = update_schedule(ctx, |s| {
-        let summary = import_into(s, text.as_bytes(), url, now, membership)?;
+        let summary = apply_calendar(s, parsed, membership);
         let name = summary.calendar.clone();
         match s.subscriptions.iter_mut().find(|x| x.url == name) {
             Some(sub) => {
@@ -171,30 +213,26 @@ pub fn import_and_save(
 }
 
 /// Fetches every subscription again; failures are kept on the subscription, and its earlier
-/// sessions stay. Feeds are fetched outside the lock; their results are applied under it, so a
-/// session added meanwhile is kept.
+/// sessions stay. Feeds are fetched and read outside the transaction; their results are applied
+/// in it, so a session added meanwhile is kept.
 pub fn refresh_subscriptions(
     ctx: &Context,
     now: Timestamp,
 ) -> Result<Vec<Subscription>, ImportError> {
-    let urls: Vec<String> = load_schedule(ctx)?
-        .value
+    let frame = frame(ctx)?;
+    let fetched: Vec<(String, Result<ParsedCalendar, ImportError>)> = frame
         .subscriptions
         .iter()
-        .map(|s| s.url.clone())
-        .collect();
-    let fetched: Vec<(String, Result<String, FetchError>)> = urls
-        .into_iter()
-        .map(|url| {
-            let got = fetch::fetch(&url, Duration::from_secs(15));
-            (url, got)
+        .map(|s| {
+            let got = fetch::fetch(&s.url, Duration::from_secs(15))
+                .map_err(ImportError::from)
+                .and_then(|text| parse_calendar(&frame, text.as_bytes(), &s.url, now));
+            (s.url.clone(), got)
         })
         .collect();
     let (subs, _) = update_schedule(ctx, |schedule| {
         for (url, got) in fetched {
-            let result = got
-                .map_err(ImportError::from)
-                .and_then(|text| import_into(schedule, text.as_bytes(), &url, now, None));
+            let result = got.map(|parsed| apply_calendar(schedule, parsed, None));
             if let Some(sub) = schedule.subscriptions.iter_mut().find(|s| s.url == url) {
                 match result {
                     Ok(_) => {

@@ -44,6 +44,17 @@ pub fn monitoring_export(
     })
 }
 
+/// Writes an export's CSV to the file the mentor chose, as both shells do: only over an
+/// ordinary file (its permissions kept) or as a new one, never over a link, a device or a pipe,
+/// and never inside the app's data folder (where the database lives).
+pub fn write_export(ctx: &Context, path: &std::path::Path, csv: &str) -> std::io::Result<()> {
+    let data = ctx
+        .data_dir()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    preflight_store::save_chosen_file(path, csv.as_bytes(), &data)
+}
+
 /// Why "did it take place as planned" was not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum PlannedError {

@@ -462,11 +462,12 @@ pub fn monitoring_rows(
             time_zone: zone,
             mentee: r.mentee.clone().unwrap_or_default(),
             session_number: r.session_number.map(|n| n.to_string()).unwrap_or_default(),
+            // Summed wide: a record's phases could add up past u32 (a damaged or hostile one).
             planned_min: r
                 .phases
                 .iter()
-                .map(|p| p.planned_min)
-                .sum::<u32>()
+                .map(|p| u64::from(p.planned_min))
+                .sum::<u64>()
                 .to_string(),
             ..Default::default()
         };
@@ -712,6 +713,22 @@ mod tests {
             serde_json::to_value(&line).unwrap(),
             serde_json::json!({"id": "cable", "state": "not met", "basis": "evidence"})
         );
+    }
+
+    #[test]
+    fn planned_lengths_that_add_up_past_u32_do_not_overflow() {
+        let mut r = run("gone", "2026-11-24T18:00:00Z", "2026-11-24T19:00:00Z");
+        r.session_id = None;
+        r.phases = vec![r.phases[0].clone(), r.phases[0].clone()];
+        for p in &mut r.phases {
+            p.planned_min = u32::MAX;
+        }
+        let records = Records {
+            sessions: vec![r],
+            ..Default::default()
+        };
+        let rows = test_week_rows(&Schedule::default(), &records);
+        assert_eq!(rows[0].planned_min, (2 * u64::from(u32::MAX)).to_string());
     }
 
     #[test]

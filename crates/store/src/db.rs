@@ -202,9 +202,28 @@ impl Database {
         let mut conn = Connection::open_with_flags(path, flags).map_err(fail)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
         // The first statement reads the file's header: a file that is not a database says so here.
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
+        // Switching a new file to WAL needs it to itself for a moment, and SQLite does not wait
+        // for that through the busy timeout: another process opening it at the same moment is
+        // waited for here.
+        let mut tries = 0;
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+                Err(e)
+                    if tries < 200
+                        && matches!(
+                            e.sqlite_error_code(),
+                            Some(
+                                rusqlite::ErrorCode::DatabaseBusy
+                                    | rusqlite::ErrorCode::DatabaseLocked
+                            )
+                        ) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                r => break r.map_err(fail)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(mode, "the database could not use write-ahead logging");
         }

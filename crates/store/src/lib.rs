@@ -255,6 +255,56 @@ pub fn save_text(path: &Path, text: &str) -> std::io::Result<()> {
 /// Writes `bytes` to `path` atomically: temporary file in the same directory, flushed, renamed.
 /// Whatever fails, no temporary file is left behind.
 pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    save_bytes_as(path, bytes, None)
+}
+
+/// Writes a file the mentor chose (an export) at `path`: only over an ordinary file (whose
+/// permissions it keeps) or as a new one — never over a link, a folder, a device or a pipe, and
+/// never inside `keep_out_of` (the app's own data folder, where the database lives). Atomic as
+/// [`save_bytes`]. The error says in words why the place was refused.
+pub fn save_chosen_file(path: &Path, bytes: &[u8], keep_out_of: &Path) -> std::io::Result<()> {
+    let refuse = |why: &str| Err(std::io::Error::other(format!("{} {why}", path.display())));
+    let keep = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return refuse("is a link: choose the file itself, or a new name.")
+        }
+        Ok(m) if !m.is_file() => {
+            return refuse("is not an ordinary file (a folder, a device or a pipe): choose a file.")
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    // Where it would land, links resolved: the nearest folder on the way that exists.
+    let parent = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut existing = parent;
+    while !existing.exists() {
+        match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => existing = p,
+            _ => {
+                existing = Path::new(".");
+                break;
+            }
+        }
+    }
+    if let (Ok(at), Ok(forbidden)) = (fs::canonicalize(existing), fs::canonicalize(keep_out_of)) {
+        if at.starts_with(&forbidden) {
+            return refuse(
+                "is inside Mentor Preflight's own data folder: choose another folder (your Documents, say).",
+            );
+        }
+    }
+    save_bytes_as(path, bytes, keep)
+}
+
+fn save_bytes_as(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -269,6 +319,9 @@ pub fn save_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let written = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
+        if let Some(p) = permissions {
+            f.set_permissions(p)?;
+        }
         f.sync_all()?;
         drop(f);
         preflight_host::files::replace(&tmp, path)
@@ -549,6 +602,60 @@ mod tests {
         assert!(matches!(err, StoreError::TooLarge { size: 2048, .. }));
         assert!(err.to_string().contains("too large"), "{err}");
         assert_eq!(read_bounded(&big, 2048).unwrap().len(), 2048);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_chosen_file_is_only_an_ordinary_or_new_file_outside_the_data_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        fs::create_dir(&data).unwrap();
+        // A new file, and an ordinary one replaced with its permissions kept.
+        let out = dir.path().join("week.csv");
+        save_chosen_file(&out, b"a", &data).unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o600)).unwrap();
+        save_chosen_file(&out, b"b", &data).unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"b");
+        assert_eq!(
+            fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // A link is refused and its target untouched.
+        let target = dir.path().join("target");
+        fs::write(&target, "keep").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let e = save_chosen_file(&link, b"x", &data).unwrap_err();
+        assert!(e.to_string().contains("is a link"), "{e}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep");
+        assert!(link.is_symlink());
+        // A pipe and a folder are refused (a device is refused the same way; the test does not
+        // try one, as a broken rule run as root would replace it).
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        for p in [fifo.as_path(), dir.path()] {
+            let e = save_chosen_file(p, b"x", &data).unwrap_err();
+            assert!(e.to_string().contains("not an ordinary file"), "{e}");
+        }
+        // Nothing inside the data folder, however it is named.
+        fs::write(data.join("db"), "database").unwrap();
+        for p in [
+            data.join("db"),
+            data.join("new.csv"),
+            dir.path().join("data/../data/sub/x.csv"),
+        ] {
+            let e = save_chosen_file(&p, b"x", &data).unwrap_err();
+            assert!(e.to_string().contains("own data folder"), "{e}");
+        }
+        assert_eq!(fs::read_to_string(data.join("db")).unwrap(), "database");
+        assert!(!data.join("sub").exists());
+        // Leaves no temporary file.
+        assert_eq!(
+            files(dir.path()),
+            ["data", "fifo", "link.csv", "target", "week.csv"]
+        );
     }
 
     #[test]
