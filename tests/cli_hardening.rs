@@ -650,3 +650,72 @@ fn an_export_goes_only_to_an_ordinary_or_new_file_outside_the_data_folder() {
         0o600
     );
 }
+
+/// Whether `text` holds a character a terminal would act on or that hides what text says
+/// (anything hidden but a line break or a tab).
+fn has_hidden(text: &str) -> bool {
+    text.chars()
+        .any(|c| c != '\n' && c != '\t' && preflight::calendar::text::is_hidden_char(c))
+}
+
+#[cfg(unix)]
+#[test]
+fn templates_file_names_errors_and_contacts_never_print_terminal_controls() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // A template whose name, title, prompts and file name carry ESC/OSC (set the clipboard),
+    // C1 CSI (clear the screen), BEL and a text-direction override.
+    let evil = "\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}2J\u{202E}";
+    let file = h.join(format!("session{evil}.toml"));
+    // The same characters as TOML escapes inside the template's strings.
+    let t = r"\u001b]52;c;ZXZpbA==\u0007\u009b2J\u202E";
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"Mine{t}\"\ndescription = \"d{t}\"\n\n[[phase]]\ntitle = \"Hello{t}\"\nminutes = 5\nprompts = [\"Say hi{t}\"]\nchecklist = [\"Hi{t}\"]\ncall_to_action = \"Book{t}\"\n"
+        ),
+    )
+    .unwrap();
+    let o = cli(h, &["script", "show", "--file", file.to_str().unwrap()]);
+    let (printed, said) = (out(&o), err(&o));
+    assert!(o.status.success(), "{said}");
+    assert!(
+        !has_hidden(&printed) && !has_hidden(&said),
+        "{printed:?} {said:?}"
+    );
+    assert!(
+        printed.contains("Hello") && printed.contains("Say hi"),
+        "{printed:?}"
+    );
+    // An error that quotes the file (a broken line) is printed clean too.
+    let broken = h.join(format!("broken{evil}.toml"));
+    std::fs::write(&broken, format!("name = \"x\"\n[[phase]\ntitle = {evil}\n")).unwrap();
+    let o = cli(h, &["script", "show", "--file", broken.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        !has_hidden(&out(&o)) && !has_hidden(&err(&o)),
+        "{:?}",
+        err(&o)
+    );
+    assert!(err(&o).contains("broken"), "{}", err(&o));
+    // A safeguarding contact with a text-direction override is refused, in clean words.
+    let o = cli(
+        h,
+        &[
+            "programme",
+            "contact",
+            "brokerage",
+            "--name",
+            "Lead\u{202E}dael",
+            "--email",
+            "lead@example.org",
+        ],
+    );
+    assert!(!o.status.success(), "refused: {}", out(&o));
+    assert!(err(&o).contains("contact"), "{}", err(&o));
+    assert!(
+        !has_hidden(&out(&o)) && !has_hidden(&err(&o)),
+        "{:?}",
+        err(&o)
+    );
+}

@@ -6,6 +6,29 @@
 
 use std::io::{IsTerminal, Write};
 
+// Everything the CLI prints goes through one sanitizer (`for_terminal`): text from calendars,
+// templates, file names, settings, devices and errors never reaches the terminal with its
+// control sequences (ESC, OSC, C1, bidi overrides); line breaks and tabs stay.
+macro_rules! outln {
+    () => { println!() };
+    ($($t:tt)*) => { println!("{}", $crate::shown(&format!($($t)*))) };
+}
+macro_rules! out {
+    ($($t:tt)*) => { print!("{}", $crate::shown(&format!($($t)*))) };
+}
+macro_rules! errln {
+    () => { eprintln!() };
+    ($($t:tt)*) => { eprintln!("{}", $crate::shown(&format!($($t)*))) };
+}
+macro_rules! err_out {
+    ($($t:tt)*) => { eprint!("{}", $crate::shown(&format!($($t)*))) };
+}
+
+/// `text` as it may be printed (see the macros above).
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    preflight::calendar::text::for_terminal(text)
+}
+
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use preflight::calendar::schedule::Membership;
@@ -434,7 +457,7 @@ fn main() {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("preflight: {e:#}");
+            errln!("preflight: {e:#}");
             3
         }
     };
@@ -453,9 +476,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Devices { json } => {
             let d = list_all_devices();
             if json {
-                println!("{}", serde_json::to_string_pretty(&d)?);
+                outln!("{}", serde_json::to_string_pretty(&d)?);
             } else {
-                print!("{}", render_devices(ctx, &d));
+                out!("{}", render_devices(ctx, &d));
             }
             Ok(0)
         }
@@ -476,7 +499,7 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let loaded = settings::load(ctx)?;
             if let Some(notice) = &loaded.notice {
-                eprintln!("Note: {}", clean(notice));
+                errln!("Note: {}", clean(notice));
             }
             let mut saved = loaded.value;
             if args.remember {
@@ -503,7 +526,7 @@ fn run(cli: Cli) -> Result<i32> {
             let schedule = match preflight::schedule::load_schedule(ctx) {
                 Ok(l) => l.value,
                 Err(e) => {
-                    eprintln!("Note: {e}");
+                    errln!("Note: {e}");
                     Default::default()
                 }
             };
@@ -517,24 +540,24 @@ fn run(cli: Cli) -> Result<i32> {
                 ) {
                     Ok((rec, notice)) => {
                         if let Some(n) = notice {
-                            eprintln!("Note: {n}");
+                            errln!("Note: {n}");
                         }
                         if let (Some(id), Some(m)) = (&rec.session_id, rec.minutes_before) {
                             if let Some(sess) = schedule.get(id) {
-                                eprintln!(
+                                errln!(
                                     "Recorded for your session with {} ({m} min before it starts).",
                                     clean(&sess.mentee)
                                 );
                             }
                         }
                     }
-                    Err(e) => eprintln!("Note: this check could not be added to your records: {e}"),
+                    Err(e) => errln!("Note: this check could not be added to your records: {e}"),
                 }
             }
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", render_report(&report));
+                out!("{}", render_report(&report));
             }
             Ok(report.exit_code())
         }
@@ -547,16 +570,16 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
         ScheduleAction::List { json } => {
             let loaded = preflight::schedule::load_schedule(ctx)?;
             if let Some(n) = &loaded.notice {
-                eprintln!("Note: {}", clean(n));
+                errln!("Note: {}", clean(n));
             }
             let upcoming = loaded.value.upcoming(now);
             if json {
-                println!("{}", serde_json::to_string_pretty(&upcoming)?);
+                outln!("{}", serde_json::to_string_pretty(&upcoming)?);
                 return Ok(0);
             }
             let (profiles, _) = preflight::programmes::profiles(ctx);
             if upcoming.is_empty() {
-                println!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
+                outln!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
             }
             let local = jiff::tz::TimeZone::system();
             for s in upcoming {
@@ -583,7 +606,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                         format!("\n    {}{minor}{by}", p.name)
                     })
                     .unwrap_or_default();
-                println!(
+                outln!(
                     "{when}  {} ({} min{number}) {}\n    {}{programme}",
                     clean(&s.mentee),
                     s.duration_min,
@@ -630,10 +653,10 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 Ok::<_, preflight::store::StoreError>(())
             })?;
             if let Some(n) = notice {
-                eprintln!("Note: {}", clean(&n));
+                errln!("Note: {}", clean(&n));
             }
             // Said only once it is saved.
-            println!(
+            outln!(
                 "Added: {} at {} ({}).",
                 clean(&session.mentee),
                 session.zoned_start().strftime("%a %-d %b %Y %H:%M %Z"),
@@ -653,7 +676,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                     ))
                 }
             })?;
-            println!("Removed {}.", clean(&id));
+            outln!("Removed {}.", clean(&id));
             Ok(0)
         }
         ScheduleAction::Import {
@@ -689,14 +712,14 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
             };
             let summary = preflight::imports::import_and_save(ctx, &source, now, membership)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
+            outln!(
                 "Imported {} session(s) from {} (replacing {} from an earlier import).",
                 summary.added,
                 clean(&summary.calendar),
                 summary.replaced
             );
             for n in &summary.notes {
-                println!("  {}", clean(n));
+                outln!("  {}", clean(n));
             }
             Ok(0)
         }
@@ -711,7 +734,7 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                     ))
                 }
             })?;
-            println!(
+            outln!(
                 "Unsubscribed from {}; its sessions were removed.",
                 clean(&url)
             );
@@ -725,9 +748,9 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 match s.last_error {
                     Some(e) => {
                         code = 1;
-                        println!("{}: {}", clean(&s.url), clean(&e))
+                        outln!("{}: {}", clean(&s.url), clean(&e))
                     }
-                    None => println!("{}: up to date", clean(&s.url)),
+                    None => outln!("{}: up to date", clean(&s.url)),
                 }
             }
             Ok(code)
@@ -766,7 +789,7 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
                     }
                     e => e.into(),
                 })?;
-            println!(
+            outln!(
                 "Recorded: the session with {} on {} {} as planned.",
                 clean(&session.mentee),
                 session.zoned_start().strftime("%a %-d %b"),
@@ -822,19 +845,19 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
     let export =
         preflight::monitoring::monitoring_export(ctx, from, to, programme.as_deref(), now)?;
     if let Some(n) = &export.notice {
-        eprintln!("Note: {}", clean(n));
+        errln!("Note: {}", clean(n));
     }
     match out {
         Some(path) => {
             preflight::monitoring::write_export(ctx, &path, &export.csv)
                 .map_err(|e| anyhow::anyhow!("The export was not written: {e}"))?;
-            eprintln!(
+            errln!(
                 "Wrote {} session(s) to {}.",
                 export.rows.len(),
                 path.display()
             );
         }
-        None => print!("{}", export.csv),
+        None => out!("{}", export.csv),
     }
     Ok(0)
 }
@@ -862,7 +885,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:20} {} — {}{star}",
                     p.id,
                     clean(&p.name),
@@ -870,18 +893,18 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 );
             }
             if let Some(e) = problem {
-                eprintln!("Note: {}", clean(&e));
+                errln!("Note: {}", clean(&e));
             }
             Ok(0)
         }
         ProgrammeAction::Use { id } => {
             let choice = (id != "none").then_some(id.as_str());
             match preflight::programmes::choose_programme(ctx, choice, None)? {
-                Some(p) => println!(
+                Some(p) => outln!(
                     "Your programme: {}. New sessions and calendars belong to it.",
                     clean(&p.name)
                 ),
-                None => println!("No programme: sessions belong to none unless you choose one."),
+                None => outln!("No programme: sessions belong to none unless you choose one."),
             }
             Ok(0)
         }
@@ -902,8 +925,8 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 }
             };
             match preflight::programmes::set_programme_contact(ctx, &id, change)? {
-                Some(c) => println!("Programme contact for {id}: {}.", clean(&c.name)),
-                None => println!("No programme contact for {id}."),
+                Some(c) => outln!("Programme contact for {id}: {}.", clean(&c.name)),
+                None => outln!("No programme contact for {id}."),
             }
             Ok(0)
         }
@@ -911,13 +934,13 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
             let text = match Profile::load(&file) {
                 Ok(_) => std::fs::read_to_string(&file)?,
                 Err(e) => {
-                    eprintln!("{e}\nNothing was saved.");
+                    errln!("{e}\nNothing was saved.");
                     return Ok(2);
                 }
             };
             match preflight::programmes::save_custom_profile(ctx, &text) {
                 Ok(p) => {
-                    println!(
+                    outln!(
                         "Saved your programme \"{}\" as `custom`: {}.",
                         clean(&p.name),
                         programme_rhythm(&p)
@@ -925,14 +948,14 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                     Ok(0)
                 }
                 Err(e) => {
-                    eprintln!("{e}\nNothing was saved.");
+                    errln!("{e}\nNothing was saved.");
                     Ok(2)
                 }
             }
         }
         ProgrammeAction::Check { file } => match Profile::load(&file) {
             Ok(p) => {
-                println!(
+                outln!(
                     "{}: OK — \"{}\", {}, {} checklist items",
                     file.display(),
                     clean(&p.name),
@@ -942,7 +965,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 Ok(0)
             }
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 Ok(2)
             }
         },
@@ -951,7 +974,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 (Some(f), _) => match Profile::load(f) {
                     Ok(p) => p,
                     Err(e) => {
-                        eprintln!("{e}");
+                        errln!("{e}");
                         return Ok(2);
                     }
                 },
@@ -962,7 +985,7 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
                 })?,
                 (None, None) => anyhow::bail!("name a programme or give --file"),
             };
-            print!("{}", render_programme(&p, under_18));
+            out!("{}", render_programme(&p, under_18));
             Ok(0)
         }
     }
@@ -1033,22 +1056,25 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
             let dir = ctx.templates_dir();
             for t in preflight::scripts::script::catalogue(dir.as_deref()) {
                 match &t.error {
-                    Some(e) => println!("{:24} not usable: {e}", t.name),
-                    None if t.minutes > 0 => println!(
+                    Some(e) => outln!("{:24} not usable: {e}", t.name),
+                    None if t.minutes > 0 => outln!(
                         "{:24} {} ({} min): {}",
-                        t.id, t.name, t.minutes, t.description
+                        t.id,
+                        t.name,
+                        t.minutes,
+                        t.description
                     ),
-                    None => println!("{:24} {}: {}", t.id, t.name, t.description),
+                    None => outln!("{:24} {}: {}", t.id, t.name, t.description),
                 }
             }
             if let Some(dir) = dir {
-                println!("\nYour own templates go in {}", dir.display());
+                outln!("\nYour own templates go in {}", dir.display());
             }
             Ok(0)
         }
         ScriptAction::Check { file } => match load_template(&file) {
             Ok(t) => {
-                println!(
+                outln!(
                     "{}: OK — \"{}\", {} phases, {} minutes",
                     file.display(),
                     t.name,
@@ -1058,7 +1084,7 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
                 Ok(0)
             }
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 Ok(2)
             }
         },
@@ -1107,19 +1133,19 @@ fn script(ctx: &Context, action: ScriptAction) -> Result<i32> {
                     .and_then(|n| n.trim().parse().ok());
                 preflight::scripts::adapt::adapt(p, &mut t, under_18, n);
             }
-            println!("{} ({} minutes)\n", t.name, t.total_minutes());
+            outln!("{} ({} minutes)\n", t.name, t.total_minutes());
             for (i, p) in t.phases.iter().enumerate() {
-                println!("{}. {} — {} min", i + 1, p.title, p.minutes);
+                outln!("{}. {} — {} min", i + 1, p.title, p.minutes);
                 for q in &p.prompts {
-                    println!("   “{q}”");
+                    outln!("   “{q}”");
                 }
                 for c in &p.checklist {
-                    println!("   [ ] {c}");
+                    outln!("   [ ] {c}");
                 }
                 if let Some(cta) = &p.call_to_action {
-                    println!("   → Next step: {cta}");
+                    outln!("   → Next step: {cta}");
                 }
-                println!();
+                outln!();
             }
             Ok(0)
         }
@@ -1135,7 +1161,7 @@ fn ask_questions(report: &mut Report) -> Result<()> {
         if check.id != CheckId::Speaker {
             continue;
         }
-        eprint!("{q} [y/n] ");
+        err_out!("{q} [y/n] ");
         std::io::stderr().flush()?;
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -1178,7 +1204,7 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
                 if tty {
                     let _ = write!(err, "\r\x1b[2K");
                 }
-                let _ = writeln!(err, "… {message}");
+                let _ = writeln!(err, "… {}", shown(&message));
             }
             Progress::MicLevel { level } if tty => {
                 let _ = write!(err, "\r\x1b[2K  Microphone {}", meter(level.rms_dbfs));
@@ -1191,7 +1217,7 @@ async fn draw_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<Progress>) {
                     err,
                     "{} {}: {}",
                     symbol(result.status),
-                    result.title,
+                    shown(&result.title),
                     result.status.label()
                 );
             }

@@ -111,20 +111,7 @@ pub enum LinkError {
     },
 }
 
-/// Control, text-direction (bidi) and zero-width characters: never in a link or a name the app
-/// shows, as they make one text look like another.
-pub fn is_hidden_char(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-        )
-}
+pub use preflight_programme::text::is_hidden_char;
 
 /// Whether `host` is this computer or a private or link-local network address.
 fn is_local_host(host: &url::Host<&str>) -> bool {

@@ -1,5 +1,7 @@
 //! Text from outside (calendars, feeds, files) made safe to show and to print.
 
+pub use preflight_programme::text::{for_terminal, is_hidden_char};
+
 /// Text from outside (a calendar title, a typed name, a feed address) made safe to store and to
 /// print on a terminal: control characters (ESC and the terminal sequences it starts, BEL,
 /// newlines) and bidirectional overrides become spaces, runs of white space fold to one, and it
@@ -9,8 +11,7 @@ pub fn clean_text(s: &str, max: usize) -> String {
     let mut count = 0;
     let mut space = false;
     for c in s.chars() {
-        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || c.is_whitespace() || bidi {
+        if is_hidden_char(c) || c.is_whitespace() {
             space = !out.is_empty();
             continue;
         }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use ts_rs::TS;
 
-mod text;
+pub mod text;
 
-pub use text::{read_text_file, TextError};
+pub use text::{for_terminal, is_hidden_char, read_text_file, TextError};
 
 /// What a profile's errors are called where templates are read too.
 type TemplateError = TextError;
@@ -280,7 +280,7 @@ impl Contact {
             if v.is_empty() {
                 return Ok(None);
             }
-            if v.chars().count() > MAX_ITEM_CHARS || v.chars().any(char::is_control) {
+            if v.chars().count() > MAX_ITEM_CHARS || v.chars().any(text::is_hidden_char) {
                 return Err(format!(
                     "The contact's {what} must be one line of at most {MAX_ITEM_CHARS} characters."
                 ));
@@ -387,6 +387,12 @@ impl Profile {
                 return Err(err(
                     s.span(),
                     format!("{what} must be one line of at most {MAX_ITEM_CHARS} characters"),
+                ));
+            }
+            if t.chars().any(text::is_hidden_char) {
+                return Err(err(
+                    s.span(),
+                    format!("{what} holds hidden characters (text-direction or zero-width marks) that could disguise it"),
                 ));
             }
             Ok(t.to_string())
