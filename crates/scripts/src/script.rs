@@ -82,6 +82,14 @@ struct RawPhase {
 /// The largest template file read (the built-in ones are about 4 KB).
 pub const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
 
+/// The most `{{variable}}` placeholders in one template (the built-in ones have about 20): with
+/// [`MAX_VALUE_CHARS`], what bounds a rendered template (256 KB + 2,000 × 200 characters).
+pub const MAX_PLACEHOLDERS: usize = 2_000;
+
+/// The longest value put in for a placeholder (names, dates and programme names are far
+/// shorter); a longer one is cut, with `…`.
+pub const MAX_VALUE_CHARS: usize = 200;
+
 /// The most template files read from the mentor's folder.
 pub const MAX_USER_TEMPLATES: usize = 200;
 
@@ -123,6 +131,7 @@ impl Template {
         }
         let count = raw.phase.len();
         let mut phases = Vec::with_capacity(count);
+        let mut placeholder_count = 0usize;
         for (i, p) in raw.phase.into_iter().enumerate() {
             let span = p.span();
             let p = p.into_inner();
@@ -176,6 +185,15 @@ impl Template {
                 .chain(&p.checklist)
                 .chain(p.call_to_action.iter());
             for t in texts.clone().chain(std::iter::once(&p.title)) {
+                placeholder_count += placeholders(t.get_ref()).count();
+                if placeholder_count > MAX_PLACEHOLDERS {
+                    return Err(err(
+                        t.span(),
+                        format!(
+                            "the template has more than {MAX_PLACEHOLDERS} {{{{variables}}}}; a session script needs far fewer"
+                        ),
+                    ));
+                }
                 if let Some(unknown) =
                     placeholders(t.get_ref()).find(|v| !VARIABLES.iter().any(|(k, _)| k == v))
                 {
@@ -304,7 +322,14 @@ fn fill(s: &str, vars: &BTreeMap<String, String>) -> String {
             Some((name, after)) => {
                 let name = name.trim();
                 if let Some(v) = vars.get(name) {
-                    out.push_str(v);
+                    // Bounded, so no value makes a template grow without limit.
+                    match v.char_indices().nth(MAX_VALUE_CHARS) {
+                        Some((cut, _)) => {
+                            out.push_str(&v[..cut]);
+                            out.push('…');
+                        }
+                        None => out.push_str(v),
+                    }
                 }
                 rest = after;
             }
@@ -747,6 +772,30 @@ mod tests {
     }
 
     const OK_TAIL: &str = "call_to_action = \"Try it\"\n";
+
+    #[test]
+    fn expansion_is_bounded_by_placeholder_count_and_value_length() {
+        // 20,000 placeholders (220 KB, under the file size bound): refused with words, at load.
+        let many = "{{mentee}} ".repeat(20_000);
+        let e = parse_err(&format!(
+            "name = \"X\"\n[[phase]]\ntitle = \"A\"\nminutes = 5\nprompts = [\"{many}\"]\n{OK_TAIL}"
+        ));
+        assert!(e.message.contains("more than 2000"), "{e}");
+        // The most placeholders allowed, each given a 100 KB value: about 2,000 × 200
+        // characters, not 2,000 × 100 KB.
+        let most = "{{mentee}} ".repeat(MAX_PLACEHOLDERS);
+        let t = Template::parse(
+            "mine.toml",
+            &format!("name = \"X\"\n[[phase]]\ntitle = \"A\"\nminutes = 5\nprompts = [\"{most}\"]\n{OK_TAIL}"),
+        )
+        .unwrap();
+        let mut vars = BTreeMap::new();
+        vars.insert("mentee".to_string(), "x".repeat(100_000));
+        let shown = t.render(&vars);
+        let len: usize = shown.phases[0].prompts.iter().map(|p| p.len()).sum();
+        assert!(len <= MAX_PLACEHOLDERS * (MAX_VALUE_CHARS + 4), "{len}");
+        assert!(shown.phases[0].prompts[0].contains('…'));
+    }
 
     #[test]
     fn broken_files_say_where_and_what() {
