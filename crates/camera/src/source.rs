@@ -46,6 +46,103 @@ pub const MAX_PICTURE_SIDE: u32 = 8192;
 /// Pictures are scaled down to fit this (a Full HD camera), keeping their shape.
 pub const FRAME_MAX: (u32, u32) = (1920, 1080);
 
+/// The most bytes a picture may take once decoded at 8 bits a channel (an 8192×8192 RGBA
+/// picture): with the file itself (at most [`MAX_PICTURE_BYTES`], read as a stream) and the
+/// frame it is scaled to, reading any picture stays under about 300 MB.
+pub const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Decodes the picture at `path` within [`MAX_DECODED_BYTES`] and [`MAX_PICTURE_SIDE`]: 16-bit
+/// PNGs are decoded to 8 bits (never held at 16), colour profiles are never read (an inflated
+/// ICC chunk once took 546 MB), and the size is checked from the header before anything is
+/// decoded. Returns the picture scaled down to fit [`FRAME_MAX`] (a fast integer thumbnail: no
+/// full-size intermediate).
+fn decode_within_budget(path: &Path) -> Result<image::DynamicImage, String> {
+    let too_big = |w: u32, h: u32| {
+        format!(
+            "the picture is {w}×{h} pixels, larger than {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE}; use a smaller one"
+        )
+    };
+    let mut head = [0u8; 8];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let n = f.read(&mut head).map_err(|e| e.to_string())?;
+        if n < 8 {
+            return Err("it is not a PNG or JPEG picture".into());
+        }
+    }
+    let full = if head == *b"\x89PNG\r\n\x1a\n" {
+        let file = std::io::BufReader::new(std::fs::File::open(path).map_err(|e| e.to_string())?);
+        let mut d = png::Decoder::new_with_limits(
+            file,
+            png::Limits {
+                bytes: MAX_DECODED_BYTES as usize,
+            },
+        );
+        d.set_ignore_iccp_chunk(true);
+        d.set_ignore_text_chunk(true);
+        d.set_transformations(png::Transformations::normalize_to_color8());
+        let info = d.read_header_info().map_err(|e| e.to_string())?;
+        let (w, h) = (info.width, info.height);
+        if w > MAX_PICTURE_SIDE || h > MAX_PICTURE_SIDE {
+            return Err(too_big(w, h));
+        }
+        let mut reader = d.read_info().map_err(|e| e.to_string())?;
+        let size = reader
+            .output_buffer_size()
+            .filter(|s| *s as u64 <= MAX_DECODED_BYTES)
+            .ok_or_else(|| too_big(w, h))?;
+        let mut buf = vec![0u8; size];
+        let out = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+        buf.truncate(out.buffer_size());
+        let bad = || "the picture's data does not match its size".to_string();
+        match out.color_type {
+            png::ColorType::Grayscale => image::DynamicImage::ImageLuma8(
+                image::GrayImage::from_raw(out.width, out.height, buf).ok_or_else(bad)?,
+            ),
+            png::ColorType::GrayscaleAlpha => image::DynamicImage::ImageLumaA8(
+                image::GrayAlphaImage::from_raw(out.width, out.height, buf).ok_or_else(bad)?,
+            ),
+            png::ColorType::Rgb => image::DynamicImage::ImageRgb8(
+                RgbImage::from_raw(out.width, out.height, buf).ok_or_else(bad)?,
+            ),
+            png::ColorType::Rgba => image::DynamicImage::ImageRgba8(
+                image::RgbaImage::from_raw(out.width, out.height, buf).ok_or_else(bad)?,
+            ),
+            png::ColorType::Indexed => return Err("the picture's palette could not be read".into()),
+        }
+    } else {
+        let reader = image::ImageReader::open(path)
+            .and_then(|r| r.with_guessed_format())
+            .map_err(|e| e.to_string())?;
+        let (w, h) = reader.into_dimensions().map_err(|e| e.to_string())?;
+        if w > MAX_PICTURE_SIDE || h > MAX_PICTURE_SIDE {
+            return Err(too_big(w, h));
+        }
+        let mut reader = image::ImageReader::open(path)
+            .and_then(|r| r.with_guessed_format())
+            .map_err(|e| e.to_string())?;
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_PICTURE_SIDE);
+        limits.max_image_height = Some(MAX_PICTURE_SIDE);
+        limits.max_alloc = Some(MAX_DECODED_BYTES);
+        reader.limits(limits);
+        reader.decode().map_err(|e| match e {
+            image::ImageError::Limits(_) => too_big(w, h),
+            other => other.to_string(),
+        })?
+    };
+    // A camera delivers at most about 1920×1080: a bigger photo is scaled down once here, not
+    // copied whole for every frame.
+    Ok(
+        if full.width() > FRAME_MAX.0 || full.height() > FRAME_MAX.1 {
+            full.thumbnail(FRAME_MAX.0, FRAME_MAX.1)
+        } else {
+            full
+        },
+    )
+}
+
 /// Frames read from one still image, delivered at a nominal rate with simulated timestamps
 /// (no sleeping, so tests are fast and exact).
 pub struct ImageSource {
@@ -72,32 +169,7 @@ impl ImageSource {
                 MAX_PICTURE_BYTES / (1024 * 1024)
             )));
         }
-        let mut reader = image::ImageReader::open(path)
-            .and_then(|r| r.with_guessed_format())
-            .map_err(|e| fail(e.to_string()))?;
-        // Bounded before decoding: a small file can claim an enormous picture.
-        let mut limits = image::Limits::default();
-        limits.max_image_width = Some(MAX_PICTURE_SIDE);
-        limits.max_image_height = Some(MAX_PICTURE_SIDE);
-        limits.max_alloc = Some(512 * 1024 * 1024);
-        reader.limits(limits);
-        let decoded = reader.decode().map_err(|e| match e {
-            image::ImageError::Limits(_) => fail(format!(
-                "the picture is larger than {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE} pixels; use a smaller one"
-            )),
-            other => fail(other.to_string()),
-        })?;
-        // A camera delivers at most about 1920×1080: a bigger photo is scaled down once here,
-        // not copied whole for every frame.
-        let decoded = if decoded.width() > FRAME_MAX.0 || decoded.height() > FRAME_MAX.1 {
-            decoded.resize(
-                FRAME_MAX.0,
-                FRAME_MAX.1,
-                image::imageops::FilterType::Triangle,
-            )
-        } else {
-            decoded
-        };
+        let decoded = decode_within_budget(path).map_err(fail)?;
         Ok(Self::from_image(
             format!(
                 "image {}",
