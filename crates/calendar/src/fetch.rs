@@ -20,6 +20,10 @@ pub enum FetchError {
     /// http to a remote host.
     #[error("Calendar feeds are fetched only over https, so nobody can change your schedule on the way.")]
     Insecure,
+    /// A redirect to another server: a feed is only followed on its own server (its address may
+    /// carry a private token or a password, which must not go anywhere else).
+    #[error("The calendar's server sent it on to another server (“{0}”), which is not followed: a feed address can carry a private key. Ask for the calendar's direct address.")]
+    Elsewhere(String),
     /// Network or server trouble.
     #[error("The calendar could not be downloaded ({0}). Your schedule was not changed; it will be tried again later.")]
     Network(String),
@@ -68,12 +72,15 @@ pub fn feed_url(address: &str) -> Result<Url, FetchError> {
     Ok(url)
 }
 
-/// Downloads the feed's text, within `timeout` in all. Redirects are followed by hand, at most
-/// [`MAX_REDIRECTS`], and every hop must pass the same rule as the first address (https only;
-/// plain http only to this computer), so a feed cannot send us to a local service or over
-/// plain http.
-pub fn fetch(address: &str, timeout: Duration) -> Result<String, FetchError> {
+/// Downloads the feed, within `timeout` in all, as the bytes the server sent (the calendar
+/// reader decodes them: UTF-8, or Windows-1252 with a note). Redirects are followed by hand, at
+/// most [`MAX_REDIRECTS`]; every hop must pass the same rule as the first address (https only;
+/// plain http only to this computer) and stay on the feed's own server (same host and port,
+/// or the same host moving up to https), so a feed cannot send us — or the private token in its
+/// address — to another service, a local one included.
+pub fn fetch(address: &str, timeout: Duration) -> Result<Vec<u8>, FetchError> {
     let mut url = feed_url(address)?;
+    let first = url.clone();
     let deadline = std::time::Instant::now() + timeout;
     for _ in 0..=MAX_REDIRECTS {
         let remaining = deadline.saturating_duration_since(std::time::Instant::now());
@@ -101,7 +108,17 @@ pub fn fetch(address: &str, timeout: Duration) -> Result<String, FetchError> {
             let next = url.join(location).map_err(|_| {
                 FetchError::Network("the server redirected to an address that is not valid".into())
             })?;
-            allowed(&next, &crate::text::clean_text(location, 200))?;
+            let shown = crate::text::clean_text(location, 200);
+            allowed(&next, &shown)?;
+            let same_server = next.host_str() == first.host_str()
+                && (next.port_or_known_default() == first.port_or_known_default()
+                    || (first.scheme() == "http" && next.scheme() == "https"));
+            if !same_server {
+                return Err(FetchError::Elsewhere(crate::text::clean_text(
+                    next.host_str().unwrap_or_default(),
+                    200,
+                )));
+            }
             url = next;
             continue;
         }
@@ -109,7 +126,7 @@ pub fn fetch(address: &str, timeout: Duration) -> Result<String, FetchError> {
             .body_mut()
             .with_config()
             .limit(MAX_FEED_BYTES)
-            .read_to_string()
+            .read_to_vec()
             .map_err(|e| FetchError::Network(e.to_string()));
     }
     Err(FetchError::Network(format!(
@@ -163,7 +180,7 @@ mod tests {
             .unwrap();
         });
         let got = fetch(&format!("http://{addr}/cal.ics"), Duration::from_secs(5)).unwrap();
-        assert_eq!(got, body);
+        assert_eq!(got, body.as_bytes());
         server.join().unwrap();
         // Nothing listens there any more.
         let err = fetch(&format!("http://{addr}/cal.ics"), Duration::from_secs(5)).unwrap_err();
@@ -199,6 +216,30 @@ mod tests {
     }
 
     #[test]
+    fn a_feed_in_windows_1252_arrives_as_its_bytes_and_is_read() {
+        // "Café" in Windows-1252 (0xE9): once refused as not UTF-8 before the reader saw it.
+        let ics = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nDTSTART:20301202T180000Z\r\nDURATION:PT1H\r\nSUMMARY:Caf\xe9 talk\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".to_vec();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let body = ics.clone();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: text/calendar; charset=windows-1252\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            s.write_all(head.as_bytes()).unwrap();
+            s.write_all(&body).unwrap();
+        });
+        let got = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap();
+        server.join().unwrap();
+        assert_eq!(got, ics);
+        let now: jiff::Timestamp = "2030-12-01T00:00:00Z".parse().unwrap();
+        let out =
+            crate::ics::import_bytes(&got, &crate::ImportOptions::new("feed", "UTC", now)).unwrap();
+        assert_eq!(out.sessions[0].mentee, "Café talk");
+    }
+
+    #[test]
     fn every_redirect_hop_must_pass_the_rule() {
         // To a cloud metadata address over plain http: refused before any connection to it.
         let (addr, h) = serve(vec![redirect("http://169.254.169.254/latest/meta-data/")]);
@@ -220,8 +261,18 @@ mod tests {
             ),
         ]);
         let got = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap();
-        assert_eq!(got, body);
+        assert_eq!(got, body.as_bytes());
         assert_eq!(h.join().unwrap(), 2);
+        // To another port on this computer (another local service): not followed.
+        let (other, _keep) = serve(vec![]);
+        let (addr, h) = serve(vec![redirect(&format!(
+            "http://127.0.0.1:{}/x.ics",
+            other.port()
+        ))]);
+        let err = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap_err();
+        assert_eq!(err, FetchError::Elsewhere("127.0.0.1".into()));
+        assert!(err.to_string().contains("another server"), "{err}");
+        assert_eq!(h.join().unwrap(), 1);
         // A redirect loop ends.
         let (addr, h) = serve(vec![redirect("/again.ics"); MAX_REDIRECTS + 1]);
         let err = fetch(&format!("http://{addr}/feed.ics"), Duration::from_secs(5)).unwrap_err();

@@ -176,8 +176,8 @@ pub fn subscribe(
     membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
     let url = url.trim();
-    let text = fetch::fetch(url, Duration::from_secs(15))?;
-    let parsed = parse_calendar(&frame(ctx)?, text.as_bytes(), url, now)?;
+    let bytes = fetch::fetch(url, Duration::from_secs(15))?;
+    let parsed = parse_calendar(&frame(ctx)?, &bytes, url, now)?;
     let (summary, _) = update_schedule(ctx, |s| {
         let summary = apply_calendar(s, parsed, membership);
         let name = summary.calendar.clone();
@@ -226,7 +226,7 @@ pub fn refresh_subscriptions(
         .map(|s| {
             let got = fetch::fetch(&s.url, Duration::from_secs(15))
                 .map_err(ImportError::from)
-                .and_then(|text| parse_calendar(&frame, text.as_bytes(), &s.url, now));
+                .and_then(|bytes| parse_calendar(&frame, &bytes, &s.url, now));
             (s.url.clone(), got)
         })
         .collect();
