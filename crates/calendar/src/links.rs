@@ -291,10 +291,33 @@ fn trim_trailing(link: &str) -> &str {
     s
 }
 
+/// The mentor's pattern `pattern` compiled, once per process (a calendar with thousands of links
+/// once compiled it for every link, 13 s for 2 MB), bounded in size; `None` when it is not a
+/// valid pattern (it then matches nothing, as before).
+fn compiled(pattern: &str) -> Option<Regex> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<String, Option<Regex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(re) = cache.get(pattern) {
+        return re.clone();
+    }
+    // The mentor has a handful of patterns; a process that saw many forgets them all.
+    if cache.len() >= 64 {
+        cache.clear();
+    }
+    let re = regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .ok();
+    cache.insert(pattern.to_string(), re.clone());
+    re
+}
+
 /// Which provider a (safe, unwrapped) link belongs to.
 pub fn classify(link: &str, custom: &[CustomPattern]) -> Option<Provider> {
     for p in custom {
-        if let Ok(re) = Regex::new(&p.pattern) {
+        if let Some(re) = compiled(&p.pattern) {
             if re.is_match(link) {
                 return Some(Provider::Custom(p.name.clone()));
             }
