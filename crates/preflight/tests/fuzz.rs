@@ -232,4 +232,66 @@ proptest! {
                 .unwrap();
         }
     }
+
+    /// Whatever bytes lie where the database should be — junk, a truncated database, a
+    /// database with pages overwritten — opening it and reading the schedule and the records
+    /// never panics and never changes the file: it works, or it is an error in words.
+    #[test]
+    fn a_damaged_database_is_an_error_and_is_never_changed(
+        cut in 0usize..40_000,
+        splash in proptest::collection::vec((0usize..40_000, any::<u8>()), 0..40),
+        junk in proptest::collection::vec(any::<u8>(), 0..2048),
+        kind in 0u8..3,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = preflight::Context::in_folder(dir.path());
+        let path = ctx.db_path().unwrap();
+        // A real database with some rows, closed (checkpointed into the one file).
+        {
+            let mut db = ctx.db().unwrap();
+            db.update_schedule(|s| {
+                for i in 0..30 {
+                    s.upsert(preflight::calendar::Session {
+                        id: format!("m-{i}"),
+                        mentee: format!("Mentee {i}"),
+                        start: jiff::Timestamp::from_second(1_900_000_000 + i * 3600).unwrap(),
+                        time_zone: "UTC".into(),
+                        duration_min: 60,
+                        link: None,
+                        template: None,
+                        session_number: None,
+                        source: preflight::calendar::SessionSource::Manual,
+                        programme: None,
+                        under_18: false,
+                    });
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        }
+        let good = std::fs::read(&path).unwrap();
+        let bytes = match kind {
+            0 => junk,
+            1 => good[..cut.min(good.len())].to_vec(),
+            _ => {
+                let mut b = good.clone();
+                let n = b.len();
+                for (at, v) in splash {
+                    b[at % n] = v;
+                }
+                b
+            }
+        };
+        std::fs::write(&path, &bytes).unwrap();
+        let outcome = ctx.db().and_then(|mut db| {
+            db.schedule()?;
+            db.records()
+        });
+        if let Err(e) = outcome {
+            let words = e.to_string();
+            prop_assert!(!words.is_empty());
+            // Refused as it was: not replaced, not emptied.
+            prop_assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        }
+    }
 }
