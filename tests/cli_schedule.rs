@@ -271,6 +271,7 @@ fn removed_imported_sessions_stay_out_and_a_feed_can_be_unsubscribed() {
                 url: feed.into(),
                 last_fetched: None,
                 last_error: None,
+                password_kept: false,
             });
             Ok::<_, preflight::store::StoreError>(())
         })
@@ -286,4 +287,112 @@ fn removed_imported_sessions_stay_out_and_a_feed_can_be_unsubscribed() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!ids(home.path()).contains(&"feed-1".to_string()));
     assert_eq!(ids(home.path()).len(), 2, "the file's sessions stay");
+}
+
+/// A feed server on loopback that serves one weekly event only to `mentor:PASSWORD` (HTTP
+/// Basic) and 401 to anything else.
+fn feed_with_login(password: &'static str) -> String {
+    use base64::Engine;
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let expected = format!(
+        "authorization: basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("mentor:{password}"))
+    )
+    .to_lowercase();
+    std::thread::spawn(move || {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:kept@example.org\r\nDTSTART:20300302T180000Z\r\nDURATION:PT1H\r\nSUMMARY:Alex\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        for conn in listener.incoming() {
+            let Ok(mut s) = conn else { break };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+            let answer = if head.contains(&expected) {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ics}",
+                    ics.len()
+                )
+            } else {
+                "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
+            };
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    format!("127.0.0.1:{port}")
+}
+
+#[test]
+fn a_feeds_password_lives_in_the_systems_password_store_never_in_the_data_folder() {
+    const PASSWORD: &str = "c0rrect-h0rse-feed";
+    let home = tempfile::tempdir().unwrap();
+    let run = tempfile::tempdir().unwrap();
+    let bus = preflight_e2e::desktop::SessionBus::start(run.path());
+    let _store = preflight_e2e::desktop::PasswordStore::start(&bus, home.path());
+    let host = feed_with_login(PASSWORD);
+    let with_login = format!("http://mentor:{PASSWORD}@{host}/feed.ics");
+    let address = format!("http://{host}/feed.ics");
+    let on_bus = |args: &[&str]| {
+        preflight_command(home.path(), args)
+            .env("TZ", "Europe/London")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .output()
+            .expect("run preflight")
+    };
+    let o = on_bus(&["schedule", "import", &with_login]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains(PASSWORD) && !stderr(&o).contains(PASSWORD),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let data = preflight_e2e::data_dir(home.path());
+    let mut bytes = Vec::new();
+    for e in std::fs::read_dir(&data).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            bytes.extend(std::fs::read(&p).unwrap());
+        }
+    }
+    assert!(
+        !bytes
+            .windows(PASSWORD.len())
+            .any(|w| w == PASSWORD.as_bytes()),
+        "the password is in the data folder"
+    );
+    let subs = preflight_e2e::stored(&data, "subscriptions");
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0]["url"], address.as_str());
+    assert_eq!(subs[0]["passwordKept"], true);
+
+    // Another process (the tray's refresh, say) reads it from the store and is let in.
+    let o = on_bus(&["schedule", "refresh"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("up to date"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains(PASSWORD));
+
+    // Unsubscribed: the login goes with it, so subscribing again without it is refused.
+    let o = on_bus(&["schedule", "unsubscribe", &address]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = on_bus(&["schedule", "import", &address]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("asked for a name and password"),
+        "{}",
+        stderr(&o)
+    );
+
+    // No password store at all: refused in words, nothing subscribed, nothing written.
+    let o = preflight_command(home.path(), &["schedule", "import", &with_login])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/none", run.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("password store"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(PASSWORD));
+    assert!(preflight_e2e::stored(&data, "subscriptions").is_empty());
 }

@@ -55,6 +55,61 @@ impl SessionBus {
     }
 }
 
+/// The system's password store as a desktop has it: GNOME Keyring's Secret Service on a
+/// private session bus, its login keyring created and unlocked in `home` (so nothing touches
+/// the machine's own keyring).
+pub struct PasswordStore {
+    _daemon: ProcessGroup,
+}
+
+impl PasswordStore {
+    /// Starts `gnome-keyring-daemon` (secrets only) on `bus` with `home` as its home, and waits
+    /// until it answers on the bus.
+    pub fn start(bus: &SessionBus, home: &Path) -> PasswordStore {
+        crate::require_tool("gnome-keyring-daemon", "gnome-keyring");
+        let mut daemon = ProcessGroup::spawn(
+            Command::new("gnome-keyring-daemon")
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .env("HOME", home)
+                .env("XDG_DATA_HOME", home.join(".local/share"))
+                .env("XDG_RUNTIME_DIR", home)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .expect("start gnome-keyring-daemon");
+        {
+            use std::io::Write;
+            // The login keyring's password, then end of input: it is created and unlocked.
+            let mut stdin = daemon.child.stdin.take().expect("keyring's input");
+            stdin.write_all(b"test-login-password").unwrap();
+        }
+        let t0 = Instant::now();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let conn = zbus::connection::Builder::address(bus.address.as_str())
+                .unwrap()
+                .build()
+                .await
+                .expect("connect to the test bus");
+            let dbus = zbus::fdo::DBusProxy::new(&conn).await.unwrap();
+            let name = zbus::names::BusName::try_from("org.freedesktop.secrets").unwrap();
+            while !dbus.name_has_owner(name.clone()).await.unwrap_or(false) {
+                assert!(
+                    t0.elapsed() < Duration::from_secs(20),
+                    "the password store did not start"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        });
+        PasswordStore { _daemon: daemon }
+    }
+}
+
 /// One notification as the app asked for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {

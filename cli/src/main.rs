@@ -4,6 +4,7 @@
 //! `--json` prints the report as JSON instead. Exit code: 0 all pass, 1 a warning, 2 a failure.
 //! `preflight devices` lists microphones, speakers and cameras.
 
+use preflight::calendar::fetch::shown_address;
 use std::io::{IsTerminal, Write};
 
 // Everything the CLI prints goes through one sanitizer (`for_terminal`): text from calendars,
@@ -724,19 +725,13 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
             Ok(0)
         }
         ScheduleAction::Unsubscribe { url } => {
-            preflight::schedule::update_schedule(ctx, |s| {
-                if s.unsubscribe(url.trim()) {
-                    Ok(())
-                } else {
-                    Err(anyhow::anyhow!(
-                        "You are not subscribed to {}.",
-                        clean(&url)
-                    ))
-                }
-            })?;
+            let shown = shown_address(&url);
+            if !preflight::imports::unsubscribe(ctx, &url).map_err(|e| anyhow::anyhow!("{e}"))? {
+                anyhow::bail!("You are not subscribed to {}.", clean(&shown));
+            }
             outln!(
                 "Unsubscribed from {}; its sessions were removed.",
-                clean(&url)
+                clean(&shown)
             );
             Ok(0)
         }
@@ -748,9 +743,9 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 match s.last_error {
                     Some(e) => {
                         code = 1;
-                        outln!("{}: {}", clean(&s.url), clean(&e))
+                        outln!("{}: {}", clean(&shown_address(&s.url)), clean(&e))
                     }
-                    None => outln!("{}: up to date", clean(&s.url)),
+                    None => outln!("{}: up to date", clean(&shown_address(&s.url))),
                 }
             }
             Ok(code)

@@ -233,14 +233,16 @@ pub async fn schedule_remove(app: AppHandle, id: String) -> Result<ScheduleView,
 /// Stops following a subscribed calendar: the subscription and its sessions go.
 #[tauri::command]
 pub async fn schedule_unsubscribe(app: AppHandle, url: String) -> Result<ScheduleView, String> {
-    change_schedule(context(&app), move |s| {
-        if s.unsubscribe(&url) {
-            Ok(())
-        } else {
-            Err("That calendar is no longer subscribed.".into())
+    let ctx = context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        if !preflight::imports::unsubscribe(&ctx, &url).map_err(|e| e.to_string())? {
+            return Err("That calendar is no longer subscribed.".to_string());
         }
+        preflight::reminders::clear_schedule_notice(&ctx);
+        Ok(view(&ctx, ctx.now()))
     })
     .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Imports the .ics file the mentor picked. The window sends the file's bytes as they are

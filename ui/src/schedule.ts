@@ -130,6 +130,9 @@ function renderSubscriptions(subs: Subscription[]) {
       const li = el("li");
       li.dataset.url = sub.url;
       li.append(el("span", "sub-url", sub.url));
+      if (sub.passwordKept) {
+        li.append(el("span", "sub-login", "Its name and password are kept in your computer's password store, not in this app's files."));
+      }
       li.append(button("Unsubscribe", `Stop following ${sub.url}`, async () => render(await api.scheduleUnsubscribe(sub.url))));
       const when = sub.lastFetched ? `Last read ${new Date(sub.lastFetched).toLocaleString()}` : "Not read yet";
       const state = el("span", sub.lastError ? "sub-state error" : "sub-state", sub.lastError ? `${when}. Problem: ${sub.lastError}` : `${when}.`);

@@ -24,6 +24,9 @@ pub enum FetchError {
     /// carry a private token or a password, which must not go anywhere else).
     #[error("The calendar's server sent it on to another server (“{0}”), which is not followed: a feed address can carry a private key. Ask for the calendar's direct address.")]
     Elsewhere(String),
+    /// The server wants a name and password, or refused the ones it was given.
+    #[error("The calendar's server asked for a name and password, or refused the ones it was given (“{0}”). Subscribe again with the address your calendar shares, including its name and password if it has them; your schedule was not changed.")]
+    NeedsLogin(String),
     /// Network or server trouble.
     #[error("The calendar could not be downloaded ({0}). Your schedule was not changed; it will be tried again later.")]
     Network(String),
@@ -55,18 +58,113 @@ fn allowed(url: &Url, shown: &str) -> Result<(), FetchError> {
     Ok(())
 }
 
-/// The address that is actually fetched for a feed URL (`webcal:` becomes `https:`).
+/// A feed's name and password, taken out of its address (`https://name:password@host/…`):
+/// sent to the feed's own server only, as HTTP Basic authentication, and kept by the app in the
+/// system's password store, never in its own files. `Debug` never shows the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Login {
+    /// The name (percent-decoded).
+    pub user: String,
+    /// The password (percent-decoded; may be empty).
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login")
+            .field("user", &self.user)
+            .field("password", &"…")
+            .finish()
+    }
+}
+
+impl Login {
+    /// The name and password as they stood in an address (`name:password`, percent-encoded),
+    /// which is how they are kept; `None` for nothing.
+    pub fn from_userinfo(userinfo: &str) -> Option<Login> {
+        if userinfo.is_empty() {
+            return None;
+        }
+        let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        Some(Login {
+            user: decode(user),
+            password: decode(password),
+        })
+    }
+
+    /// Back to `name:password`, percent-encoded, as kept in the password store.
+    pub fn to_userinfo(&self) -> String {
+        const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'.')
+            .remove(b'_')
+            .remove(b'~');
+        format!(
+            "{}:{}",
+            percent_encoding::utf8_percent_encode(&self.user, SET),
+            percent_encoding::utf8_percent_encode(&self.password, SET)
+        )
+    }
+
+    /// The `Authorization` header's value.
+    fn header(&self) -> String {
+        use base64::Engine;
+        let pair = format!("{}:{}", self.user, self.password);
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    }
+}
+
+/// Splits a feed address into the address without a name and password (as it is kept and
+/// shown) and them, if it had any. Purely textual, so the address keeps the form the mentor
+/// pasted (`webcal:` stays `webcal:`); the userinfo is everything before the last `@` of the
+/// part after `://` (up to the first `/`, `\`, `?` or `#`), as URL parsers read it.
+pub fn split_login(address: &str) -> (String, Option<Login>) {
+    let t = address.trim();
+    let Some(i) = t.find("://") else {
+        return (t.to_string(), None);
+    };
+    let rest = &t[i + 3..];
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => (
+            format!("{}{}", &t[..i + 3], &rest[at + 1..]),
+            Login::from_userinfo(&rest[..at]),
+        ),
+        None => (t.to_string(), None),
+    }
+}
+
+/// The address as it may be printed, shown or named in an error: without a name and password,
+/// control characters gone, at most 200 characters.
+pub fn shown_address(address: &str) -> String {
+    crate::text::clean_text(&split_login(address).0, 200)
+}
+
+/// The address that is actually fetched for a feed URL (`webcal:` becomes `https:`), without
+/// any name and password in it ([`fetch`] sends those apart, to this server only).
 pub fn feed_url(address: &str) -> Result<Url, FetchError> {
-    let trimmed = address.trim();
-    let shown = crate::text::clean_text(trimmed, 200);
+    let (trimmed, _) = split_login(address);
+    let shown = crate::text::clean_text(&trimmed, 200);
     if trimmed.len() > 4096 {
         return Err(FetchError::BadUrl(shown));
     }
-    let mut url = Url::parse(trimmed).map_err(|_| FetchError::BadUrl(shown.clone()))?;
+    let mut url = Url::parse(&trimmed).map_err(|_| FetchError::BadUrl(shown.clone()))?;
     if matches!(url.scheme(), "webcal" | "webcals") {
         let rest = trimmed.split_once(':').map(|(_, r)| r).unwrap_or_default();
         url =
             Url::parse(&format!("https:{rest}")).map_err(|_| FetchError::BadUrl(shown.clone()))?;
+    }
+    // Whatever the text looked like, no name or password reaches the request line.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(FetchError::BadUrl(shown));
     }
     allowed(&url, &shown)?;
     Ok(url)
@@ -78,7 +176,21 @@ pub fn feed_url(address: &str) -> Result<Url, FetchError> {
 /// plain http only to this computer) and stay on the feed's own server (same host and port,
 /// or the same host moving up to https), so a feed cannot send us — or the private token in its
 /// address — to another service, a local one included.
+///
+/// A name and password in `address` are taken out of it and sent as [`fetch_as`] sends them.
 pub fn fetch(address: &str, timeout: Duration) -> Result<Vec<u8>, FetchError> {
+    let (address, login) = split_login(address);
+    fetch_as(&address, login.as_ref(), timeout)
+}
+
+/// [`fetch`] with a name and password kept apart from the address: sent as HTTP Basic
+/// authentication to the feed's own server, on the first request and on the redirects that
+/// are followed (which never leave that server).
+pub fn fetch_as(
+    address: &str,
+    login: Option<&Login>,
+    timeout: Duration,
+) -> Result<Vec<u8>, FetchError> {
     let mut url = feed_url(address)?;
     let first = url.clone();
     let deadline = std::time::Instant::now() + timeout;
@@ -92,11 +204,19 @@ pub fn fetch(address: &str, timeout: Duration) -> Result<Vec<u8>, FetchError> {
             .max_redirects(0)
             .build()
             .into();
-        let mut resp = agent
+        let mut request = agent
             .get(url.as_str())
-            .header("Accept", "text/calendar, */*;q=0.5")
-            .call()
-            .map_err(|e| FetchError::Network(e.to_string()))?;
+            .header("Accept", "text/calendar, */*;q=0.5");
+        if let Some(login) = login {
+            request = request.header("Authorization", login.header());
+        }
+        let mut resp = request.call().map_err(|e| match e {
+            ureq::Error::StatusCode(401 | 403) => FetchError::NeedsLogin(crate::text::clean_text(
+                url.host_str().unwrap_or_default(),
+                200,
+            )),
+            e => FetchError::Network(e.to_string()),
+        })?;
         if resp.status().is_redirection() {
             let location = resp
                 .headers()
@@ -281,5 +401,112 @@ mod tests {
             "{err}"
         );
         assert_eq!(h.join().unwrap(), MAX_REDIRECTS + 1);
+    }
+
+    /// Like [`serve`], and hands back each request's head as it arrived.
+    fn serve_recording(
+        answers: Vec<String>,
+    ) -> (std::net::SocketAddr, std::thread::JoinHandle<Vec<String>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let h = std::thread::spawn(move || {
+            let mut heads = Vec::new();
+            for answer in answers {
+                let Ok((mut s, _)) = listener.accept() else {
+                    break;
+                };
+                let mut buf = [0u8; 4096];
+                let n = s.read(&mut buf).unwrap_or(0);
+                heads.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+                let _ = s.write_all(answer.as_bytes());
+            }
+            heads
+        });
+        (addr, h)
+    }
+
+    #[test]
+    fn a_name_and_password_are_split_from_the_address_as_parsers_read_it() {
+        let (a, l) = split_login(" webcal://mentor%40x.org:p%3Ass@cal.example.org/f.ics ");
+        assert_eq!(a, "webcal://cal.example.org/f.ics");
+        let l = l.unwrap();
+        assert_eq!(
+            (l.user.as_str(), l.password.as_str()),
+            ("mentor@x.org", "p:ss")
+        );
+        assert_eq!(Login::from_userinfo(&l.to_userinfo()), Some(l.clone()));
+        assert!(!format!("{l:?}").contains("p:ss"));
+        // The last @ before the path ends the userinfo; an @ in the path or query is not one.
+        let (a, l) = split_login("https://a:b@c@host.example/x@y?z=@w");
+        assert_eq!(a, "https://host.example/x@y?z=@w");
+        assert_eq!(l.unwrap().password, "b@c");
+        let (a, l) = split_login("https://host.example/p@th");
+        assert_eq!((a.as_str(), l), ("https://host.example/p@th", None));
+        // A backslash ends the authority as it does for the URL parser.
+        let (a, l) = split_login("https://host.example\\@evil.example/");
+        assert_eq!(
+            (a.as_str(), l),
+            ("https://host.example\\@evil.example/", None)
+        );
+        assert!(feed_url(&a).unwrap().username().is_empty());
+        assert_eq!(split_login("https://@host.example/").1, None);
+        // Errors and the shown address never carry the password.
+        let err = feed_url("ftp://me:hunter2@host.example/").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(
+            shown_address("https://me:hunter2@host.example/f.ics"),
+            "https://host.example/f.ics"
+        );
+        let url = feed_url("https://me:hunter2@host.example/f.ics").unwrap();
+        assert_eq!(url.as_str(), "https://host.example/f.ics");
+    }
+
+    #[test]
+    fn a_login_goes_to_the_feeds_own_server_as_basic_auth_never_in_the_address() {
+        let body = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+        let ok = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let (addr, h) = serve_recording(vec![redirect("/moved.ics"), ok]);
+        let got = fetch(
+            &format!("http://mentor:s%3Acret@{addr}/feed.ics"),
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert_eq!(got, body.as_bytes());
+        let heads = h.join().unwrap();
+        assert_eq!(heads.len(), 2);
+        // "mentor:s:cret" in base64, on the first request and on the followed redirect.
+        for head in &heads {
+            assert!(
+                head.contains("authorization: Basic bWVudG9yOnM6Y3JldA==")
+                    || head.contains("Authorization: Basic bWVudG9yOnM6Y3JldA=="),
+                "{head}"
+            );
+            assert!(
+                !head.contains("cret@") && !head.contains("mentor:"),
+                "{head}"
+            );
+        }
+        assert!(heads[1].starts_with("GET /moved.ics "), "{}", heads[1]);
+    }
+
+    #[test]
+    fn a_refused_login_is_said_in_words() {
+        let (addr, h) = serve_recording(vec![
+            "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+        ]);
+        let login = Login::from_userinfo("me:wrong");
+        let err = fetch_as(
+            &format!("http://{addr}/f.ics"),
+            login.as_ref(),
+            Duration::from_secs(5),
+        )
+        .unwrap_err();
+        assert_eq!(err, FetchError::NeedsLogin("127.0.0.1".into()));
+        assert!(err.to_string().contains("name and password"), "{err}");
+        assert!(!err.to_string().contains("wrong"));
+        h.join().unwrap();
     }
 }

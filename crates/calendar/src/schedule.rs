@@ -182,12 +182,16 @@ impl Session {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Subscription {
-    /// https:// (or webcal://) address of the .ics feed.
+    /// https:// (or webcal://) address of the .ics feed, without a name and password.
     pub url: String,
     /// When it was last fetched successfully (RFC 3339).
     pub last_fetched: Option<String>,
     /// The last problem fetching or reading it.
     pub last_error: Option<String>,
+    /// The address came with a name and password, which are kept in the system's password
+    /// store (never here) and sent with every fetch.
+    #[serde(default)]
+    pub password_kept: bool,
 }
 
 /// Everything the schedule file holds.
@@ -448,14 +452,21 @@ impl Schedule {
 
     /// Stops following the calendar feed `url`: the subscription, its sessions and the
     /// programme chosen for it go. False if there was no such subscription.
+    ///
+    /// `url` may be given with or without a name and password; a subscription kept by an earlier
+    /// version with them in its address is found by the address without them too.
     pub fn unsubscribe(&mut self, url: &str) -> bool {
-        let before = self.subscriptions.len();
-        self.subscriptions.retain(|s| s.url != url);
-        if self.subscriptions.len() == before {
+        let (address, _) = crate::fetch::split_login(url);
+        let Some(i) = self
+            .subscriptions
+            .iter()
+            .position(|s| s.url == address || crate::fetch::split_login(&s.url).0 == address)
+        else {
             return false;
-        }
-        self.replace_calendar(url, Vec::new());
-        self.calendar_programmes.remove(url);
+        };
+        let sub = self.subscriptions.remove(i);
+        self.replace_calendar(&sub.url, Vec::new());
+        self.calendar_programmes.remove(&sub.url);
         true
     }
 }
@@ -590,6 +601,7 @@ mod tests {
             url: feed.into(),
             last_fetched: None,
             last_error: None,
+            password_kept: false,
         });
         schedule
             .calendar_programmes

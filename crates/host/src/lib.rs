@@ -11,6 +11,7 @@
 //!   `gsettings`) are run: with a time limit, so a hung helper never hangs a check or the session
 //!   window, and with bounded output, read while the program runs (a chatty one cannot fill its
 //!   pipe and stall).
+//! - [`secrets`]: the system's password store (a calendar feed's name and password).
 //! - [`beside_me`]: the program installed beside this one.
 
 pub mod files;
@@ -20,6 +21,7 @@ pub mod link;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod platform;
+pub mod secrets;
 #[cfg(windows)]
 pub mod windows;
 

@@ -9,8 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
+use preflight_host::secrets::Secrets;
 use preflight_host::Platform;
 use preflight_store::StoreError;
+use std::sync::Arc;
 
 /// The app's identifier: the name of its configuration and data folders.
 pub const APP_ID: &str = "org.mentorpreflight.app";
@@ -24,13 +26,14 @@ enum Clock {
     Fixed(Timestamp),
 }
 
-/// Where the data lives, the clock and the platform seam.
+/// Where the data lives, the clock, the platform seam and the password store.
 #[derive(Clone)]
 pub struct Context {
     data: Option<PathBuf>,
     config: Option<PathBuf>,
     clock: Clock,
     platform: &'static dyn Platform,
+    secrets: Arc<dyn Secrets>,
 }
 
 impl std::fmt::Debug for Context {
@@ -53,6 +56,7 @@ impl Context {
             config: dirs::config_dir().map(|d| d.join(APP_ID)),
             clock: Clock::System,
             platform: preflight_host::this_system(),
+            secrets: preflight_host::secrets::system_secrets(),
         }
     }
 
@@ -63,6 +67,7 @@ impl Context {
             config: Some(root.join("config")),
             clock: Clock::System,
             platform: preflight_host::this_system(),
+            secrets: preflight_host::secrets::system_secrets(),
         }
     }
 
@@ -74,6 +79,7 @@ impl Context {
             config: Some(config.to_path_buf()),
             clock: Clock::System,
             platform: preflight_host::this_system(),
+            secrets: preflight_host::secrets::system_secrets(),
         }
     }
 
@@ -81,6 +87,18 @@ impl Context {
     pub fn at_time(mut self, now: Timestamp) -> Context {
         self.clock = Clock::Fixed(now);
         self
+    }
+
+    /// The same context keeping secrets in `secrets` instead of the system's password store
+    /// (tests, with [`preflight_host::secrets::MemorySecrets`]).
+    pub fn with_secrets(mut self, secrets: Arc<dyn Secrets>) -> Context {
+        self.secrets = secrets;
+        self
+    }
+
+    /// Where secrets are kept: the system's password store, unless a test gave another.
+    pub fn secrets(&self) -> &dyn Secrets {
+        self.secrets.as_ref()
     }
 
     /// Now, by this context's clock.

@@ -6,6 +6,7 @@
 //! Each value is stored whole as JSON beside the columns it is looked up by, so a field added to
 //! a record later needs no migration; the tables are in `preflight_store::db`.
 
+use preflight_host::secrets::Secrets;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -388,7 +389,7 @@ impl Db {
         let path = ctx.db_path()?;
         let mut db = Database::open(&path)?;
         let notice = match path.parent() {
-            Some(dir) => move_legacy_files_in(&mut db, dir)?,
+            Some(dir) => move_legacy_files_in(&mut db, dir, ctx.secrets())?,
             None => None,
         };
         Ok(Db { db, notice })
@@ -655,12 +656,67 @@ fn rename_legacy_sessions(schedule: &mut Schedule) -> HashMap<String, String> {
     renamed
 }
 
+/// An earlier version kept a feed's name and password in its address: they move to the
+/// password store, and the subscription, its sessions and its programme are named by the
+/// address without them (before the sessions get this version's ids, which name it). Where the
+/// store cannot be reached they stay, are never shown, and still work; logged. Returns the
+/// addresses changed (as they were, as they are).
+fn move_feed_logins(schedule: &mut Schedule, secrets: &dyn Secrets) -> Vec<(String, String)> {
+    let mut moved = Vec::new();
+    for sub in &mut schedule.subscriptions {
+        let (address, Some(login)) = preflight_calendar::fetch::split_login(&sub.url) else {
+            continue;
+        };
+        if let Err(e) = secrets.set(&crate::imports::feed_key(&address), &login.to_userinfo()) {
+            tracing::warn!("a calendar's name and password stay in its address: {e}");
+            continue;
+        }
+        let old = std::mem::replace(&mut sub.url, address.clone());
+        sub.password_kept = true;
+        for s in &mut schedule.sessions {
+            if let SessionSource::Calendar { calendar, .. } = &mut s.source {
+                if *calendar == old {
+                    calendar.clone_from(&address);
+                }
+            }
+        }
+        if let Some(m) = schedule.calendar_programmes.remove(&old) {
+            schedule.calendar_programmes.insert(address.clone(), m);
+        }
+        moved.push((old, address));
+    }
+    moved
+}
+
+/// The copy of an earlier version's schedule kept as `schedule.json.migrated` loses the names
+/// and passwords that moved to the password store too (the addresses are replaced as JSON
+/// spells them), so no copy of them stays in the data folder.
+fn scrub_moved_logins(aside: &Path, moved: &[(String, String)]) {
+    let scrub = || -> Result<(), Box<dyn std::error::Error>> {
+        let mut text =
+            String::from_utf8(preflight_store::read_bounded(aside, MAX_LEGACY_FILE_BYTES)?)?;
+        for (old, new) in moved {
+            let json = |s: &str| serde_json::to_string(s).map(|q| q[1..q.len() - 1].to_string());
+            text = text.replace(&json(old)?, &json(new)?);
+        }
+        preflight_store::save_text(aside, &text)?;
+        Ok(())
+    };
+    if let Err(e) = scrub() {
+        tracing::warn!(error = %e, file = %aside.display(), "a moved calendar password stays in the kept copy");
+    }
+}
+
 /// Moves the JSON files an earlier version kept in `dir` into the database, once: in one
 /// transaction (another process starting at the same moment waits, then finds them moved),
 /// then renames each to `<name>.migrated`. A damaged file is kept aside as before
 /// (`<name>.corrupt-<time>`) and said in the notice; a file that cannot be read is an error and
 /// nothing is moved.
-fn move_legacy_files_in(db: &mut Database, dir: &Path) -> Result<Option<String>, StoreError> {
+fn move_legacy_files_in(
+    db: &mut Database,
+    dir: &Path,
+    secrets: &dyn Secrets,
+) -> Result<Option<String>, StoreError> {
     let present: Vec<PathBuf> = LEGACY_FILES
         .iter()
         .map(|n| dir.join(n))
@@ -699,6 +755,7 @@ fn move_legacy_files_in(db: &mut Database, dir: &Path) -> Result<Option<String>,
         let mut schedule: Schedule = load(dir, "schedule.json", &mut notices)?;
         let mut records: Records = load(dir, "records.json", &mut notices)?;
         let mut reminders: ReminderState = load(dir, "reminders.json", &mut notices)?;
+        let logins = move_feed_logins(&mut schedule, secrets);
         let renamed = rename_legacy_sessions(&mut schedule);
         let new = |id: &mut String| {
             if let Some(n) = renamed.get(id.as_str()) {
@@ -752,9 +809,10 @@ fn move_legacy_files_in(db: &mut Database, dir: &Path) -> Result<Option<String>,
             schedule.sessions.len(),
             records.checks.len(),
             notices,
+            logins,
         )))
     })?;
-    let Some((sessions, checks, mut notices)) = moved else {
+    let Some((sessions, checks, mut notices, logins)) = moved else {
         return Ok(None);
     };
     for p in present {
@@ -763,6 +821,8 @@ fn move_legacy_files_in(db: &mut Database, dir: &Path) -> Result<Option<String>,
         if let Err(e) = std::fs::rename(&p, &aside) {
             // Moved in already (the marker says so): the file is only left where it was.
             tracing::warn!(error = %e, file = %p.display(), "moved into the database but not renamed");
+        } else if !logins.is_empty() && p.file_name() == Some("schedule.json".as_ref()) {
+            scrub_moved_logins(Path::new(&aside), &logins);
         }
     }
     let moved = format!(

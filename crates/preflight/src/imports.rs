@@ -46,6 +46,9 @@ pub enum ImportError {
     /// The calendar file could not be read.
     #[error("The calendar {0} Nothing in your schedule was changed.")]
     Read(String),
+    /// A feed's name and password could not be kept in, or read from, the password store.
+    #[error("{0}")]
+    Login(String),
     /// The schedule file could not be read or written.
     #[error("Your schedule was not changed: {0}")]
     Schedule(String),
@@ -166,18 +169,74 @@ pub fn import_file(
     Ok(summary)
 }
 
+/// The name a feed's name and password are kept under in the password store: a digest of its
+/// address (an address can be longer than a store allows a name to be, and the name is no
+/// secret of its own).
+pub fn feed_key(address: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(address.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("calendar feed {hex}")
+}
+
+/// The name and password kept for the subscription at `address`.
+fn kept_login(ctx: &Context, address: &str) -> Result<fetch::Login, ImportError> {
+    match ctx.secrets().get(&feed_key(address)) {
+        Ok(Some(userinfo)) => fetch::Login::from_userinfo(&userinfo).ok_or_else(|| {
+            ImportError::Login(forgotten_login(address))
+        }),
+        Ok(None) => Err(ImportError::Login(forgotten_login(address))),
+        Err(e) => Err(ImportError::Login(format!(
+            "The name and password for {} could not be read: {e}. It will be tried again later; your schedule was not changed.",
+            fetch::shown_address(address)
+        ))),
+    }
+}
+
+fn forgotten_login(address: &str) -> String {
+    format!(
+        "The name and password for {} are no longer in your computer's password store. Subscribe again with the full address your calendar shares; your schedule was not changed.",
+        fetch::shown_address(address)
+    )
+}
+
 /// Subscribes to a calendar feed (`https://` or `webcal://`; nothing else) and imports it now.
 /// The feed is fetched and read before the schedule is changed, so a slow server or a large
 /// calendar never holds the database.
+///
+/// A name and password in the address (`https://name:password@host/…`) are taken out of it:
+/// the schedule keeps the address without them and they go to the system's password store
+/// ([`Context::secrets`]); if that store cannot be reached, nothing is subscribed — they are
+/// never written into the app's own files. Subscribing again to the same address without them
+/// uses the ones kept.
 pub fn subscribe(
     ctx: &Context,
     url: &str,
     now: Timestamp,
     membership: Option<Membership>,
 ) -> Result<ImportSummary, ImportError> {
-    let url = url.trim();
-    let bytes = fetch::fetch(url, Duration::from_secs(15))?;
-    let parsed = parse_calendar(&frame(ctx)?, &bytes, url, now)?;
+    let (address, typed) = fetch::split_login(url);
+    let frame = frame(ctx)?;
+    let kept_before = frame
+        .subscriptions
+        .iter()
+        .any(|s| s.url == address && s.password_kept);
+    let login = match typed {
+        Some(l) => Some(l),
+        None if kept_before => Some(kept_login(ctx, &address)?),
+        None => None,
+    };
+    let bytes = fetch::fetch_as(&address, login.as_ref(), Duration::from_secs(15))?;
+    let parsed = parse_calendar(&frame, &bytes, &address, now)?;
+    if let Some(l) = &login {
+        ctx.secrets()
+            .set(&feed_key(&address), &l.to_userinfo())
+            .map_err(|e| {
+                ImportError::Login(format!(
+                    "The calendar's address has a name and password in it, and {e}, so the calendar was not subscribed: the app never writes a password into its own files. Start or unlock your password store (GNOME Keyring or KWallet on Linux, Credential Manager on Windows) and subscribe again."
+                ))
+            })?;
+    }
     let (summary, _) = update_schedule(ctx, |s| {
         let summary = apply_calendar(s, parsed, membership);
         let name = summary.calendar.clone();
@@ -185,16 +244,40 @@ pub fn subscribe(
             Some(sub) => {
                 sub.last_fetched = Some(now.to_string());
                 sub.last_error = None;
+                sub.password_kept = login.is_some();
             }
             None => s.subscriptions.push(Subscription {
                 url: name,
                 last_fetched: Some(now.to_string()),
                 last_error: None,
+                password_kept: login.is_some(),
             }),
         }
         Ok::<_, ImportError>(summary)
     })?;
     Ok(summary)
+}
+
+/// Stops following the calendar at `url` (as listed, or as pasted with its name and
+/// password): the subscription and its sessions go, and so does its name and password in the
+/// password store. Whether it was subscribed.
+pub fn unsubscribe(ctx: &Context, url: &str) -> Result<bool, ImportError> {
+    let (address, _) = fetch::split_login(url);
+    let ((found, kept), _) = update_schedule(ctx, |s| {
+        let kept = s
+            .subscriptions
+            .iter()
+            .any(|x| x.url == address && x.password_kept);
+        Ok::<_, ImportError>((s.unsubscribe(&address), kept))
+    })?;
+    if kept {
+        if let Err(e) = ctx.secrets().forget(&feed_key(&address)) {
+            tracing::warn!(
+                "the name and password of an unsubscribed calendar stay in the password store: {e}"
+            );
+        }
+    }
+    Ok(found)
 }
 
 /// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
@@ -224,8 +307,21 @@ pub fn refresh_subscriptions(
         .subscriptions
         .iter()
         .map(|s| {
-            let got = fetch::fetch(&s.url, Duration::from_secs(15))
-                .map_err(ImportError::from)
+            // Kept in the password store; or, from an earlier version whose store could not
+            // be reached when its files moved in, still in the address.
+            let login = if s.password_kept {
+                kept_login(ctx, &s.url).map(Some)
+            } else {
+                Ok(fetch::split_login(&s.url).1)
+            };
+            let got = login
+                .and_then(|login| {
+                    Ok(fetch::fetch_as(
+                        &s.url,
+                        login.as_ref(),
+                        Duration::from_secs(15),
+                    )?)
+                })
                 .and_then(|bytes| parse_calendar(&frame, &bytes, &s.url, now));
             (s.url.clone(), got)
         })

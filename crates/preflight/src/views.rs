@@ -147,7 +147,15 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
     ScheduleView {
         headline: preflight_calendar::schedule::tray_headline(schedule.next(now), now, &local),
         sessions,
-        subscriptions: schedule.subscriptions.clone(),
+        // An earlier version kept a name and password in the address: never shown.
+        subscriptions: schedule
+            .subscriptions
+            .iter()
+            .map(|s| preflight_calendar::Subscription {
+                url: preflight_calendar::fetch::split_login(&s.url).0,
+                ..s.clone()
+            })
+            .collect(),
         reminders: schedule.reminders,
         // Kept aside by whichever process read it first (often the tray's reminder loop).
         notice: notice.or_else(|| crate::reminders::schedule_notice(ctx)),

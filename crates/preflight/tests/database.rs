@@ -65,11 +65,13 @@ fn every_part_of_the_schedule_comes_back_as_written() {
             url: "https://calendar.example/b.ics".into(),
             last_fetched: None,
             last_error: Some("offline".into()),
+            password_kept: false,
         });
         s.subscriptions.push(Subscription {
             url: "https://calendar.example/a.ics".into(),
             last_fetched: Some("2026-12-01T08:00:00Z".into()),
             last_error: None,
+            password_kept: false,
         });
         s.reminders = ReminderConfig {
             check_lead_min: 20,

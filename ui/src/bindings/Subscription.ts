@@ -5,7 +5,7 @@
  */
 export type Subscription = { 
 /**
- * https:// (or webcal://) address of the .ics feed.
+ * https:// (or webcal://) address of the .ics feed, without a name and password.
  */
 url: string, 
 /**
@@ -15,4 +15,9 @@ lastFetched: string | null,
 /**
  * The last problem fetching or reading it.
  */
-lastError: string | null, };
+lastError: string | null, 
+/**
+ * The address came with a name and password, which are kept in the system's password
+ * store (never here) and sent with every fetch.
+ */
+passwordKept: boolean, };
