@@ -289,39 +289,6 @@ fn removed_imported_sessions_stay_out_and_a_feed_can_be_unsubscribed() {
     assert_eq!(ids(home.path()).len(), 2, "the file's sessions stay");
 }
 
-/// A feed server on loopback that serves one weekly event only to `mentor:PASSWORD` (HTTP
-/// Basic) and 401 to anything else.
-fn feed_with_login(password: &'static str) -> String {
-    use base64::Engine;
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let expected = format!(
-        "authorization: basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("mentor:{password}"))
-    )
-    .to_lowercase();
-    std::thread::spawn(move || {
-        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:kept@example.org\r\nDTSTART:20300302T180000Z\r\nDURATION:PT1H\r\nSUMMARY:Alex\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        for conn in listener.incoming() {
-            let Ok(mut s) = conn else { break };
-            let mut buf = [0u8; 4096];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buf[..n]).to_lowercase();
-            let answer = if head.contains(&expected) {
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ics}",
-                    ics.len()
-                )
-            } else {
-                "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
-            };
-            let _ = s.write_all(answer.as_bytes());
-        }
-    });
-    format!("127.0.0.1:{port}")
-}
-
 #[test]
 fn a_feeds_password_lives_in_the_systems_password_store_never_in_the_data_folder() {
     const PASSWORD: &str = "c0rrect-h0rse-feed";
@@ -329,7 +296,7 @@ fn a_feeds_password_lives_in_the_systems_password_store_never_in_the_data_folder
     let run = tempfile::tempdir().unwrap();
     let bus = preflight_e2e::desktop::SessionBus::start(run.path());
     let _store = preflight_e2e::desktop::PasswordStore::start(&bus, home.path());
-    let host = feed_with_login(PASSWORD);
+    let host = preflight_e2e::feed_with_login(PASSWORD);
     let with_login = format!("http://mentor:{PASSWORD}@{host}/feed.ics");
     let address = format!("http://{host}/feed.ics");
     let on_bus = |args: &[&str]| {

@@ -516,3 +516,36 @@ pub fn stored_schedule(data_dir: &Path) -> serde_json::Value {
     sessions.sort_by(|a, b| a["start"].as_str().cmp(&b["start"].as_str()));
     serde_json::json!({ "sessions": sessions })
 }
+
+/// A calendar feed on loopback that serves one event only to `mentor:<password>` (HTTP Basic)
+/// and 401 to anything else; its `host:port`.
+pub fn feed_with_login(password: &'static str) -> String {
+    use base64::Engine;
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let expected = format!(
+        "authorization: basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("mentor:{password}"))
+    )
+    .to_lowercase();
+    std::thread::spawn(move || {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:kept@example.org\r\nDTSTART:20300302T180000Z\r\nDURATION:PT1H\r\nSUMMARY:Alex\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        for conn in listener.incoming() {
+            let Ok(mut s) = conn else { break };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+            let answer = if head.contains(&expected) {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{ics}",
+                    ics.len()
+                )
+            } else {
+                "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
+            };
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    format!("127.0.0.1:{port}")
+}

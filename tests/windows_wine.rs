@@ -271,6 +271,60 @@ fn two_processes_adding_at_once_lose_nothing() {
     assert_eq!(names, ["A0", "A1", "A2", "A3", "B0", "B1", "B2", "B3"]);
 }
 
+#[test]
+#[ignore = "needs the Windows build and Wine: ./dev test-windows"]
+fn a_feeds_password_goes_to_the_credential_manager_not_the_data_folder() {
+    const PASSWORD: &str = "w1ne-feed-secret";
+    let wine = Wine::fresh();
+    let host = preflight_e2e::feed_with_login(PASSWORD);
+    let o = wine.run(
+        "preflight",
+        &[
+            "schedule",
+            "import",
+            &format!("http://mentor:{PASSWORD}@{host}/feed.ics"),
+        ],
+        FIRST_START,
+    );
+    let said = format!("{}{}", unix_lines(&o.stdout), unix_lines(&o.stderr));
+    assert!(o.status.success(), "{said}");
+    assert!(!said.contains(PASSWORD), "{said}");
+    let data = wine.app_data().expect("the data folder");
+    for e in std::fs::read_dir(&data).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !bytes
+                    .windows(PASSWORD.len())
+                    .any(|w| w == PASSWORD.as_bytes()),
+                "the password is in {}",
+                p.display()
+            );
+        }
+    }
+    // Another process reads it back from the Credential Manager and is let in.
+    let o = windows(&wine, &["schedule", "refresh"]);
+    let said = unix_lines(&o.stdout);
+    assert!(o.status.success(), "{said}{}", unix_lines(&o.stderr));
+    assert!(
+        said.contains(&format!("http://{host}/feed.ics: up to date")),
+        "{said}"
+    );
+    // Unsubscribed, the login is forgotten: subscribing again without it is refused.
+    let address = format!("http://{host}/feed.ics");
+    assert!(windows(&wine, &["schedule", "unsubscribe", &address])
+        .status
+        .success());
+    let o = windows(&wine, &["schedule", "import", &address]);
+    assert!(!o.status.success());
+    assert!(
+        unix_lines(&o.stderr).contains("asked for a name and password"),
+        "{}",
+        unix_lines(&o.stderr)
+    );
+}
+
 /// The check with a picture, the loopback STUN server and the loopback speed test.
 fn check_args<'a>(picture: &'a str, stun: &'a str, down: &'a str, up: &'a str) -> Vec<&'a str> {
     vec![

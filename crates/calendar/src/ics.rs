@@ -357,17 +357,18 @@ fn mentee_from_title(title: &str) -> String {
 /// Decodes a calendar file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a
 /// byte-order mark, and otherwise Windows-1252 (a superset of Latin-1, what older Windows
 /// programs write), with a note saying so.
-pub fn decode(bytes: &[u8]) -> (String, Option<String>) {
+/// UTF-8 text is borrowed, not copied.
+pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, Option<String>) {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), None);
+        return (text, None);
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
+        Ok(s) => (std::borrow::Cow::Borrowed(s), None),
         Err(_) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             (
-                text.into_owned(),
+                text,
                 Some("The file is not in UTF-8, so it was read as Western European (Windows-1252) text; if names look wrong, export it again as UTF-8.".into()),
             )
         }
@@ -393,10 +394,34 @@ pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<ImportOutcome,
     Ok(out)
 }
 
+/// The properties the import reads; the reader keeps only these (every other line is read,
+/// bounded and dropped). A property read below must be listed here.
+const USED_PROPERTIES: &[&str] = &[
+    "ATTENDEE",
+    "CONFERENCE",
+    "DESCRIPTION",
+    "DTEND",
+    "DTSTART",
+    "DURATION",
+    "EXDATE",
+    "LOCATION",
+    "RDATE",
+    "RECURRENCE-ID",
+    "RRULE",
+    "STATUS",
+    "SUMMARY",
+    "UID",
+    "URL",
+    "X-ALT-DESC",
+];
+
 /// Reads sessions from iCalendar text.
 pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsError> {
     let calendar = clean_text(&opts.calendar, 200);
-    let cals = icstext::parse(text_in, &icstext::Limits::default()).map_err(|e| {
+    let parsed = icstext::parse_keeping(text_in, &icstext::Limits::default(), |name| {
+        USED_PROPERTIES.contains(&name)
+    })
+    .map_err(|e| {
         if e.message == icstext::NO_CALENDAR {
             IcsError::NotACalendar {
                 calendar: calendar.clone(),
@@ -409,6 +434,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
             }
         }
     })?;
+    let cals = &parsed.calendars;
     let local = resolve_zone(&opts.local_zone)
         .map(Tz::Tz)
         .unwrap_or(Tz::UTC);
@@ -425,6 +451,8 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
     let mut notes = Vec::new();
     let mut sessions = Vec::new();
     let expanding = std::time::Instant::now();
+    // Events that could not be used at all (each skipped with a note).
+    let unreadable = std::cell::RefCell::new(std::collections::BTreeSet::new());
 
     // Overrides (RECURRENCE-ID) by UID and original start.
     let mut overrides: BTreeMap<(String, i64), &Component> = BTreeMap::new();
@@ -447,6 +475,7 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
             .map(|u| clean_text(&u, 512))
             .unwrap_or_else(|| format!("no-uid-{n}"));
         let skip = |why: String, notes: &mut Vec<String>| {
+            unreadable.borrow_mut().insert(n);
             notes.push(format!("“{title}” (line {}) was skipped: {why}.", e.line))
         };
         let Some(dtstart) = e.prop("DTSTART") else {
@@ -582,6 +611,43 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
                 },
             });
         }
+    }
+    if let Some(first) = parsed.skipped.first() {
+        // Only a file with no event that could be read at all is refused, by its first
+        // problem (the rest is imported, with the skipped lines named).
+        if sessions.is_empty() && unreadable.borrow().len() == events.len() {
+            let more = match parsed.skipped_count {
+                1 => String::new(),
+                n => format!(" (and {} more lines that could not be read)", n - 1),
+            };
+            return Err(IcsError::Parse {
+                calendar: calendar.clone(),
+                line: first.line,
+                problem: format!("{first}{more}"),
+            });
+        }
+        let lines: Vec<String> = parsed.skipped.iter().map(|e| e.to_string()).collect();
+        let more = parsed.skipped_count - parsed.skipped.len();
+        let mut note = format!(
+            "{} {} could not be read and {} skipped (the rest was imported): {}",
+            parsed.skipped_count,
+            if parsed.skipped_count == 1 {
+                "line"
+            } else {
+                "lines"
+            },
+            if parsed.skipped_count == 1 {
+                "was"
+            } else {
+                "were"
+            },
+            lines.join("; ")
+        );
+        if more > 0 {
+            note.push_str(&format!("; and {more} more"));
+        }
+        note.push('.');
+        notes.insert(0, note);
     }
     sessions.sort_by_key(|s| (s.start, s.id.clone()));
     if sessions.len() > opts.max_sessions {
@@ -878,7 +944,17 @@ mod tests {
                 calendar: "test.ics".into()
             })
         );
-        let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T100000Z\r\nEND:VCALENDAR\r\n";
+        // An event left open but whole: imported, the line named.
+        let open = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T100000Z\r\nEND:VCALENDAR\r\n";
+        let out = import(open, &opts("2026-11-22T00:00:00Z")).unwrap();
+        assert_eq!(out.sessions.len(), 1);
+        assert!(
+            out.notes[0].starts_with("1 line could not be read and was skipped (the rest was imported): line 6: END:VCALENDAR where END:VEVENT was expected"),
+            "{:?}",
+            out.notes
+        );
+        // Nothing readable at all (its one event has no start): refused by its first problem.
+        let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:x\r\nEND:VCALENDAR\r\n";
         let err = import(broken, &opts("2026-11-22T00:00:00Z")).unwrap_err();
         assert!(matches!(err, IcsError::Parse { line: 6, .. }), "{err:?}");
         assert!(

@@ -12,6 +12,8 @@
 //! - a UTF-8 byte-order mark, blank lines, text before `BEGIN:VCALENDAR` or after
 //!   `END:VCALENDAR`, several `VCALENDAR` blocks in one file and white space around property
 //!   names and parameters are all accepted;
+//! - a line inside a calendar that cannot be read is skipped and named, not the whole file
+//!   refused ([`parse`]);
 //! - errors carry the line number and say what is wrong in words, never the parser's state.
 
 /// Bounds on what is read.
@@ -29,6 +31,9 @@ pub struct Limits {
     pub max_properties: usize,
     /// Most parameters on one property.
     pub max_params: usize,
+    /// Most properties kept (those the caller reads; see [`parse_keeping`]): what bounds the
+    /// memory a file of many short lines takes.
+    pub max_kept: usize,
 }
 
 impl Default for Limits {
@@ -40,6 +45,7 @@ impl Default for Limits {
             max_components: 50_000,
             max_properties: 500_000,
             max_params: 32,
+            max_kept: 120_000,
         }
     }
 }
@@ -291,18 +297,69 @@ pub fn too_large(max_bytes: usize) -> ParseError {
 /// The message when the text holds no calendar at all.
 pub const NO_CALENDAR: &str = "there is no BEGIN:VCALENDAR … END:VCALENDAR in it";
 
+/// Most skipped lines kept to be named (all are counted).
+pub const MAX_SKIPPED_KEPT: usize = 20;
+
+/// What was read: the calendars, and the lines inside them that could not be read and were
+/// skipped (at most [`MAX_SKIPPED_KEPT`] kept, all counted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Each `VCALENDAR` block, in order.
+    pub calendars: Vec<Component>,
+    /// The first skipped lines, each with its line number and why.
+    pub skipped: Vec<ParseError>,
+    /// How many lines were skipped in all.
+    pub skipped_count: usize,
+}
+
+impl Parsed {
+    fn skip(&mut self, e: ParseError) {
+        self.skipped_count += 1;
+        if self.skipped.len() < MAX_SKIPPED_KEPT {
+            self.skipped.push(e);
+        }
+    }
+}
+
 /// Reads every `VCALENDAR` in `text` (a leading byte-order mark is skipped). Lines outside a
-/// calendar are ignored; inside one, every line must be a property and every `BEGIN:` must be
-/// matched by its `END:`.
-pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> {
+/// calendar are ignored. Inside one, as `python-icalendar` and Thunderbird do, what cannot be
+/// read is skipped and named ([`Parsed::skipped`]) rather than the whole file refused: a line
+/// that is not a property (no `:`, a name with spaces, a parameter cut short), an `END:` that
+/// closes nothing open (`END:VCALENDARD`), an `END:` that closes an outer component while an
+/// inner one is open (the inner one ends there), and a file cut off before its `END:VCALENDAR`
+/// (the calendar ends with the file; an event still open there may be cut short and is left
+/// out). Only the bounds (size, line length, depth, counts) and a text with no calendar at all
+/// are errors.
+pub fn parse(text: &str, limits: &Limits) -> Result<Parsed, ParseError> {
+    parse_keeping(text, limits, |_| true)
+}
+
+/// [`parse`], keeping only the properties whose (upper-case) name `keep` wants: the rest are
+/// read, counted against the bounds and dropped, so a file of many lines nobody reads (vendor
+/// `X-` properties, alarms' attachments) costs no memory for them.
+pub fn parse_keeping(
+    text: &str,
+    limits: &Limits,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
     if text.len() > limits.max_bytes {
         return Err(too_large(limits.max_bytes));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut calendars = Vec::new();
+    let mut out = Parsed::default();
     let mut stack: Vec<Component> = Vec::new();
     let mut components = 0usize;
     let mut properties = 0usize;
+    let mut kept = 0usize;
+    // Closes the innermost open component into its parent (or the list of calendars).
+    fn close(stack: &mut Vec<Component>, calendars: &mut Vec<Component>) {
+        if let Some(open) = stack.pop() {
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(open),
+                None => calendars.push(open),
+            }
+        }
+    }
     for item in logical_lines(text, limits) {
         let (n, line) = item?;
         let prop = match split_line(&line, n, limits) {
@@ -310,21 +367,26 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> 
             // Outside a calendar anything goes (mail headers, trailing text).
             Ok(None) | Err(_) if stack.is_empty() => continue,
             Ok(None) => {
-                return Err(err(
+                out.skip(err(
                     n,
                     format!("“{}” is not a calendar line (it has no “:”)", clip(&line)),
-                ))
+                ));
+                continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                out.skip(e);
+                continue;
+            }
         };
         match prop.name.as_str() {
             "BEGIN" => {
                 let what = prop.value.trim().to_ascii_uppercase();
-                if what.is_empty() {
-                    return Err(err(n, "BEGIN: names no component"));
-                }
                 if stack.is_empty() && what != "VCALENDAR" {
                     continue; // stray component outside a calendar
+                }
+                if what.is_empty() {
+                    out.skip(err(n, "BEGIN: names no component"));
+                    continue;
                 }
                 if stack.len() >= limits.max_depth {
                     return Err(err(
@@ -350,11 +412,24 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> 
             }
             "END" => {
                 let what = prop.value.trim().to_ascii_uppercase();
-                let Some(open) = stack.pop() else {
+                let Some(open) = stack.last() else {
                     continue; // stray END outside a calendar
                 };
                 if open.name != what {
-                    return Err(err(
+                    // An outer component's END closes what is open inside it; an END of
+                    // nothing open is only skipped.
+                    let Some(at) = stack.iter().rposition(|c| c.name == what) else {
+                        out.skip(err(
+                            n,
+                            format!(
+                                "END:{} ends nothing that is open (END:{} was expected)",
+                                clip(&what),
+                                open.name
+                            ),
+                        ));
+                        continue;
+                    };
+                    out.skip(err(
                         n,
                         format!(
                             "END:{} where END:{} was expected (the {} that begins on line {} is not closed)",
@@ -364,11 +439,11 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> 
                             open.line
                         ),
                     ));
+                    while stack.len() > at + 1 {
+                        close(&mut stack, &mut out.calendars);
+                    }
                 }
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(open),
-                    None => calendars.push(open),
-                }
+                close(&mut stack, &mut out.calendars);
             }
             _ => {
                 let Some(current) = stack.last_mut() else {
@@ -381,23 +456,45 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Component>, ParseError> 
                         format!("the file has more than {} lines", limits.max_properties),
                     ));
                 }
-                current.properties.push(prop);
+                if keep(&prop.name) {
+                    kept += 1;
+                    if kept > limits.max_kept {
+                        return Err(err(
+                            n,
+                            format!(
+                                "the file holds more than {} event details (dates, titles, links), far more than a calendar of sessions",
+                                limits.max_kept
+                            ),
+                        ));
+                    }
+                    current.properties.push(prop);
+                }
             }
         }
     }
+    // The file ends with components open: it may have been cut short. What is open inside a
+    // calendar is left out (its end may be missing); the calendar keeps what was read in full.
+    // One note for the one cause: the innermost component still open.
     if let Some(open) = stack.last() {
-        return Err(err(
+        let left_out = if stack.len() > 1 {
+            ", so it was left out"
+        } else {
+            ""
+        };
+        out.skip(err(
             open.line,
             format!(
-                "the {} that begins here is never closed (the file may have been cut short)",
+                "the {} that begins here is never closed (the file may have been cut short){left_out}",
                 open.name
             ),
         ));
     }
-    if calendars.is_empty() {
+    stack.truncate(1);
+    close(&mut stack, &mut out.calendars);
+    if out.calendars.is_empty() {
         return Err(err(0, NO_CALENDAR));
     }
-    Ok(calendars)
+    Ok(out)
 }
 
 /// TEXT unescaping (RFC 5545 §3.3.11).
@@ -423,7 +520,7 @@ mod tests {
     use super::*;
 
     fn one(text: &str) -> Component {
-        let mut cals = parse(text, &Limits::default()).unwrap();
+        let mut cals = parse(text, &Limits::default()).unwrap().calendars;
         assert_eq!(cals.len(), 1);
         cals.remove(0)
     }
@@ -448,7 +545,7 @@ mod tests {
         // BOM, LF and lone CR line ends, blank lines, white space around names and parameters,
         // text before and after, two calendars.
         let text = "\u{feff}Subject: my calendar\n\nBEGIN:VCALENDAR\rBEGIN : VEVENT\nDTSTART ; TZID = Europe/London :20261201T100000\nEND:VEVENT\nEND:VCALENDAR\nsome trailing text\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:two\r\nEND:VEVENT\r\nEND:VCALENDAR\r\nmore";
-        let cals = parse(text, &Limits::default()).unwrap();
+        let cals = parse(text, &Limits::default()).unwrap().calendars;
         assert_eq!(cals.len(), 2);
         let dt = cals[0].children[0].prop("DTSTART").unwrap();
         assert_eq!(dt.param("TZID"), Some("Europe/London"));
@@ -456,23 +553,58 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_line_in_words() {
-        let e = parse(
-            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VCALENDAR\n",
-            &Limits::default(),
-        )
-        .unwrap_err();
-        assert_eq!(e.line, 4);
-        assert!(e.to_string().contains("line 4: END:VCALENDAR where END:VEVENT was expected (the VEVENT that begins on line 2"), "{e}");
-        let e = parse("BEGIN:VCALENDAR\nBEGIN:VEVENT\n", &Limits::default()).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(e.to_string().contains("never closed"), "{e}");
-        let e = parse(
-            "BEGIN:VCALENDAR\nthis is prose\nEND:VCALENDAR\n",
-            &Limits::default(),
-        )
-        .unwrap_err();
-        assert_eq!(e.line, 2);
+    fn lines_that_cannot_be_read_are_skipped_and_named_and_the_rest_is_read() {
+        let read = |t: &str| parse(t, &Limits::default()).unwrap();
+        // An outer END closes the event left open; it is kept, the line named.
+        let p = read("BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VCALENDAR\n");
+        assert_eq!(
+            p.calendars[0].children[0].prop("SUMMARY").unwrap().value,
+            "x"
+        );
+        assert_eq!(p.skipped.len(), 1);
+        assert_eq!(p.skipped[0].line, 4);
+        assert!(p.skipped[0].to_string().contains("line 4: END:VCALENDAR where END:VEVENT was expected (the VEVENT that begins on line 2"), "{}", p.skipped[0]);
+        // Cut off inside an event: the event is left out, the calendar keeps the rest.
+        let p = read(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:whole\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:cut",
+        );
+        assert_eq!(p.calendars[0].children.len(), 1);
+        assert_eq!((p.skipped_count, p.skipped[0].line), (1, 5));
+        assert!(p.skipped[0]
+            .message
+            .contains("never closed (the file may have been cut short), so it was left out"));
+        // Cut off before END:VCALENDAR: everything read is kept.
+        let p = read("BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:a\nEND:VEVENT\n");
+        assert_eq!(p.calendars[0].children.len(), 1);
+        assert_eq!(p.skipped[0].line, 1);
+        // What real files hold: a line without “:”, a property name with a space, a name
+        // with no value, an END of nothing open; each skipped and named, nothing else lost.
+        let p = read("BEGIN:VCALENDAR\nBEGIN:VEVENT\nX-APPLE-RADIUS=49.91\nSUMMARY=test\nX APPLE:1\nORGANIZER;CN=Jo\nSUMMARY:kept\nEND:VEVENT\nEND:VCALENDARD\nEND:VCALENDAR\n");
+        let ev = &p.calendars[0].children[0];
+        assert_eq!(ev.prop("SUMMARY").unwrap().value, "kept");
+        assert_eq!(ev.properties.len(), 1);
+        let lines: Vec<usize> = p.skipped.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 4, 5, 6, 9]);
+        assert!(
+            p.skipped[0]
+                .message
+                .contains("“X-APPLE-RADIUS=49.91” is not a calendar line"),
+            "{}",
+            p.skipped[0]
+        );
+        assert!(
+            p.skipped[4]
+                .message
+                .contains("END:VCALENDARD ends nothing that is open (END:VCALENDAR was expected)"),
+            "{}",
+            p.skipped[4]
+        );
+        // Thousands of bad lines: all counted, a few kept to be named.
+        let p = read(&format!(
+            "BEGIN:VCALENDAR\n{}END:VCALENDAR\n",
+            "junk\n".repeat(5000)
+        ));
+        assert_eq!((p.skipped_count, p.skipped.len()), (5000, MAX_SKIPPED_KEPT));
         let e = parse("hello", &Limits::default()).unwrap_err();
         assert!(e.to_string().contains("no BEGIN:VCALENDAR"), "{e}");
     }
@@ -516,11 +648,25 @@ mod tests {
         };
         let many = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nBEGIN:VEVENT\nEND:VEVENT\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n";
         assert!(parse(many, &limits).is_err());
+        // Properties kept are bounded; those dropped count only against the line bound.
+        let limits = Limits {
+            max_kept: 2,
+            ..Limits::default()
+        };
+        let three = "BEGIN:VCALENDAR\nUID:a\nUID:b\nX-A:1\nX-B:2\nUID:c\nEND:VCALENDAR\n";
+        let e = parse_keeping(three, &limits, |n| n == "UID").unwrap_err();
+        assert_eq!(e.line, 6);
+        assert!(e.message.contains("more than 2 event details"), "{e}");
+        let p = parse_keeping(three, &limits, |n| n.starts_with("X-")).unwrap();
+        assert_eq!(p.calendars[0].properties.len(), 2);
         let params = format!(
             "BEGIN:VCALENDAR\nX-A{}:v\nEND:VCALENDAR\n",
             ";A=1".repeat(40)
         );
-        assert!(parse(&params, &Limits::default()).is_err());
+        // Too many parameters: that line is skipped, its parameters never all kept.
+        let p = parse(&params, &Limits::default()).unwrap();
+        assert_eq!(p.skipped_count, 1);
+        assert!(p.calendars[0].properties.is_empty());
     }
 
     #[test]

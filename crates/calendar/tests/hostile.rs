@@ -86,13 +86,14 @@ fn lone_cr_line_ends_are_read() {
 }
 
 #[test]
-fn an_error_in_a_large_file_names_the_line_and_does_not_echo_the_file() {
-    let err = import_fixture("lone-cr-60k-broken.ics").unwrap_err();
-    let msg = err.to_string();
-    assert!(msg.len() < 400, "{} bytes: {msg}", msg.len());
+fn a_damaged_line_in_a_large_file_is_named_and_the_rest_is_imported() {
+    let out = import_fixture("lone-cr-60k-broken.ics").unwrap();
+    assert!(!out.sessions.is_empty());
+    let note = &out.notes[0];
+    assert!(note.len() < 400, "{} bytes: {note}", note.len());
     assert!(
-        msg.contains("line 1400: END:VCALENDAR where END:VEVENT was expected (the VEVENT that begins on line 1396 is not closed)"),
-        "{msg}"
+        note.contains("line 1400: END:VCALENDAR where END:VEVENT was expected (the VEVENT that begins on line 1396 is not closed)"),
+        "{note}"
     );
 }
 
@@ -316,4 +317,53 @@ fn oversized_bytes_are_refused_before_they_are_decoded() {
             .contains("“big.ics” could not be read: the file is larger than 8 MB"),
         "{err}"
     );
+}
+
+/// Damaged calendars of the kinds real ones are (`tests/fixtures/damaged/`, made to match what
+/// calendar libraries' bug reports show): the good events are imported and the one note names
+/// every line that was skipped, as `python-icalendar` and Thunderbird read them.
+#[test]
+fn damaged_calendars_import_their_good_events_and_name_the_skipped_lines() {
+    for (name, sessions, lines) in [
+        ("no-colon-apple.ics", 2, &[9, 10][..]),
+        ("summary-equals.ics", 2, &[12]),
+        ("empty-organizer.ics", 1, &[8, 9]),
+        ("space-in-name.ics", 1, &[8]),
+        ("end-vcalendard.ics", 2, &[9]),
+        ("cut-off.ics", 2, &[15]),
+    ] {
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/damaged")
+                .join(name),
+        )
+        .unwrap();
+        let out = import_bytes(&bytes, &opts(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(out.sessions.len(), sessions, "{name}: {:?}", out.notes);
+        let note = &out.notes[0];
+        assert!(
+            note.contains("could not be read and") && note.contains("(the rest was imported)"),
+            "{name}: {note}"
+        );
+        for l in lines {
+            assert!(note.contains(&format!("line {l}: ")), "{name}: {note}");
+        }
+        let named = note
+            .match_indices("line ")
+            .filter(|(i, _)| {
+                let rest = &note[i + 5..];
+                let digits =
+                    rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                digits > 0 && rest[digits..].starts_with(": ")
+            })
+            .count();
+        assert_eq!(named, lines.len(), "{name}: only those lines: {note}");
+    }
+    // A file with nothing readable is still refused, by its first problem.
+    let err = import_bytes(
+        b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY=test\r\n",
+        &opts("none.ics"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("line 3: "), "{err}");
 }
