@@ -52,7 +52,7 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
     );
     assert!(n
         .body
-        .contains("Test your microphone, camera and connection now."));
+        .contains("Test your microphone, camera and connection now: by "));
     for action in [("check", "Run the check"), ("snooze", "Snooze 5 min")] {
         assert!(
             n.actions
@@ -80,6 +80,45 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    app.quit().await;
+}
+
+/// The prompt comes early enough that acting on it meets the codes' rule: a session 14 minutes
+/// away is prompted (T−15: the codes' 10 minutes plus the margin), the notification says by
+/// when, and a check run at once is recorded as tested at least 10 minutes before.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_prompt_leaves_room_to_be_tested_in_time() {
+    let home = tempfile::tempdir().unwrap();
+    let app = TrayApp::start(home.path(), 14, true).await;
+    let n = app
+        .desktop
+        .wait_for_notification("Time for your pre-flight check", 20)
+        .await;
+    assert!(
+        n.body
+            .contains("(10 minutes before the start) it counts as tested in time"),
+        "{}",
+        n.body
+    );
+    let o = preflight_e2e::preflight_command(home.path(), preflight_e2e::OFFLINE_CHECK)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let records = preflight_e2e::stored_records(&home.path().join(DATA));
+    let check = &records["checks"][0];
+    assert_eq!(check["sessionId"], "sched-1", "{records}");
+    assert!(check["minutesBefore"].as_i64().unwrap() >= 10, "{check}");
+    let tested = check["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "tested")
+        .unwrap_or_else(|| panic!("no tested item: {check}"));
+    assert_eq!(tested["state"], "met", "{check}");
     app.quit().await;
 }
 

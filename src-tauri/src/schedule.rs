@@ -329,7 +329,11 @@ pub async fn schedule_settings(
     reminders: ReminderConfig,
     autostart: bool,
 ) -> Result<ScheduleView, String> {
-    if reminders.open_lead_min > 60 || reminders.check_lead_min > 120 || reminders.snooze_min > 60 {
+    if reminders.open_lead_min > 60
+        || reminders.check_lead_min > 120
+        || reminders.prompt_margin_min > 60
+        || reminders.snooze_min > 60
+    {
         return Err("Reminders can be at most two hours before a session.".into());
     }
     set_autostart(autostart)?;

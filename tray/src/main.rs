@@ -35,9 +35,9 @@ const APP_BINARY: &str = "mentor-preflight";
 /// What the mentor asked for, from the tray menu or a notification button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Ask {
-    /// *Run pre-flight check*, or *Run the check* on the T−10 notification.
+    /// *Run pre-flight check*, or *Run the check* on the check-prompt notification.
     Check,
-    /// A click on the T−10 notification itself: the window, ready to start the check.
+    /// A click on the check-prompt notification itself: the window, ready to start the check.
     CheckPrompt,
     /// *Open room now*: the next session's meeting link.
     Room,
@@ -193,7 +193,7 @@ fn notify(title: &str, body: &str) {
     });
 }
 
-/// The T−10 notification, with *Run the check* and *Snooze N min* where the notification server
+/// The check-prompt notification, with *Run the check* and *Snooze N min* where the notification server
 /// offers buttons; what the mentor presses comes back to the loop as an [`Ask`].
 fn prompt_check(due: &Due, body: String, snooze_min: u32, asks: mpsc::UnboundedSender<Ask>) {
     let session = due.session.id.clone();
@@ -267,7 +267,11 @@ impl Loop {
                     tracing::info!(session = %due.session.id, "check prompt");
                     prompt_check(
                         due,
-                        reminders::check_prompt_text(due, &tick.profiles),
+                        reminders::check_prompt_text(
+                            due,
+                            &tick.profiles,
+                            &jiff::tz::TimeZone::system(),
+                        ),
                         tick.schedule.reminders.snooze_min,
                         self.asks.clone(),
                     );

@@ -102,6 +102,7 @@ function render(v: ScheduleView) {
   list.replaceChildren(...items);
   const r = v.reminders;
   $<HTMLInputElement>("rem-check").value = String(r.checkLeadMin);
+  $<HTMLInputElement>("rem-margin").value = String(r.promptMarginMin);
   $<HTMLInputElement>("rem-open").value = String(r.openLeadMin);
   $<HTMLInputElement>("rem-snooze").value = String(r.snoozeMin);
   $<HTMLInputElement>("rem-auto").checked = r.autoOpen;
@@ -275,6 +276,7 @@ $<HTMLButtonElement>("ics-subscribe").addEventListener("click", async () => {
 $<HTMLButtonElement>("rem-save").addEventListener("click", () => {
   const reminders: ReminderConfig = {
     checkLeadMin: Number($<HTMLInputElement>("rem-check").value || "10"),
+    promptMarginMin: Number($<HTMLInputElement>("rem-margin").value || "5"),
     openLeadMin: Number($<HTMLInputElement>("rem-open").value || "7"),
     snoozeMin: Number($<HTMLInputElement>("rem-snooze").value || "5"),
     autoOpen: $<HTMLInputElement>("rem-auto").checked,

@@ -39,8 +39,9 @@ pub enum Stage {
 
 /// The stage of a session that starts at `start` and lasts `duration`, at `now`.
 ///
-/// If `open_lead_min` is larger than `check_lead_min` the check comes first anyway: the check
-/// window is then empty and the stage goes straight to [`Stage::OpenRoom`].
+/// The check is due from [`ReminderConfig::prompt_lead_min`] before the start. If
+/// `open_lead_min` is larger than that the check comes first anyway: the check window is then
+/// empty and the stage goes straight to [`Stage::OpenRoom`].
 pub fn stage(
     start: Timestamp,
     duration: SignedDuration,
@@ -48,7 +49,8 @@ pub fn stage(
     now: Timestamp,
 ) -> Stage {
     let until_start = start.duration_since(now);
-    let check_lead = SignedDuration::from_mins(cfg.check_lead_min as i64);
+    // The prompt comes before the codes' deadline, by the mentor's margin.
+    let check_lead = SignedDuration::from_mins(cfg.prompt_lead_min() as i64);
     let open_lead = SignedDuration::from_mins(cfg.open_lead_min as i64);
     if until_start > check_lead.max(open_lead) {
         Stage::Waiting {
@@ -117,7 +119,7 @@ pub struct ReminderState {
 
 impl ReminderState {
     /// The actions due at `now` for `sessions`, each returned once. A check prompt is due from
-    /// `check_lead_min` before the start until the start (unless a check was already done for the
+    /// the prompt lead ([`ReminderConfig::prompt_lead_min`]) before the start until the start (unless a check was already done for the
     /// session); the room opens from `open_lead_min` before until the start, if `auto_open`.
     /// Nothing is due for a session under way or over — an app started late does not open a
     /// room mid-session. A snoozed session gets nothing until the snooze ends.
@@ -289,7 +291,7 @@ mod tests {
         let Stage::Waiting { check_in_s } = stage(far, hour, cfg, now) else {
             panic!("a session at the end of time is not waiting");
         };
-        let lead = i64::from(cfg.check_lead_min.max(cfg.open_lead_min)) * 60;
+        let lead = i64::from(cfg.prompt_lead_min().max(cfg.open_lead_min)) * 60;
         assert_eq!(check_in_s, far.duration_since(now).as_secs() - lead);
         // Under way at the end of time: its end (past the last representable instant) saturates
         // instead of overflowing, so it is in progress, not over.
@@ -305,8 +307,13 @@ mod tests {
         assert_eq!(
             at("2026-03-29T08:00:00Z"),
             Stage::Waiting {
-                check_in_s: 50 * 60
+                check_in_s: 45 * 60
             }
+        );
+        // The prompt at T−15: the codes' 10 minutes plus the 5-minute margin.
+        assert_eq!(
+            at("2026-03-29T08:45:00Z"),
+            Stage::CheckDue { open_in_s: 8 * 60 }
         );
         assert_eq!(
             at("2026-03-29T08:50:00Z"),
@@ -328,14 +335,23 @@ mod tests {
     #[test]
     fn boundary_belongs_to_the_earlier_stage() {
         let start = ts(START);
-        // Exactly 10 minutes before: the check is not yet due (strictly more than 10 min waits).
+        // Exactly 15 minutes before: the check is not yet due (strictly more than 15 min waits).
         assert_eq!(
             stage(
                 start,
                 HOUR,
                 ReminderConfig::default(),
-                ts("2026-03-29T08:49:59Z")
+                ts("2026-03-29T08:44:59Z")
             ),
+            Stage::Waiting { check_in_s: 1 }
+        );
+        // Without a margin the prompt is at the deadline itself.
+        let no_margin = ReminderConfig {
+            prompt_margin_min: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            stage(start, HOUR, no_margin, ts("2026-03-29T08:49:59Z")),
             Stage::Waiting { check_in_s: 1 }
         );
     }
@@ -386,12 +402,14 @@ mod tests {
         let sessions = [sess("s", START)];
         let mut st = ReminderState::default();
         assert!(st
-            .due(&sessions, cfg, ts("2026-03-29T08:49:00Z"))
+            .due(&sessions, cfg, ts("2026-03-29T08:44:00Z"))
             .is_empty());
         assert_eq!(
-            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:50:30Z"))),
+            kinds(&st.due(&sessions, cfg, ts("2026-03-29T08:45:30Z"))),
             [("s", ActionKind::PromptCheck)]
         );
+        // Acted on at once, the check is in time by the codes' rule.
+        assert!(tested_in_time(ts("2026-03-29T08:46:30Z"), ts(START), cfg));
         assert!(st
             .due(&sessions, cfg, ts("2026-03-29T08:51:00Z"))
             .is_empty());
@@ -443,8 +461,8 @@ mod tests {
         let cfg = ReminderConfig::default();
         let sessions = [sess("s", START)];
         let mut st = ReminderState::default();
-        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:49:59Z")).len(), 0);
-        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:50:00Z")).len(), 1); // T-10 exactly
+        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:44:59Z")).len(), 0);
+        assert_eq!(st.due(&sessions, cfg, ts("2026-03-29T08:50:00Z")).len(), 1);
         st.snooze(&sessions[0], cfg, ts("2026-03-29T08:51:00Z"));
         // Room time (T-7) falls inside the snooze: nothing until 08:56.
         assert!(st
@@ -476,7 +494,7 @@ mod tests {
             [("w1", ActionKind::PromptCheck)]
         );
         assert!(st
-            .due(&sessions, cfg, ts("2026-03-29T17:49:00Z"))
+            .due(&sessions, cfg, ts("2026-03-29T17:44:00Z"))
             .is_empty());
         assert_eq!(
             kinds(&st.due(&sessions, cfg, ts("2026-03-29T17:51:00Z"))),

@@ -116,13 +116,18 @@ pub fn saturating_add(t: Timestamp, d: SignedDuration) -> Timestamp {
 }
 
 /// When to remind. Defaults follow the mentoring codes: test at least 10 minutes before, open
-/// the room 5–10 minutes early (we pick 7, inside that window).
+/// the room 5–10 minutes early (we pick 7, inside that window). The check prompt comes
+/// `prompt_margin_min` before the codes' deadline (T−15 by default), so a mentor who acts on
+/// it is tested in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 #[ts(export)]
 pub struct ReminderConfig {
-    /// Minutes before the start to prompt the pre-flight check.
+    /// The codes' rule: test at least this many minutes before the start.
     pub check_lead_min: u32,
+    /// How much earlier than that the check is prompted (minutes), so acting on the prompt
+    /// meets the rule: the prompt comes at `check_lead_min + prompt_margin_min` before.
+    pub prompt_margin_min: u32,
     /// Minutes before the start to open the meeting room.
     pub open_lead_min: u32,
     /// Open the room link and the session script by themselves at `open_lead_min`.
@@ -135,6 +140,7 @@ impl Default for ReminderConfig {
     fn default() -> Self {
         ReminderConfig {
             check_lead_min: 10,
+            prompt_margin_min: 5,
             open_lead_min: 7,
             auto_open: true,
             snooze_min: 5,
@@ -143,6 +149,11 @@ impl Default for ReminderConfig {
 }
 
 impl ReminderConfig {
+    /// Minutes before the start the check is prompted: the codes' deadline plus the margin.
+    pub fn prompt_lead_min(&self) -> u32 {
+        self.check_lead_min.saturating_add(self.prompt_margin_min)
+    }
+
     /// The timing for a session of a programme: the room opens as early as the programme's code
     /// asks (The Brokerage 10 minutes, Mentor247 5–10), whatever the mentor set for other
     /// sessions; the check prompt stays where the mentor put it, and never comes after the room.

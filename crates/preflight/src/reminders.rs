@@ -32,6 +32,11 @@ pub struct Due {
     pub session: Session,
     /// Whole minutes until it starts (rounded up).
     pub minutes: i64,
+    /// The codes' deadline for the check: `check_lead_min` before the start (the prompt comes
+    /// a margin earlier, so acting on it meets the rule).
+    pub check_by: Timestamp,
+    /// The rule's minutes (the programme's, or the mentor's setting).
+    pub check_lead_min: u32,
 }
 
 /// One pass of the reminder loop.
@@ -98,10 +103,17 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
         .filter_map(|a| {
             let session = schedule.get(&a.session_id)?.clone();
             let minutes = (session.start.duration_since(now).as_secs() + 59).div_euclid(60);
+            let lead = config_for(&schedule, &profiles, &session).check_lead_min;
+            let check_by = preflight_calendar::schedule::saturating_add(
+                session.start,
+                -jiff::SignedDuration::from_mins(i64::from(lead)),
+            );
             Some(Due {
                 kind: a.kind,
                 session,
                 minutes,
+                check_by,
+                check_lead_min: lead,
             })
         })
         .collect();
@@ -115,12 +127,19 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
     })
 }
 
-/// The text of the T−10 notification for `d`.
-pub fn check_prompt_text(d: &Due, profiles: &Profiles) -> String {
+/// The text of the check prompt for `d`, its times in `tz` (the mentor's): when the session
+/// starts, and by when the check must be done to count as tested in time.
+pub fn check_prompt_text(d: &Due, profiles: &Profiles, tz: &jiff::tz::TimeZone) -> String {
+    let by = d
+        .check_by
+        .to_zoned(tz.clone())
+        .strftime("%H:%M")
+        .to_string();
     format!(
-        "Your session with {} starts in {} min. Test your microphone, camera and connection now.{}",
+        "Your session with {} starts in {} min. Test your microphone, camera and connection now: by {by} ({} minutes before the start) it counts as tested in time.{}",
         d.session.mentee,
         d.minutes,
+        d.check_lead_min,
         preflight_calendar::reminder::reminder_note(profiles, &d.session)
             .map(|n| format!(" {n}"))
             .unwrap_or_default()

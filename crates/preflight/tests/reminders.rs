@@ -75,7 +75,23 @@ fn the_reminder_loop_over_the_shared_files() {
     );
     let plain = t.due.iter().find(|d| d.session.id == "plain").unwrap();
     assert!((9..=10).contains(&plain.minutes), "{}", plain.minutes);
-    let text = reminders::check_prompt_text(plain, &t.profiles);
+    let text = reminders::check_prompt_text(plain, &t.profiles, &jiff::tz::TimeZone::UTC);
+    // The deadline is the codes' 10 minutes before the start, said as a time.
+    assert_eq!(
+        plain.check_by,
+        plain.session.start - jiff::SignedDuration::from_mins(10)
+    );
+    let by = plain
+        .check_by
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%H:%M")
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "by {by} (10 minutes before the start) it counts as tested in time"
+        )),
+        "{text}"
+    );
     assert!(
         text.starts_with("Your session with Mentee plain starts in "),
         "{text}"

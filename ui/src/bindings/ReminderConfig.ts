@@ -2,13 +2,20 @@
 
 /**
  * When to remind. Defaults follow the mentoring codes: test at least 10 minutes before, open
- * the room 5–10 minutes early (we pick 7, inside that window).
+ * the room 5–10 minutes early (we pick 7, inside that window). The check prompt comes
+ * `prompt_margin_min` before the codes' deadline (T−15 by default), so a mentor who acts on
+ * it is tested in time.
  */
 export type ReminderConfig = { 
 /**
- * Minutes before the start to prompt the pre-flight check.
+ * The codes' rule: test at least this many minutes before the start.
  */
 checkLeadMin: number, 
+/**
+ * How much earlier than that the check is prompted (minutes), so acting on the prompt
+ * meets the rule: the prompt comes at `check_lead_min + prompt_margin_min` before.
+ */
+promptMarginMin: number, 
 /**
  * Minutes before the start to open the meeting room.
  */
