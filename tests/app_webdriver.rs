@@ -333,6 +333,11 @@ async fn finish_script(c: &Client) {
     // *Finish* shows what was covered first; *Save and close* saves at once.
     click(c, "#finish").await;
     wait_for(c, "#finish-panel:not([hidden])", 10, "the session summary").await;
+    finish_now(c).await;
+}
+
+/// *Save and close* on the summary *Finish* shows.
+async fn finish_now(c: &Client) {
     let button = c
         .find(Locator::Css("#finish-now"))
         .await
@@ -1172,20 +1177,35 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         "app-script-auto-opened",
     );
     next_phases(c, 1..5).await;
-    finish_script(c).await;
+    // Finished before the session's start: a rehearsal, said so, and never recorded as held.
+    click(c, "#finish").await;
+    wait_for(c, "#finish-panel:not([hidden])", 10, "the session summary").await;
+    let said = text(c, "#finish-countdown").await;
+    assert!(
+        said.starts_with(
+            "This was a rehearsal before the session's start, so nothing is recorded."
+        ),
+        "{said}"
+    );
+    assert!(text(c, "#finish-time").await.starts_with("Rehearsal · "));
+    finish_now(c).await;
 
-    // The records hold the automatic room opening (about 6 minutes early) and the session.
+    // The records hold the automatic room opening (about 6 minutes early), and no session.
     let records_path = s._mic.home().join(DATA).join("records.json");
     let records = wait_records(&records_path, |r| {
-        r["sessions"].as_array().is_some_and(|a| !a.is_empty())
+        r["rooms"].as_array().is_some_and(|a| !a.is_empty())
     })
     .await;
     assert_eq!(records["rooms"][0]["sessionId"], "sched-1");
     assert_eq!(records["rooms"][0]["automatic"], true);
     let early = records["rooms"][0]["minutesEarly"].as_i64().unwrap();
     assert!((5..=6).contains(&early), "opened {early} min early");
-    assert_eq!(records["sessions"][0]["sessionId"], "sched-1");
-    assert_eq!(records["sessions"][0]["mentee"], "Priya");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        preflight_e2e::stored(&s._mic.home().join(DATA), "runs"),
+        Vec::<serde_json::Value>::new(),
+        "a rehearsal is not recorded"
+    );
 
     // The main window lists the session; the week's export has it as opened early and held.
     c.switch_to_window(main_window).await.unwrap();

@@ -140,7 +140,9 @@ async function askFinish() {
     return;
   }
   const minutes = Math.max(0, Math.round((Date.parse(r.ended) - Date.parse(r.started)) / 60000));
-  $("finish-time").textContent = `${r.template} · ${minutes} min`;
+  $("finish-time").textContent = r.rehearsal
+    ? `Rehearsal · ${r.template} · ${minutes} min`
+    : `${r.template} · ${minutes} min`;
   $("finish-covered").replaceChildren(...listOf(r.phases.flatMap((p) => p.covered), "Nothing was ticked."));
   const missed = r.phases.flatMap((p) => p.missed);
   $("finish-missed").replaceChildren(...listOf(missed, "Everything was covered."));
@@ -148,7 +150,10 @@ async function askFinish() {
   $("script-main").hidden = true;
   document.body.dataset.finishing = "true";
   let left = FINISH_UNDO_S;
-  const say = () => ($("finish-countdown").textContent = `Saved and closed in ${left} s. Only the ticks and times are kept.`);
+  const say = () =>
+    ($("finish-countdown").textContent = r.rehearsal
+      ? `This was a rehearsal before the session's start, so nothing is recorded. Closing in ${left} s.`
+      : `Saved and closed in ${left} s. Only the ticks and times are kept.`);
   say();
   $("finish-undo").focus();
   finishTimer = window.setInterval(() => {

@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod ics;
 pub mod icstext;
 pub mod links;
+pub mod login;
 pub mod reminder;
 pub mod schedule;
 pub mod text;

@@ -467,11 +467,11 @@ impl Schedule {
     /// `url` may be given with or without a name and password; a subscription kept by an earlier
     /// version with them in its address is found by the address without them too.
     pub fn unsubscribe(&mut self, url: &str) -> bool {
-        let (address, _) = crate::fetch::split_login(url);
+        let (address, _) = crate::login::split_login(url);
         let Some(i) = self
             .subscriptions
             .iter()
-            .position(|s| s.url == address || crate::fetch::split_login(&s.url).0 == address)
+            .position(|s| s.url == address || crate::login::split_login(&s.url).0 == address)
         else {
             return false;
         };

@@ -81,7 +81,7 @@ pub fn state_as_planned(
     let session = db
         .session(id)?
         .ok_or_else(|| PlannedError::NoSession(clean_text(id, 200)))?;
-    if session.start > now {
+    if !crate::records::has_started(session.start, now) {
         return Err(PlannedError::NotStarted);
     }
     db.add_planned(&crate::records::PlannedRecord {

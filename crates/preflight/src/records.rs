@@ -520,6 +520,13 @@ fn fill_run(row: &mut MonitoringRow, r: &SessionRecord) {
     row.items_covered = format!("{covered}/{all}");
 }
 
+/// The one rule for what the records may say took place: a session whose scheduled start has
+/// come. Before it, *Finish* is a rehearsal (nothing recorded) and "did it take place as
+/// planned" cannot be answered — in the window and the CLI alike.
+pub fn has_started(start: Timestamp, now: Timestamp) -> bool {
+    start <= now
+}
+
 /// Cells that a spreadsheet would run as a formula are prefixed with `'` (OWASP CSV injection):
 /// a mentee name from a calendar is not trusted. A cell counts as a formula when its first
 /// visible character starts one (`=`, `+`, `-`, `@`, or their full-width forms `＝＋－＠`), after
@@ -696,6 +703,7 @@ mod tests {
             session_id: Some(id.into()),
             mentee: None,
             session_number: None,
+            rehearsal: false,
         }
     }
 

@@ -239,12 +239,21 @@ impl ScriptSession {
         record.session_id = self.meta.session_id.clone();
         record.mentee = self.meta.mentee.clone();
         record.session_number = self.meta.session_number;
+        record.rehearsal = self
+            .meta
+            .starts
+            .is_some_and(|start| !crate::records::has_started(start, now));
         record
     }
 
-    /// Ends the session at `now` and saves its record.
+    /// Ends the session at `now` and saves its record — unless it ends before its scheduled
+    /// session's start: that was a rehearsal, returned as one and not recorded.
     pub fn finish(self, now: Timestamp) -> Result<SessionRecord, String> {
         let record = self.record(now);
+        if record.rehearsal {
+            tracing::info!("rehearsal finished; nothing recorded");
+            return Ok(record);
+        }
         let mut db = self.ctx.db().map_err(|e| e.to_string())?;
         db.add_run(&record)
             .map_err(|e| format!("The session record could not be saved: {e}"))?;

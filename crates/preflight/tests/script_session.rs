@@ -59,3 +59,59 @@ fn an_unknown_script_is_refused_with_its_name() {
         ScriptSession::by_hand(&ctx, "no-such-script", Default::default(), ctx.now()).unwrap_err();
     assert!(e.contains("no-such-script"), "{e}");
 }
+
+/// Rehearsing tomorrow's script today and pressing *Finish* records nothing: the records never
+/// say a session took place before its start (the same rule as "did it take place as
+/// planned").
+#[test]
+fn finishing_before_the_start_is_a_rehearsal_and_is_not_recorded() {
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let start: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
+    let session: Session = serde_json::from_value(serde_json::json!({
+        "id": "s1", "mentee": "Sam", "start": start.to_string(), "timeZone": "Europe/London",
+        "durationMin": 60, "link": null, "template": null, "sessionNumber": 1,
+        "source": { "kind": "manual" }
+    }))
+    .unwrap();
+    let mut schedule = Schedule::default();
+    schedule.upsert(session.clone());
+    ctx.db()
+        .unwrap()
+        .update_schedule(|s| {
+            s.upsert(session.clone());
+            Ok::<_, preflight::store::StoreError>(())
+        })
+        .unwrap();
+    let day_before = start - SignedDuration::from_hours(21);
+    let mut run = ScriptSession::for_session(&ctx, &schedule, &session, day_before).unwrap();
+    run.begin(day_before);
+    run.toggle(0);
+    let a_minute_later = day_before + SignedDuration::from_mins(1);
+    assert!(run.record(a_minute_later).rehearsal);
+    let done = run.finish(a_minute_later).unwrap();
+    assert!(done.rehearsal);
+    let records = ctx.db().unwrap().records().unwrap();
+    assert!(records.sessions.is_empty(), "{:?}", records.sessions);
+    // The export says nothing took place yet; the weekly answer waits for the start too.
+    let rows = preflight::monitoring::monitoring_export(
+        &ctx,
+        start - SignedDuration::from_hours(48),
+        start + SignedDuration::from_hours(48),
+        None,
+        a_minute_later,
+    )
+    .unwrap()
+    .rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].took_place, "", "{:?}", rows[0]);
+    let e = preflight::monitoring::state_as_planned(&ctx, "s1", true, a_minute_later).unwrap_err();
+    assert!(e.to_string().contains("has not started yet"), "{e}");
+
+    // Once the session has started, Finish records it.
+    let mut run = ScriptSession::for_session(&ctx, &schedule, &session, start).unwrap();
+    run.begin(start);
+    let done = run.finish(start + SignedDuration::from_mins(55)).unwrap();
+    assert!(!done.rehearsal);
+    assert_eq!(ctx.db().unwrap().records().unwrap().sessions, [done]);
+}

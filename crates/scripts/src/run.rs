@@ -92,6 +92,10 @@ pub struct SessionRecord {
     /// Number in the programme, if known.
     #[serde(default)]
     pub session_number: Option<u32>,
+    /// Finished before its scheduled session's start: a rehearsal, which is never recorded as a
+    /// session that took place (the app keeps no record of it).
+    #[serde(default)]
+    pub rehearsal: bool,
 }
 
 impl SessionRun {
@@ -212,6 +216,7 @@ impl SessionRun {
             session_id: None,
             mentee: None,
             session_number: None,
+            rehearsal: false,
             template: self.template.name.clone(),
             started: self.started,
             ended: now,

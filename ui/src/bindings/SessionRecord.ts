@@ -32,4 +32,9 @@ mentee: string | null,
 /**
  * Number in the programme, if known.
  */
-sessionNumber: number | null, };
+sessionNumber: number | null, 
+/**
+ * Finished before its scheduled session's start: a rehearsal, which is never recorded as a
+ * session that took place (the app keeps no record of it).
+ */
+rehearsal: boolean, };
