@@ -265,6 +265,22 @@ mod tests {
         )
         .unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Another test's thread may fork while this file is still open for writing; its child
+        // holds that descriptor until it execs, and running the script then fails with "text
+        // file busy". Wait until it runs once (the probe is a command it refuses).
+        let t0 = std::time::Instant::now();
+        loop {
+            match std::process::Command::new(&script).arg("probe").status() {
+                Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                    assert!(t0.elapsed() < std::time::Duration::from_secs(5), "{e}");
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => {
+                    other.unwrap();
+                    break;
+                }
+            }
+        }
         script
     }
 
