@@ -39,7 +39,7 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
         );
     }
 
-    // The T-10 reminder arrives as a notification with its words and buttons.
+    // The check prompt (T−15) arrives as a notification with its words and buttons.
     let n = app
         .desktop
         .wait_for_notification("Time for your pre-flight check", 20)

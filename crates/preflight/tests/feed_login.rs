@@ -49,6 +49,16 @@ fn now() -> jiff::Timestamp {
     "2030-12-01T00:00:00Z".parse().unwrap()
 }
 
+/// A context in a temporary folder at [`now`], its secrets kept in memory.
+fn with_memory_store() -> (tempfile::TempDir, Arc<MemorySecrets>, Context) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemorySecrets::default());
+    let ctx = Context::in_folder(dir.path())
+        .at_time(now())
+        .with_secrets(store.clone());
+    (dir, store, ctx)
+}
+
 /// Every byte the data folder holds (database, its journal, anything beside it).
 fn all_data(ctx: &Context) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -70,11 +80,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[test]
 fn a_feeds_login_lives_in_the_password_store_and_goes_only_to_its_server() {
     let (host, good) = server();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(MemorySecrets::default());
-    let ctx = Context::in_folder(dir.path())
-        .at_time(now())
-        .with_secrets(store.clone());
+    let (_dir, store, ctx) = with_memory_store();
     let address = format!("http://{host}/feed.ics");
     let summary = subscribe(
         &ctx,
@@ -174,11 +180,7 @@ fn without_a_password_store_a_login_is_never_kept_and_nothing_is_subscribed() {
 #[test]
 fn an_earlier_versions_address_with_a_password_moves_it_to_the_store() {
     let (host, good) = server();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(MemorySecrets::default());
-    let ctx = Context::in_folder(dir.path())
-        .at_time(now())
-        .with_secrets(store.clone());
+    let (_dir, store, ctx) = with_memory_store();
     let data = ctx.data_dir().unwrap().to_path_buf();
     std::fs::create_dir_all(&data).unwrap();
     let old = format!("http://mentor:{PASSWORD}@{host}/feed.ics");
