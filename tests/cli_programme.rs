@@ -252,7 +252,7 @@ fn the_check_lists_what_the_sessions_programme_asks() {
         "{text}"
     );
     // The check was made 30 minutes before: that item is evidenced.
-    assert!(text.contains("min before the next session"), "{text}");
+    assert!(text.contains("min before the session starts"), "{text}");
     // The mentor confirms one of the code's own items by its id.
     let o = preflight(
         home.path(),

@@ -546,8 +546,9 @@ fn run(cli: Cli) -> Result<i32> {
                         if let (Some(id), Some(m)) = (&rec.session_id, rec.minutes_before) {
                             if let Some(sess) = schedule.get(id) {
                                 errln!(
-                                    "Recorded for your session with {} ({m} min before it starts).",
-                                    clean(&sess.mentee)
+                                    "Recorded for your session with {} ({}).",
+                                    clean(&sess.mentee),
+                                    preflight::calendar::schedule::against_start(m, "it")
                                 );
                             }
                         }

@@ -482,6 +482,17 @@ impl Schedule {
     }
 }
 
+/// A check's time against its session's start, in words: "15 min before the session starts",
+/// "41 min after the session started", "as the session started" (`mins` is minutes before the
+/// start, negative after it; `subject` names the session).
+pub fn against_start(mins: i64, subject: &str) -> String {
+    match mins {
+        0 => format!("as {subject} started"),
+        m if m > 0 => format!("{m} min before {subject} starts"),
+        m => format!("{} min after {subject} started", m.unsigned_abs()),
+    }
+}
+
 /// "in 2 h 05 min", "in 9 min", "in under a minute", "now", "ended".
 pub fn countdown(start: Timestamp, end: Timestamp, now: Timestamp) -> String {
     if now >= end {
@@ -809,6 +820,13 @@ mod tests {
         let mut sch = Schedule::default();
         sch.upsert(s);
         assert_eq!(sch.next(ts("2026-11-24T08:00:00Z")).unwrap().id, "far");
+    }
+
+    #[test]
+    fn a_time_against_the_start_is_said_in_words() {
+        assert_eq!(against_start(15, "it"), "15 min before it starts");
+        assert_eq!(against_start(-41, "it"), "41 min after it started");
+        assert_eq!(against_start(0, "the session"), "as the session started");
     }
 
     #[test]

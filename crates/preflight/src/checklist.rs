@@ -10,6 +10,7 @@
 //! mentor ticks them. An evidenced item without evidence (its check was skipped) falls back to
 //! the mentor's tick, and says so.
 
+use preflight_calendar::schedule::against_start;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -114,7 +115,10 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
                 let mins = start.duration_since(earlier).as_mins();
                 return Some((
                     ItemState::Met,
-                    format!("Tested {mins} min before the session (an earlier check)."),
+                    format!(
+                        "Tested {} (an earlier check).",
+                        against_start(mins, "the session")
+                    ),
                 ));
             }
             let at = ctx.checked_at?;
@@ -123,12 +127,15 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
             if in_time && report.overall == Status::Fail {
                 return Some((
                     ItemState::NotMet,
-                    format!("Checked {mins} min before the session, but the check failed: fix what it found and check again."),
+                    format!(
+                        "Checked {}, but the check failed: fix what it found and check again.",
+                        against_start(mins, "the session")
+                    ),
                 ));
             }
             Some((
                 met(in_time),
-                format!("Checked {mins} min before the next session."),
+                format!("Checked {}.", against_start(mins, "the session")),
             ))
         }
         "confidential" => {
@@ -392,6 +399,15 @@ mod tests {
         let tested = item(&items, "tested");
         assert_eq!(tested.state, ItemState::NotMet);
         assert!(tested.why.contains("the check failed"), "{}", tested.why);
+        // During the session: after it started, never "-41 min before".
+        let late = Context {
+            checked_at: Some(ts("2026-11-24T18:41:00Z")),
+            next_session: Some(start),
+            ..Default::default()
+        };
+        let tested = item(&build(&report(vec![]), &late), "tested").clone();
+        assert_eq!(tested.state, ItemState::NotMet);
+        assert_eq!(tested.why, "Checked 41 min after the session started.");
     }
 
     #[test]
