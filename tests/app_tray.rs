@@ -11,6 +11,13 @@ use preflight_e2e::desktop::TrayApp;
 /// Where the app keeps its data under the test HOME.
 const DATA: &str = ".local/share/org.mentorpreflight.app";
 
+/// The check-prompt notification, once the tray has shown it (within 20 s).
+async fn check_prompt(app: &TrayApp) -> preflight_e2e::desktop::Shown {
+    app.desktop
+        .wait_for_notification("Time for your pre-flight check", 20)
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
     let home = tempfile::tempdir().unwrap();
@@ -40,10 +47,7 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
     }
 
     // The check prompt (T−15) arrives as a notification with its words and buttons.
-    let n = app
-        .desktop
-        .wait_for_notification("Time for your pre-flight check", 20)
-        .await;
+    let n = check_prompt(&app).await;
     assert!(
         n.body
             .starts_with("Your session with Priya starts in 9 min."),
@@ -96,10 +100,7 @@ async fn the_tray_menu_and_the_t10_notification_with_its_actions() {
 async fn the_prompt_leaves_room_to_be_tested_in_time() {
     let home = tempfile::tempdir().unwrap();
     let app = TrayApp::start(home.path(), 14, true).await;
-    let n = app
-        .desktop
-        .wait_for_notification("Time for your pre-flight check", 20)
-        .await;
+    let n = check_prompt(&app).await;
     assert!(
         n.body
             .contains("(10 minutes before the start) it counts as tested in time"),

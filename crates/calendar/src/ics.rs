@@ -628,19 +628,12 @@ pub fn import(text_in: &str, opts: &ImportOptions) -> Result<ImportOutcome, IcsE
         }
         let lines: Vec<String> = parsed.skipped.iter().map(|e| e.to_string()).collect();
         let more = parsed.skipped_count - parsed.skipped.len();
+        let (lines_were, n) = match parsed.skipped_count {
+            1 => ("line could not be read and was", 1),
+            n => ("lines could not be read and were", n),
+        };
         let mut note = format!(
-            "{} {} could not be read and {} skipped (the rest was imported): {}",
-            parsed.skipped_count,
-            if parsed.skipped_count == 1 {
-                "line"
-            } else {
-                "lines"
-            },
-            if parsed.skipped_count == 1 {
-                "was"
-            } else {
-                "were"
-            },
+            "{n} {lines_were} skipped (the rest was imported): {}",
             lines.join("; ")
         );
         if more > 0 {

@@ -119,8 +119,9 @@ pub struct ReminderState {
 
 impl ReminderState {
     /// The actions due at `now` for `sessions`, each returned once. A check prompt is due from
-    /// the prompt lead ([`ReminderConfig::prompt_lead_min`]) before the start until the start (unless a check was already done for the
-    /// session); the room opens from `open_lead_min` before until the start, if `auto_open`.
+    /// the prompt lead ([`ReminderConfig::prompt_lead_min`]) before the start until the start
+    /// (unless a check was already done for the session); the room opens from `open_lead_min`
+    /// before until the start, if `auto_open`.
     /// Nothing is due for a session under way or over — an app started late does not open a
     /// room mid-session. A snoozed session gets nothing until the snooze ends.
     pub fn due(

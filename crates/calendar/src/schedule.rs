@@ -462,23 +462,20 @@ impl Schedule {
     }
 
     /// Stops following the calendar feed `url`: the subscription, its sessions and the
-    /// programme chosen for it go. False if there was no such subscription.
+    /// programme chosen for it go. The subscription that went, or `None` if there was none.
     ///
     /// `url` may be given with or without a name and password; a subscription kept by an earlier
     /// version with them in its address is found by the address without them too.
-    pub fn unsubscribe(&mut self, url: &str) -> bool {
+    pub fn unsubscribe(&mut self, url: &str) -> Option<Subscription> {
         let (address, _) = crate::login::split_login(url);
-        let Some(i) = self
+        let i = self
             .subscriptions
             .iter()
-            .position(|s| s.url == address || crate::login::split_login(&s.url).0 == address)
-        else {
-            return false;
-        };
+            .position(|s| crate::login::split_login(&s.url).0 == address)?;
         let sub = self.subscriptions.remove(i);
         self.replace_calendar(&sub.url, Vec::new());
         self.calendar_programmes.remove(&sub.url);
-        true
+        Some(sub)
     }
 }
 
@@ -634,8 +631,11 @@ mod tests {
         // The feed refreshed: "a" stays out, "b" is back as it was.
         schedule.replace_calendar(feed, vec![from(feed, "a"), from(feed, "b")]);
         assert!(schedule.get("a").is_none() && schedule.get("b").is_some());
-        assert!(!schedule.unsubscribe("https://other.example/x.ics"));
-        assert!(schedule.unsubscribe(feed));
+        assert_eq!(schedule.unsubscribe("https://other.example/x.ics"), None);
+        assert_eq!(
+            schedule.unsubscribe(feed).map(|s| s.url),
+            Some(feed.to_string())
+        );
         assert!(schedule.subscriptions.is_empty());
         assert!(schedule.get("b").is_none(), "its sessions go with it");
         assert!(schedule.get("c").is_some(), "other calendars stay");

@@ -262,22 +262,18 @@ pub fn subscribe(
 /// password): the subscription and its sessions go, and so does its name and password in the
 /// password store. Whether it was subscribed.
 pub fn unsubscribe(ctx: &Context, url: &str) -> Result<bool, ImportError> {
-    let (address, _) = fetch::split_login(url);
-    let ((found, kept), _) = update_schedule(ctx, |s| {
-        let kept = s
-            .subscriptions
-            .iter()
-            .any(|x| x.url == address && x.password_kept);
-        Ok::<_, ImportError>((s.unsubscribe(&address), kept))
-    })?;
-    if kept {
-        if let Err(e) = ctx.secrets().forget(&feed_key(&address)) {
+    let (gone, _) = update_schedule(ctx, |s| Ok::<_, ImportError>(s.unsubscribe(url)))?;
+    let Some(gone) = gone else {
+        return Ok(false);
+    };
+    if gone.password_kept {
+        if let Err(e) = ctx.secrets().forget(&feed_key(&gone.url)) {
             tracing::warn!(
                 "the name and password of an unsubscribed calendar stay in the password store: {e}"
             );
         }
     }
-    Ok(found)
+    Ok(true)
 }
 
 /// Imports a file, or subscribes to a feed address (anything with `://`): the CLI's
@@ -307,22 +303,21 @@ pub fn refresh_subscriptions(
         .subscriptions
         .iter()
         .map(|s| {
-            // Kept in the password store; or, from an earlier version whose store could not
-            // be reached when its files moved in, still in the address.
-            let login = if s.password_kept {
-                kept_login(ctx, &s.url).map(Some)
-            } else {
-                Ok(fetch::split_login(&s.url).1)
-            };
-            let got = login
-                .and_then(|login| {
+            // The login kept in the password store; otherwise whatever the address holds (an
+            // earlier version's, whose store could not be reached when its files moved in),
+            // which `fetch` takes out of it itself.
+            let bytes = if s.password_kept {
+                kept_login(ctx, &s.url).and_then(|login| {
                     Ok(fetch::fetch_as(
                         &s.url,
-                        login.as_ref(),
+                        Some(&login),
                         Duration::from_secs(15),
                     )?)
                 })
-                .and_then(|bytes| parse_calendar(&frame, &bytes, &s.url, now));
+            } else {
+                fetch::fetch(&s.url, Duration::from_secs(15)).map_err(ImportError::from)
+            };
+            let got = bytes.and_then(|bytes| parse_calendar(&frame, &bytes, &s.url, now));
             (s.url.clone(), got)
         })
         .collect();

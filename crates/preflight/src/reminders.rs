@@ -32,11 +32,20 @@ pub struct Due {
     pub session: Session,
     /// Whole minutes until it starts (rounded up).
     pub minutes: i64,
+    /// The rule's minutes (the programme's, or the mentor's setting): the check counts as in
+    /// time this long before the start.
+    pub check_lead_min: u32,
+}
+
+impl Due {
     /// The codes' deadline for the check: `check_lead_min` before the start (the prompt comes
     /// a margin earlier, so acting on it meets the rule).
-    pub check_by: Timestamp,
-    /// The rule's minutes (the programme's, or the mentor's setting).
-    pub check_lead_min: u32,
+    pub fn check_by(&self) -> Timestamp {
+        preflight_calendar::schedule::saturating_add(
+            self.session.start,
+            -jiff::SignedDuration::from_mins(i64::from(self.check_lead_min)),
+        )
+    }
 }
 
 /// One pass of the reminder loop.
@@ -103,17 +112,12 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
         .filter_map(|a| {
             let session = schedule.get(&a.session_id)?.clone();
             let minutes = (session.start.duration_since(now).as_secs() + 59).div_euclid(60);
-            let lead = config_for(&schedule, &profiles, &session).check_lead_min;
-            let check_by = preflight_calendar::schedule::saturating_add(
-                session.start,
-                -jiff::SignedDuration::from_mins(i64::from(lead)),
-            );
+            let check_lead_min = config_for(&schedule, &profiles, &session).check_lead_min;
             Some(Due {
                 kind: a.kind,
                 session,
                 minutes,
-                check_by,
-                check_lead_min: lead,
+                check_lead_min,
             })
         })
         .collect();
@@ -131,7 +135,7 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
 /// starts, and by when the check must be done to count as tested in time.
 pub fn check_prompt_text(d: &Due, profiles: &Profiles, tz: &jiff::tz::TimeZone) -> String {
     let by = d
-        .check_by
+        .check_by()
         .to_zoned(tz.clone())
         .strftime("%H:%M")
         .to_string();

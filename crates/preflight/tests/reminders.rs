@@ -78,11 +78,11 @@ fn the_reminder_loop_over_the_shared_files() {
     let text = reminders::check_prompt_text(plain, &t.profiles, &jiff::tz::TimeZone::UTC);
     // The deadline is the codes' 10 minutes before the start, said as a time.
     assert_eq!(
-        plain.check_by,
+        plain.check_by(),
         plain.session.start - jiff::SignedDuration::from_mins(10)
     );
     let by = plain
-        .check_by
+        .check_by()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .strftime("%H:%M")
         .to_string();
