@@ -1188,6 +1188,12 @@ async fn reminder_opens_the_room_and_the_script_and_records_it() {
         "{said}"
     );
     assert!(text(c, "#finish-time").await.starts_with("Rehearsal · "));
+    assert_eq!(text(c, "#finish-now").await, "Close");
+    screenshot_window(
+        &s,
+        "Session script — Mentor Preflight",
+        "app-script-rehearsal",
+    );
     finish_now(c).await;
 
     // The records hold the automatic room opening (about 6 minutes early), and no session.
@@ -2266,6 +2272,18 @@ async fn subscriptions_are_listed_with_their_problem_and_can_be_unsubscribed() {
         assert!(t0.elapsed() < Duration::from_secs(10), "still subscribed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // The reminder settings: the codes' deadline and the prompt's margin before it.
+    click(c, "#reminder-settings > summary").await;
+    let margin = c.find(Locator::Id("rem-margin")).await.unwrap();
+    assert_eq!(margin.prop("value").await.unwrap().as_deref(), Some("5"));
+    c.execute(
+        "document.getElementById('reminder-settings').scrollIntoView({ block: 'center' })",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-reminders");
     s.client.clone().close().await.unwrap();
 }
 

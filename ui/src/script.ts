@@ -146,6 +146,8 @@ async function askFinish() {
   $("finish-covered").replaceChildren(...listOf(r.phases.flatMap((p) => p.covered), "Nothing was ticked."));
   const missed = r.phases.flatMap((p) => p.missed);
   $("finish-missed").replaceChildren(...listOf(missed, "Everything was covered."));
+  // A rehearsal keeps nothing: its button only closes.
+  $("finish-now").textContent = r.rehearsal ? "Close" : "Save and close";
   $("finish-panel").hidden = false;
   $("script-main").hidden = true;
   document.body.dataset.finishing = "true";
