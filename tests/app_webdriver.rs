@@ -416,6 +416,48 @@ async fn show_card(s: &Session, id: &str, block: &str, name: &str) {
     screenshot(s, name);
 }
 
+/// Runs axe-core (the npm package the UI's dev dependencies install) on the page `c` shows and
+/// fails on any serious or critical or moderate violation, naming each rule and where it fired.
+/// Every rule runs, the experimental ones too (`label-content-name-mismatch` is one).
+async fn axe(c: &Client, what: &str) {
+    let source = preflight_e2e::workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&source)
+        .unwrap_or_else(|e| panic!("{}: {e} (run npm ci in ui/)", source.display()));
+    c.execute(&format!("{source}\nreturn typeof axe;"), vec![])
+        .await
+        .expect("load axe-core into the page");
+    let found = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, {
+                runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                    'wcag22aa', 'best-practice', 'experimental'] },
+                resultTypes: ['violations'],
+            }).then(r => done(r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5),
+            }))), e => done([{ id: 'axe-error', impact: 'serious', help: String(e), nodes: [] }]));"#,
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    let found = found.as_array().cloned().unwrap_or_default();
+    let (bad, minor): (Vec<_>, Vec<_>) = found.iter().partition(|v| {
+        matches!(
+            v["impact"].as_str(),
+            Some("critical" | "serious" | "moderate")
+        )
+    });
+    for v in &minor {
+        eprintln!("axe ({what}), minor: {} — {}", v["id"], v["nodes"]);
+    }
+    assert!(
+        bad.is_empty(),
+        "axe-core on {what}: {}",
+        serde_json::to_string_pretty(&bad).unwrap()
+    );
+}
+
 /// Saves a screenshot of the whole private X screen (ImageMagick's `import`) to
 /// tests/artifacts/NAME.png. (WebKitWebDriver's own screenshot command stalls through
 /// fantoccini here, so the X screen is captured instead; it also shows the window frame.)
@@ -1624,7 +1666,7 @@ async fn checklist_evidence_ticks_and_in_session_indicators() {
     // In the session window: the camera is not in use by any call here, and the recorder is named.
     click(
         c,
-        "#session-list li[data-session-id='sched-1'] button[aria-label^='Open the session script']",
+        "#session-list li[data-session-id='sched-1'] button[aria-label^='Script for']",
     )
     .await;
     let script = other_window(c, &main_window).await;
@@ -1852,6 +1894,7 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         .await
         .starts_with("Which programme do you mentor with?"));
     screenshot(&s, "app-first-run");
+    axe(c, "the first-run card").await;
     wait_for(
         c,
         "#programme-choice option[value='brokerage']",
@@ -2017,7 +2060,7 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     let main_window = c.window().await.unwrap();
     click(
         c,
-        "#session-list li[data-session-id='soon-1'] button[aria-label^='Open the session script']",
+        "#session-list li[data-session-id='soon-1'] button[aria-label^='Script for']",
     )
     .await;
     let script = other_window(c, &main_window).await;
@@ -2354,4 +2397,74 @@ async fn the_check_comes_first_at_800_by_600_in_the_dark() {
     );
     screenshot(&s, "app-sessions-800x600-dark");
     s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark() {
+    // Every screen and window a mentor sees, in both themes: the check before and after a run
+    // (results, checklist, measurements), the sessions screen with sessions to open, and the
+    // script window. (The first-run card is checked in its own test.)
+    for (theme, gtk) in [("light", "Adwaita"), ("dark", "Adwaita:dark")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let picture = preflight_e2e::portrait_on_a_wall(tmp.path(), "astronaut.png", 0);
+        let s = start_app_with_files(
+            FakeSound::Speech,
+            &[
+                ("GTK_THEME", gtk.into()),
+                (
+                    "MENTOR_PREFLIGHT_TEST_CAMERA_IMAGE",
+                    picture.display().to_string(),
+                ),
+            ],
+            None,
+            &[(&format!("{DATA}/schedule.json"), brokerage_schedule(90))],
+        )
+        .await;
+        let c = &s.client;
+        wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+        wait_for(c, "#preview-figure:not([hidden])", 20, "the preview").await;
+        axe(c, &format!("the check screen before a check ({theme})")).await;
+        click(c, "#run-check").await;
+        wait_for(c, "#overall[data-status]", 90, "a report is shown").await;
+        wait_for(c, "#checklist:not([hidden])", 10, "the checklist").await;
+        // Each part's end was announced to screen readers, in a polite live region.
+        let cards = c
+            .find_all(Locator::Css("#results li[data-check-id]"))
+            .await
+            .unwrap();
+        let said = attr(c, "#check-progress", "data-said")
+            .await
+            .unwrap_or_default();
+        assert_eq!(said.split(' ').count(), cards.len(), "announced: {said}");
+        let last = c
+            .execute(
+                "return document.getElementById('check-progress').textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let last = last.as_str().unwrap_or_default();
+        assert!(
+            last.ends_with(&format!("{n} of {n} done.", n = cards.len())),
+            "{last}"
+        );
+        assert_eq!(
+            attr(c, "#check-progress", "aria-live").await.as_deref(),
+            Some("polite")
+        );
+        axe(c, &format!("the check screen with its results ({theme})")).await;
+        click(c, "#tab-sessions").await;
+        wait_for(
+            c,
+            "#planned:not([hidden]) button",
+            10,
+            "sessions are listed",
+        )
+        .await;
+        axe(c, &format!("the sessions screen ({theme})")).await;
+        let main_window = c.window().await.unwrap();
+        open_script_window(c, &main_window).await;
+        axe(c, &format!("the script window ({theme})")).await;
+        s.client.clone().close().await.unwrap();
+    }
 }

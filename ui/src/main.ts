@@ -653,6 +653,15 @@ function setStep(step: GuideStep, text: string) {
   showGuide(checkRun);
 }
 
+const checkProgress = $<HTMLElement>("check-progress");
+
+/** Tells a screen reader (a polite live region) that one part of the running check has
+ * finished, how it went, and how many are done; `data-said` keeps the ids in order for tests. */
+function announcePart(c: CheckResult, done: number, total: number) {
+  checkProgress.textContent = `${c.title}: ${statusOf(c.status).words}. ${done} of ${total} done.`;
+  checkProgress.dataset.said = [checkProgress.dataset.said, c.id].filter(Boolean).join(" ");
+}
+
 async function runCheck() {
   if (checking || hearing) return;
   showView("check");
@@ -671,6 +680,9 @@ async function runCheck() {
   guide.scrollIntoView({ block: "nearest" });
   const plan = await guideReady;
   results.replaceChildren(...plan.checks.map((c) => pendingCard(c.id)));
+  results.setAttribute("aria-busy", "true");
+  checkProgress.textContent = `Checking ${plan.checks.length} things.`;
+  delete checkProgress.dataset.said;
   delete meter.dataset.loudest;
   setMeter(-60);
 
@@ -703,7 +715,11 @@ async function runCheck() {
       settingsNotice.textContent = r.notice;
     }
     for (const c of Object.values(r.results)) {
-      if (c && c !== before.results[c.id]) setCard(resultCard(c));
+      if (c && c !== before.results[c.id]) {
+        setCard(resultCard(c));
+        // Said once per part (a part's card may be refined later, e.g. the camera's).
+        if (!before.results[c.id]) announcePart(c, Object.keys(r.results).length, plan.checks.length);
+      }
     }
     // The live picture itself is not kept in the state (only the frame the checks looked at).
     if (p.kind === "cameraFrame") showPreview(p.preview);
@@ -741,6 +757,7 @@ async function runCheck() {
   } catch (e) {
     liveMessage.textContent = `The check could not run: ${String(e)}`;
   } finally {
+    results.removeAttribute("aria-busy");
     checking = false;
     void startPreview();
     void startMeter();

@@ -35,6 +35,8 @@ function showError(e: unknown) {
   notice.textContent = String(e);
 }
 
+/** A button whose accessible name starts with its visible text (`label` says the rest), so a
+ * mentor using voice control can say what they see. */
 function button(text: string, label: string, action: () => Promise<unknown>): HTMLButtonElement {
   const b = el("button", "secondary", text);
   b.type = "button";
@@ -66,8 +68,8 @@ function render(v: ScheduleView) {
     const number = s.sessionNumber ? ` · session ${s.sessionNumber}` : "";
     li.append(el("span", "session-when", `${s.when} — ${s.mentee}`));
     const actions = el("div", "session-actions");
-    if (s.link) actions.append(button("Open room", `Open the meeting room for ${s.mentee}`, () => api.openRoom(s.id)));
-    actions.append(button("Script", `Open the session script for ${s.mentee}`, () => api.startSessionScript(s.id)));
+    if (s.link) actions.append(button("Open room", `Open room for ${s.mentee}`, () => api.openRoom(s.id)));
+    actions.append(button("Script", `Script for ${s.mentee}`, () => api.startSessionScript(s.id)));
     if (!s.calendar) actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
     // An imported session removed here stays out when its calendar is imported again.
     actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await api.scheduleRemove(s.id))));
@@ -134,7 +136,7 @@ function renderSubscriptions(subs: Subscription[]) {
       if (sub.passwordKept) {
         li.append(el("span", "sub-login", "Its name and password are kept in your computer's password store, not in this app's files."));
       }
-      li.append(button("Unsubscribe", `Stop following ${sub.url}`, async () => render(await api.scheduleUnsubscribe(sub.url))));
+      li.append(button("Unsubscribe", `Unsubscribe from ${sub.url}`, async () => render(await api.scheduleUnsubscribe(sub.url))));
       const when = sub.lastFetched ? `Last read ${new Date(sub.lastFetched).toLocaleString()}` : "Not read yet";
       const state = el("span", sub.lastError ? "sub-state error" : "sub-state", sub.lastError ? `${when}. Problem: ${sub.lastError}` : `${when}.`);
       li.append(state);
@@ -158,7 +160,7 @@ function renderPlanned(asks: PlannedAsk[]) {
       const state = a.asPlanned === null ? "not answered yet" : a.asPlanned ? "yes, as planned" : "no, not as planned";
       li.append(el("span", "planned-when", `${a.when} — ${a.mentee}: ${state}`));
       for (const [yes, text] of [[true, "Yes"], [false, "No"]] as const) {
-        const b = button(text, `${a.mentee} on ${a.when}: ${yes ? "took place as planned" : "did not take place as planned"}`, async () =>
+        const b = button(text, `${text}: ${a.mentee} on ${a.when} ${yes ? "took place as planned" : "did not take place as planned"}`, async () =>
           render(await api.sessionAsPlanned(a.id, yes)),
         );
         b.setAttribute("aria-pressed", String(a.asPlanned === yes));
