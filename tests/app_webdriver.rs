@@ -1747,13 +1747,34 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     assert!(words.starts_with("Your background"), "{words}");
     assert!(words.contains("outdoor or holiday scene"), "{words}");
     // The map is off until the mentor asks for it (it never covers the person: it is drawn
-    // through the background mask).
+    // through the background mask): not drawn at all, whatever the style sheet says of grids.
+    let drawn = || async {
+        c.execute(
+            "const g = document.getElementById('preview-grid'); return getComputedStyle(g).display !== 'none' && g.getBoundingClientRect().width > 0",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
     assert_eq!(
         attr(c, "#preview-grid", "hidden").await.as_deref(),
         Some("true")
     );
+    assert_eq!(drawn().await, json!(false), "the unticked map is drawn");
+    let caption = text(c, "#preview-caption").await;
+    assert!(
+        caption.starts_with("This is what your mentee will see"),
+        "{caption}"
+    );
     click(c, "#show-busy").await;
     assert_eq!(attr(c, "#preview-grid", "hidden").await, None);
+    assert_eq!(drawn().await, json!(true));
+    // Under a red-tinted picture the caption does not say the mentee sees it.
+    let caption = text(c, "#preview-caption").await;
+    assert!(
+        caption.starts_with("Red marks the busy areas") && !caption.contains("will see"),
+        "{caption}"
+    );
     c.execute(
         "document.getElementById('preview-figure').scrollIntoView({block: 'center'})",
         vec![],
@@ -1763,10 +1784,10 @@ async fn busyness_map_over_the_live_preview_and_scenery_advice() {
     screenshot(&s, "app-preview-busyness");
     // Switching it off hides it again.
     click(c, "#show-busy").await;
-    assert_eq!(
-        attr(c, "#preview-grid", "hidden").await.as_deref(),
-        Some("true")
-    );
+    assert_eq!(drawn().await, json!(false));
+    assert!(text(c, "#preview-caption")
+        .await
+        .starts_with("This is what your mentee will see"));
 
     // The check's background card names the scenery.
     click(c, "#run-check").await;

@@ -558,7 +558,15 @@ function paintGrid(grid: HTMLElement, s: SceneAnalysis) {
 
 const previewGrid = $<HTMLElement>("preview-grid");
 const showBusy = $<HTMLInputElement>("show-busy");
-showBusy.addEventListener("change", () => (previewGrid.hidden = !showBusy.checked));
+const previewCaption = $<HTMLElement>("preview-caption");
+/** The map on or off, and the caption saying which picture it is: the red is only ever ours. */
+function showBusyMap() {
+  previewGrid.hidden = !showBusy.checked;
+  previewCaption.textContent = showBusy.checked
+    ? "Red marks the busy areas behind you. Your mentee sees your picture without the red. It stays on this computer."
+    : "This is what your mentee will see. It stays on this computer.";
+}
+showBusy.addEventListener("change", showBusyMap);
 
 const previewGuide = document.getElementById("preview-guide") as unknown as SVGSVGElement;
 
@@ -570,7 +578,7 @@ function showPreview(f: PreviewFrame) {
     const said = f.framingWords ?? "";
     if (coach.textContent !== said) coach.textContent = said;
     paintGrid(previewGrid, f.scene);
-    previewGrid.hidden = !showBusy.checked;
+    showBusyMap();
     const words = $<HTMLElement>("preview-busy");
     words.textContent = f.sceneWords ?? "";
     words.dataset.score = f.scene.score.toFixed(0);

@@ -84,17 +84,30 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
             else {
                 return None;
             };
+            // Words here; the figure is with the microphone's measurements.
+            let quiet = floor_dbfs <= NOISY_ROOM_DBFS as f64;
             Some((
-                met(floor_dbfs <= NOISY_ROOM_DBFS as f64),
-                format!(
-                    "Room noise measured at {floor_dbfs:.0} dBFS (quiet is {NOISY_ROOM_DBFS:.0} or below)."
-                )
-                .replace('-', "−"),
+                met(quiet),
+                if quiet {
+                    "Your room sounded quiet while you were not speaking.".into()
+                } else {
+                    "Your room sounded noisy while you were not speaking: a fan, traffic or voices can carry into the call.".into()
+                },
             ))
         }
         "background" => {
             let c = check(report, CheckId::Background)?;
-            Some((met(c.status != Status::Fail), c.summary.clone()))
+            match c.status {
+                // A warning is not a pass: the mentor's own look settles it.
+                Status::Warn => Some((
+                    ItemState::Unknown,
+                    format!(
+                        "{} Look at your picture, and tick this if it is clean and professional.",
+                        c.summary
+                    ),
+                )),
+                s => Some((met(s != Status::Fail), c.summary.clone())),
+            }
         }
         "camera" => {
             let c = check(report, CheckId::Camera)?;
@@ -176,6 +189,25 @@ pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
     items
         .iter()
         .map(|(id, text)| match evidence(id, report, ctx) {
+            // The check looked but could not settle it: the mentor's look does, with its words.
+            Some((ItemState::Unknown, why)) => {
+                let ticked = ctx.ticked.contains(id);
+                ChecklistItem {
+                    id: id.to_string(),
+                    text: text.to_string(),
+                    state: if ticked {
+                        ItemState::Met
+                    } else {
+                        ItemState::Unknown
+                    },
+                    basis: Basis::Declared,
+                    why: if ticked {
+                        "You looked and confirmed this.".into()
+                    } else {
+                        why
+                    },
+                }
+            }
             Some((state, why)) => ChecklistItem {
                 id: id.to_string(),
                 text: text.to_string(),
@@ -309,7 +341,12 @@ mod tests {
                 i.why
             );
         }
-        assert!(item(&items, "quiet").why.contains("−58 dBFS"));
+        // Words in the checklist; the figure stays with the microphone's measurements.
+        let quiet = &item(&items, "quiet").why;
+        assert!(
+            quiet.contains("sounded quiet") && !quiet.contains("dBFS"),
+            "{quiet}"
+        );
         assert!(item(&items, "tested").why.contains("15 min"));
         for id in ["phone", "dress", "screens", "notifications"] {
             let i = item(&items, id);
@@ -359,6 +396,36 @@ mod tests {
         assert_eq!(minor.text, "Contact only through the programme's channels");
         assert_eq!(minor.state, ItemState::Unknown);
         assert_eq!(item(&items, "quiet").basis, Basis::Evidence);
+    }
+
+    #[test]
+    fn a_background_warning_asks_for_the_mentors_look_not_a_tick() {
+        let r = full_report(-58.0, LinkKind::Wired, Status::Warn);
+        let mut ctx = Context::default();
+        let looked = item(&build(&r, &ctx), "background").clone();
+        assert_eq!(
+            (looked.state, looked.basis),
+            (ItemState::Unknown, Basis::Declared)
+        );
+        assert!(
+            looked.why.starts_with("Background is busy on the left.")
+                && looked.why.contains("Look at your picture"),
+            "{}",
+            looked.why
+        );
+        ctx.ticked.insert("background".into());
+        let ticked = item(&build(&r, &ctx), "background").clone();
+        assert_eq!(
+            (ticked.state, ticked.basis),
+            (ItemState::Met, Basis::Declared)
+        );
+        assert_eq!(ticked.why, "You looked and confirmed this.");
+        // A pass stays evidenced, whatever was ticked.
+        let pass = full_report(-58.0, LinkKind::Wired, Status::Pass);
+        assert_eq!(
+            item(&build(&pass, &ctx), "background").basis,
+            Basis::Evidence
+        );
     }
 
     #[test]

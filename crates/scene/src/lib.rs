@@ -78,10 +78,13 @@ pub struct SceneAnalysis {
     pub colour_variety: u32,
     /// Share of the background that looks like sky, water, foliage or sand, 0–1.
     pub scenery_share: f32,
-    /// A vivid outdoor or holiday scene (even if smooth): distracting.
+    /// Vivid scenery colours fill much of the background (even if smooth): distracting.
     pub scenery: bool,
-    /// The main scenery colour class ("sky", "water", "foliage", "sand"), if any.
+    /// The scene named ("sky", "water", "foliage", "sand": its main class) only when the layout
+    /// is an outdoor one too ([`scenery::Scenery::named`]); `None` when colour alone says it.
     pub scenery_kind: Option<String>,
+    /// The vivid colour in plain words ("green", "blue"…) when [`Self::scenery`] holds.
+    pub vivid_colour: Option<String>,
     /// Edge density per cell, row by row ([`GRID_ROWS`] × [`GRID_COLS`]), 0–1.
     pub grid: Vec<f32>,
     /// Columns of `grid`.
@@ -249,6 +252,7 @@ pub fn analyze_work(small: &RgbImage, background: Option<&[bool]>) -> SceneAnaly
             scenery_share: 0.0,
             scenery: false,
             scenery_kind: None,
+            vivid_colour: None,
             grid: vec![0.0; GRID_COLS * GRID_ROWS],
             cols: GRID_COLS,
             rows: GRID_ROWS,
@@ -303,7 +307,11 @@ pub fn analyze_work(small: &RgbImage, background: Option<&[bool]>) -> SceneAnaly
         colour_variety,
         scenery_share: sc.share,
         scenery: sc.distracting(),
-        scenery_kind: sc.main.filter(|_| sc.distracting()).map(str::to_string),
+        scenery_kind: sc.named().map(str::to_string),
+        vivid_colour: sc
+            .main
+            .filter(|_| sc.distracting())
+            .map(|c| scenery::colour_words(c).to_string()),
         busiest_region: busiest_third(&grid),
         grid,
         cols: GRID_COLS,
@@ -467,6 +475,14 @@ mod tests {
         assert!(a.scenery);
         assert_eq!(a.scenery_kind.as_deref(), Some("sky"));
         assert!(!analyze(&RgbImage::from_pixel(1280, 720, Rgb([210, 200, 185]))).scenery);
+    }
+
+    #[test]
+    fn a_circuit_board_is_said_by_its_colour_not_named_foliage() {
+        let a = analyze(&crate::scenery::tests::circuit_board(1280, 720));
+        assert!(a.scenery, "{a:?}");
+        assert_eq!(a.scenery_kind, None);
+        assert_eq!(a.vivid_colour.as_deref(), Some("green"));
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! sand; the scenery share is the part of the background in those classes, and the picture counts
 //! as scenery when that share is large and the colours are vivid (mean saturation), so a beige
 //! wall or a grey sky does not.
+//!
+//! Colour alone does not say *what* is there: a green circuit board is "foliage" by hue. The
+//! picture is named an outdoor scene only when its layout says so too ([`Scenery::outdoor`]: sky
+//! along the top, or sea beside sand); otherwise the words say only what is certain, the colour.
 
 use image::RgbImage;
 
@@ -17,6 +21,26 @@ pub struct Scenery {
     pub vividness: f32,
     /// The largest class.
     pub main: Option<&'static str>,
+    /// Whether the layout is an outdoor one, so the picture may be named a scene: sky covering
+    /// at least [`SKY_TOP`] of the top third and more of it than of the bottom third, or water
+    /// and sand each at least [`PAIR_SHARE`] of the scenery pixels (a beach without sky).
+    pub outdoor: bool,
+}
+
+/// Share of the top third that must be sky for a picture to read as a landscape.
+pub const SKY_TOP: f32 = 0.2;
+/// Share of the scenery pixels each of water and sand must have to read as a beach.
+pub const PAIR_SHARE: f32 = 0.15;
+
+/// Plain words for a scenery class's colour, for when the scene cannot be named.
+pub fn colour_words(class: &str) -> &'static str {
+    match class {
+        "sky" => "blue",
+        "water" => "blue-green",
+        "foliage" => "green",
+        "sand" => "sandy yellow",
+        _ => "bright",
+    }
 }
 
 /// Share of scenery-coloured pixels above which a vivid picture counts as scenery.
@@ -25,9 +49,15 @@ pub const SCENERY_SHARE: f32 = 0.4;
 pub const SCENERY_VIVID: f32 = 0.4;
 
 impl Scenery {
-    /// Whether the picture reads as vivid outdoor scenery.
+    /// Whether the picture is full of vivid scenery colours (distracting, whatever it shows).
     pub fn distracting(&self) -> bool {
         self.share >= SCENERY_SHARE && self.vividness >= SCENERY_VIVID
+    }
+
+    /// The scene's name ("sky", "water", "foliage", "sand": its main class), only when the
+    /// colours are distracting and the layout is an outdoor one.
+    pub fn named(&self) -> Option<&'static str> {
+        self.main.filter(|_| self.distracting() && self.outdoor)
     }
 }
 
@@ -69,18 +99,33 @@ pub fn scenery(rgb: &RgbImage, keep: impl Fn(u32, u32) -> bool) -> Scenery {
     let mut counts = [0u32; 4];
     let mut sat = 0.0f32;
     let mut n = 0u32;
+    // Kept pixels and sky pixels in the top and the bottom third.
+    let (third, h) = (rgb.height() / 3, rgb.height());
+    let (mut top, mut top_sky, mut bottom, mut bottom_sky) = (0u32, 0u32, 0u32, 0u32);
     for (x, y, p) in rgb.enumerate_pixels() {
         if !keep(x, y) {
             continue;
         }
         n += 1;
         let hsv = hsv(p.0);
-        if let Some(c) = class(hsv) {
+        let c = class(hsv);
+        if let Some(c) = c {
             counts[c] += 1;
             sat += hsv.1;
         }
+        let sky = u32::from(c == Some(0));
+        if y < third {
+            top += 1;
+            top_sky += sky;
+        } else if y >= h - third {
+            bottom += 1;
+            bottom_sky += sky;
+        }
     }
+    let part = |a: u32, b: u32| if b == 0 { 0.0 } else { a as f32 / b as f32 };
     let hits: u32 = counts.iter().sum();
+    let sky_above = part(top_sky, top) >= SKY_TOP && part(top_sky, top) > part(bottom_sky, bottom);
+    let beach = part(counts[1], hits) >= PAIR_SHARE && part(counts[3], hits) >= PAIR_SHARE;
     let main = counts
         .iter()
         .enumerate()
@@ -91,11 +136,12 @@ pub fn scenery(rgb: &RgbImage, keep: impl Fn(u32, u32) -> bool) -> Scenery {
         share: if n == 0 { 0.0 } else { hits as f32 / n as f32 },
         vividness: if hits == 0 { 0.0 } else { sat / hits as f32 },
         main,
+        outdoor: sky_above || beach,
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use image::Rgb;
 
@@ -122,5 +168,50 @@ mod tests {
         assert!(!scenery(&wall, |_, _| true).distracting());
         let grey_sky = RgbImage::from_pixel(320, 180, Rgb([150, 160, 175]));
         assert!(!scenery(&grey_sky, |_, _| true).distracting());
+        assert_eq!(s.named(), Some("sky"));
+    }
+
+    /// A green circuit board: solder-mask green with lighter traces, gold pads and black chips.
+    pub(crate) fn circuit_board(w: u32, h: u32) -> RgbImage {
+        RgbImage::from_fn(w, h, |x, y| {
+            let (cx, cy) = (x % 64, y % 48);
+            if (8..28).contains(&cx) && (10..30).contains(&cy) {
+                Rgb([20, 20, 22]) // a chip
+            } else if (cx % 16 < 3) && (cy % 12 < 3) {
+                Rgb([212, 175, 80]) // a gold pad
+            } else if cx % 8 == 0 || cy % 6 == 0 {
+                Rgb([70, 170, 90]) // a trace
+            } else {
+                Rgb([20, 110, 50]) // the board
+            }
+        })
+    }
+
+    #[test]
+    fn a_circuit_board_is_vivid_green_but_not_named_a_scene() {
+        let s = scenery(&circuit_board(320, 180), |_, _| true);
+        assert!(s.distracting(), "{s:?}");
+        assert_eq!(s.main, Some("foliage"));
+        assert!(!s.outdoor, "{s:?}");
+        assert_eq!(s.named(), None);
+        assert_eq!(colour_words(s.main.unwrap()), "green");
+        // The same green with blue sky along the top is a landscape.
+        let meadow = RgbImage::from_fn(320, 180, |x, y| {
+            if y < 50 {
+                Rgb([90, 160, 235])
+            } else {
+                circuit_board(320, 180).get_pixel(x, y).to_owned()
+            }
+        });
+        assert_eq!(scenery(&meadow, |_, _| true).named(), Some("foliage"));
+        // Sea beside sand with no sky: a beach.
+        let beach = RgbImage::from_fn(320, 180, |x, _| {
+            if x < 160 {
+                Rgb([20, 170, 190])
+            } else {
+                Rgb([235, 205, 140])
+            }
+        });
+        assert!(scenery(&beach, |_, _| true).named().is_some());
     }
 }

@@ -42,13 +42,12 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
         .as_deref()
         .map(|r| format!(" The {r} part of the picture is the busiest."))
         .unwrap_or_default();
-    let scenery_too = if a.scenery {
-        format!(
-            " It also looks like an outdoor or holiday scene ({}).",
-            a.scenery_kind.as_deref().unwrap_or("vivid colours")
-        )
-    } else {
-        String::new()
+    // A scene is named only when its layout says it is one; otherwise only its colour is said.
+    let colour = a.vivid_colour.as_deref().unwrap_or("bright");
+    let scenery_too = match (a.scenery, a.scenery_kind.as_deref()) {
+        (false, _) => String::new(),
+        (true, Some(kind)) => format!(" It also looks like an outdoor or holiday scene ({kind})."),
+        (true, None) => format!(" Strong {colour} colour fills much of it."),
     };
     let (status, summary, advice) = if a.score >= bg::FAIL_SCORE {
         (
@@ -66,14 +65,22 @@ pub fn background(a: &SceneAnalysis) -> CheckResult {
             Some("Consider tidying what is behind you or sitting with a plainer wall behind you."),
         )
     } else if a.scenery {
-        (
-            Status::Warn,
-            format!(
-                "Your background looks like an outdoor or holiday scene ({}): it can distract even when it is calm.",
-                a.scenery_kind.as_deref().unwrap_or("vivid colours")
+        match a.scenery_kind.as_deref() {
+            Some(kind) => (
+                Status::Warn,
+                format!(
+                    "Your background looks like an outdoor or holiday scene ({kind}): it can distract even when it is calm."
+                ),
+                Some("Choose a plain wall or a neutral virtual background instead of scenery such as a beach or a meadow."),
             ),
-            Some("Choose a plain wall or a neutral virtual background instead of scenery such as a beach or a meadow."),
-        )
+            None => (
+                Status::Warn,
+                format!(
+                    "Strong {colour} colour fills much of your background: it can draw the eye even when it is calm."
+                ),
+                Some("Sit with a plain, neutral wall behind you, or use a neutral virtual background."),
+            ),
+        }
     } else {
         (
             Status::Pass,
@@ -100,6 +107,7 @@ mod tests {
             scenery_share: 0.0,
             scenery: false,
             scenery_kind: None,
+            vivid_colour: None,
             grid: vec![],
             cols: 6,
             rows: 4,
@@ -124,5 +132,28 @@ mod tests {
             v.summary
         );
         assert!(v.details.iter().any(|d| d.key == "scenery_share"));
+        // Vivid green that is not laid out like a landscape (a circuit board): its colour, not
+        // a scene it may not be.
+        let mut board = a(12.0, None);
+        board.scenery = true;
+        board.vivid_colour = Some("green".into());
+        let v = background(&board);
+        assert_eq!(v.status, Status::Warn);
+        assert!(
+            v.summary.starts_with("Strong green colour"),
+            "{}",
+            v.summary
+        );
+        assert!(!v.summary.contains("outdoor"), "{}", v.summary);
+        let mut busy_board = board.clone();
+        busy_board.score = 80.0;
+        let v = background(&busy_board);
+        assert!(
+            v.summary.contains("Strong green colour") && !v.summary.contains("holiday"),
+            "{}",
+            v.summary
+        );
+        beach.vivid_colour = Some("blue".into());
+        assert!(background(&beach).summary.contains("holiday scene (water)"));
     }
 }

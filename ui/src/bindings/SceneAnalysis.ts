@@ -25,13 +25,18 @@ colourVariety: number,
  */
 sceneryShare: number, 
 /**
- * A vivid outdoor or holiday scene (even if smooth): distracting.
+ * Vivid scenery colours fill much of the background (even if smooth): distracting.
  */
 scenery: boolean, 
 /**
- * The main scenery colour class ("sky", "water", "foliage", "sand"), if any.
+ * The scene named ("sky", "water", "foliage", "sand": its main class) only when the layout
+ * is an outdoor one too ([`scenery::Scenery::named`]); `None` when colour alone says it.
  */
 sceneryKind: string | null, 
+/**
+ * The vivid colour in plain words ("green", "blue"…) when [`Self::scenery`] holds.
+ */
+vividColour: string | null, 
 /**
  * Edge density per cell, row by row ([`GRID_ROWS`] × [`GRID_COLS`]), 0–1.
  */
