@@ -81,6 +81,7 @@ pub async fn run_checks<P: Probes>(
             cx.finish(crashed(id, &e));
         }
     }
+    crate::checks::one_cause(&cx);
     let checks = cx.results_in(&ids);
     let took = probes.now().duration_since(started_at);
     Report {

@@ -21,7 +21,7 @@ pub use framing::framing;
 pub use mic::{mic, mic_error};
 pub use network::network;
 pub use platforms::platforms;
-pub use quality::{connection_without_internet, path, PathOutcome};
+pub use quality::{connection_without_internet, not_measured, path, NoInternet, PathOutcome};
 pub use speaker::{speaker, speaker_answer, speaker_error, HEARD_QUESTION};
 
 use preflight_model::{CheckId, CheckResult, Status};

@@ -161,6 +161,34 @@ pub fn connection_without_internet(mut link: CheckResult) -> CheckResult {
     link
 }
 
+/// The one cause that stops every check over the internet: said once, on the Connection card,
+/// with its fix; the checks it stopped say only that they were not measured and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoInternet {
+    /// No network at all (no default route).
+    Offline,
+    /// A network, but nothing on the internet answers (no name can be looked up).
+    NoAnswer,
+}
+
+/// A check the internet's absence stopped: skipped (not a second problem), pointing at the
+/// Connection card. What it tried stays under Measurements.
+pub fn not_measured(id: CheckId, cause: NoInternet, tried: Option<String>) -> CheckResult {
+    let why = match cause {
+        NoInternet::Offline => "you are offline",
+        NoInternet::NoAnswer => "the internet does not answer",
+    };
+    let mut c = CheckResult::new(
+        id,
+        Status::Skipped,
+        format!("Not measured: {why}. The Connection card says what to do."),
+    );
+    if let Some(t) = tried {
+        c.details.push(Detail::text("tried", "Tried", t));
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +279,21 @@ mod tests {
         );
         assert_eq!(dns.status, Status::Fail);
         assert!(dns.summary.contains("DNS"));
+    }
+
+    #[test]
+    fn what_the_internet_stopped_is_not_a_second_problem() {
+        let q = not_measured(
+            CheckId::Quality,
+            NoInternet::NoAnswer,
+            Some("stun.l.google.com:19302".into()),
+        );
+        assert_eq!(q.status, Status::Skipped);
+        assert!(q.advice.is_none());
+        assert!(!q.summary.contains("stun."), "{}", q.summary);
+        assert_eq!(q.details[0].text, "stun.l.google.com:19302");
+        let c = not_measured(CheckId::Capacity, NoInternet::Offline, None);
+        assert!(c.summary.starts_with("Not measured: you are offline."));
     }
 
     #[test]

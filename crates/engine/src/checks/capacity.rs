@@ -38,8 +38,20 @@ impl<P: Probes> Check<P> for Capacity {
                 .result_of(CheckId::Quality)
                 .map(|r| r.status)
                 .unwrap_or(preflight_model::Status::Skipped);
+            // One cause, one problem: the Connection card says it.
             if offline {
-                return verdict::capacity(None, quality, true);
+                return verdict::not_measured(
+                    CheckId::Capacity,
+                    verdict::NoInternet::Offline,
+                    None,
+                );
+            }
+            if cx.facts().no_internet {
+                return verdict::not_measured(
+                    CheckId::Capacity,
+                    verdict::NoInternet::NoAnswer,
+                    None,
+                );
             }
             cx.started(
                 CheckId::Capacity,

@@ -91,6 +91,26 @@ pub struct Facts {
     pub analysis: Option<Result<FrameAnalysis, Stopped>>,
     /// What carries the connection.
     pub link: Option<LinkInfo>,
+    /// Call quality found a network whose internet does not answer: the checks over the
+    /// internet are not measured, and only the Connection card says so as a problem.
+    pub no_internet: bool,
+}
+
+/// One cause, one problem: once every check has ended, a check over the internet that failed
+/// or warned because the internet does not answer (which call quality found while it ran
+/// beside it) is said as not measured, pointing at the Connection card.
+pub(crate) fn one_cause<P: Probes>(cx: &Cx<P>) {
+    if !cx.facts().no_internet {
+        return;
+    }
+    for id in [CheckId::Platforms, CheckId::Capacity] {
+        cx.amend(id, |r| match r.status {
+            Status::Fail | Status::Warn => {
+                preflight_verdict::not_measured(id, preflight_verdict::NoInternet::NoAnswer, None)
+            }
+            _ => r,
+        });
+    }
 }
 
 /// What a check runs with: the probes, the options and limits, the progress channel, the facts

@@ -42,6 +42,13 @@ impl<P: Probes> Check<P> for Platforms {
     fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
         Box::pin(async move {
             let (_, offline) = link_of(cx);
+            if offline {
+                return verdict::not_measured(
+                    CheckId::Platforms,
+                    verdict::NoInternet::Offline,
+                    None,
+                );
+            }
             let mut targets = cx
                 .opts
                 .platforms

@@ -62,11 +62,21 @@ impl<P: Probes> Check<P> for Quality {
                     .collect()
             };
             let (link, offline) = link_of(cx);
+            if offline {
+                // The Connection card says so, with its fix; nothing to send packets over.
+                return verdict::not_measured(CheckId::Quality, verdict::NoInternet::Offline, None);
+            }
             let outcome = measure_path(cx, &servers).await;
-            // The network is up but the internet does not answer: the connection card must not
-            // say "Good" beside a call-quality card saying the internet is not working.
-            if matches!(outcome, PathOutcome::NoDns { .. }) && !offline {
+            // The network is up but the internet does not answer: the connection card says so
+            // (it must not say "Good"), and this card only that it could not measure.
+            if let PathOutcome::NoDns { servers } = &outcome {
+                cx.facts().no_internet = true;
                 cx.amend(CheckId::Network, verdict::connection_without_internet);
+                return verdict::not_measured(
+                    CheckId::Quality,
+                    verdict::NoInternet::NoAnswer,
+                    Some(servers.join(", ")),
+                );
             }
             verdict::path(&outcome, offline, Some(link.kind))
         })
