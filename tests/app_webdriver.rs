@@ -488,6 +488,13 @@ async fn preflight_screen_renders_results_from_rust() {
         .await
         .expect("the pre-flight screen shows a Start check button");
     assert_eq!(button.text().await.unwrap(), "Start check");
+    // The window as it first opens fits a 1366×768 laptop screen with a taskbar (40 px) and a
+    // title bar (32 px) — the commonest screen mentors have.
+    let (_, _, w, h) = c.get_window_rect().await.unwrap();
+    assert!(
+        w <= 1366 && h <= 768 - 40 - 32,
+        "the window opens at {w}×{h}"
+    );
 
     // The device pickers list what ALSA offers (the fake set-up has "mic" and "speakers").
     wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
@@ -668,6 +675,16 @@ async fn preflight_screen_renders_results_from_rust() {
     assert!(text(c, "#guide-question-text")
         .await
         .contains("Did you hear"));
+    // The meter is off while the question is asked: no "Silent" or "Speak" beside it.
+    let meter_shown = || async {
+        c.execute(
+            "return ['mic-meter-row', 'meter-note'].map(id => getComputedStyle(document.getElementById(id)).display !== 'none')",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(meter_shown().await, json!([false, false]));
     c.execute(
         "document.getElementById('guide').scrollIntoView({block: 'center'})",
         vec![],
@@ -695,6 +712,11 @@ async fn preflight_screen_renders_results_from_rust() {
         attr(c, "#guide-question", "hidden").await.as_deref(),
         Some("true"),
         "answered: the question leaves the guide"
+    );
+    assert_eq!(
+        meter_shown().await,
+        json!([true, true]),
+        "the meter is back"
     );
 
     // Hear yourself: a few seconds of the microphone, played back (from memory) on the speakers.
@@ -1986,6 +2008,23 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     assert_eq!(saved["programme"], "brokerage");
     assert_eq!(saved["programmeChosen"], true);
     assert_eq!(saved["mentorName"], "Jo");
+    // The name is used at once (no restart): the script form has it.
+    let t0 = Instant::now();
+    while c
+        .execute(
+            "return document.getElementById('script-mentor').value",
+            vec![],
+        )
+        .await
+        .unwrap()
+        != json!("Jo")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the first name did not reach the script form"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(
         attr(c, "#first-run-fields", "hidden").await.as_deref(),
         Some("true"),

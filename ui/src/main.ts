@@ -33,6 +33,7 @@ const guide = $<HTMLElement>("guide");
 const guideStep = $<HTMLElement>("guide-step");
 const guideQuestion = $<HTMLElement>("guide-question");
 const meterNote = $<HTMLElement>("meter-note");
+const meterRow = $<HTMLElement>("mic-meter-row");
 const hearButton = $<HTMLButtonElement>("hear-yourself");
 const hearStatus = $<HTMLElement>("hear-status");
 const results = $<HTMLUListElement>("results");
@@ -615,13 +616,26 @@ function deviceChoices(): Pick<Settings, "mic" | "speaker" | "camera"> {
   return { mic: v(micSelect), speaker: v(speakerSelect), camera: v(cameraSelect) };
 }
 
+/** The script form's "Your first name" from the settings, unless the mentor typed another
+ * there; again whenever the settings change it (the first-run card), without a restart. */
+function fillMentorName(name: string | null) {
+  const input = document.getElementById("script-mentor") as HTMLInputElement | null;
+  if (!input || !name) return;
+  if (!input.value || input.dataset.fromSettings === input.value) {
+    input.value = name;
+    input.dataset.fromSettings = name;
+  }
+}
+document.addEventListener("programme-changed", () => {
+  void api.getSettings().then((v) => fillMentorName(v.settings.mentorName));
+});
+
 async function loadDevices() {
   const [view, devices] = await Promise.all([
     api.getSettings(),
     api.listDevices(),
   ]);
-  const mentorInput = document.getElementById("script-mentor") as HTMLInputElement | null;
-  if (mentorInput && !mentorInput.value && view.settings.mentorName) mentorInput.value = view.settings.mentorName;
+  fillMentorName(view.settings.mentorName);
   fillSelect(micSelect, devices.audio.inputs, view.settings.mic);
   fillSelect(speakerSelect, devices.audio.outputs, view.settings.speaker);
   fillSelect(cameraSelect, devices.cameras.map((c) => ({ name: c.name, isDefault: false })), view.settings.camera);
@@ -789,7 +803,9 @@ function askInGuide(r: CheckResult) {
   setStep("question", "One question before you go:");
   $<HTMLElement>("guide-question-text").textContent = r.question;
   guideQuestion.hidden = false;
+  // The meter is off while the question is open: no "Silent" or "Speak" beside it.
   void stopMeter();
+  meterRow.hidden = meterNote.hidden = true;
   guide.scrollIntoView({ block: "nearest" });
   $<HTMLButtonElement>("guide-yes").focus();
   if (r.id !== "speaker") return;
@@ -821,6 +837,7 @@ function endQuestion() {
   chimeTimer = null;
   guideAsks = null;
   guideQuestion.hidden = true;
+  meterRow.hidden = meterNote.hidden = false;
 }
 
 async function answerInGuide(yes: boolean) {
