@@ -18,6 +18,7 @@ import type { Framing } from "./bindings/Framing";
 import type { Settings } from "./bindings/Settings";
 import type { ListenEvent } from "./bindings/ListenEvent";
 import { showView } from "./views";
+import { hhmm } from "./when";
 import { newRun, reduce, type CheckRun, type GuideStep } from "./check-store";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -417,7 +418,7 @@ function showOverall(report: Report) {
         : "Ready for your session";
   overall.replaceChildren(
     el("h2", "overall-title", title),
-    el("p", undefined, `Checked ${new Date(report.startedAt).toLocaleTimeString()} · took ${(report.durationMs / 1000).toFixed(1)} s`),
+    el("p", undefined, `Checked ${hhmm(new Date(report.startedAt))} · took ${(report.durationMs / 1000).toFixed(1)} s`),
   );
 }
 

@@ -1,6 +1,7 @@
 // Mentor Preflight — the schedule panel: coming sessions, add/edit, calendar import and
 // subscriptions, reminder settings, and the weekly records export.
 import * as api from "./api";
+import { dayAndTime } from "./when";
 import { on } from "./events";
 import type { ReminderConfig } from "./bindings/ReminderConfig";
 import { showView } from "./views";
@@ -137,7 +138,7 @@ function renderSubscriptions(subs: Subscription[]) {
         li.append(el("span", "sub-login", "Its name and password are kept in your computer's password store, not in this app's files."));
       }
       li.append(button("Unsubscribe", `Unsubscribe from ${sub.url}`, async () => render(await api.scheduleUnsubscribe(sub.url))));
-      const when = sub.lastFetched ? `Last read ${new Date(sub.lastFetched).toLocaleString()}` : "Not read yet";
+      const when = sub.lastFetched ? `Last read ${dayAndTime(new Date(sub.lastFetched))}` : "Not read yet";
       const state = el("span", sub.lastError ? "sub-state error" : "sub-state", sub.lastError ? `${when}. Problem: ${sub.lastError}` : `${when}.`);
       li.append(state);
       return li;

@@ -2,6 +2,7 @@
 // State lives in Rust (SessionRun); this page only shows it and sends the mentor's actions.
 import * as api from "./api";
 import { on } from "./events";
+import { startsIn } from "./when";
 import "./style.css";
 import type { ScriptView } from "./bindings/ScriptView";
 import type { DeviceUse } from "./bindings/DeviceUse";
@@ -36,7 +37,7 @@ function show(v: ScriptView) {
   timer.className = waiting ? "timer waiting" : `timer ${v.timer.colour}`;
   timer.dataset.colour = waiting ? "waiting" : v.timer.colour;
   timer.textContent = waiting
-    ? `Starts in ${clock(v.startsInS)}`
+    ? startsIn(v.startsInS, new Date())
     : v.timer.overtimeS > 0
       ? `+${clock(v.timer.overtimeS)} over`
       : `${clock(v.timer.remainingS)} left`;
