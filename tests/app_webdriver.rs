@@ -1986,6 +1986,7 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     assert_eq!(settings()["programmeChosen"], serde_json::Value::Null);
     screenshot(&s, "app-programme-first-run");
     typed("contact-email", "safe@brokerage.example").await;
+    typed("contact-phone", "+44 20 7946 0000").await;
     // Asked once with the programme: the mentor's name, and start at login (on by default).
     assert!(c
         .find(Locator::Id("first-autostart"))
@@ -2130,7 +2131,7 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
     let prompts = text(c, "#prompts").await;
     assert!(
         prompts.contains("because you are under 18")
-            && prompts.contains("Safeguarding lead at The Brokerage")
+            && prompts.contains("The Brokerage's safeguarding contact (Safeguarding lead)")
             && prompts.contains("This is session 2 of 7.")
             && !prompts.contains('['),
         "{prompts}"
@@ -2155,6 +2156,17 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         who.contains("Safeguarding lead") && who.contains("safe@brokerage.example"),
         "{who}"
     );
+    // The phone number and the email are links the mentor can press, not plain text.
+    assert_eq!(
+        text(c, "#concern-who a[href='tel:+442079460000']").await,
+        "+44 20 7946 0000"
+    );
+    assert!(c
+        .find(Locator::Css(
+            "#concern-who a[href='mailto:safe@brokerage.example']"
+        ))
+        .await
+        .is_ok());
     assert!(
         !open_log.exists(),
         "nothing is opened before the mentor confirms"

@@ -97,7 +97,14 @@ fn each_code_shows_its_own_rules() {
         &["programme", "show", "brokerage", "--under-18"],
     ));
     let extra = "[ ] Contact only through the programme's channels";
-    assert!(!adult.contains(extra) && minor.contains(extra));
+    assert!(minor.contains(extra));
+    // Shown without being asked for, marked as applying to under-18 sessions.
+    let marked = adult
+        .find("With a mentee under 18")
+        .unwrap_or_else(|| panic!("no under-18 rules in\n{adult}"));
+    assert!(adult[marked..].contains(extra), "{adult}");
+    assert!(!adult[..marked].contains(extra), "{adult}");
+    assert!(adult.contains("no safeguarding contact is set"), "{adult}");
     assert!(adult.contains("You arrange each session with your mentee."));
     assert!(minor.contains("The programme schedules the sessions, not you."));
 
@@ -423,7 +430,9 @@ fn your_programme_and_its_contact_are_remembered_and_used() {
         ],
     ));
     assert!(
-        script.contains("I must tell Safeguarding lead at The Brokerage straight away"),
+        script.contains(
+            "I must tell The Brokerage's safeguarding contact (Safeguarding lead) straight away"
+        ),
         "{script}"
     );
     assert!(

@@ -896,10 +896,19 @@ fn programme(ctx: &Context, action: ProgrammeAction) -> Result<i32> {
         ProgrammeAction::Use { id } => {
             let choice = (id != "none").then_some(id.as_str());
             match preflight::programmes::choose_programme(ctx, choice, None)? {
-                Some(p) => outln!(
-                    "Your programme: {}. New sessions and calendars belong to it.",
-                    clean(&p.name)
-                ),
+                Some(p) => {
+                    outln!(
+                        "Your programme: {}. New sessions and calendars belong to it.",
+                        clean(&p.name)
+                    );
+                    if let Some(gap) = p.safeguarding_gap() {
+                        errln!(
+                            "Note: {} (preflight programme contact {} --name … --email …)",
+                            clean(&gap),
+                            clean(&p.id)
+                        );
+                    }
+                }
                 None => outln!("No programme: sessions belong to none unless you choose one."),
             }
             Ok(0)
@@ -1033,6 +1042,24 @@ fn render_programme(p: &preflight::scripts::programme::Profile, under_18: bool) 
     };
     for (_, item) in p.checklist_for(under_18) {
         out += &format!("  [ ] {}\n", clean(&item));
+    }
+    // The under-18 rules are always shown (a mentor may not know to ask for them), marked as
+    // applying to sessions with a mentee under 18.
+    if !under_18 && (!p.under_18.is_empty() || p.programme_schedules(true)) {
+        out += "\nWith a mentee under 18 (sessions marked under 18), also:\n";
+        if p.programme_schedules(true) && !p.programme_schedules(false) {
+            out += "  The programme schedules the sessions, not you.\n";
+        }
+        for item in &p.under_18 {
+            out += &format!("  [ ] {}\n", clean(item));
+        }
+    }
+    if let Some(gap) = p.safeguarding_gap() {
+        out += &format!(
+            "\nNote: {} (preflight programme contact {} --name … --email …)\n",
+            clean(&gap),
+            clean(&p.id)
+        );
     }
     if let Some(c) = &p.contact {
         out += &format!("\nProgramme contact: {}", clean(&c.name));

@@ -94,6 +94,10 @@ function render(v: ProgrammeView) {
   $<HTMLTextAreaElement>("custom-text").value = v.customText;
   notice.hidden = !v.customProblem;
   notice.textContent = v.customProblem ?? "";
+  // Said on save and whenever the card is drawn, until a safeguarding contact is set.
+  const gap = $("programme-safeguarding");
+  gap.hidden = !v.safeguardingGap;
+  gap.textContent = v.safeguardingGap ?? "";
   showChoice();
 }
 

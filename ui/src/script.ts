@@ -247,6 +247,25 @@ function contactWords(c: ProgrammeContact): string {
   return [c.name, c.email, c.phone].filter(Boolean).join(" · ");
 }
 
+/** The contact as the mentor can use it: the email a `mailto:` link and the phone a `tel:` link
+ * (pressing one is "Contact them now": it opens it and notes that a concern was raised). */
+function contactNodes(c: ProgrammeContact): Node[] {
+  const link = (href: string, text: string) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    a.addEventListener("click", (e) => {
+      e.preventDefault();
+      $<HTMLButtonElement>("concern-go").click();
+    });
+    return a;
+  };
+  const parts: Node[] = [document.createTextNode(c.name)];
+  if (c.email) parts.push(document.createTextNode(" · "), link(`mailto:${c.email}`, c.email));
+  if (c.phone) parts.push(document.createTextNode(" · "), link(`tel:${c.phone.replace(/[^+\d]/g, "")}`, c.phone));
+  return parts;
+}
+
 const concernButton = $<HTMLButtonElement>("report-concern");
 const concernPanel = $<HTMLElement>("concern-panel");
 let concernProgramme: ScriptProgramme | null = null;
@@ -268,7 +287,11 @@ concernButton.addEventListener("click", async () => {
   const go = $<HTMLButtonElement>("concern-go");
   if (p.contact) {
     const how = p.contact.email ? "opens an email to" : "calls";
-    $("concern-who").textContent = `This ${how} ${p.name}'s contact: ${contactWords(p.contact)}.`;
+    $("concern-who").replaceChildren(
+      document.createTextNode(`This ${how} ${p.name}'s contact: `),
+      ...contactNodes(p.contact),
+      document.createTextNode("."),
+    );
     go.hidden = false;
     go.focus();
   } else {

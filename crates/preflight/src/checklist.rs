@@ -76,9 +76,21 @@ fn met(b: bool) -> ItemState {
     }
 }
 
+/// The item of an under-18 session in a programme with under-18 rules: is someone set to tell
+/// about a concern?
+pub const SAFEGUARDING_CONTACT: &str = "safeguarding-contact";
+
 /// The evidence for one item, if a check can give it.
 fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
     match id {
+        SAFEGUARDING_CONTACT => {
+            let (p, _) = ctx.programme.as_ref()?;
+            Some(match (p.safeguarding_gap(), &p.contact) {
+                (Some(gap), _) => (ItemState::NotMet, gap),
+                (None, Some(c)) => (ItemState::Met, format!("You would tell {}.", c.name)),
+                (None, None) => return None,
+            })
+        }
         "quiet" => {
             let Some(Evidence::RoomNoise { floor_dbfs }) = check(report, CheckId::Mic)?.evidence
             else {
@@ -186,6 +198,17 @@ pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
             .map(|(id, text)| (id.to_string(), text.to_string()))
             .collect(),
     };
+    let mut items = items;
+    // A session with a mentee under 18 needs someone to tell about a concern: an item of its
+    // own until a contact is set.
+    if let Some((p, true)) = &ctx.programme {
+        if !p.under_18.is_empty() {
+            items.push((
+                SAFEGUARDING_CONTACT.to_string(),
+                "A safeguarding contact is set for this programme".to_string(),
+            ));
+        }
+    }
     items
         .iter()
         .map(|(id, text)| match evidence(id, report, ctx) {
@@ -395,6 +418,28 @@ mod tests {
         let minor = item(&items, "brokerage:u18:2");
         assert_eq!(minor.text, "Contact only through the programme's channels");
         assert_eq!(minor.state, ItemState::Unknown);
+        // No safeguarding contact for an under-18 session: said, as an item not met, until set.
+        let gap = item(&items, SAFEGUARDING_CONTACT);
+        assert_eq!((gap.state, gap.basis), (ItemState::NotMet, Basis::Evidence));
+        assert!(
+            gap.why.contains("no safeguarding contact is set"),
+            "{}",
+            gap.why
+        );
+        let mut with_contact = built_in_profile("brokerage").unwrap();
+        with_contact.contact = Some(preflight_scripts::programme::Contact {
+            name: "Ana Lopez".into(),
+            email: Some("ana@example.org".into()),
+            phone: None,
+        });
+        ctx.programme = Some((with_contact.clone(), true));
+        assert_eq!(
+            item(&build(&r, &ctx), SAFEGUARDING_CONTACT).state,
+            ItemState::Met
+        );
+        // Not an item for an adult mentee.
+        ctx.programme = Some((with_contact, false));
+        assert!(!build(&r, &ctx).iter().any(|i| i.id == SAFEGUARDING_CONTACT));
         assert_eq!(item(&items, "quiet").basis, Basis::Evidence);
     }
 

@@ -237,12 +237,19 @@ pub struct ProgrammeView {
     pub custom_problem: Option<String>,
     /// The mentor's first name, for the scripts.
     pub mentor_name: Option<String>,
+    /// The chosen programme has under-18 rules and no safeguarding contact: what to add.
+    pub safeguarding_gap: Option<String>,
 }
 
 /// The programme panel: every profile, the mentor's choice, their own profile's text.
 pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
     let (profiles, custom_problem) = crate::programmes::profiles(ctx);
     let settings = crate::settings::load(ctx).map_err(|e| e.to_string())?.value;
+    let safeguarding_gap = settings
+        .programme
+        .as_deref()
+        .and_then(|id| profiles.get(id))
+        .and_then(|p| p.safeguarding_gap());
     Ok(ProgrammeView {
         programmes: profiles
             .all()
@@ -257,6 +264,7 @@ pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
         custom_text: crate::programmes::custom_profile_text(ctx).map_err(|e| e.to_string())?,
         custom_problem,
         mentor_name: settings.mentor_name,
+        safeguarding_gap,
     })
 }
 

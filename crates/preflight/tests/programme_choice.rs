@@ -67,3 +67,29 @@ fn a_programme_and_its_contact_are_checked_then_saved_together() {
     assert!(settings().programme_contacts.contains_key("brokerage"));
     assert!(set_programme_contact(&ctx, "nope", ContactChange::Clear).is_err());
 }
+
+#[test]
+fn a_programme_with_under_18_rules_and_no_safeguarding_contact_is_said_until_one_is_set() {
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let p = choose_programme(&ctx, Some("brokerage"), None)
+        .unwrap()
+        .expect("the programme's profile");
+    // On save (the CLI prints it; the app's panel shows the view's words).
+    assert!(p.safeguarding_gap().is_some());
+    let gap = preflight::views::programme_view(&ctx)
+        .unwrap()
+        .safeguarding_gap
+        .expect("the gap is said");
+    assert!(
+        gap.starts_with("The Brokerage has rules for mentees under 18"),
+        "{gap}"
+    );
+    set_programme_contact(&ctx, "brokerage", contact("Ana Lopez", "ana@example.org")).unwrap();
+    assert_eq!(
+        preflight::views::programme_view(&ctx)
+            .unwrap()
+            .safeguarding_gap,
+        None
+    );
+}

@@ -607,6 +607,18 @@ impl Profile {
 }
 
 impl Profile {
+    /// What is missing for a session with a mentee under 18: a programme with under-18 rules and
+    /// no safeguarding contact set, in words (said when it is chosen, shown, and on every check
+    /// of an under-18 session until a contact is set).
+    pub fn safeguarding_gap(&self) -> Option<String> {
+        (!self.under_18.is_empty() && self.contact.is_none()).then(|| {
+            format!(
+                "{} has rules for mentees under 18, and no safeguarding contact is set: add who to tell about a concern (a name and an email or phone) before a session with a mentee under 18.",
+                self.name
+            )
+        })
+    }
+
     /// What the mentor says about the limit of confidentiality when the mentee is under 18, and
     /// whom they would tell.
     pub fn safeguarding_prompt(&self) -> String {
@@ -626,7 +638,9 @@ impl Profile {
         let who = self
             .contact
             .as_ref()
-            .map(|c| format!("{} at {}", c.name, self.name))
+            // The role first, the name in brackets: it reads well whether the name is a
+            // person's ("Ana Lopez") or a role's ("Programme coordinator").
+            .map(|c| format!("{}'s safeguarding contact ({})", self.name, c.name))
             .unwrap_or_else(|| format!("{}'s safeguarding contact", self.name));
         format!(
             "because you are under 18: if I am worried that you or someone else may be at risk, I must tell {who} straight away. I would tell you first that I am doing it."

@@ -87,7 +87,7 @@ mod tests {
         });
         assert!(c
             .safeguarding_prompt()
-            .contains("tell Ana Lopez at The Brokerage"));
+            .contains("tell The Brokerage's safeguarding contact (Ana Lopez)"));
         // A script without a word about confidentiality gets it said on its own, after the
         // greeting: the mentee hears what it is a limit of.
         let mut plain = built_in("regular-session").unwrap();

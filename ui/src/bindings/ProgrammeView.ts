@@ -13,4 +13,8 @@ customProblem: string | null,
 /**
  * The mentor's first name, for the scripts.
  */
-mentorName: string | null, };
+mentorName: string | null, 
+/**
+ * The chosen programme has under-18 rules and no safeguarding contact: what to add.
+ */
+safeguardingGap: string | null, };
