@@ -11,6 +11,7 @@ use crate::script::Template;
 /// its own, follows the greeting when none does); after session `session_number`, the
 /// feedback the programme asks for is announced in the closing phase.
 pub fn adapt(profile: &Profile, t: &mut Template, under_18: bool, session_number: Option<u32>) {
+    fit_minutes(t, profile.session_minutes);
     if let (Some(n), Some(last)) = (session_number, t.phases.last_mut()) {
         for f in profile.feedback.iter().filter(|f| f.after_session == n) {
             last.prompts.push(format!(
@@ -42,6 +43,46 @@ pub fn adapt(profile: &Profile, t: &mut Template, under_18: bool, session_number
     }
 }
 
+/// Stretches or shrinks the phases' time boxes, keeping their proportions, so they add up to
+/// `total` minutes (the programme's session length): whole minutes, at least one each, handed
+/// out by largest remainder so the sum is exact. A script with more phases than minutes keeps
+/// one minute a phase.
+pub fn fit_minutes(t: &mut Template, total: u32) {
+    let have: u32 = t.phases.iter().map(|p| p.minutes).sum();
+    let n = t.phases.len() as u32;
+    if have == 0 || total == 0 || have == total || n == 0 {
+        return;
+    }
+    if total <= n {
+        t.phases.iter_mut().for_each(|p| p.minutes = 1);
+        return;
+    }
+    // One minute each first, then the rest in proportion to what each phase had.
+    let spare = (total - n) as u64;
+    let shares: Vec<(u64, u64)> = t
+        .phases
+        .iter()
+        .map(|p| {
+            let exact = spare * p.minutes as u64;
+            (exact / have as u64, exact % have as u64)
+        })
+        .collect();
+    let mut left = spare - shares.iter().map(|(q, _)| q).sum::<u64>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| shares[b].1.cmp(&shares[a].1).then(a.cmp(&b)));
+    let mut extra = vec![0u64; shares.len()];
+    for &i in &order {
+        if left == 0 {
+            break;
+        }
+        extra[i] = 1;
+        left -= 1;
+    }
+    for (i, p) in t.phases.iter_mut().enumerate() {
+        p.minutes = 1 + (shares[i].0 + extra[i]) as u32;
+    }
+}
+
 /// "Mid-point feedback survey" → "mid-point feedback survey" (for use inside a sentence).
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
@@ -58,12 +99,60 @@ mod tests {
     use preflight_programme::{built_in_profile, Contact};
 
     #[test]
+    fn every_programmes_scripts_fit_its_session_length() {
+        for (id, _) in preflight_programme::BUILT_IN_PROFILES {
+            let p = built_in_profile(id).unwrap();
+            for script in [&p.scripts.first, &p.scripts.middle, &p.scripts.last] {
+                let mut t = built_in(script).unwrap();
+                let before: Vec<u32> = t.phases.iter().map(|p| p.minutes).collect();
+                adapt(&p, &mut t, false, Some(1));
+                assert_eq!(
+                    t.total_minutes(),
+                    p.session_minutes,
+                    "{id}/{script}: {before:?} → {:?}",
+                    t.phases.iter().map(|p| p.minutes).collect::<Vec<_>>()
+                );
+                assert!(t.phases.iter().all(|p| p.minutes >= 1));
+            }
+        }
+        // The Brokerage's 60-minute sessions: its first-session script (45 min as written)
+        // stretched in proportion.
+        let b = built_in_profile("brokerage").unwrap();
+        let mut t = built_in(&b.scripts.first).unwrap();
+        assert_ne!(
+            t.total_minutes(),
+            60,
+            "the test needs a script that does not fit"
+        );
+        let longest = t.phases.iter().map(|p| p.minutes).max().unwrap();
+        adapt(&b, &mut t, false, None);
+        assert_eq!(t.total_minutes(), 60);
+        assert!(t.phases.iter().map(|p| p.minutes).max().unwrap() > longest);
+    }
+
+    #[test]
+    fn fitting_keeps_proportions_and_the_exact_sum() {
+        let mut t = built_in("first-session").unwrap();
+        let n = t.phases.len() as u32;
+        for total in [n, n + 1, 30, 45, 61, 240] {
+            fit_minutes(&mut t, total);
+            assert_eq!(t.total_minutes(), total, "{total}");
+        }
+        fit_minutes(&mut t, 1);
+        assert!(t.phases.iter().all(|p| p.minutes == 1));
+    }
+
+    #[test]
     fn under_18_the_script_states_the_safeguarding_limit() {
         let b = built_in_profile("brokerage").unwrap();
         let mut t = built_in("first-session").unwrap();
-        let before = t.clone();
+        let mut before = t.clone();
         adapt(&b, &mut t, false, None);
-        assert_eq!(t, before, "adults: unchanged");
+        fit_minutes(&mut before, b.session_minutes);
+        assert_eq!(
+            t, before,
+            "adults: only the time boxes fitted to the session"
+        );
         adapt(&b, &mut t, true, None);
         let (pi, qi) = t
             .phases
