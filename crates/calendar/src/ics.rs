@@ -330,11 +330,13 @@ fn event_info(
     })
 }
 
-/// "Mentoring session with Sam" → "Sam"; other titles are kept as they are. Control
-/// characters (terminal escapes) never get through.
+/// "Mentoring session with Sam" → "Sam", and a trailing bracketed note is not part of the name
+/// ("Priya (The Brokerage)" → "Priya": a programme or a place written after it); other titles
+/// are kept as they are. Control characters (terminal escapes) never get through.
 fn mentee_from_title(title: &str) -> String {
     let t = clean_text(title, MAX_NAME_CHARS);
     let lower = t.to_lowercase();
+    let mut name = t.as_str();
     for prefix in [
         "mentoring session with ",
         "mentoring session: ",
@@ -344,14 +346,33 @@ fn mentee_from_title(title: &str) -> String {
         "session with ",
     ] {
         if lower.starts_with(prefix) && t.len() > prefix.len() && t.is_char_boundary(prefix.len()) {
-            return t[prefix.len()..].trim().to_string();
+            name = t[prefix.len()..].trim();
+            break;
         }
     }
-    if t.is_empty() {
+    let name = without_trailing_note(name);
+    if name.is_empty() {
         "(untitled session)".into()
     } else {
-        t
+        name.to_string()
     }
+}
+
+/// "Priya (The Brokerage)" → "Priya"; "[x] Sam [online]" → "[x] Sam"; a title that is only a
+/// bracket is kept.
+fn without_trailing_note(name: &str) -> &str {
+    let name = name.trim();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if let Some(body) = name.strip_suffix(close) {
+            if let Some(at) = body.rfind(open) {
+                let before = name[..at].trim_end();
+                if !before.is_empty() {
+                    return before;
+                }
+            }
+        }
+    }
+    name
 }
 
 /// Decodes a calendar file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a
@@ -752,6 +773,21 @@ fn recurrence(
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_mentee_is_the_name_without_the_programme_after_it() {
+        for (title, mentee) in [
+            ("Mentoring session with Priya (The Brokerage)", "Priya"),
+            ("Priya (The Brokerage)", "Priya"),
+            ("Session with Sam [online]", "Sam"),
+            ("Mentoring: Alex", "Alex"),
+            ("Sam Lee", "Sam Lee"),
+            ("(The Brokerage)", "(The Brokerage)"),
+            ("", "(untitled session)"),
+        ] {
+            assert_eq!(mentee_from_title(title), mentee, "{title:?}");
+        }
+    }
+
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
     }
@@ -880,7 +916,8 @@ mod tests {
             Some("https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0")
         );
         assert_eq!(out.sessions[1].start, ts("2026-12-10T18:00:00Z"));
-        assert_eq!(out.sessions[1].mentee, "Leo (moved)");
+        // The moved occurrence's own title ("Leo (moved)") names the same mentee.
+        assert_eq!(out.sessions[1].mentee, "Leo");
         assert_eq!(
             out.sessions[1].link.as_deref(),
             Some("https://meet.jit.si/LeoRoom")
