@@ -1897,6 +1897,8 @@ fn brokerage_schedule(mins: i64) -> String {
     };
     json!({ "sessions": [
         session("past-1", "Jordan", now - jiff::SignedDuration::from_hours(48), false),
+        // Nine days ago: always in an earlier week than today's.
+        session("past-2", "Jordan", now - jiff::SignedDuration::from_hours(24 * 9), false),
         session("soon-1", "Alex", now + jiff::SignedDuration::from_mins(mins), true),
     ]})
     .to_string()
@@ -2114,7 +2116,46 @@ async fn programme_first_run_contact_concern_weekly_record_and_own_rules() {
         t.contains("Jordan: yes, as planned")
     })
     .await;
+    // *No* asks why, in the row; the answer and its reason go into that session's week's
+    // export, which the panel offers as a button of its own (it is not this week).
+    click(
+        c,
+        "#planned-list li[data-session-id='past-2'] button[aria-label^='No:']",
+    )
+    .await;
+    let why = wait_for(
+        c,
+        "#planned-list li[data-session-id='past-2'] .planned-why-not input",
+        5,
+        "No asks why",
+    )
+    .await;
+    why.send_keys("Jordan was ill").await.unwrap();
+    why.send_keys(&Key::Enter.to_string()).await.unwrap();
+    let records = wait_records(&records_path, |r| {
+        r["planned"].as_array().is_some_and(|a| a.len() == 2)
+    })
+    .await;
+    assert_eq!(records["planned"][1]["sessionId"], "past-2");
+    assert_eq!(records["planned"][1]["asPlanned"], false);
+    assert_eq!(records["planned"][1]["reason"], "Jordan was ill");
+    wait_text(c, "#planned-list li[data-session-id='past-2']", 10, |t| {
+        t.contains("no, not as planned (Jordan was ill)")
+    })
+    .await;
     screenshot(&s, "app-programme-weekly-record");
+    click(c, "#planned-exports button[data-week]").await;
+    let t0 = Instant::now();
+    let saved = loop {
+        let t = text(c, "#export-result").await;
+        if let Some(p) = t.strip_prefix("Saved to ") {
+            break p.to_string();
+        }
+        assert!(t0.elapsed() < Duration::from_secs(10), "no export: {t}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    assert!(csv.contains(",no: Jordan was ill,"), "{csv}");
 
     // The under-18 session's script: the safeguarding limit, and a discreet Report a concern
     // that reaches the programme contact and notes only that a concern was raised.

@@ -594,13 +594,22 @@ fn the_weekly_record_says_what_the_mentor_stated() {
         ))
     };
     let held = add("Sam", "2026-11-03 18:00");
-    let _unanswered = add("Kim", "2026-11-04 18:00");
+    let kim = add("Kim", "2026-11-04 18:00");
     let future = add("Lee", "2027-11-04 18:00");
     let o = preflight(home.path(), &["records", "planned", &future, "yes"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("has not started yet"), "{}", stderr(&o));
     let o = preflight(home.path(), &["records", "planned", &held, "maybe"]);
     assert!(!o.status.success(), "yes or no only");
+    // *No* asks why, and the reason goes with the answer into the export.
+    let o = preflight(home.path(), &["records", "planned", &held, "no"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--reason"), "{}", stderr(&o));
+    let o = preflight(
+        home.path(),
+        &["records", "planned", &kim, "no", "--reason", "Kim was ill"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     let o = preflight(home.path(), &["records", "planned", &held, "yes"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -628,8 +637,10 @@ fn the_weekly_record_says_what_the_mentor_stated() {
             && lines[1].ends_with(",brokerage,Mid-point feedback survey,yes,"),
         "{csv}"
     );
+    // No script was run: the mentor's word says whether it took place.
+    assert!(lines[1].contains(",yes (stated),"), "{csv}");
     assert!(
-        lines[2].contains(",Kim,") && lines[2].ends_with(",not stated,"),
+        lines[2].contains(",Kim,") && lines[2].ends_with(",no: Kim was ill,"),
         "{csv}"
     );
 }

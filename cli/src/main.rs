@@ -224,6 +224,9 @@ enum RecordsAction {
         /// `yes` or `no`.
         #[arg(value_parser = ["yes", "no"])]
         answer: String,
+        /// Why not, in a few words (needed with `no`; it goes into the monitoring export).
+        #[arg(long, value_name = "WORDS")]
+        reason: Option<String>,
     },
 }
 
@@ -776,15 +779,24 @@ fn records(ctx: &Context, action: RecordsAction) -> Result<i32> {
             out,
             programme,
         } => (from, to, out, programme),
-        RecordsAction::Planned { id, answer } => {
+        RecordsAction::Planned { id, answer, reason } => {
             let yes = answer == "yes";
-            let session = preflight::monitoring::state_as_planned(ctx, &id, yes, ctx.now())
-                .map_err(|e| match e {
-                    preflight::monitoring::PlannedError::NoSession(_) => {
-                        anyhow::anyhow!("{e} See `preflight schedule list --json` for the ids.")
-                    }
-                    e => e.into(),
-                })?;
+            let session = preflight::monitoring::state_as_planned(
+                ctx,
+                &id,
+                yes,
+                reason.as_deref(),
+                ctx.now(),
+            )
+            .map_err(|e| match e {
+                preflight::monitoring::PlannedError::NoSession(_) => {
+                    anyhow::anyhow!("{e} See `preflight schedule list --json` for the ids.")
+                }
+                preflight::monitoring::PlannedError::NoReason => {
+                    anyhow::anyhow!("{e} Add --reason \"…\".")
+                }
+                e => e.into(),
+            })?;
             outln!(
                 "Recorded: the session with {} on {} {} as planned.",
                 clean(&session.mentee),

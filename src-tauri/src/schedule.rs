@@ -35,16 +35,19 @@ pub async fn session_as_planned(
     app: AppHandle,
     id: String,
     yes: bool,
+    reason: Option<String>,
 ) -> Result<ScheduleView, String> {
     let ctx = context(&app);
     tauri::async_runtime::spawn_blocking(move || {
         let now = ctx.now();
-        preflight::monitoring::state_as_planned(&ctx, &id, yes, now).map_err(|e| match e {
-            preflight::monitoring::PlannedError::NoSession(_) => {
-                "That session is no longer in the schedule.".to_string()
-            }
-            e => e.to_string(),
-        })?;
+        preflight::monitoring::state_as_planned(&ctx, &id, yes, reason.as_deref(), now).map_err(
+            |e| match e {
+                preflight::monitoring::PlannedError::NoSession(_) => {
+                    "That session is no longer in the schedule.".to_string()
+                }
+                e => e.to_string(),
+            },
+        )?;
         tracing::info!(session = %id, yes, "took place as planned: stated");
         Ok(view(&ctx, now))
     })

@@ -136,8 +136,8 @@ export function saveDevices(mic: string | null, speaker: string | null, camera: 
   return invoke<null>("save_devices", { mic, speaker, camera });
 }
 
-export function sessionAsPlanned(id: string, yes: boolean): Promise<ScheduleView> {
-  return invoke<ScheduleView>("session_as_planned", { id, yes });
+export function sessionAsPlanned(id: string, yes: boolean, reason: string | null): Promise<ScheduleView> {
+  return invoke<ScheduleView>("session_as_planned", { id, yes, reason });
 }
 
 export function programmeGet(): Promise<ProgrammeView> {

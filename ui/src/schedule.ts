@@ -149,25 +149,72 @@ function renderSubscriptions(subs: Subscription[]) {
 /** The mentor's programme, preselected when the forms are reset. */
 let mine: string | null = null;
 
+/** The local Monday of this week, YYYY-MM-DD (as Rust writes `PlannedAsk.week`). */
+function thisMonday(): string {
+  const d = new Date();
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** *No* asks why, in the row: a few words for the programme's form (Enter saves, Esc cancels). */
+function askWhyNot(li: HTMLLIElement, a: PlannedAsk) {
+  li.querySelector(".planned-why-not")?.remove();
+  const form = el("div", "planned-why-not");
+  const label = el("label", undefined, "Why not? ");
+  const input = el("input");
+  input.type = "text";
+  input.maxLength = 200;
+  input.placeholder = "e.g. the mentee was ill, or we moved it";
+  input.value = a.reason ?? "";
+  label.append(input);
+  const save = button("Save", `Save: why the session with ${a.mentee} on ${a.when} did not take place as planned`, async () =>
+    render(await api.sessionAsPlanned(a.id, false, input.value)),
+  );
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") save.click();
+    if (e.key === "Escape") form.remove();
+  });
+  form.append(label, save);
+  li.append(form);
+  input.focus();
+}
+
 function renderPlanned(asks: PlannedAsk[]) {
   const box = $<HTMLElement>("planned");
   box.hidden = asks.length === 0;
   const names = [...new Set(asks.map((a) => a.programmeName))].join(" and ");
-  $("planned-why").textContent = `${names} asks each week whether mentoring took place as planned. Your answer goes into the weekly export.`;
+  $("planned-why").textContent = `${names} asks each week whether mentoring took place as planned. Your answer goes into the export of that session's week.`;
   $("planned-list").replaceChildren(
     ...asks.map((a) => {
       const li = el("li");
       li.dataset.sessionId = a.id;
-      const state = a.asPlanned === null ? "not answered yet" : a.asPlanned ? "yes, as planned" : "no, not as planned";
+      const state =
+        a.asPlanned === null ? "not answered yet" : a.asPlanned ? "yes, as planned" : `no, not as planned${a.reason ? ` (${a.reason})` : ""}`;
       li.append(el("span", "planned-when", `${a.when} — ${a.mentee}: ${state}`));
       for (const [yes, text] of [[true, "Yes"], [false, "No"]] as const) {
-        const b = button(text, `${text}: ${a.mentee} on ${a.when} ${yes ? "took place as planned" : "did not take place as planned"}`, async () =>
-          render(await api.sessionAsPlanned(a.id, yes)),
-        );
+        const b = button(text, `${text}: ${a.mentee} on ${a.when} ${yes ? "took place as planned" : "did not take place as planned"}`, async () => {
+          if (yes) render(await api.sessionAsPlanned(a.id, true, null));
+          else askWhyNot(li, a);
+        });
         b.setAttribute("aria-pressed", String(a.asPlanned === yes));
         li.append(b);
       }
       return li;
+    }),
+  );
+  // Answers about an earlier week go into that week's export: one button for each such week.
+  const monday = thisMonday();
+  const weeks = [...new Set(asks.map((a) => a.week))].filter((w) => w !== monday).sort().reverse();
+  $("planned-exports").replaceChildren(
+    ...weeks.map((w) => {
+      const [y, m, d] = w.split("-").map(Number);
+      const label = `Export the week of ${dayAndTime(new Date(y, m - 1, d)).replace(/ \d\d:\d\d$/, "")} (CSV)`;
+      const b = button(label, label, async () => {
+        const saved = await api.exportRecords(w);
+        $<HTMLElement>("export-result").textContent = saved ? `Saved to ${saved}` : "Not saved.";
+      });
+      b.dataset.week = w;
+      return b;
     }),
   );
 }

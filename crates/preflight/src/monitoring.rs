@@ -61,6 +61,9 @@ pub enum PlannedError {
     /// No such session in the schedule.
     #[error("There is no session with the id {0} in your schedule.")]
     NoSession(String),
+    /// A *No* without a reason.
+    #[error("Say in a few words why it did not take place as planned (for example: the mentee was ill, or we moved it to next week).")]
+    NoReason,
     /// It has not started.
     #[error("That session has not started yet; say whether it took place as planned once it has.")]
     NotStarted,
@@ -70,13 +73,26 @@ pub enum PlannedError {
 }
 
 /// Records what the mentor says about session `id` having taken place as planned (the app's
-/// Yes/No and `preflight records planned`); the latest answer counts. Returns the session.
+/// Yes/No and `preflight records planned`); the latest answer counts. A *No* needs its
+/// `reason` (a few words, cleaned and cut to [`crate::records::MAX_REASON_CHARS`]); a *Yes*
+/// keeps none. Returns the session.
 pub fn state_as_planned(
     ctx: &Context,
     id: &str,
     as_planned: bool,
+    reason: Option<&str>,
     now: Timestamp,
 ) -> Result<preflight_calendar::Session, PlannedError> {
+    let reason = if as_planned {
+        None
+    } else {
+        let r = clean_text(reason.unwrap_or_default(), crate::records::MAX_REASON_CHARS);
+        let r = r.trim();
+        if r.is_empty() {
+            return Err(PlannedError::NoReason);
+        }
+        Some(r.to_string())
+    };
     let mut db = ctx.db()?;
     let session = db
         .session(id)?
@@ -87,6 +103,7 @@ pub fn state_as_planned(
     db.add_planned(&crate::records::PlannedRecord {
         session_id: id.to_string(),
         as_planned,
+        reason,
         at: now,
     })?;
     Ok(session)

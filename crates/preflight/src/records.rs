@@ -142,10 +142,17 @@ pub struct PlannedRecord {
     pub session_id: String,
     /// Yes or no, as the mentor said.
     pub as_planned: bool,
+    /// Why not, in the mentor's few words (asked with every *No*; at most
+    /// [`MAX_REASON_CHARS`] characters). Records written before reasons were asked have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// When the mentor said it (RFC 3339).
     #[ts(type = "string")]
     pub at: Timestamp,
 }
+
+/// The longest reason kept for a *No* (a few words for a monitoring form, not a diary).
+pub const MAX_REASON_CHARS: usize = 200;
 
 /// How long before a session opening its room counts as opening it for the session (the codes
 /// ask for 5–10 minutes early): a room opened days ahead, to look at the link, is not an opening.
@@ -220,11 +227,15 @@ impl Records {
 
     /// What the mentor last said about session `id` taking place as planned.
     pub fn as_planned(&self, id: &str) -> Option<bool> {
+        self.planned_for(id).map(|p| p.as_planned)
+    }
+
+    /// The mentor's last statement about session `id` taking place as planned.
+    pub fn planned_for(&self, id: &str) -> Option<&PlannedRecord> {
         self.planned
             .iter()
             .filter(|p| p.session_id == id)
             .max_by_key(|p| p.at)
-            .map(|p| p.as_planned)
     }
 }
 
@@ -405,8 +416,12 @@ pub fn monitoring_rows(
             planned_min: s.duration_min.to_string(),
             programme: s.programme.clone().unwrap_or_default(),
             feedback_due: feedback_due(profiles, s),
-            as_planned: match index.planned.get(s.id.as_str()).map(|p| p.as_planned) {
-                Some(b) => yes_no(b),
+            as_planned: match index.planned.get(s.id.as_str()) {
+                Some(p) if p.as_planned => "yes".into(),
+                Some(p) => match &p.reason {
+                    Some(r) => format!("no: {r}"),
+                    None => "no".into(),
+                },
                 None if s.end() <= now && weekly_monitoring(profiles, s) => "not stated".into(),
                 None => String::new(),
             },
@@ -432,10 +447,14 @@ pub fn monitoring_rows(
         } else if s.start <= now {
             row.room_opened_5_min_early = "no".into();
         }
-        match run {
-            Some(r) => fill_run(&mut row, r),
-            None if s.end() <= now => row.took_place = "no record".into(),
-            None => {}
+        // Without a script's record, the mentor's own word decides whether it took place:
+        // a row never says "as planned: yes" beside "did not take place".
+        let stated = index.planned.get(s.id.as_str()).map(|p| p.as_planned);
+        match (run, stated) {
+            (Some(r), _) => fill_run(&mut row, r),
+            (None, Some(true)) => row.took_place = "yes (stated)".into(),
+            (None, _) if s.end() <= now => row.took_place = "no record".into(),
+            (None, _) => {}
         }
         rows.push((s.start, row));
     }
@@ -907,6 +926,7 @@ mod tests {
         let planned = |id: &str, yes: bool, at: &str| PlannedRecord {
             session_id: id.into(),
             as_planned: yes,
+            reason: (!yes).then(|| "Mentee ill".to_string()),
             at: ts(at),
         };
         let records = Records {
@@ -928,7 +948,13 @@ mod tests {
         let rows = test_week_rows(&schedule, &records);
         let by = |mentee: &str| rows.iter().find(|r| r.mentee == mentee).unwrap();
         assert_eq!(by("w1").as_planned, "yes");
-        assert_eq!(by("w2").as_planned, "no");
+        // A *No* carries its reason into the form.
+        assert_eq!(by("w2").as_planned, "no: Mentee ill");
+        // No script was run for w1, but the mentor says it took place as planned: the row
+        // says so, never "as planned: yes" beside "no record".
+        assert_eq!(by("w1").took_place, "yes (stated)");
+        assert_eq!(by("w2").took_place, "no record");
+        assert_eq!(by("w3").took_place, "no record");
         assert_eq!(by("w2").concern_reported, "yes");
         assert_eq!(by("w1").concern_reported, "");
         assert_eq!(by("w3").as_planned, "not stated", "ended, unanswered");
@@ -942,7 +968,7 @@ mod tests {
             .unwrap()
             .ends_with(",programme,feedback_due,as_planned,concern_reported"));
         assert!(
-            csv.contains(",brokerage,Mid-point feedback survey,no,yes\n"),
+            csv.contains(",brokerage,Mid-point feedback survey,no: Mentee ill,yes\n"),
             "{csv}"
         );
     }

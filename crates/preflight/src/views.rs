@@ -56,6 +56,11 @@ pub struct PlannedAsk {
     pub when: String,
     pub programme_name: String,
     pub as_planned: Option<bool>,
+    /// Why not, as the mentor said with their *No*.
+    pub reason: Option<String>,
+    /// The Monday of the session's week (YYYY-MM-DD, local): its answer goes into that week's
+    /// export, which may not be this week's.
+    pub week: String,
 }
 
 /// How far back the schedule panel asks "did it take place as planned?".
@@ -203,6 +208,12 @@ fn planned_asks(
                             .to_string(),
                         programme_name: p.name,
                         as_planned: records.as_planned(&s.id),
+                        reason: records.planned_for(&s.id).and_then(|p| p.reason.clone()),
+                        week: crate::records::week_of(s.start, local)
+                            .0
+                            .to_zoned(local.clone())
+                            .strftime("%Y-%m-%d")
+                            .to_string(),
                     },
                 )
             })

@@ -341,6 +341,7 @@ fn busy_year(n: usize) -> (Schedule, Records) {
                 records.planned.push(PlannedRecord {
                     session_id: id.clone(),
                     as_planned: rand(2) == 0,
+                    reason: None,
                     at: start + SignedDuration::from_hours(2),
                 });
             }

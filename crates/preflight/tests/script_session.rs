@@ -105,7 +105,8 @@ fn finishing_before_the_start_is_a_rehearsal_and_is_not_recorded() {
     .rows;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].took_place, "", "{:?}", rows[0]);
-    let e = preflight::monitoring::state_as_planned(&ctx, "s1", true, a_minute_later).unwrap_err();
+    let e = preflight::monitoring::state_as_planned(&ctx, "s1", true, None, a_minute_later)
+        .unwrap_err();
     assert!(e.to_string().contains("has not started yet"), "{e}");
 
     // Once the session has started, Finish records it.
@@ -114,4 +115,37 @@ fn finishing_before_the_start_is_a_rehearsal_and_is_not_recorded() {
     let done = run.finish(start + SignedDuration::from_mins(55)).unwrap();
     assert!(!done.rehearsal);
     assert_eq!(ctx.db().unwrap().records().unwrap().sessions, [done]);
+
+    // *No* asks why; the reason is kept (cleaned) and goes into the export with the answer.
+    let later = start + SignedDuration::from_mins(70);
+    for blank in [None, Some("  "), Some("\u{7}\u{1b}\n")] {
+        let e =
+            preflight::monitoring::state_as_planned(&ctx, "s1", false, blank, later).unwrap_err();
+        assert!(
+            matches!(e, preflight::monitoring::PlannedError::NoReason),
+            "{blank:?}: {e}"
+        );
+    }
+    preflight::monitoring::state_as_planned(
+        &ctx,
+        "s1",
+        false,
+        Some("Ran short: fire alarm"),
+        later,
+    )
+    .unwrap();
+    let rows = preflight::monitoring::monitoring_export(
+        &ctx,
+        start - SignedDuration::from_hours(48),
+        start + SignedDuration::from_hours(48),
+        None,
+        later,
+    )
+    .unwrap()
+    .rows;
+    assert_eq!(rows[0].as_planned, "no: Ran short: fire alarm");
+    assert_eq!(
+        rows[0].took_place, "yes",
+        "the script's record says it took place"
+    );
 }

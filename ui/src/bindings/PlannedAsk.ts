@@ -4,4 +4,13 @@
  * An ended session whose programme keeps a weekly "did mentoring take place as planned"
  * record, with what the mentor said (if anything).
  */
-export type PlannedAsk = { id: string, mentee: string, when: string, programmeName: string, asPlanned: boolean | null, };
+export type PlannedAsk = { id: string, mentee: string, when: string, programmeName: string, asPlanned: boolean | null, 
+/**
+ * Why not, as the mentor said with their *No*.
+ */
+reason: string | null, 
+/**
+ * The Monday of the session's week (YYYY-MM-DD, local): its answer goes into that week's
+ * export, which may not be this week's.
+ */
+week: string, };

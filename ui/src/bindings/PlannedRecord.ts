@@ -14,6 +14,11 @@ sessionId: string,
  */
 asPlanned: boolean, 
 /**
+ * Why not, in the mentor's few words (asked with every *No*; at most
+ * [`MAX_REASON_CHARS`] characters). Records written before reasons were asked have none.
+ */
+reason?: string | null, 
+/**
  * When the mentor said it (RFC 3339).
  */
 at: string, };
