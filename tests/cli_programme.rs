@@ -105,6 +105,15 @@ fn each_code_shows_its_own_rules() {
     assert!(adult[marked..].contains(extra), "{adult}");
     assert!(!adult[..marked].contains(extra), "{adult}");
     assert!(adult.contains("no safeguarding contact is set"), "{adult}");
+    // The cable, which The Brokerage's code does not spell out, is general advice.
+    let general = adult
+        .find("General advice")
+        .expect("general advice is listed");
+    assert!(
+        adult[general..].contains("[ ] I am on a network cable"),
+        "{adult}"
+    );
+    assert!(!adult[..general].contains("network cable"), "{adult}");
     assert!(adult.contains("You arrange each session with your mentee."));
     assert!(minor.contains("The programme schedules the sessions, not you."));
 

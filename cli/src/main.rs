@@ -1055,12 +1055,34 @@ fn render_programme(p: &preflight::scripts::programme::Profile, under_18: bool) 
     for (_, item) in p.checklist_for(under_18) {
         out += &format!("  [ ] {}\n", clean(&item));
     }
+    // The good practice the codes share that this one does not spell out: the check asks it
+    // of every mentor, marked as general advice.
+    let general: Vec<&str> = preflight::checklist::ITEMS
+        .iter()
+        .filter(|(id, _)| !p.standard_items.iter().any(|s| s == id))
+        .map(|(_, text)| *text)
+        .collect();
+    if !general.is_empty() {
+        out +=
+            "\nGeneral advice (good practice from the mentoring codes; the check asks it too):\n";
+        for text in general {
+            out += &format!("  [ ] {text}\n");
+        }
+    }
     // The under-18 rules are always shown (a mentor may not know to ask for them), marked as
     // applying to sessions with a mentee under 18.
     if !under_18 && (!p.under_18.is_empty() || p.programme_schedules(true)) {
         out += "\nWith a mentee under 18 (sessions marked under 18), also:\n";
         if p.programme_schedules(true) && !p.programme_schedules(false) {
             out += "  The programme schedules the sessions, not you.\n";
+        }
+        for x in &p.under_18_instead {
+            let was = p.checklist.get(x.item as usize - 1).map(String::as_str);
+            out += &format!(
+                "  [ ] {} (instead of \u{201c}{}\u{201d})\n",
+                clean(&x.text),
+                clean(was.unwrap_or_default())
+            );
         }
         for item in &p.under_18 {
             out += &format!("  [ ] {}\n", clean(item));
@@ -1337,9 +1359,11 @@ fn render_report(r: &Report) -> String {
                 ItemState::NotMet => "✕",
                 ItemState::Unknown => "☐",
             };
-            let basis = match i.basis {
-                Basis::Evidence => "checked",
-                Basis::Declared => "you confirm",
+            let basis = match (i.basis, i.general) {
+                (Basis::Evidence, false) => "checked",
+                (Basis::Declared, false) => "you confirm",
+                (Basis::Evidence, true) => "checked · general advice",
+                (Basis::Declared, true) => "you confirm · general advice",
             };
             out += &format!("{mark} {:<58} [{basis}]\n", i.text);
             if i.state != ItemState::Met || i.basis == Basis::Evidence {

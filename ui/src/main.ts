@@ -469,8 +469,11 @@ function showChecklist(report: Report) {
   section.hidden = items.length === 0;
   const met = items.filter((i) => i.state === "met").length;
   const evidenced = items.filter((i) => i.basis === "evidence").length;
+  const general = items.some((i) => i.general)
+    ? " Items marked general advice are good practice from the mentoring codes that your programme's own code does not spell out."
+    : "";
   $<HTMLElement>("checklist-tally").textContent =
-    `${met} of ${items.length} met · ${evidenced} shown by the check, the rest are for you to confirm.`;
+    `${met} of ${items.length} met · ${evidenced} shown by the check, the rest are for you to confirm.${general}`;
   const list = $<HTMLUListElement>("checklist-items");
   list.replaceChildren(
     ...items.map((i) => {
@@ -486,10 +489,18 @@ function showChecklist(report: Report) {
         box.checked = i.state === "met";
         box.addEventListener("change", () => void tick(i.id, box.checked));
         label.append(box, el("span", "item-text", i.text));
-        li.append(label, el("span", "item-basis", "you confirm"));
+        li.append(label, el("span", "item-basis", i.general ? "you confirm · general advice" : "you confirm"));
+        // What the check saw when it could not settle it (a background that may distract).
+        if (i.why !== "Tick this yourself: the check cannot see it." && i.why !== "You confirmed this.") {
+          li.append(el("span", "item-why", i.why));
+        }
       } else {
         const icon = i.state === "met" ? "✔" : "✕";
-        li.append(el("span", "item-icon", icon), el("span", "item-text", i.text), el("span", "item-basis", "checked"));
+        li.append(
+          el("span", "item-icon", icon),
+          el("span", "item-text", i.text),
+          el("span", "item-basis", i.general ? "checked · general advice" : "checked"),
+        );
         li.append(el("span", "item-why", i.why));
       }
       if (i.id === "notifications" && i.state !== "met") {

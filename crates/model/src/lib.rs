@@ -381,6 +381,10 @@ pub struct ChecklistItem {
     pub basis: Basis,
     /// The evidence (or why there is none), for people.
     pub why: String,
+    /// General good practice the mentoring codes share, not a rule of the session's programme
+    /// (false for the programme's own rules, and for every item when there is no programme).
+    #[serde(default)]
+    pub general: bool,
 }
 
 /// Which shell ran a check.

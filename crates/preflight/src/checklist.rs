@@ -191,14 +191,29 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
 /// Builds the checklist: the programme's items (or every standard item), each with evidence
 /// where a check gives it, otherwise the mentor's tick.
 pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
-    let items: Vec<(String, String)> = match &ctx.programme {
-        Some((p, under_18)) => p.checklist_for(*under_18),
+    // (id, text, general): the programme's own rules first, then the good practice every code
+    // shares that this one does not spell out, marked as general advice (applied the same for
+    // every programme, so The Brokerage's mentors are asked about the cable too).
+    let mut items: Vec<(String, String, bool)> = match &ctx.programme {
+        Some((p, under_18)) => {
+            let mut own: Vec<(String, String, bool)> = p
+                .checklist_for(*under_18)
+                .into_iter()
+                .map(|(id, text)| (id, text, false))
+                .collect();
+            own.extend(
+                ITEMS
+                    .iter()
+                    .filter(|(id, _)| !p.standard_items.iter().any(|s| s == id))
+                    .map(|(id, text)| (id.to_string(), text.to_string(), true)),
+            );
+            own
+        }
         None => ITEMS
             .iter()
-            .map(|(id, text)| (id.to_string(), text.to_string()))
+            .map(|(id, text)| (id.to_string(), text.to_string(), false))
             .collect(),
     };
-    let mut items = items;
     // A session with a mentee under 18 needs someone to tell about a concern: an item of its
     // own until a contact is set.
     if let Some((p, true)) = &ctx.programme {
@@ -206,58 +221,51 @@ pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
             items.push((
                 SAFEGUARDING_CONTACT.to_string(),
                 "A safeguarding contact is set for this programme".to_string(),
+                false,
             ));
         }
     }
     items
-        .iter()
-        .map(|(id, text)| match evidence(id, report, ctx) {
-            // The check looked but could not settle it: the mentor's look does, with its words.
-            Some((ItemState::Unknown, why)) => {
-                let ticked = ctx.ticked.contains(id);
-                ChecklistItem {
-                    id: id.to_string(),
-                    text: text.to_string(),
-                    state: if ticked {
-                        ItemState::Met
-                    } else {
-                        ItemState::Unknown
-                    },
-                    basis: Basis::Declared,
-                    why: if ticked {
-                        "You looked and confirmed this.".into()
-                    } else {
-                        why
-                    },
-                }
-            }
-            Some((state, why)) => ChecklistItem {
-                id: id.to_string(),
-                text: text.to_string(),
-                state,
-                basis: Basis::Evidence,
-                why,
-            },
-            None => {
-                let ticked = ctx.ticked.contains(id);
-                ChecklistItem {
-                    id: id.to_string(),
-                    text: text.to_string(),
-                    state: if ticked {
-                        ItemState::Met
-                    } else {
-                        ItemState::Unknown
-                    },
-                    basis: Basis::Declared,
-                    why: if ticked {
-                        "You confirmed this.".into()
-                    } else {
-                        "Tick this yourself: the check cannot see it.".into()
-                    },
-                }
-            }
+        .into_iter()
+        .map(|(id, text, general)| {
+            let mut item = item(&id, text, report, ctx);
+            item.general = general;
+            item
         })
         .collect()
+}
+
+/// One item with its evidence where a check gives it, otherwise the mentor's tick.
+fn item(id: &str, text: String, report: &Report, ctx: &Context) -> ChecklistItem {
+    let ticked = ctx.ticked.contains(id);
+    let (state, basis, why) = match evidence(id, report, ctx) {
+        // The check looked but could not settle it: the mentor's look does, with its words.
+        Some((ItemState::Unknown, _)) if ticked => (
+            ItemState::Met,
+            Basis::Declared,
+            "You looked and confirmed this.".into(),
+        ),
+        Some((ItemState::Unknown, why)) => (ItemState::Unknown, Basis::Declared, why),
+        Some((state, why)) => (state, Basis::Evidence, why),
+        None if ticked => (
+            ItemState::Met,
+            Basis::Declared,
+            "You confirmed this.".into(),
+        ),
+        None => (
+            ItemState::Unknown,
+            Basis::Declared,
+            "Tick this yourself: the check cannot see it.".into(),
+        ),
+    };
+    ChecklistItem {
+        id: id.to_string(),
+        text,
+        state,
+        basis,
+        why,
+        general: false,
+    }
 }
 
 /// Counts for a one-line summary: (met by evidence, met by declaration, not met, unknown).
@@ -407,15 +415,26 @@ mod tests {
         assert_eq!((own.state, own.basis), (ItemState::Met, Basis::Declared));
         assert!(!items.iter().any(|i| i.id.contains("u18")));
 
-        // The Brokerage with a mentee under 18: its contact rules and the additions; no cable
-        // item, because its code does not ask for one.
+        // The Brokerage with a mentee under 18: its contact rules, said more strictly, and the
+        // additions; the cable, which its code does not spell out, is there as general advice
+        // like every other item the codes share.
         ctx.programme = Some((built_in_profile("brokerage").unwrap(), true));
         let items = build(&r, &ctx);
-        assert!(!items.iter().any(|i| i.id == "cable"));
-        assert!(items
+        let cable = item(&items, "cable");
+        assert!(cable.general, "{cable:?}");
+        assert_eq!(cable.state, ItemState::NotMet, "on Wi‑Fi");
+        assert!(
+            !item(&items, "quiet").general,
+            "the Brokerage's code asks for quiet"
+        );
+        assert!(!item(&items, "brokerage:3").general);
+        for (id, _) in ITEMS {
+            assert_eq!(items.iter().filter(|i| i.id == *id).count(), 1, "{id}");
+        }
+        assert!(!items
             .iter()
             .any(|i| i.text == "Contact only by email and video conferencing"));
-        let minor = item(&items, "brokerage:u18:2");
+        let minor = item(&items, "brokerage:1:u18");
         assert_eq!(minor.text, "Contact only through the programme's channels");
         assert_eq!(minor.state, ItemState::Unknown);
         // No safeguarding contact for an under-18 session: said, as an item not met, until set.

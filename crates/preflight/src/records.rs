@@ -734,6 +734,7 @@ mod tests {
             state: ItemState::NotMet,
             basis: Basis::Evidence,
             why: "Connection: Wi‑Fi.".into(),
+            general: false,
         };
         let line = ChecklistLine::from(&item);
         assert_eq!(

@@ -142,6 +142,10 @@ pub struct Profile {
     pub checklist: Vec<String>,
     /// Added to the checklist when the mentee is under 18.
     pub under_18: Vec<String>,
+    /// With a mentee under 18, stricter wording in place of some of [`Self::checklist`]'s
+    /// items (so the list never holds an item and its near-duplicate).
+    #[serde(default)]
+    pub under_18_instead: Vec<Instead>,
     /// Feedback points.
     pub feedback: Vec<Feedback>,
     /// Which script each session uses.
@@ -170,9 +174,29 @@ struct RawProfile {
     #[serde(default)]
     under_18: Vec<Spanned<String>>,
     #[serde(default)]
+    under_18_instead: Vec<RawInstead>,
+    #[serde(default)]
     feedback: Vec<RawFeedback>,
     scripts: Spanned<RawScripts>,
     contact: Option<Spanned<RawContact>>,
+}
+
+/// A checklist item said more strictly when the mentee is under 18.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Instead {
+    /// Which of the code's checklist items (1-based).
+    pub item: u32,
+    /// What it says instead.
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstead {
+    item: Spanned<i64>,
+    text: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -459,6 +483,32 @@ impl Profile {
                 "the profile asks nothing of the mentor: add standard_items or checklist".into(),
             ));
         }
+        let checklist = items(&raw.checklist, "checklist")?;
+        let mut under_18_instead: Vec<Instead> = Vec::new();
+        for i in raw.under_18_instead.iter().take(MAX_ITEMS + 1) {
+            let n = number(
+                &i.item,
+                "under_18_instead's item",
+                1,
+                checklist.len().max(1) as i64,
+            )?;
+            if checklist.is_empty() {
+                return Err(err(
+                    i.item.span(),
+                    "under_18_instead needs checklist items to replace".into(),
+                ));
+            }
+            if under_18_instead.iter().any(|o| o.item == n) {
+                return Err(err(
+                    i.item.span(),
+                    format!("checklist item {n} is replaced twice"),
+                ));
+            }
+            under_18_instead.push(Instead {
+                item: n,
+                text: text_of(&i.text, "an under_18_instead text")?,
+            });
+        }
         let mut feedback = Vec::new();
         for f in &raw.feedback {
             let after = number(&f.after_session, "after_session", 1, 52)?;
@@ -549,8 +599,9 @@ impl Profile {
             weekly_monitoring: raw.weekly_monitoring,
             scheduled_by,
             standard_items,
-            checklist: items(&raw.checklist, "checklist")?,
+            checklist,
             under_18: items(&raw.under_18, "under_18")?,
+            under_18_instead,
             feedback,
             scripts: Scripts {
                 first: script(&scripts.first)?,
@@ -572,19 +623,21 @@ impl Profile {
 
     /// The checklist for a session as (id, text): the standard items the code asks for, the
     /// code's own items (`<profile>:<n>`), then the under-18 additions (`<profile>:u18:<n>`) if
-    /// the mentee is under 18.
+    /// the mentee is under 18. Under 18, an item the code words more strictly for minors is
+    /// said that way instead (`<profile>:<n>:u18`), never beside its near-duplicate.
     pub fn checklist_for(&self, under_18: bool) -> Vec<(String, String)> {
         let mut items: Vec<(String, String)> = self
             .standard_items
             .iter()
             .filter_map(|id| Some((id.clone(), standard_item(id)?.to_string())))
             .collect();
-        items.extend(
-            self.checklist
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (format!("{}:{}", self.id, i + 1), t.clone())),
-        );
+        items.extend(self.checklist.iter().enumerate().map(|(i, t)| {
+            let n = i as u32 + 1;
+            match self.under_18_instead.iter().find(|x| x.item == n) {
+                Some(x) if under_18 => (format!("{}:{n}:u18", self.id), x.text.clone()),
+                _ => (format!("{}:{n}", self.id), t.clone()),
+            }
+        }));
         if under_18 {
             items.extend(
                 self.under_18
@@ -691,7 +744,7 @@ mod tests {
         let with = b.checklist_for(true);
         assert!(with
             .iter()
-            .any(|(id, t)| t == channels && id == "brokerage:u18:2"));
+            .any(|(id, t)| t == channels && id == "brokerage:1:u18"));
         assert!(!b.checklist_for(false).iter().any(|(_, t)| t == channels));
         assert_eq!(with[0].0, b.standard_items[0], "standard items first");
         let m = built_in_profile("mentor247").unwrap();
@@ -705,6 +758,37 @@ mod tests {
             "open-ended: never the last"
         );
         assert!(built_in_profile("nope").is_none());
+    }
+
+    #[test]
+    fn under_18_an_item_is_said_more_strictly_never_beside_its_near_duplicate() {
+        for (id, _) in BUILT_IN_PROFILES {
+            let p = built_in_profile(id).unwrap();
+            let items = p.checklist_for(true);
+            for (i, (_, a)) in items.iter().enumerate() {
+                for (_, b) in &items[i + 1..] {
+                    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+                    assert!(
+                        !a.starts_with(&b) && !b.starts_with(&a),
+                        "{id}: {a:?} and {b:?}"
+                    );
+                }
+            }
+        }
+        let b = built_in_profile("brokerage").unwrap();
+        let adult: Vec<String> = b.checklist_for(false).into_iter().map(|(_, t)| t).collect();
+        let minor: Vec<String> = b.checklist_for(true).into_iter().map(|(_, t)| t).collect();
+        assert!(adult.contains(&"No personal contact details shared".to_string()));
+        assert!(minor.contains(&"No personal contact details shared at all".to_string()));
+        assert!(!minor.contains(&"No personal contact details shared".to_string()));
+        assert!(!minor.contains(&"Contact only by email and video conferencing".to_string()));
+        assert_eq!(minor.len(), adult.len() + b.under_18.len());
+        // A replacement of an item the code does not have is refused where it is written.
+        let e = broken(&GOOD.replace(
+            "checklist = [\"On time\"]",
+            "checklist = [\"On time\"]\n[[under_18_instead]]\nitem = 2\ntext = \"x\"",
+        ));
+        assert!(e.to_string().contains("give 1 to 1"), "{e}");
     }
 
     fn broken(text: &str) -> TemplateError {

@@ -25,4 +25,9 @@ basis: Basis,
 /**
  * The evidence (or why there is none), for people.
  */
-why: string, };
+why: string, 
+/**
+ * General good practice the mentoring codes share, not a rule of the session's programme
+ * (false for the programme's own rules, and for every item when there is no programme).
+ */
+general: boolean, };
