@@ -1363,8 +1363,25 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     .await;
 
     // Import: seven weekly sessions of The Brokerage with a mentee under 18, the all-day event
-    // named as skipped.
+    // named as skipped. Picking the file imports nothing yet: whom its sessions belong to can
+    // be set after picking it, then *Import the file* imports them.
     click(c, "#import-calendar summary").await;
+    c.find(Locator::Id("ics-file"))
+        .await
+        .unwrap()
+        .send_keys(&ics.display().to_string())
+        .await
+        .unwrap();
+    wait_text(c, "#import-result", 10, |t| {
+        t.starts_with("programme.ics is ready")
+    })
+    .await;
+    assert!(
+        c.find(Locator::Css("#session-list li[data-session-id]"))
+            .await
+            .is_err(),
+        "nothing is imported when the file is picked"
+    );
     c.find(Locator::Id("import-programme"))
         .await
         .unwrap()
@@ -1372,20 +1389,8 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         .await
         .unwrap();
     click(c, "#import-under-18").await;
-    c.find(Locator::Id("ics-file"))
-        .await
-        .unwrap()
-        .send_keys(&ics.display().to_string())
-        .await
-        .unwrap();
-    wait_for(
-        c,
-        "#import-result:not([hidden])",
-        15,
-        "the import is reported",
-    )
-    .await;
-    let report = text(c, "#import-result").await;
+    click(c, "#ics-import").await;
+    let report = wait_text(c, "#import-result", 15, |t| t.starts_with("Imported")).await;
     assert!(
         report.contains("Imported 7 sessions from programme.ics"),
         "{report}"

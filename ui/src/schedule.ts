@@ -291,8 +291,20 @@ function importFailed(e: unknown) {
   importResult.textContent = String(e);
 }
 
-$<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
+// Picking a file does not import it: who its sessions belong to (and whether the mentee is
+// under 18) can still be set, then *Import the file* imports it with those.
+const icsImport = $<HTMLButtonElement>("ics-import");
+$<HTMLInputElement>("ics-file").addEventListener("change", (ev) => {
   const file = (ev.target as HTMLInputElement).files?.[0];
+  icsImport.disabled = !file;
+  if (!file) return;
+  importResult.hidden = false;
+  importResult.classList.remove("error");
+  importResult.textContent = `${file.name} is ready: choose whom its sessions belong to, then press Import the file.`;
+});
+
+icsImport.addEventListener("click", async () => {
+  const file = $<HTMLInputElement>("ics-file").files?.[0];
   if (!file) return;
   try {
     // The bytes as they are (Rust decodes UTF-8, UTF-16 or Windows-1252), the name in a header.
@@ -304,6 +316,7 @@ $<HTMLInputElement>("ics-file").addEventListener("change", async (ev) => {
         "x-under-18": String($<HTMLInputElement>("import-under-18").checked),
       }),
     );
+    icsImport.disabled = true;
     await refresh();
   } catch (e) {
     importFailed(e);
