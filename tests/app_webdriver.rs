@@ -103,51 +103,67 @@ async fn start_app_with_files(
         std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 
-    let port = free_port();
-    let native_port = free_port();
-    // Its own process group: tauri-driver starts WebKitWebDriver, which starts the app; the
-    // whole group is ended with the session, so none of them outlives the test.
-    let driver = ProcessGroup::spawn(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DISPLAY", &xvfb.display)
-            .env("HOME", mic.home())
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            // The records export's "Save as" dialog answers with its suggested name, here.
-            .env(
-                "MENTOR_PREFLIGHT_TEST_SAVE_DIR",
-                mic.home().join("Documents"),
-            )
-            .env_remove("WAYLAND_DISPLAY")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit()),
-    )
-    .expect("start tauri-driver");
-    let t0 = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "tauri-driver did not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // A session is asked for up to three times, each with a tauri-driver of its own on fresh
+    // ports: under load a port picked free can be taken by another test's driver before ours
+    // binds it, and the handshake then fails ("incomplete message"). A real failure of the app
+    // to start still fails every attempt.
+    let mut attempt = 0;
+    let (client, driver) = loop {
+        attempt += 1;
+        let port = free_port();
+        let native_port = free_port();
+        // Its own process group: tauri-driver starts WebKitWebDriver, which starts the app; the
+        // whole group is ended with the session, so none of them outlives the test.
+        let driver = ProcessGroup::spawn(
+            Command::new("tauri-driver")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("DISPLAY", &xvfb.display)
+                .env("HOME", mic.home())
+                .env("XDG_RUNTIME_DIR", &runtime_dir)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                // The records export's "Save as" dialog answers with its suggested name, here.
+                .env(
+                    "MENTOR_PREFLIGHT_TEST_SAVE_DIR",
+                    mic.home().join("Documents"),
+                )
+                .env_remove("WAYLAND_DISPLAY")
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        )
+        .expect("start tauri-driver");
+        let t0 = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
 
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert("tauri:options".into(), json!({ "application": app }));
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session with the app");
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": app }));
+        match ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => break (client, driver),
+            Err(e) if attempt < 3 => {
+                eprintln!("WebDriver session, attempt {attempt}: {e}; again with a new driver");
+                drop(driver);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => panic!("WebDriver session with the app: {e}"),
+        }
+    };
     let display = xvfb.display.clone();
     Session {
         client,
