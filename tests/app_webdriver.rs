@@ -1466,6 +1466,42 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
         "{}",
         text(c, "#session-list").await
     );
+    // An imported session can be edited (not its time: that is the calendar's), and the edit
+    // outlives the next import of the same file.
+    let first = "#session-list li[data-session-id^='prog@example.org']";
+    let id = attr(c, first, "data-session-id").await.unwrap();
+    click(c, &format!("{first} button[aria-label^='Edit']")).await;
+    let readonly = c
+        .execute(
+            "return document.getElementById('session-start').readOnly",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        readonly,
+        json!(true),
+        "an imported session's time is its calendar's"
+    );
+    assert!(text(c, "#session-calendar-note")
+        .await
+        .starts_with("The time comes from programme.ics"));
+    let mentee = c.find(Locator::Id("session-mentee")).await.unwrap();
+    mentee.clear().await.unwrap();
+    mentee.send_keys("Zoë Adams").await.unwrap();
+    click(c, "#session-save").await;
+    let row = format!("#session-list li[data-session-id='{id}']");
+    wait_text(c, &row, 10, |t| t.contains("Zoë Adams")).await;
+    c.find(Locator::Id("ics-file"))
+        .await
+        .unwrap()
+        .send_keys(&ics.display().to_string())
+        .await
+        .unwrap();
+    click(c, "#ics-import").await;
+    wait_text(c, "#import-result", 15, |t| t.starts_with("Imported")).await;
+    wait_text(c, &row, 10, |t| t.contains("Zoë Adams")).await;
+    assert_eq!(listed().await, 6, "edited in place, nothing added");
 
     // Add by hand: an unsafe link is refused with a reason, then a good one is saved.
     let sam_day = jiff::Zoned::now()
@@ -2587,6 +2623,14 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
             Some("polite")
         );
         axe(c, &format!("the check screen with its results ({theme})")).await;
+        // The check's results at the two commonest laptop screens, for people to look at.
+        let sizes = [(1366, 768), (1920, 1080)];
+        for (w, h) in sizes {
+            c.set_window_size(w, h).await.unwrap();
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            screenshot(&s, &format!("app-check-{w}x{h}-{theme}"));
+        }
+        c.set_window_size(880, 680).await.unwrap();
         click(c, "#tab-sessions").await;
         wait_for(
             c,
@@ -2596,6 +2640,12 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
         )
         .await;
         axe(c, &format!("the sessions screen ({theme})")).await;
+        for (w, h) in sizes {
+            c.set_window_size(w, h).await.unwrap();
+            c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+            screenshot(&s, &format!("app-sessions-{w}x{h}-{theme}"));
+        }
+        c.set_window_size(880, 680).await.unwrap();
         let main_window = c.window().await.unwrap();
         open_script_window(c, &main_window).await;
         axe(c, &format!("the script window ({theme})")).await;

@@ -334,7 +334,7 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
-    /// Starts Xvfb at 1280×900 on a display of its own and waits until it accepts connections.
+    /// Starts Xvfb at 1920×1080 (the larger common laptop screen; windows are sized within it) on a display of its own and waits until it accepts connections.
     ///
     /// Tests run in parallel: each picks the next number from a process-wide counter (so two
     /// tests never race for the same one), skips numbers in use, and checks that *its* Xvfb is
@@ -367,7 +367,7 @@ impl Xvfb {
                         display.as_str(),
                         "-screen",
                         "0",
-                        "1280x900x24",
+                        "1920x1080x24",
                         "-nolisten",
                         "tcp",
                     ])

@@ -71,7 +71,7 @@ function render(v: ScheduleView) {
     const actions = el("div", "session-actions");
     if (s.link) actions.append(button("Open room", `Open room for ${s.mentee}`, () => api.openRoom(s.id)));
     actions.append(button("Script", `Script for ${s.mentee}`, () => api.startSessionScript(s.id)));
-    if (!s.calendar) actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
+    actions.append(button("Edit", `Edit the session with ${s.mentee}`, async () => edit(s)));
     // An imported session removed here stays out when its calendar is imported again.
     actions.append(button("Remove", `Remove the session with ${s.mentee}`, async () => render(await api.scheduleRemove(s.id))));
     li.append(actions);
@@ -231,12 +231,25 @@ function edit(s: SessionView) {
   $<HTMLSelectElement>("session-template").value = s.template ?? "";
   $<HTMLSelectElement>("session-programme").value = s.programme ?? "";
   $<HTMLInputElement>("session-under-18").checked = s.under18;
+  // An imported session's time is its calendar's: the rest is kept through every refresh.
+  timeFromCalendar(s.calendar);
   $<HTMLButtonElement>("session-cancel").hidden = false;
   $<HTMLInputElement>("session-mentee").focus();
 }
 
+/** Locks the time fields of an imported session (`calendar`: where it came from), or frees them. */
+function timeFromCalendar(calendar: string) {
+  for (const id of ["session-start", "session-zone", "session-minutes"]) $<HTMLInputElement>(id).readOnly = calendar !== "";
+  const note = $<HTMLElement>("session-calendar-note");
+  note.hidden = calendar === "";
+  note.textContent = calendar
+    ? `The time comes from ${calendar}: change it there. What you change here is kept when the calendar is read again.`
+    : "";
+}
+
 function resetForm() {
   form.reset();
+  timeFromCalendar("");
   $<HTMLSelectElement>("session-programme").value = mine ?? "";
   $<HTMLInputElement>("session-id").value = "";
   $<HTMLButtonElement>("session-cancel").hidden = true;
@@ -266,6 +279,8 @@ form.addEventListener("submit", (ev) => {
     .then((v) => {
       render(v);
       resetForm();
+      // An edit is done: the form it opened closes again.
+      if (id) addDetails.open = false;
       list.focus();
     })
     .catch(showError);

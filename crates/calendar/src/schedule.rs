@@ -226,6 +226,53 @@ pub struct Schedule {
     /// Imported sessions the mentor removed: they stay out when their calendar is imported or
     /// refreshed again (ids are the event's UID and start, stable across imports).
     pub removed_from_calendars: std::collections::BTreeSet<String>,
+    /// What the mentor changed in imported sessions, by session id: applied again whenever
+    /// their calendar is imported or refreshed, so an edit is never lost to a refresh.
+    pub edited_in_calendars: std::collections::BTreeMap<String, CalendarEdit>,
+}
+
+/// The mentor's own word on an imported session: who it is with, its link, script, number and
+/// programme. Its time stays the calendar's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CalendarEdit {
+    /// Who the session is with.
+    pub mentee: String,
+    /// Meeting link.
+    pub link: Option<String>,
+    /// Template id.
+    pub template: Option<String>,
+    /// Session number.
+    pub session_number: Option<u32>,
+    /// Programme profile id.
+    pub programme: Option<String>,
+    /// The mentee is under 18.
+    pub under_18: bool,
+}
+
+impl CalendarEdit {
+    /// What `s` (validated from the mentor's form) says of these fields.
+    pub fn of(s: &Session) -> CalendarEdit {
+        CalendarEdit {
+            mentee: s.mentee.clone(),
+            link: s.link.clone(),
+            template: s.template.clone(),
+            session_number: s.session_number,
+            programme: s.programme.clone(),
+            under_18: s.under_18,
+        }
+    }
+
+    /// Puts these fields into `s`, leaving its time and source as the calendar has them.
+    pub fn apply(&self, s: &mut Session) {
+        s.mentee = self.mentee.clone();
+        s.link = self.link.clone();
+        s.template = self.template.clone();
+        s.session_number = self.session_number;
+        s.programme = self.programme.clone();
+        s.under_18 = self.under_18;
+    }
 }
 
 /// The programme a calendar's sessions belong to, as the mentor chose it when importing.
@@ -402,6 +449,31 @@ impl Schedule {
             .map(|s| (s, s.start.duration_since(at).as_mins()))
     }
 
+    /// Saves what the mentor entered for session `id`: a new or typed session as it is; for an
+    /// imported one only who, the link, the script, the number and the programme change (its
+    /// time is the calendar's), kept as an edit that later imports and refreshes apply again.
+    pub fn save_input(
+        &mut self,
+        id: String,
+        input: SessionInput,
+        local_zone: &str,
+    ) -> Result<(), InputError> {
+        let typed = input.into_session(id.clone(), local_zone)?;
+        match self
+            .sessions
+            .iter_mut()
+            .find(|s| s.id == id && matches!(s.source, SessionSource::Calendar { .. }))
+        {
+            Some(imported) => {
+                let edit = CalendarEdit::of(&typed);
+                edit.apply(imported);
+                self.edited_in_calendars.insert(id, edit);
+            }
+            None => self.upsert(typed),
+        }
+        Ok(())
+    }
+
     /// Adds a session, or replaces the one with the same id.
     pub fn upsert(&mut self, session: Session) {
         match self.sessions.iter_mut().find(|s| s.id == session.id) {
@@ -432,6 +504,12 @@ impl Schedule {
             for s in &mut sessions {
                 s.programme = m.programme.clone();
                 s.under_18 = m.under_18;
+            }
+        }
+        // The mentor's own edits outlive the refresh.
+        for s in &mut sessions {
+            if let Some(e) = self.edited_in_calendars.get(&s.id) {
+                e.apply(s);
             }
         }
         let before = self.sessions.len();
@@ -562,6 +640,66 @@ mod tests {
         let old = r#"{"id":"x","mentee":"Sam","start":"2026-11-24T18:00:00Z","timeZone":"UTC","durationMin":60,"link":null,"template":null,"sessionNumber":null,"source":{"kind":"manual"}}"#;
         let s: Session = serde_json::from_str(old).unwrap();
         assert_eq!((s.programme, s.under_18), (None, false));
+    }
+
+    #[test]
+    fn an_edit_of_an_imported_session_keeps_its_time_and_outlives_every_refresh() {
+        let mut schedule = Schedule::default();
+        let imported = |id: &str| Session {
+            mentee: "Priya (The Brokerage)".into(),
+            link: None,
+            source: SessionSource::Calendar {
+                calendar: "feed.ics".into(),
+                uid: id.into(),
+                recurrence_id: None,
+            },
+            ..input("2026-11-24 18:00", "UTC")
+                .into_session(id.into(), "UTC")
+                .unwrap()
+        };
+        schedule.replace_calendar("feed.ics", vec![imported("a"), imported("b")]);
+        // The mentor's form: a new name, link, programme and under 18 — and a different time,
+        // which an imported session does not take (its time is the calendar's).
+        let mut typed = input("2026-12-01 09:00", "UTC");
+        typed.mentee = "Priya".into();
+        typed.link = "https://meet.jit.si/PriyaRoom".into();
+        typed.programme = Some("brokerage".into());
+        typed.under_18 = Some(true);
+        schedule.save_input("a".into(), typed, "UTC").unwrap();
+        let check = |s: &Schedule| {
+            let a = s.get("a").unwrap();
+            assert_eq!(a.mentee, "Priya");
+            assert_eq!(a.link.as_deref(), Some("https://meet.jit.si/PriyaRoom"));
+            assert_eq!(
+                (a.programme.as_deref(), a.under_18),
+                (Some("brokerage"), true)
+            );
+            assert_eq!(
+                a.start,
+                "2026-11-24T18:00:00Z".parse().unwrap(),
+                "the calendar's time"
+            );
+            assert!(matches!(a.source, SessionSource::Calendar { .. }));
+            assert_eq!(
+                s.get("b").unwrap().mentee,
+                "Priya (The Brokerage)",
+                "only that one"
+            );
+        };
+        check(&schedule);
+        assert_eq!(schedule.sessions.len(), 2, "edited in place, not added");
+        // The next refresh brings the calendar's words back; the edit is applied again.
+        schedule.replace_calendar("feed.ics", vec![imported("a"), imported("b")]);
+        check(&schedule);
+        // A session added by hand is saved as typed.
+        schedule
+            .save_input("m".into(), input("2026-12-01 09:00", "UTC"), "UTC")
+            .unwrap();
+        assert_eq!(
+            schedule.get("m").unwrap().start,
+            "2026-12-01T09:00:00Z".parse().unwrap()
+        );
+        assert!(!schedule.edited_in_calendars.contains_key("m"));
     }
 
     #[test]

@@ -132,6 +132,18 @@ fn schedule_frame(tx: &Transaction<'_>) -> Result<Schedule, StoreError> {
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         rows.collect::<Result<_, _>>()?
     };
+    let mut edited_in_calendars = BTreeMap::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT id, data FROM calendar_edits")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, data) = row?;
+            edited_in_calendars.insert(
+                id,
+                from_json::<preflight_calendar::schedule::CalendarEdit>("calendar edit", &data)?,
+            );
+        }
+    }
     Ok(Schedule {
         sessions: Vec::new(),
         subscriptions,
@@ -140,6 +152,7 @@ fn schedule_frame(tx: &Transaction<'_>) -> Result<Schedule, StoreError> {
         import_horizon_months,
         calendar_programmes,
         removed_from_calendars,
+        edited_in_calendars,
     })
 }
 
@@ -211,6 +224,13 @@ fn save_schedule(
         for (calendar, m) in &after.calendar_programmes {
             tx.prepare_cached("INSERT INTO calendar_programmes (calendar, data) VALUES (?1, ?2)")?
                 .execute(params![calendar, to_json(m)?])?;
+        }
+    }
+    if before.edited_in_calendars != after.edited_in_calendars {
+        tx.execute("DELETE FROM calendar_edits", [])?;
+        for (id, e) in &after.edited_in_calendars {
+            tx.prepare_cached("INSERT INTO calendar_edits (id, data) VALUES (?1, ?2)")?
+                .execute(params![id, to_json(e)?])?;
         }
     }
     for id in before

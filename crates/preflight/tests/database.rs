@@ -83,6 +83,17 @@ fn every_part_of_the_schedule_comes_back_as_written() {
             Membership::new(Some("brokerage"), true).unwrap(),
         );
         s.removed_from_calendars.insert("x@1~0".into());
+        s.edited_in_calendars.insert(
+            "y@2~0".into(),
+            preflight::calendar::schedule::CalendarEdit {
+                mentee: "Priya".into(),
+                link: Some("https://meet.jit.si/Priya".into()),
+                template: None,
+                session_number: Some(3),
+                programme: Some("brokerage".into()),
+                under_18: true,
+            },
+        );
         want = s.clone();
         Ok::<_, preflight::store::StoreError>(())
     })
@@ -184,6 +195,14 @@ fn a_database_of_every_earlier_version_opens_with_its_data() {
             "v{v}"
         );
         assert_eq!(s.reminders.check_lead_min, 15, "v{v}");
+        // From version 2, the mentor's edits of imported sessions.
+        assert_eq!(
+            s.edited_in_calendars
+                .get("u1@1795550400~5a0c11b2")
+                .map(|e| e.session_number),
+            (v >= 2).then_some(Some(2)),
+            "v{v}"
+        );
         assert_eq!(s.subscriptions.len(), 1, "v{v}");
         assert!(
             s.calendar_programmes

@@ -114,6 +114,14 @@ CREATE TABLE markers (
     value TEXT NOT NULL
 ) STRICT;
 "#,
+    // Version 2. The mentor's edits of imported sessions (who, link, script, number,
+    // programme), by session id, applied again at every import and refresh.
+    r#"
+CREATE TABLE calendar_edits (
+    id   TEXT PRIMARY KEY NOT NULL,
+    data TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
