@@ -1057,11 +1057,7 @@ fn render_programme(p: &preflight::scripts::programme::Profile, under_18: bool) 
     }
     // The good practice the codes share that this one does not spell out: the check asks it
     // of every mentor, marked as general advice.
-    let general: Vec<&str> = preflight::checklist::ITEMS
-        .iter()
-        .filter(|(id, _)| !p.standard_items.iter().any(|s| s == id))
-        .map(|(_, text)| *text)
-        .collect();
+    let general: Vec<&str> = p.general_advice().map(|(_, text)| *text).collect();
     if !general.is_empty() {
         out +=
             "\nGeneral advice (good practice from the mentoring codes; the check asks it too):\n";

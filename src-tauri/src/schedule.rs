@@ -202,10 +202,8 @@ pub async fn schedule_save(
     let id = id
         .filter(|i| !i.is_empty())
         .unwrap_or_else(|| preflight::calendar::schedule::new_session_id(ctx.now()));
-    let zone = preflight::schedule::local_zone();
     let session = input
-        .clone()
-        .into_session(id.clone(), &zone)
+        .into_session(id, &preflight::schedule::local_zone())
         .map_err(|e| e.to_string())?;
     // A session that is already over cannot be planned (the CLI still records past sessions).
     if session.end() <= ctx.now() {
@@ -218,7 +216,8 @@ pub async fn schedule_save(
     // An imported session keeps its calendar's time; the rest is kept as an edit that the
     // calendar's next refresh applies again.
     change_schedule(ctx, move |s| {
-        s.save_input(id, input, &zone).map_err(|e| e.to_string())
+        s.save_typed(session);
+        Ok(())
     })
     .await
 }

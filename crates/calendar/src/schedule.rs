@@ -449,29 +449,23 @@ impl Schedule {
             .map(|s| (s, s.start.duration_since(at).as_mins()))
     }
 
-    /// Saves what the mentor entered for session `id`: a new or typed session as it is; for an
-    /// imported one only who, the link, the script, the number and the programme change (its
-    /// time is the calendar's), kept as an edit that later imports and refreshes apply again.
-    pub fn save_input(
-        &mut self,
-        id: String,
-        input: SessionInput,
-        local_zone: &str,
-    ) -> Result<(), InputError> {
-        let typed = input.into_session(id.clone(), local_zone)?;
+    /// Saves a session the mentor entered (validated by [`SessionInput::into_session`]): a new
+    /// or typed one as it is; for an imported one with its id only who, the link, the script,
+    /// the number and the programme change (its time is the calendar's), kept as an edit that
+    /// later imports and refreshes apply again.
+    pub fn save_typed(&mut self, typed: Session) {
         match self
             .sessions
             .iter_mut()
-            .find(|s| s.id == id && matches!(s.source, SessionSource::Calendar { .. }))
+            .find(|s| s.id == typed.id && matches!(s.source, SessionSource::Calendar { .. }))
         {
             Some(imported) => {
                 let edit = CalendarEdit::of(&typed);
                 edit.apply(imported);
-                self.edited_in_calendars.insert(id, edit);
+                self.edited_in_calendars.insert(typed.id, edit);
             }
             None => self.upsert(typed),
         }
-        Ok(())
     }
 
     /// Adds a session, or replaces the one with the same id.
@@ -665,7 +659,7 @@ mod tests {
         typed.link = "https://meet.jit.si/PriyaRoom".into();
         typed.programme = Some("brokerage".into());
         typed.under_18 = Some(true);
-        schedule.save_input("a".into(), typed, "UTC").unwrap();
+        schedule.save_typed(typed.into_session("a".into(), "UTC").unwrap());
         let check = |s: &Schedule| {
             let a = s.get("a").unwrap();
             assert_eq!(a.mentee, "Priya");
@@ -692,9 +686,11 @@ mod tests {
         schedule.replace_calendar("feed.ics", vec![imported("a"), imported("b")]);
         check(&schedule);
         // A session added by hand is saved as typed.
-        schedule
-            .save_input("m".into(), input("2026-12-01 09:00", "UTC"), "UTC")
-            .unwrap();
+        schedule.save_typed(
+            input("2026-12-01 09:00", "UTC")
+                .into_session("m".into(), "UTC")
+                .unwrap(),
+        );
         assert_eq!(
             schedule.get("m").unwrap().start,
             "2026-12-01T09:00:00Z".parse().unwrap()

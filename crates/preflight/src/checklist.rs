@@ -202,9 +202,7 @@ pub fn build(report: &Report, ctx: &Context) -> Vec<ChecklistItem> {
                 .map(|(id, text)| (id, text, false))
                 .collect();
             own.extend(
-                ITEMS
-                    .iter()
-                    .filter(|(id, _)| !p.standard_items.iter().any(|s| s == id))
+                p.general_advice()
                     .map(|(id, text)| (id.to_string(), text.to_string(), true)),
             );
             own

@@ -407,6 +407,7 @@ pub fn monitoring_rows(
         let room = index.rooms.get(s.id.as_str()).copied();
         let run = index.runs.get(s.id.as_str()).copied();
         let z = s.zoned_start();
+        let said = index.planned.get(s.id.as_str()).copied();
         let mut row = MonitoringRow {
             date: z.strftime("%Y-%m-%d").to_string(),
             time: z.strftime("%H:%M").to_string(),
@@ -416,7 +417,7 @@ pub fn monitoring_rows(
             planned_min: s.duration_min.to_string(),
             programme: s.programme.clone().unwrap_or_default(),
             feedback_due: feedback_due(profiles, s),
-            as_planned: match index.planned.get(s.id.as_str()) {
+            as_planned: match said {
                 Some(p) if p.as_planned => "yes".into(),
                 Some(p) => match &p.reason {
                     Some(r) => format!("no: {r}"),
@@ -449,8 +450,7 @@ pub fn monitoring_rows(
         }
         // Without a script's record, the mentor's own word decides whether it took place:
         // a row never says "as planned: yes" beside "did not take place".
-        let stated = index.planned.get(s.id.as_str()).map(|p| p.as_planned);
-        match (run, stated) {
+        match (run, said.map(|p| p.as_planned)) {
             (Some(r), _) => fill_run(&mut row, r),
             (None, Some(true)) => row.took_place = "yes (stated)".into(),
             (None, _) if s.end() <= now => row.took_place = "no record".into(),

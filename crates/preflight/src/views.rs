@@ -196,6 +196,7 @@ fn planned_asks(
         .filter_map(|s| {
             let p = profiles.get(s.programme.as_deref()?)?;
             p.weekly_monitoring.then(|| {
+                let said = records.planned_for(&s.id);
                 (
                     s.start,
                     PlannedAsk {
@@ -207,8 +208,8 @@ fn planned_asks(
                             .strftime("%a %-d %b %H:%M")
                             .to_string(),
                         programme_name: p.name,
-                        as_planned: records.as_planned(&s.id),
-                        reason: records.planned_for(&s.id).and_then(|p| p.reason.clone()),
+                        as_planned: said.map(|r| r.as_planned),
+                        reason: said.and_then(|r| r.reason.clone()),
                         week: crate::records::week_of(s.start, local)
                             .0
                             .to_zoned(local.clone())

@@ -484,20 +484,21 @@ impl Profile {
             ));
         }
         let checklist = items(&raw.checklist, "checklist")?;
+        // Bounded by the rules: an item of the checklist (at most MAX_ITEMS), each once.
         let mut under_18_instead: Vec<Instead> = Vec::new();
-        for i in raw.under_18_instead.iter().take(MAX_ITEMS + 1) {
-            let n = number(
-                &i.item,
-                "under_18_instead's item",
-                1,
-                checklist.len().max(1) as i64,
-            )?;
+        for i in &raw.under_18_instead {
             if checklist.is_empty() {
                 return Err(err(
                     i.item.span(),
                     "under_18_instead needs checklist items to replace".into(),
                 ));
             }
+            let n = number(
+                &i.item,
+                "under_18_instead's item",
+                1,
+                checklist.len() as i64,
+            )?;
             if under_18_instead.iter().any(|o| o.item == n) {
                 return Err(err(
                     i.item.span(),
@@ -647,6 +648,16 @@ impl Profile {
             );
         }
         items
+    }
+
+    /// The standard items (id, text) this code does not ask for itself: good practice the other
+    /// codes share, which the check asks of every mentor as general advice.
+    pub fn general_advice(
+        &self,
+    ) -> impl Iterator<Item = &'static (&'static str, &'static str)> + '_ {
+        STANDARD_ITEMS
+            .iter()
+            .filter(|(id, _)| !self.standard_items.iter().any(|s| s == id))
     }
 
     /// Whether the programme, not the mentor, schedules the sessions.

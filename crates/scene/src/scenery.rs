@@ -196,13 +196,12 @@ pub(crate) mod tests {
         assert_eq!(s.named(), None);
         assert_eq!(colour_words(s.main.unwrap()), "green");
         // The same green with blue sky along the top is a landscape.
-        let meadow = RgbImage::from_fn(320, 180, |x, y| {
-            if y < 50 {
-                Rgb([90, 160, 235])
-            } else {
-                circuit_board(320, 180).get_pixel(x, y).to_owned()
+        let mut meadow = circuit_board(320, 180);
+        for y in 0..50 {
+            for x in 0..320 {
+                meadow.put_pixel(x, y, Rgb([90, 160, 235]));
             }
-        });
+        }
         assert_eq!(scenery(&meadow, |_, _| true).named(), Some("foliage"));
         // Sea beside sand with no sky: a beach.
         let beach = RgbImage::from_fn(320, 180, |x, _| {

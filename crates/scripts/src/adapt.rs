@@ -59,7 +59,7 @@ pub fn fit_minutes(t: &mut Template, total: u32) {
     }
     // One minute each first, then the rest in proportion to what each phase had.
     let spare = (total - n) as u64;
-    let shares: Vec<(u64, u64)> = t
+    let mut shares: Vec<(u64, u64)> = t
         .phases
         .iter()
         .map(|p| {
@@ -67,19 +67,15 @@ pub fn fit_minutes(t: &mut Template, total: u32) {
             (exact / have as u64, exact % have as u64)
         })
         .collect();
-    let mut left = spare - shares.iter().map(|(q, _)| q).sum::<u64>();
+    // The minutes the rounding down left over go one each to the largest remainders.
+    let left = spare - shares.iter().map(|(q, _)| q).sum::<u64>();
     let mut order: Vec<usize> = (0..shares.len()).collect();
     order.sort_by(|&a, &b| shares[b].1.cmp(&shares[a].1).then(a.cmp(&b)));
-    let mut extra = vec![0u64; shares.len()];
-    for &i in &order {
-        if left == 0 {
-            break;
-        }
-        extra[i] = 1;
-        left -= 1;
+    for &i in order.iter().take(left as usize) {
+        shares[i].0 += 1;
     }
-    for (i, p) in t.phases.iter_mut().enumerate() {
-        p.minutes = 1 + (shares[i].0 + extra[i]) as u32;
+    for (p, (q, _)) in t.phases.iter_mut().zip(shares) {
+        p.minutes = 1 + q as u32;
     }
 }
 

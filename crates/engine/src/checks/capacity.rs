@@ -4,7 +4,7 @@
 use preflight_model::CheckId;
 use preflight_verdict::{self as verdict, thresholds};
 
-use super::network::link_of;
+use super::network::internet_missing;
 use super::{Check, Cx, Need, Running};
 use crate::options::CheckOptions;
 use crate::probes::Probes;
@@ -33,25 +33,14 @@ impl<P: Probes> Check<P> for Capacity {
 
     fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
         Box::pin(async move {
-            let (_, offline) = link_of(cx);
             let quality = cx
                 .result_of(CheckId::Quality)
                 .map(|r| r.status)
                 .unwrap_or(preflight_model::Status::Skipped);
-            // One cause, one problem: the Connection card says it.
-            if offline {
-                return verdict::not_measured(
-                    CheckId::Capacity,
-                    verdict::NoInternet::Offline,
-                    None,
-                );
-            }
-            if cx.facts().no_internet {
-                return verdict::not_measured(
-                    CheckId::Capacity,
-                    verdict::NoInternet::NoAnswer,
-                    None,
-                );
+            // One cause, one problem: the Connection card says it. (This check starts after
+            // call quality, so the internet not answering is known by now.)
+            if let Some(cause) = internet_missing(cx) {
+                return verdict::not_measured(CheckId::Capacity, cause, None);
             }
             cx.started(
                 CheckId::Capacity,

@@ -96,21 +96,22 @@ pub struct Facts {
     pub no_internet: bool,
 }
 
-/// One cause, one problem: once every check has ended, a check over the internet that failed
-/// or warned because the internet does not answer (which call quality found while it ran
-/// beside it) is said as not measured, pointing at the Connection card.
+/// One cause, one problem: once every check has ended, the meeting-app check, which runs beside
+/// call quality and so could not know in time that the internet does not answer, is said as
+/// not measured if it failed or warned, pointing at the Connection card. (The speed test starts
+/// after call quality and says so itself.)
 pub(crate) fn one_cause<P: Probes>(cx: &Cx<P>) {
     if !cx.facts().no_internet {
         return;
     }
-    for id in [CheckId::Platforms, CheckId::Capacity] {
-        cx.amend(id, |r| match r.status {
-            Status::Fail | Status::Warn => {
-                preflight_verdict::not_measured(id, preflight_verdict::NoInternet::NoAnswer, None)
-            }
-            _ => r,
-        });
-    }
+    cx.amend(CheckId::Platforms, |r| match r.status {
+        Status::Fail | Status::Warn => preflight_verdict::not_measured(
+            CheckId::Platforms,
+            preflight_verdict::NoInternet::NoAnswer,
+            None,
+        ),
+        _ => r,
+    });
 }
 
 /// What a check runs with: the probes, the options and limits, the progress channel, the facts

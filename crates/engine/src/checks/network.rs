@@ -57,6 +57,18 @@ pub(super) fn link_of<P: Probes>(cx: &Cx<P>) -> (preflight_net::LinkInfo, bool) 
     (link, offline)
 }
 
+/// Why a check over the internet cannot measure, if it cannot: no network at all (the link
+/// check), or a network whose internet does not answer (call quality found it).
+pub(super) fn internet_missing<P: Probes>(cx: &Cx<P>) -> Option<verdict::NoInternet> {
+    if link_of(cx).1 {
+        Some(verdict::NoInternet::Offline)
+    } else if cx.facts().no_internet {
+        Some(verdict::NoInternet::NoAnswer)
+    } else {
+        None
+    }
+}
+
 /// A link of unknown kind, and why it is unknown.
 fn unknown_link(reason: &str) -> preflight_net::LinkInfo {
     preflight_net::LinkInfo {

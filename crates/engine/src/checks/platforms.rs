@@ -4,7 +4,7 @@
 use preflight_model::CheckId;
 use preflight_verdict as verdict;
 
-use super::network::link_of;
+use super::network::internet_missing;
 use super::{Check, Cx, Need, Running};
 use crate::measure::Stopped;
 use crate::options::{CheckOptions, PLATFORM_LIMIT};
@@ -41,13 +41,8 @@ impl<P: Probes> Check<P> for Platforms {
 
     fn run<'a>(&'a self, cx: &'a Cx<P>) -> Running<'a> {
         Box::pin(async move {
-            let (_, offline) = link_of(cx);
-            if offline {
-                return verdict::not_measured(
-                    CheckId::Platforms,
-                    verdict::NoInternet::Offline,
-                    None,
-                );
+            if let Some(cause) = internet_missing(cx) {
+                return verdict::not_measured(CheckId::Platforms, cause, None);
             }
             let mut targets = cx
                 .opts
@@ -61,7 +56,8 @@ impl<P: Probes> Check<P> for Platforms {
             );
             let limit = cx.limits.platforms;
             match tokio::time::timeout(limit, cx.probes.platforms(&targets, PLATFORM_LIMIT)).await {
-                Ok(r) => verdict::platforms(&r, offline),
+                // (Offline was said above.)
+                Ok(r) => verdict::platforms(&r, false),
                 Err(_) => Stopped::TimedOut(limit).result(CheckId::Platforms),
             }
         })
