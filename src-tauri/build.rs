@@ -30,6 +30,8 @@ fn main() {
             "schedule_subscribe",
             "schedule_unsubscribe",
             "schedule_settings",
+            "set_clock",
+            "time_style",
             "open_room",
             "start_session_script",
             "export_records",

@@ -133,6 +133,9 @@ async fn start_app_with_files(
                 )
                 .env_remove("WAYLAND_DISPLAY")
                 .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+                // Times in the house style (24 hours, day first) whatever the machine's locale.
+                .env_remove("LC_ALL")
+                .env("LC_TIME", "C.UTF-8")
                 .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit()),
@@ -1609,6 +1612,41 @@ async fn schedule_add_import_and_refuse_unsafe_links() {
     assert_eq!(sam["link"], "https://meet.jit.si/SamAndMe");
     assert_eq!(sam["programme"], "brokerage");
     assert_eq!(sam["under18"], true);
+
+    // A mentor who reads a 12-hour clock chooses it under *Reminders and times*: the list and
+    // the headline follow at once, and the CLI and the tray read the same setting.
+    click(c, "#reminder-settings > summary").await;
+    c.find(Locator::Id("clock-choice"))
+        .await
+        .unwrap()
+        .select_by_value("12h")
+        .await
+        .unwrap();
+    wait_text(c, "#clock-saved", 10, |t| {
+        t == "Saved: times are shown like 2:30 PM."
+    })
+    .await;
+    let first = text(c, "#session-list li.soon").await;
+    assert!(first.contains(" 9:00 AM — Sam"), "{first}");
+    let headline = text(c, "#next-headline").await;
+    assert!(headline.contains(" 9:00 AM ("), "{headline}");
+    let settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            s._mic
+                .home()
+                .join(".config/org.mentorpreflight.app/settings.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(settings["clock"], "12h");
+    c.execute(
+        "document.getElementById('reminder-settings').scrollIntoView({ block: 'center' })",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&s, "app-clock-12h");
     s.client.clone().close().await.unwrap();
 }
 

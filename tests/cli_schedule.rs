@@ -363,3 +363,131 @@ fn a_feeds_password_lives_in_the_systems_password_store_never_in_the_data_folder
     assert!(!stderr(&o).contains(PASSWORD));
     assert!(preflight_e2e::stored(&data, "subscriptions").is_empty());
 }
+
+/// glibc locales compiled into a folder of the test's own (found through `LOCPATH`): Debian's
+/// `locales` package has their sources; the machine need not have generated them.
+fn compiled_locales(dir: &Path, names: &[&str]) {
+    for name in names {
+        let o = std::process::Command::new("localedef")
+            .args(["-i", name, "-f", "UTF-8"])
+            .arg(dir.join(format!("{name}.UTF-8")))
+            .output()
+            .expect("localedef (Debian packages libc-bin and locales: ./dev test installs them)");
+        assert!(
+            o.status.success(),
+            "localedef {name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn times_follow_the_computers_locale_and_the_mentors_clock() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let locales = tempfile::tempdir().unwrap();
+    compiled_locales(locales.path(), &["en_US", "en_GB"]);
+    // The CLI as run on a computer whose environment names `vars`' locales.
+    let run = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut c = preflight_command(h, args);
+        c.env("TZ", "Europe/London").env("LOCPATH", locales.path());
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let o = c.output().expect("run preflight");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let added = run(
+        &[("LC_TIME", "en_US.UTF-8")],
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Sam",
+            "--at",
+            "2030-12-24 18:00",
+        ],
+    );
+    assert!(
+        added.contains("Sam at Tue, Dec 24, 2030, 6:00 PM GMT"),
+        "{added}"
+    );
+    let list = |vars: &[(&str, &str)]| run(vars, &["schedule", "list"]);
+
+    // The C locale says nothing: the house style, 24 hours and the day first.
+    assert!(
+        list(&[]).contains("Tue 24 Dec 2030 18:00  Sam"),
+        "{}",
+        list(&[])
+    );
+    // A US computer: 12 hours, the month first; a British one: 24 hours, the day first.
+    let us = [("LC_TIME", "en_US.UTF-8")];
+    assert!(
+        list(&us).contains("Tue, Dec 24, 2030, 6:00 PM  Sam"),
+        "{}",
+        list(&us)
+    );
+    let gb = [("LANG", "en_GB.UTF-8")];
+    assert!(
+        list(&gb).contains("Tue 24 Dec 2030 18:00  Sam"),
+        "{}",
+        list(&gb)
+    );
+    // LC_ALL decides over LC_TIME, as everywhere on Linux.
+    let all_gb = [("LC_ALL", "en_GB.UTF-8"), ("LC_TIME", "en_US.UTF-8")];
+    assert!(list(&all_gb).contains("Tue 24 Dec 2030 18:00  Sam"));
+    // A locale that is not installed says nothing, rather than failing.
+    let missing = [("LC_TIME", "fr_FR.UTF-8")];
+    assert!(list(&missing).contains("Tue 24 Dec 2030 18:00  Sam"));
+
+    // The mentor's choice wins over the computer's clock (not over its date order).
+    let said = run(&us, &["settings", "clock", "24"]);
+    assert_eq!(
+        said.trim(),
+        "Times are shown on a 24-hour clock, like 14:30."
+    );
+    assert!(
+        list(&us).contains("Tue, Dec 24, 2030, 18:00  Sam"),
+        "{}",
+        list(&us)
+    );
+    run(&[], &["settings", "clock", "12"]);
+    assert!(
+        list(&[]).contains("Tue 24 Dec 2030 6:00 PM  Sam"),
+        "{}",
+        list(&[])
+    );
+    assert_eq!(
+        run(&[], &["settings", "clock"]).trim(),
+        "Times are shown on a 12-hour clock, like 2:30 PM."
+    );
+    // The monitoring export keeps a form's columns: ISO date, 24-hour time.
+    let csv = run(
+        &us,
+        &[
+            "records",
+            "export",
+            "--from",
+            "2030-12-23",
+            "--to",
+            "2030-12-30",
+        ],
+    );
+    let sam = csv.lines().find(|l| l.contains(",Sam,")).expect(&csv);
+    assert!(sam.starts_with("2030-12-24,18:00,"), "{sam}");
+    run(&us, &["settings", "clock", "computer"]);
+    assert!(list(&us).contains("6:00 PM"));
+
+    // Anything else is refused by name, and nothing is changed.
+    let o = preflight_command(h, &["settings", "clock", "13"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("possible values: 12, 24, computer"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(run(&us, &["schedule", "list"]).contains("6:00 PM"));
+}

@@ -403,13 +403,17 @@ impl Xvfb {
 }
 
 /// The built `preflight` CLI with `args`, its home at `home` (the XDG overrides removed, so its
-/// data and settings land under that home and nowhere else).
+/// data and settings land under that home and nowhere else), in the C locale (times in the
+/// house style, 24-hour and day first, whatever the machine's locale).
 pub fn preflight_command(home: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(built_binary("preflight"));
     c.args(args)
         .env("HOME", home)
         .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME");
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("LC_ALL")
+        .env_remove("LC_TIME")
+        .env_remove("LANG");
     c
 }
 

@@ -434,6 +434,68 @@ fn wait_for_text(file: &Path, needle: &str, limit: Duration) -> Option<String> {
 
 #[test]
 #[ignore = "needs the Windows build and Wine: ./dev test-windows"]
+fn times_follow_the_users_regional_settings_and_their_clock_choice() {
+    let wine = Wine::fresh();
+    // Windows' regional settings, as Wine takes them from the locale's name.
+    let run = |locale: &str, args: &[&str]| {
+        let mut c = wine.command("preflight", args);
+        c.env("LC_ALL", locale).env("TZ", "Europe/London");
+        let o = preflight_e2e::wine::run_limited(&mut c, COMMAND)
+            .unwrap_or_else(|p| panic!("{args:?} hung under Wine: {p}"));
+        assert!(o.status.success(), "{args:?}: {}", unix_lines(&o.stderr));
+        unix_lines(&o.stdout)
+    };
+    let added = run(
+        "en_US.UTF-8",
+        &[
+            "schedule",
+            "add",
+            "--mentee",
+            "Sam",
+            "--at",
+            "2030-12-24 18:00",
+            "--zone",
+            "Europe/London",
+        ],
+    );
+    assert!(
+        added.contains("Sam at Tue, Dec 24, 2030, 6:00 PM"),
+        "{added}"
+    );
+    let list = |locale: &str| run(locale, &["schedule", "list"]);
+    // United States: 12 hours, the month first. United Kingdom and Germany: 24 hours, the day
+    // first.
+    assert!(
+        list("en_US.UTF-8").contains("Tue, Dec 24, 2030, 6:00 PM  Sam"),
+        "{}",
+        list("en_US.UTF-8")
+    );
+    assert!(
+        list("en_GB.UTF-8").contains("Tue 24 Dec 2030 18:00  Sam"),
+        "{}",
+        list("en_GB.UTF-8")
+    );
+    assert!(
+        list("de_DE.UTF-8").contains("Tue 24 Dec 2030 18:00  Sam"),
+        "{}",
+        list("de_DE.UTF-8")
+    );
+    // The mentor's clock wins over the computer's, in the settings the app shares.
+    assert_eq!(
+        run("en_US.UTF-8", &["settings", "clock", "24"]).trim(),
+        "Times are shown on a 24-hour clock, like 14:30."
+    );
+    assert!(
+        list("en_US.UTF-8").contains("Tue, Dec 24, 2030, 18:00  Sam"),
+        "{}",
+        list("en_US.UTF-8")
+    );
+    run("en_GB.UTF-8", &["settings", "clock", "computer"]);
+    assert!(list("en_US.UTF-8").contains("6:00 PM"));
+}
+
+#[test]
+#[ignore = "needs the Windows build and Wine: ./dev test-windows"]
 fn the_tray_process_takes_its_lock_and_says_what_is_next() {
     let wine = Wine::fresh();
     let at = (jiff::Zoned::now() + jiff::Span::new().hours(3))

@@ -96,6 +96,10 @@ impl Wine {
                 "winemenubuilder.exe=d;mshtml=d;mscoree=d",
             )
             .env_remove("DISPLAY")
+            // A British user's regional settings (Wine takes them from the locale's name, installed
+            // or not): 24-hour times with the day first, as the Linux CLI writes them in the C
+            // locale. Without it Wine's default is the US's.
+            .env("LC_ALL", "en_GB.UTF-8")
             .stdin(Stdio::null());
         c
     }

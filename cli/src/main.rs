@@ -80,6 +80,22 @@ enum Command {
         #[command(subcommand)]
         action: ProgrammeAction,
     },
+    /// Your settings, shared with the app: the clock times are shown in.
+    Settings {
+        #[command(subcommand)]
+        action: SettingsAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsAction {
+    /// Show times on a 12- or 24-hour clock, or as this computer's regional settings do;
+    /// without a choice, say which is in force.
+    Clock {
+        /// `12`, `24` or `computer`.
+        #[arg(value_parser = ["12", "24", "computer"])]
+        choice: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -468,6 +484,32 @@ fn main() {
     std::process::exit(code);
 }
 
+/// `preflight settings …`.
+fn settings_command(ctx: &Context, action: SettingsAction) -> Result<i32> {
+    let SettingsAction::Clock { choice } = action;
+    if let Some(choice) = choice {
+        let clock = preflight::settings::ClockChoice::parse(&choice)
+            .ok_or_else(|| anyhow::anyhow!("Choose 12, 24 or computer."))?;
+        if let Some(n) = preflight::settings::update(ctx, |s| s.clock = clock)? {
+            errln!("Note: {}", clean(&n));
+        }
+    }
+    let settings = preflight::settings::load(ctx)?.value;
+    let style = preflight::settings::time_style(ctx, &settings);
+    let example = style.time(
+        &jiff::civil::date(2026, 1, 1)
+            .at(14, 30, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)?,
+    );
+    let whose = match settings.clock {
+        preflight::settings::ClockChoice::Computer => "as this computer shows them",
+        preflight::settings::ClockChoice::H24 => "on a 24-hour clock",
+        preflight::settings::ClockChoice::H12 => "on a 12-hour clock",
+    };
+    outln!("Times are shown {whose}, like {example}.");
+    Ok(0)
+}
+
 fn run(cli: Cli) -> Result<i32> {
     // Where the data is, the clock and the platform: built once, handed to every use case.
     let ctx = Context::system();
@@ -477,6 +519,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Programme { action } => programme(ctx, action),
         Command::Schedule { action } => schedule(ctx, action),
         Command::Records { action } => records(ctx, action),
+        Command::Settings { action } => settings_command(ctx, action),
         Command::Devices { json } => {
             let d = list_all_devices();
             if json {
@@ -587,11 +630,9 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 outln!("No sessions scheduled. Add one with `preflight schedule add` or import your calendar with `preflight schedule import FILE.ics`.");
             }
             let local = jiff::tz::TimeZone::system();
+            let style = preflight::settings::current_time_style(ctx);
             for s in upcoming {
-                let when = s
-                    .start
-                    .to_zoned(local.clone())
-                    .strftime("%a %-d %b %Y %H:%M");
+                let when = style.day_year_time(&s.start.to_zoned(local.clone()));
                 let number = s
                     .session_number
                     .map(|n| format!(" · session {n}"))
@@ -661,10 +702,12 @@ fn schedule(ctx: &Context, action: ScheduleAction) -> Result<i32> {
                 errln!("Note: {}", clean(&n));
             }
             // Said only once it is saved.
+            let start = session.zoned_start();
             outln!(
-                "Added: {} at {} ({}).",
+                "Added: {} at {} {} ({}).",
                 clean(&session.mentee),
-                session.zoned_start().strftime("%a %-d %b %Y %H:%M %Z"),
+                preflight::settings::current_time_style(ctx).day_year_time(&start),
+                start.strftime("%Z"),
                 session.id
             );
             Ok(0)

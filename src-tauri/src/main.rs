@@ -569,6 +569,8 @@ fn main() {
             schedule::schedule_subscribe,
             schedule::schedule_unsubscribe,
             schedule::schedule_settings,
+            schedule::set_clock,
+            schedule::time_style,
             schedule::session_as_planned,
             schedule::programme_get,
             schedule::programme_choose,

@@ -209,7 +209,7 @@ pub async fn schedule_save(
     if session.end() <= ctx.now() {
         return Err(format!(
             "{} has already passed: choose a date and time still to come.",
-            session.zoned_start().strftime("%A %-d %B at %H:%M")
+            preflight::settings::current_time_style(&ctx).long_day_time(&session.zoned_start())
         ));
     }
     tracing::info!(id = %session.id, "session saved");
@@ -347,6 +347,31 @@ pub async fn schedule_settings(
         Ok(())
     })
     .await
+}
+
+/// The mentor's clock: 12 or 24 hours, or as this computer's regional settings say. Saved in
+/// the settings the CLI and the tray read too; the schedule comes back written in it.
+#[tauri::command]
+pub async fn set_clock(
+    app: AppHandle,
+    clock: preflight::settings::ClockChoice,
+) -> Result<ScheduleView, String> {
+    let ctx = context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        let notice =
+            preflight::settings::update(&ctx, |s| s.clock = clock).map_err(|e| e.to_string())?;
+        let mut v = view(&ctx, ctx.now());
+        v.notice = notice.or(v.notice);
+        Ok(v)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// How the windows write times and dates for this mentor (their clock, their date order).
+#[tauri::command]
+pub fn time_style(app: AppHandle) -> preflight::settings::TimeStyle {
+    preflight::settings::current_time_style(&context(&app))
 }
 
 /// Opens the room of a session now (by hand) and records it.

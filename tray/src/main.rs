@@ -271,6 +271,7 @@ impl Loop {
                             due,
                             &tick.profiles,
                             &jiff::tz::TimeZone::system(),
+                            &tick.style,
                         ),
                         tick.schedule.reminders.snooze_min,
                         self.asks.clone(),

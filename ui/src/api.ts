@@ -6,6 +6,7 @@ import type { CameraChoice } from "./bindings/CameraChoice";
 import type { CheckGuide } from "./bindings/CheckGuide";
 import type { CheckId } from "./bindings/CheckId";
 import type { CheckOptions } from "./bindings/CheckOptions";
+import type { ClockChoice } from "./bindings/ClockChoice";
 import type { ConcernOutcome } from "./bindings/ConcernOutcome";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { DeviceReport } from "./bindings/DeviceReport";
@@ -27,6 +28,7 @@ import type { SessionInput } from "./bindings/SessionInput";
 import type { SessionRecord } from "./bindings/SessionRecord";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
+import type { TimeStyle } from "./bindings/TimeStyle";
 
 export function micMeterStart(mic: string | null, onEvent: Channel<ListenEvent>): Promise<null> {
   return invoke<null>("mic_meter_start", { mic, onEvent });
@@ -178,6 +180,14 @@ export function scheduleSubscribe(url: string, programme: string | null, under18
 
 export function scheduleSettings(reminders: ReminderConfig, autostart: boolean): Promise<ScheduleView> {
   return invoke<ScheduleView>("schedule_settings", { reminders, autostart });
+}
+
+export function setClock(clock: ClockChoice): Promise<ScheduleView> {
+  return invoke<ScheduleView>("set_clock", { clock });
+}
+
+export function timeStyle(): Promise<TimeStyle> {
+  return invoke<TimeStyle>("time_style");
 }
 
 export function openRoom(id: string): Promise<null> {

@@ -1,7 +1,8 @@
 // Mentor Preflight — the schedule panel: coming sessions, add/edit, calendar import and
 // subscriptions, reminder settings, and the weekly records export.
 import * as api from "./api";
-import { dayAndTime } from "./when";
+import { day, dayAndTime, hhmm, setTimeStyle } from "./when";
+import type { ClockChoice } from "./bindings/ClockChoice";
 import { on } from "./events";
 import type { ReminderConfig } from "./bindings/ReminderConfig";
 import { showView } from "./views";
@@ -59,6 +60,9 @@ function localInput(iso: string, zone: string): string {
 }
 
 function render(v: ScheduleView) {
+  // First: every time drawn below, here and in the other panels, is in the mentor's clock.
+  setTimeStyle(v.timeStyle);
+  $<HTMLSelectElement>("clock-choice").value = v.clock;
   headline.textContent = v.headline;
   nextBar.textContent = v.sessions.length > 0 ? `Next session: ${v.headline}` : "No sessions scheduled. Add one under Sessions and scripts.";
   notice.hidden = !v.notice;
@@ -208,7 +212,7 @@ function renderPlanned(asks: PlannedAsk[]) {
   $("planned-exports").replaceChildren(
     ...weeks.map((w) => {
       const [y, m, d] = w.split("-").map(Number);
-      const label = `Export the week of ${dayAndTime(new Date(y, m - 1, d)).replace(/ \d\d:\d\d$/, "")} (CSV)`;
+      const label = `Export the week of ${day(new Date(y, m - 1, d))} (CSV)`;
       const b = button(label, label, async () => {
         const saved = await api.exportRecords(w);
         $<HTMLElement>("export-result").textContent = saved ? `Saved to ${saved}` : "Not saved.";
@@ -349,6 +353,18 @@ $<HTMLButtonElement>("ics-subscribe").addEventListener("click", async () => {
   } catch (e) {
     importFailed(e);
   }
+});
+
+$<HTMLSelectElement>("clock-choice").addEventListener("change", (e) => {
+  const choice = (e.target as HTMLSelectElement).value as ClockChoice;
+  notice.hidden = true;
+  api.setClock(choice)
+    .then((v) => {
+      render(v);
+      const example = hhmm(new Date(2026, 0, 1, 14, 30));
+      $("clock-saved").textContent = `Saved: times are shown like ${example}.`;
+    })
+    .catch(showError);
 });
 
 $<HTMLButtonElement>("rem-save").addEventListener("click", () => {

@@ -2,7 +2,7 @@
 // State lives in Rust (SessionRun); this page only shows it and sends the mentor's actions.
 import * as api from "./api";
 import { on } from "./events";
-import { startsIn } from "./when";
+import { setTimeStyle, startsIn } from "./when";
 import "./style.css";
 import type { ScriptView } from "./bindings/ScriptView";
 import type { DeviceUse } from "./bindings/DeviceUse";
@@ -330,3 +330,6 @@ void api.scriptWindowNote().then((note) => {
   p.hidden = !note;
   p.textContent = note ?? "";
 });
+
+// The countdown's times in the mentor's clock (drawn again within the second).
+void api.timeStyle().then(setTimeStyle);

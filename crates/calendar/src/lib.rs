@@ -7,7 +7,8 @@
 //! pre-flight check (the codes ask for a test at least 10 minutes before), opening the room
 //! (5–10 minutes early), or nothing because the session is under way or over. Nothing here reads
 //! a clock or sleeps. [`fetch`] downloads subscribed calendars (the only I/O here); [`text`]
-//! makes text from outside safe to show and print.
+//! makes text from outside safe to show and print; [`when`] writes times and dates as the
+//! mentor reads them (their 12/24-hour clock, their day/month order).
 
 pub mod fetch;
 pub mod ics;
@@ -17,6 +18,7 @@ pub mod login;
 pub mod reminder;
 pub mod schedule;
 pub mod text;
+pub mod when;
 
 pub use ics::{import as import_ics, IcsError, ImportOptions, ImportOutcome};
 pub use links::{check_link, CustomPattern, LinkError, MeetingLink, Provider};
@@ -24,3 +26,4 @@ pub use reminder::{
     stage, tested_in_time, Action, ActionKind, ReminderConfig, ReminderState, Stage,
 };
 pub use schedule::{Schedule, Session, SessionInput, SessionSource, Subscription};
+pub use when::{ClockChoice, TimeStyle};

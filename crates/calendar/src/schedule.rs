@@ -580,12 +580,17 @@ pub fn countdown(start: Timestamp, end: Timestamp, now: Timestamp) -> String {
 }
 
 /// The tray's headline for the next session, e.g. "Sam · Tue 24 Nov 18:00 (in 2 h 05 min)",
-/// shown in the computer's zone `local`.
-pub fn tray_headline(next: Option<&Session>, now: Timestamp, local: &TimeZone) -> String {
+/// shown in the computer's zone `local` and the mentor's `style`.
+pub fn tray_headline(
+    next: Option<&Session>,
+    now: Timestamp,
+    local: &TimeZone,
+    style: &crate::TimeStyle,
+) -> String {
     match next {
         None => "No sessions scheduled".into(),
         Some(s) => {
-            let when = s.start.to_zoned(local.clone()).strftime("%a %-d %b %H:%M");
+            let when = style.day_time(&s.start.to_zoned(local.clone()));
             format!(
                 "{} · {when} ({})",
                 s.mentee,
@@ -978,11 +983,24 @@ mod tests {
         let s = session("Sam", "2026-11-24T18:00:00Z", 60);
         let london = TimeZone::get("Europe/London").unwrap();
         assert_eq!(
-            tray_headline(Some(&s), ts("2026-11-24T15:55:00Z"), &london),
+            tray_headline(
+                Some(&s),
+                ts("2026-11-24T15:55:00Z"),
+                &london,
+                &Default::default()
+            ),
             "Sam · Tue 24 Nov 18:00 (in 2 h 05 min)"
         );
+        let us = crate::TimeStyle {
+            hour12: true,
+            month_first: true,
+        };
         assert_eq!(
-            tray_headline(None, ts("2026-11-24T15:55:00Z"), &london),
+            tray_headline(Some(&s), ts("2026-11-24T15:55:00Z"), &london, &us),
+            "Sam · Tue, Nov 24, 6:00 PM (in 2 h 05 min)"
+        );
+        assert_eq!(
+            tray_headline(None, ts("2026-11-24T15:55:00Z"), &london, &us),
             "No sessions scheduled"
         );
     }

@@ -6,6 +6,7 @@
 //!   Linux ([`linux`], compiled on Linux only) and Windows ([`windows`], compiled on Windows
 //!   only) with an honest fallback elsewhere. Nothing outside this crate asks which system it
 //!   runs on.
+//! - [`locale`]: how the computer writes times and dates (12/24-hour, month or day first).
 //! - [`files`]: what differs between systems when a file is opened or replaced.
 //! - [`run_bounded`]: the one way the system's small helper programs (`nmcli`, `pactl`,
 //!   `gsettings`) are run: with a time limit, so a hung helper never hangs a check or the session
@@ -20,6 +21,7 @@ pub mod inuse;
 pub mod link;
 #[cfg(target_os = "linux")]
 pub mod linux;
+pub mod locale;
 pub mod platform;
 pub mod secrets;
 #[cfg(windows)]

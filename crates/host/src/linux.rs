@@ -350,3 +350,36 @@ mod tests {
         );
     }
 }
+
+/// How this user's `LC_TIME` locale writes times and dates (`nl_langinfo_l`'s `T_FMT` and
+/// `D_FMT`, read through a locale object of its own: the process's locale is never changed).
+/// The C locale, or a locale that is not installed, says nothing.
+pub fn locale_times() -> crate::locale::LocaleTimes {
+    let var = |k: &str| std::env::var(k).ok();
+    let (all, time, lang) = (var("LC_ALL"), var("LC_TIME"), var("LANG"));
+    let name = crate::locale::lc_time_name(all.as_deref(), time.as_deref(), lang.as_deref());
+    if crate::locale::is_c_locale(name) {
+        return crate::locale::LocaleTimes::default();
+    }
+    // SAFETY: an empty name asks for the environment's locale; a null base makes a new object.
+    let loc = unsafe { libc::newlocale(libc::LC_TIME_MASK, c"".as_ptr(), std::ptr::null_mut()) };
+    if loc.is_null() {
+        return crate::locale::LocaleTimes::default();
+    }
+    let item = |i: libc::nl_item| {
+        // SAFETY: `loc` is a live locale object; the answer is a NUL-terminated string it owns,
+        // copied before the object is freed.
+        let p = unsafe { libc::nl_langinfo_l(i, loc) };
+        if p.is_null() {
+            String::new()
+        } else {
+            unsafe { std::ffi::CStr::from_ptr(p) }
+                .to_string_lossy()
+                .into_owned()
+        }
+    };
+    let (t_fmt, d_fmt) = (item(libc::T_FMT), item(libc::D_FMT));
+    // SAFETY: made above, freed once, not used after.
+    unsafe { libc::freelocale(loc) };
+    crate::locale::from_posix(&t_fmt, &d_fmt)
+}

@@ -52,6 +52,12 @@ pub trait Platform: Send + Sync {
     /// has no such dialog without a toolkit; the caller prints it too.
     fn alert(&self, _title: &str, _text: &str) {}
 
+    /// How the mentor's computer writes times and dates (12- or 24-hour clock, month or day
+    /// first), from the system's locale settings; nothing where it does not say.
+    fn locale_times(&self) -> crate::locale::LocaleTimes {
+        crate::locale::LocaleTimes::default()
+    }
+
     /// Focus mode as the windows show it.
     fn focus_status(&self, saved: PathBuf) -> FocusStatus {
         match self.focus_switch(saved) {
@@ -124,6 +130,10 @@ impl Platform for Linux {
     fn tcp_bytes_acked(&self, socket: RawSocket) -> Option<u64> {
         crate::linux::tcp_bytes_acked(socket)
     }
+
+    fn locale_times(&self) -> crate::locale::LocaleTimes {
+        crate::linux::locale_times()
+    }
 }
 
 /// Windows: the consent store, the process list, the WLAN API and `SIO_TCP_INFO`
@@ -161,6 +171,10 @@ impl Platform for Windows {
 
     fn ignore_udp_unreachable(&self, socket: RawSocket) {
         crate::windows::ignore_udp_unreachable(socket)
+    }
+
+    fn locale_times(&self) -> crate::locale::LocaleTimes {
+        crate::windows::locale_times()
     }
 }
 

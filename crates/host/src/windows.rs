@@ -341,3 +341,30 @@ pub fn ignore_udp_unreachable(socket: crate::RawSocket) {
         )
     };
 }
+
+/// How the user's Windows settings write times and dates (Region → Formats: the long time and
+/// the short date patterns).
+pub fn locale_times() -> crate::locale::LocaleTimes {
+    let get = |lctype: u32| {
+        let mut buf = [0u16; 96];
+        // SAFETY: a null name is LOCALE_NAME_USER_DEFAULT; the buffer's length is given in
+        // UTF-16 units and the answer is NUL-terminated within it.
+        let n = unsafe {
+            windows_sys::Win32::Globalization::GetLocaleInfoEx(
+                std::ptr::null(),
+                lctype,
+                buf.as_mut_ptr(),
+                buf.len() as i32,
+            )
+        };
+        if n > 0 {
+            from_wide(&buf)
+        } else {
+            String::new()
+        }
+    };
+    crate::locale::from_windows(
+        &get(windows_sys::Win32::Globalization::LOCALE_STIMEFORMAT),
+        &get(windows_sys::Win32::Globalization::LOCALE_SSHORTDATE),
+    )
+}

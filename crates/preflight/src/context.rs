@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
+use preflight_host::locale::LocaleTimes;
 use preflight_host::secrets::Secrets;
 use preflight_host::Platform;
 use preflight_store::StoreError;
@@ -34,6 +35,8 @@ pub struct Context {
     clock: Clock,
     platform: &'static dyn Platform,
     secrets: Arc<dyn Secrets>,
+    /// How this computer writes times, when not asked of the platform (tests).
+    locale: Option<LocaleTimes>,
 }
 
 impl std::fmt::Debug for Context {
@@ -57,10 +60,12 @@ impl Context {
             clock: Clock::System,
             platform: preflight_host::this_system(),
             secrets: preflight_host::secrets::system_secrets(),
+            locale: None,
         }
     }
 
-    /// Data in `root/data`, settings in `root/config` (for tests and tools), the system clock.
+    /// Data in `root/data`, settings in `root/config` (for tests and tools), the system clock;
+    /// times in the house style (see [`Context::with_locale_times`]).
     pub fn in_folder(root: &Path) -> Context {
         Context {
             data: Some(root.join("data")),
@@ -68,6 +73,7 @@ impl Context {
             clock: Clock::System,
             platform: preflight_host::this_system(),
             secrets: preflight_host::secrets::system_secrets(),
+            locale: Some(LocaleTimes::default()),
         }
     }
 
@@ -80,6 +86,7 @@ impl Context {
             clock: Clock::System,
             platform: preflight_host::this_system(),
             secrets: preflight_host::secrets::system_secrets(),
+            locale: Some(LocaleTimes::default()),
         }
     }
 
@@ -112,6 +119,19 @@ impl Context {
     /// The platform seam.
     pub fn platform(&self) -> &'static dyn Platform {
         self.platform
+    }
+
+    /// The same context as on a computer whose regional settings say `locale` (a context in a
+    /// folder says nothing, so its times are the house style whatever the test machine's
+    /// locale).
+    pub fn with_locale_times(mut self, locale: LocaleTimes) -> Context {
+        self.locale = Some(locale);
+        self
+    }
+
+    /// How this computer writes times and dates (its regional settings).
+    pub fn locale_times(&self) -> LocaleTimes {
+        self.locale.unwrap_or_else(|| self.platform.locale_times())
     }
 
     /// The data folder (`None` on a system without one).

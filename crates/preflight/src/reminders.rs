@@ -62,6 +62,8 @@ pub struct Tick {
     pub headline: String,
     /// A damaged schedule file was kept aside just now: what to tell the mentor.
     pub notice: Option<String>,
+    /// How the mentor reads times (their clock choice and date order).
+    pub style: preflight_calendar::TimeStyle,
 }
 
 /// The reminder timing of session `s`: a programme's session opens its room as early as its
@@ -121,24 +123,32 @@ pub fn tick(ctx: &Context, now: Timestamp) -> Result<Tick, StoreError> {
             })
         })
         .collect();
-    let headline = tray_headline(schedule.next(now), now, &jiff::tz::TimeZone::system());
+    let style = crate::settings::current_time_style(ctx);
+    let headline = tray_headline(
+        schedule.next(now),
+        now,
+        &jiff::tz::TimeZone::system(),
+        &style,
+    );
     Ok(Tick {
         schedule,
         profiles,
         due,
         headline,
         notice,
+        style,
     })
 }
 
-/// The text of the check prompt for `d`, its times in `tz` (the mentor's): when the session
-/// starts, and by when the check must be done to count as tested in time.
-pub fn check_prompt_text(d: &Due, profiles: &Profiles, tz: &jiff::tz::TimeZone) -> String {
-    let by = d
-        .check_by()
-        .to_zoned(tz.clone())
-        .strftime("%H:%M")
-        .to_string();
+/// The text of the check prompt for `d`, its times in `tz` (the mentor's) and `style`: when the
+/// session starts, and by when the check must be done to count as tested in time.
+pub fn check_prompt_text(
+    d: &Due,
+    profiles: &Profiles,
+    tz: &jiff::tz::TimeZone,
+    style: &preflight_calendar::TimeStyle,
+) -> String {
+    let by = style.time(&d.check_by().to_zoned(tz.clone()));
     format!(
         "Your session with {} starts in {} min. Test your microphone, camera and connection now: by {by} ({} minutes before the start) it counts as tested in time.{}",
         d.session.mentee,

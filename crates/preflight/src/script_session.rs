@@ -106,8 +106,10 @@ impl ScriptSession {
         session: &Session,
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
-        let mut vars = crate::views::script_vars(schedule, session);
-        if let Some(name) = settings::load(ctx).ok().and_then(|l| l.value.mentor_name) {
+        let settings = settings::load(ctx).map(|l| l.value).unwrap_or_default();
+        let style = settings::time_style(ctx, &settings);
+        let mut vars = crate::views::script_vars(schedule, session, &style);
+        if let Some(name) = settings.mentor_name {
             vars.insert("mentor".into(), name);
         }
         let meta = ScriptMeta {

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::context::Context;
 pub use crate::context::APP_ID;
 use crate::store::{JsonStore, Loaded, StoreError};
+pub use preflight_calendar::{ClockChoice, TimeStyle};
 
 /// Remembered device choices. `None` means "the system default".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -38,6 +39,22 @@ pub struct Settings {
     /// Programme contacts the mentor entered (for safeguarding and questions), by profile id.
     pub programme_contacts:
         std::collections::BTreeMap<String, preflight_scripts::programme::Contact>,
+    /// The clock times are shown in: this computer's, or always 24 or 12 hours.
+    pub clock: ClockChoice,
+}
+
+/// How times and dates are written for the mentor: their clock choice in `settings`, else
+/// what this computer's regional settings say; the day before or after the month as they say.
+pub fn time_style(ctx: &Context, settings: &Settings) -> TimeStyle {
+    let locale = ctx.locale_times();
+    TimeStyle::resolve(settings.clock, locale.hour12, locale.month_first)
+}
+
+/// [`time_style`] with the saved settings (the computer's alone when they cannot be read: how
+/// a time is written is never a reason to stop).
+pub fn current_time_style(ctx: &Context) -> TimeStyle {
+    let settings = load(ctx).map(|l| l.value).unwrap_or_default();
+    time_style(ctx, &settings)
 }
 
 /// Settings as shown to the app, with a notice when a damaged file was kept aside.

@@ -86,6 +86,10 @@ pub struct ScheduleView {
     pub programme_chosen: bool,
     /// Recent sessions to say "took place as planned" about (newest first).
     pub planned: Vec<PlannedAsk>,
+    /// How the window writes the times it makes itself (the mentor's clock and date order).
+    pub time_style: preflight_calendar::TimeStyle,
+    /// The mentor's clock choice, for the setting's control.
+    pub clock: preflight_calendar::ClockChoice,
 }
 
 /// The schedule panel at `now`: the coming sessions with their words and checks, the
@@ -104,6 +108,7 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
     let settings = crate::settings::load(ctx)
         .map(|l| l.value)
         .unwrap_or_default();
+    let style = crate::settings::time_style(ctx, &settings);
     // The records of the sessions the view shows: to come, and ended in the days it asks about.
     let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
     let shown: Vec<preflight_calendar::Session> = schedule
@@ -121,11 +126,7 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
         .into_iter()
         .map(|s| (s, s.programme.as_deref().and_then(|id| profiles.get(id))))
         .map(|(s, programme)| SessionView {
-            when: s
-                .start
-                .to_zoned(local.clone())
-                .strftime("%a %-d %b %H:%M")
-                .to_string(),
+            when: style.day_time(&s.start.to_zoned(local.clone())),
             countdown: preflight_calendar::schedule::countdown(s.start, s.end(), now),
             provider: s.link.as_deref().map(|l| {
                 preflight_calendar::links::classify(l, &schedule.link_patterns)
@@ -145,12 +146,17 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
                 .passing_checks_for(s)
                 .map(|c| c.at)
                 .max()
-                .map(|t| t.to_zoned(local.clone()).strftime("%H:%M").to_string()),
+                .map(|t| style.time(&t.to_zoned(local.clone()))),
             session: s.clone(),
         })
         .collect();
     ScheduleView {
-        headline: preflight_calendar::schedule::tray_headline(schedule.next(now), now, &local),
+        headline: preflight_calendar::schedule::tray_headline(
+            schedule.next(now),
+            now,
+            &local,
+            &style,
+        ),
         sessions,
         // An earlier version kept a name and password in the address: never shown.
         subscriptions: schedule
@@ -176,7 +182,9 @@ pub fn schedule_view(ctx: &Context, now: Timestamp, autostart: bool) -> Schedule
             .collect(),
         programme: settings.programme,
         programme_chosen: settings.programme_chosen,
-        planned: planned_asks(&schedule, &profiles, &records, now, &local),
+        planned: planned_asks(&schedule, &profiles, &records, now, &local, &style),
+        time_style: style,
+        clock: settings.clock,
     }
 }
 
@@ -187,6 +195,7 @@ fn planned_asks(
     records: &crate::records::Records,
     now: Timestamp,
     local: &jiff::tz::TimeZone,
+    style: &preflight_calendar::TimeStyle,
 ) -> Vec<PlannedAsk> {
     let since = now - jiff::SignedDuration::from_hours(24 * PLANNED_ASK_DAYS);
     let mut asks: Vec<(Timestamp, PlannedAsk)> = schedule
@@ -202,11 +211,7 @@ fn planned_asks(
                     PlannedAsk {
                         id: s.id.clone(),
                         mentee: s.mentee.clone(),
-                        when: s
-                            .start
-                            .to_zoned(local.clone())
-                            .strftime("%a %-d %b %H:%M")
-                            .to_string(),
+                        when: style.day_time(&s.start.to_zoned(local.clone())),
                         programme_name: p.name,
                         as_planned: said.map(|r| r.as_planned),
                         reason: said.and_then(|r| r.reason.clone()),
@@ -280,8 +285,12 @@ pub fn programme_view(ctx: &Context) -> Result<ProgrammeView, String> {
     })
 }
 
-/// The variables a scheduled session fills into its script.
-pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, String> {
+/// The variables a scheduled session fills into its script, its times in the mentor's `style`.
+pub fn script_vars(
+    schedule: &Schedule,
+    session: &Session,
+    style: &preflight_calendar::TimeStyle,
+) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
     vars.insert("mentee".into(), session.mentee.clone());
     if let Some(n) = session.session_number {
@@ -295,10 +304,7 @@ pub fn script_vars(schedule: &Schedule, session: &Session) -> BTreeMap<String, S
     {
         vars.insert(
             "next_session".into(),
-            after
-                .zoned_start()
-                .strftime("%A %-d %B at %H:%M")
-                .to_string(),
+            style.long_day_time(&after.zoned_start()),
         );
     }
     vars
@@ -345,5 +351,78 @@ mod tests {
             "my-own",
             "the mentor's choice wins"
         );
+    }
+
+    fn session_at(id: &str, start: &str) -> Session {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "mentee": "Sam", "start": start, "timeZone": "UTC", "durationMin": 60,
+            "link": null, "template": null, "sessionNumber": 1, "source": { "kind": "manual" }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_schedule_is_written_in_the_mentors_clock_and_date_order() {
+        use crate::settings::{self, ClockChoice, TimeStyle};
+        use preflight_host::locale::LocaleTimes;
+        let dir = tempfile::tempdir().unwrap();
+        let now: Timestamp = "2026-11-24T12:00:00Z".parse().unwrap();
+        let ctx = Context::in_folder(dir.path()).at_time(now);
+        let (first, second) = (
+            session_at("a", "2026-11-24T18:05:00Z"),
+            session_at("b", "2026-12-01T18:05:00Z"),
+        );
+        crate::schedule::update_schedule(&ctx, |s| {
+            s.upsert(first.clone());
+            s.upsert(second.clone());
+            Ok::<_, crate::store::StoreError>(())
+        })
+        .unwrap();
+        // Shown in this computer's zone, whatever the test machine's is.
+        let start = first.start.to_zoned(jiff::tz::TimeZone::system());
+        let when = |ctx: &Context| schedule_view(ctx, now, false).sessions[0].when.clone();
+        let next = |ctx: &Context| {
+            let schedule = crate::schedule::load_schedule(ctx).unwrap().value;
+            let style = settings::current_time_style(ctx);
+            script_vars(&schedule, &first, &style)["next_session"].clone()
+        };
+
+        // A computer that says nothing: the house style, 24 hours and the day first.
+        let v = schedule_view(&ctx, now, false);
+        assert_eq!(v.time_style, TimeStyle::default());
+        assert_eq!(v.clock, ClockChoice::Computer);
+        assert_eq!(
+            v.sessions[0].when,
+            start.strftime("%a %-d %b %H:%M").to_string()
+        );
+        assert!(v.headline.contains(&v.sessions[0].when), "{}", v.headline);
+        assert_eq!(next(&ctx), "Tuesday 1 December at 18:05");
+
+        // The mentor chose 12 hours: the view, its headline and the script's next session.
+        settings::update(&ctx, |s| s.clock = ClockChoice::H12).unwrap();
+        let v = schedule_view(&ctx, now, false);
+        assert_eq!(v.clock, ClockChoice::H12);
+        assert!(v.time_style.hour12);
+        assert_eq!(
+            v.sessions[0].when,
+            start.strftime("%a %-d %b %-I:%M %p").to_string()
+        );
+        assert!(v.headline.contains(&v.sessions[0].when), "{}", v.headline);
+        assert_eq!(next(&ctx), "Tuesday 1 December at 6:05 PM");
+
+        // A US computer, the clock left to it: 12 hours, the month first.
+        settings::update(&ctx, |s| s.clock = ClockChoice::Computer).unwrap();
+        let us = ctx.clone().with_locale_times(LocaleTimes {
+            hour12: Some(true),
+            month_first: Some(true),
+        });
+        assert_eq!(
+            when(&us),
+            start.strftime("%a, %b %-d, %-I:%M %p").to_string()
+        );
+        assert_eq!(next(&us), "Tuesday, December 1 at 6:05 PM");
+        // The mentor's choice wins over the computer's clock, not its date order.
+        settings::update(&us, |s| s.clock = ClockChoice::H24).unwrap();
+        assert_eq!(when(&us), start.strftime("%a, %b %-d, %H:%M").to_string());
     }
 }

@@ -75,7 +75,7 @@ fn the_reminder_loop_over_the_shared_files() {
     );
     let plain = t.due.iter().find(|d| d.session.id == "plain").unwrap();
     assert!((9..=10).contains(&plain.minutes), "{}", plain.minutes);
-    let text = reminders::check_prompt_text(plain, &t.profiles, &jiff::tz::TimeZone::UTC);
+    let text = reminders::check_prompt_text(plain, &t.profiles, &jiff::tz::TimeZone::UTC, &t.style);
     // The deadline is the codes' 10 minutes before the start, said as a time.
     assert_eq!(
         plain.check_by(),
@@ -97,6 +97,33 @@ fn the_reminder_loop_over_the_shared_files() {
         "{text}"
     );
     assert!(t.headline.starts_with("Mentee soon · "), "{}", t.headline);
+    assert_eq!(
+        t.style,
+        Default::default(),
+        "a test's context: the house style"
+    );
+
+    // A mentor who chose a 12-hour clock reads the deadline and the headline on one.
+    preflight::settings::update(&ctx, |s| s.clock = preflight::settings::ClockChoice::H12).unwrap();
+    let t12 = reminders::tick(&ctx, Timestamp::now()).unwrap();
+    assert!(t12.style.hour12);
+    let by12 = plain
+        .check_by()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%-I:%M %p")
+        .to_string();
+    let text12 =
+        reminders::check_prompt_text(plain, &t.profiles, &jiff::tz::TimeZone::UTC, &t12.style);
+    assert!(
+        text12.contains(&format!("by {by12} (10 minutes")),
+        "{text12}"
+    );
+    assert!(
+        t12.headline.contains(" AM (") || t12.headline.contains(" PM ("),
+        "{}",
+        t12.headline
+    );
+    preflight::settings::update(&ctx, |s| s.clock = Default::default()).unwrap();
 
     // Each action once: the state file remembers, for every process reading it.
     assert_eq!(
