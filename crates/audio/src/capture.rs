@@ -1,6 +1,10 @@
-//! Capturing a few seconds from a microphone (cpal), with live levels for a meter.
+//! Capturing from a microphone (cpal), with live levels for a meter.
+//!
+//! A microphone is read through [`MicSource`]: the device itself ([`open_mic`]), or a
+//! subscription to the one owner that shares it (the engine's microphone feed). [`record`]
+//! keeps a few seconds in memory, [`meter`] only measures levels as they pass.
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, StreamTrait};
@@ -39,32 +43,67 @@ enum Msg {
     Error(cpal::Error),
 }
 
+/// One read from a microphone.
+#[derive(Debug, Clone)]
+pub enum MicRead {
+    /// Mono samples, −1.0..=1.0.
+    Data(Arc<[f32]>),
+    /// The sound system lost audio (an over- or underrun): a glitch, not a failure.
+    Glitch,
+    /// Nothing arrived within the wait.
+    Nothing,
+    /// The microphone was let go (its owner closed it for another use): no more audio comes.
+    Ended,
+    /// The device failed.
+    Failed(AudioError),
+}
+
+/// A running microphone, read in mono chunks as they arrive.
+pub trait MicSource {
+    /// The device's name.
+    fn name(&self) -> &str;
+    /// Its sample rate, Hz.
+    fn sample_rate(&self) -> u32;
+    /// The channels it delivers (mixed down to mono before they get here).
+    fn channels(&self) -> u16;
+    /// The next chunk, waiting at most `wait`.
+    fn read(&mut self, wait: Duration) -> MicRead;
+}
+
 /// How long past the requested duration we wait for data before calling the device stalled.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// Records `req.duration` of audio. `on_level` is called for every 50 ms of audio with the
-/// level of its last 20 ms, for a live meter.
-pub fn capture(
-    req: &CaptureRequest,
+/// Records `req.duration` of audio from the device itself (not through a shared owner).
+/// `on_level` is called for every 50 ms of audio with the level of its last 20 ms, for a live
+/// meter.
+pub fn capture(req: &CaptureRequest, on_level: impl FnMut(Level)) -> Result<Capture, AudioError> {
+    let mut input = open_input(req.device.as_deref(), false)?;
+    tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "capturing microphone");
+    let cap = record(&mut input, req.duration, on_level);
+    drop(input);
+    cap
+}
+
+/// Records `duration` of audio from `source` into memory. `on_level` is called for every 50 ms
+/// of audio with the level of its last 20 ms, for a live meter. A source that stops early gives
+/// what it delivered; one that delivers nothing is [`AudioError::NoData`].
+pub fn record(
+    source: &mut dyn MicSource,
+    duration: Duration,
     mut on_level: impl FnMut(Level),
 ) -> Result<Capture, AudioError> {
-    let Input {
-        name,
-        sample_rate,
-        channels,
-        format,
-        stream,
-        rx,
-    } = open_input(req.device.as_deref(), false)?;
-    tracing::info!(device = %name, sample_rate, channels, %format, "capturing microphone");
-
-    let wanted = (sample_rate as f64 * req.duration.as_secs_f64()).round() as usize;
+    let (name, sample_rate, channels) = (
+        source.name().to_string(),
+        source.sample_rate(),
+        source.channels(),
+    );
+    let wanted = (sample_rate as f64 * duration.as_secs_f64()).round() as usize;
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
     // One meter reading per 50 ms of audio (by sample count, not wall clock, so a device that
     // delivers in bursts still gets a reading for every 50 ms it captured).
     let meter_every = (sample_rate as usize / 20).max(1);
     let mut next_meter = meter_every.max(block);
-    let deadline = Instant::now() + req.duration + GRACE;
+    let deadline = Instant::now() + duration + GRACE;
     let mut samples: Vec<f32> = Vec::with_capacity(wanted);
     let mut glitches = 0u32;
 
@@ -73,28 +112,24 @@ pub fn capture(
         if now >= deadline {
             break;
         }
-        match rx.recv_timeout(deadline - now) {
-            Ok(Msg::Data(chunk)) => {
-                samples.extend(chunk);
+        match source.read(deadline - now) {
+            MicRead::Data(chunk) => {
+                samples.extend_from_slice(&chunk);
                 while samples.len() >= next_meter {
                     on_level(Level::of(&samples[next_meter - block..next_meter]));
                     next_meter += meter_every;
                 }
             }
-            Ok(Msg::Error(e)) => {
-                // Over- and underruns are glitches, not failures: keep recording.
-                if e.kind() == cpal::ErrorKind::Xrun {
-                    tracing::warn!(device = %name, "audio xrun during capture");
-                    glitches += 1;
-                    continue;
-                }
-                return Err(AudioError::from_cpal(&name, &e));
+            // Over- and underruns are glitches, not failures: keep recording.
+            MicRead::Glitch => {
+                tracing::warn!(device = %name, "audio xrun during capture");
+                glitches += 1;
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => break,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            MicRead::Nothing => {}
+            MicRead::Ended => break,
+            MicRead::Failed(e) => return Err(e),
         }
     }
-    drop(stream);
 
     if samples.is_empty() {
         return Err(AudioError::NoData(name));
@@ -109,14 +144,51 @@ pub fn capture(
     })
 }
 
-/// A microphone stream that is running: its mono chunks (or errors) arrive on `rx`.
-struct Input {
+/// A microphone stream that is running: its mono chunks (or errors) arrive on `rx`. Closed
+/// when dropped.
+pub struct Input {
     name: String,
     sample_rate: u32,
     channels: u16,
     format: cpal::SampleFormat,
-    stream: cpal::Stream,
+    /// Kept for its life: the device is closed when it is dropped.
+    _stream: cpal::Stream,
     rx: mpsc::Receiver<Msg>,
+}
+
+impl MicSource for Input {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    fn channels(&self) -> u16 {
+        self.channels
+    }
+
+    fn read(&mut self, wait: Duration) -> MicRead {
+        match self.rx.recv_timeout(wait) {
+            Ok(Msg::Data(chunk)) => MicRead::Data(chunk.into()),
+            Ok(Msg::Error(e)) if e.kind() == cpal::ErrorKind::Xrun => MicRead::Glitch,
+            Ok(Msg::Error(e)) => MicRead::Failed(AudioError::from_cpal(&self.name, &e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => MicRead::Nothing,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                MicRead::Failed(AudioError::NoData(self.name.clone()))
+            }
+        }
+    }
+}
+
+/// Opens and starts the microphone `device` (the system default when `None`) for a shared
+/// owner: held to real time (a source faster than real time, a file or a virtual device, is
+/// paced like a microphone, so every reader sees a microphone's pace).
+pub fn open_mic(device: Option<&str>) -> Result<Input, AudioError> {
+    let input = open_input(device, true)?;
+    tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "microphone open");
+    Ok(input)
 }
 
 /// Opens and starts `device` (the system default when `None`) in its preferred format;
@@ -137,60 +209,49 @@ fn open_input(device: Option<&str>, pace: bool) -> Result<Input, AudioError> {
         sample_rate,
         channels,
         format: supported.sample_format(),
-        stream,
+        _stream: stream,
         rx,
     })
 }
 
-/// How long a meter waits for the first audio before calling the device silent.
-const MONITOR_STALL: Duration = Duration::from_secs(3);
+/// How long a meter waits for audio before calling the device silent.
+pub const MONITOR_STALL: Duration = Duration::from_secs(3);
 
-/// Listens to a microphone for a live meter until `stop` is set: `on_level` gets the level of
-/// every 50 ms of audio. Nothing is kept beyond the block being measured. Returns the device's
-/// name when stopped; an error when the device cannot be opened or delivers nothing.
-pub fn monitor(
-    device: Option<&str>,
+/// Measures `source` for a live meter until `stop` is set or its owner lets it go: `on_level`
+/// gets the level of every 50 ms of audio. Nothing is kept beyond the block being measured. A
+/// source that delivers nothing for [`MONITOR_STALL`] is [`AudioError::NoData`].
+pub fn meter(
+    source: &mut dyn MicSource,
     stop: &std::sync::atomic::AtomicBool,
     mut on_level: impl FnMut(Level),
-) -> Result<String, AudioError> {
+) -> Result<(), AudioError> {
     use std::sync::atomic::Ordering;
-    // Paced: a source that delivers faster than real time (a file, a virtual device) is held to
-    // real time, so a meter left open never spins or piles up audio.
-    let Input {
-        name,
-        sample_rate,
-        stream,
-        rx,
-        ..
-    } = open_input(device, true)?;
-    tracing::info!(device = %name, "microphone meter on");
+    let sample_rate = source.sample_rate();
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
     let every = (sample_rate as usize / 20).max(block);
     let mut buf: Vec<f32> = Vec::with_capacity(every * 2);
     let mut last_data = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Msg::Data(chunk)) => {
+        match source.read(Duration::from_millis(100)) {
+            MicRead::Data(chunk) => {
                 last_data = Instant::now();
-                buf.extend(chunk);
+                buf.extend_from_slice(&chunk);
                 while buf.len() >= every {
                     on_level(Level::of(&buf[every - block..every]));
                     buf.drain(..every);
                 }
             }
-            Ok(Msg::Error(e)) if e.kind() == cpal::ErrorKind::Xrun => {}
-            Ok(Msg::Error(e)) => return Err(AudioError::from_cpal(&name, &e)),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
+            MicRead::Glitch => {}
+            MicRead::Failed(e) => return Err(e),
+            MicRead::Ended => return Ok(()),
+            MicRead::Nothing => {
                 if last_data.elapsed() > MONITOR_STALL {
-                    return Err(AudioError::NoData(name));
+                    return Err(AudioError::NoData(source.name().to_string()));
                 }
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(AudioError::NoData(name)),
         }
     }
-    drop(stream);
-    tracing::info!(device = %name, "microphone meter off");
-    Ok(name)
+    Ok(())
 }
 
 /// Holds a source to real time: after `frames` more frames at `rate`, sleeps for as long as the

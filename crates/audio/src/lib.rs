@@ -26,11 +26,11 @@ pub mod tone;
 
 pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};
 #[cfg(feature = "device")]
-pub use capture::{capture, monitor, Capture, CaptureRequest};
+pub use capture::{capture, meter, open_mic, record, Capture, CaptureRequest, MicRead, MicSource};
 #[cfg(feature = "device")]
 pub use device::{list_devices, AudioDevice, AudioDevices};
 pub use error::AudioError;
 #[cfg(feature = "device")]
-pub use playback::{play_chime, play_recording};
+pub use playback::{chime_listen_window, play_chime, play_chime_listening, play_recording};
 pub use speaker::{SpeakerOutcome, SpeakerRequest};
 pub use tone::{chime, detect_chime, ChimeDetection};

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SizedSample};
 
-use crate::capture::{capture, CaptureRequest};
+use crate::capture::{capture, Capture, CaptureRequest};
 use crate::device::{find_device, Direction};
 use crate::speaker::{SpeakerOutcome, SpeakerRequest};
-use crate::tone::{chime, detect_chime};
+use crate::tone::{chime, chime_len, detect_chime};
 use crate::AudioError;
 
 /// Silence before the chime starts, so the microphone is already listening.
@@ -19,8 +19,34 @@ const LEAD_IN: Duration = Duration::from_millis(150);
 /// Extra listening after the chime, for the sound to travel and the device latency.
 const TAIL: Duration = Duration::from_millis(500);
 
-/// Plays the chime and, if `req.listen`, records the microphone meanwhile and looks for it.
+/// How long the microphone listens for the chime: from before it starts until the sound has
+/// travelled and the devices' latency has passed.
+pub fn chime_listen_window() -> Duration {
+    let rate = 48_000;
+    LEAD_IN + Duration::from_secs_f64(chime_len(rate) as f64 / rate as f64) + TAIL
+}
+
+/// Plays the chime and, if `req.listen`, records the microphone itself meanwhile and looks
+/// for it.
 pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
+    let input = req.input.clone();
+    play_chime_listening(req, move |window| {
+        capture(
+            &CaptureRequest {
+                device: input,
+                duration: window,
+            },
+            |_| {},
+        )
+    })
+}
+
+/// Plays the chime and, if `req.listen`, records [`chime_listen_window`] with `listen` (on a
+/// thread of its own, started before the chime) and looks for it in what was heard.
+pub fn play_chime_listening(
+    req: &SpeakerRequest,
+    listen: impl FnOnce(Duration) -> Result<Capture, AudioError> + Send + 'static,
+) -> Result<SpeakerOutcome, AudioError> {
     let device = find_device(req.output.as_deref(), Direction::Output)?;
     let name = device.to_string();
     let supported = device
@@ -31,17 +57,12 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
     let mut signal = vec![0.0f32; lead];
     signal.extend(chime(rate));
     let expected = signal.len();
-    let chime_time = Duration::from_secs_f64(expected as f64 / rate as f64);
     tracing::info!(device = %name, rate, "playing the speaker test chime");
 
     // Start listening first, so the recording covers the whole chime.
-    let listener = req.listen.then(|| {
-        let capture_req = CaptureRequest {
-            device: req.input.clone(),
-            duration: chime_time + TAIL,
-        };
-        std::thread::spawn(move || capture(&capture_req, |_| {}))
-    });
+    let listener = req
+        .listen
+        .then(|| std::thread::spawn(move || listen(chime_listen_window())));
 
     let outcome = play_signal(&device, &name, &supported, signal);
 

@@ -9,6 +9,7 @@
 //! - [`devices`]: the microphones, speakers and cameras this machine lists.
 //! - [`guide`]: what the windows show about the checks, as Rust defines it.
 //! - [`listen`]: the microphone meter, *hear yourself* and the chime again, outside the check.
+//! - [`feed`]: one owner per device (camera, microphone), shared by all of the above.
 
 pub mod cameras;
 pub mod checks;

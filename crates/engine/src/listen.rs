@@ -2,8 +2,12 @@
 //! *hear yourself* (a few seconds of the mentor's voice recorded and played straight back from
 //! memory, never written anywhere) and the chime played again for the speaker question.
 //!
-//! Only one thing uses the microphone at a time: the meter stops before the check, *hear
-//! yourself* or the chime listens, and the window starts it again afterwards.
+//! Every one of them reads the microphone through its one owner ([`crate::feed::mic_feed`]):
+//! the meter stops before the check, *hear yourself* or the chime listens (the window shows
+//! their levels instead), and the window starts it again afterwards. A meter that stops lets
+//! go of the microphone, and [`Meter::stop`] returns once the feed has closed it (unless
+//! something else still listens) — what the window does when the meeting app comes to the
+//! front.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -19,9 +23,11 @@ pub const HEAR_SECONDS: f32 = 4.0;
 pub struct Meter(Holder);
 
 impl Meter {
-    /// Stops the meter (if one runs) and returns once it has closed the microphone.
+    /// Stops the meter (if one runs) and returns once the microphone is closed (unless
+    /// something else still listens to it).
     pub fn stop(&self) {
         self.0.stop();
+        crate::feed::mic_feed().close_if_unused();
     }
 
     /// Starts the meter on `mic` (the system default when `None`), replacing a running one:
@@ -30,12 +36,17 @@ impl Meter {
     pub fn start(&self, mic: Option<String>, on_event: impl Fn(ListenEvent) + Send + 'static) {
         let (stop, release) = self.0.begin();
         std::thread::spawn(move || {
-            let _release = release; // dropped once the stream is closed
-            let r = preflight_audio::monitor(mic.as_deref(), &stop, |level| {
-                on_event(ListenEvent::Level {
-                    rms_dbfs: level.rms_dbfs,
-                })
-            });
+            let _release = release; // dropped once the subscription is
+            let r = crate::feed::mic_feed()
+                .subscribe(mic.as_deref())
+                .and_then(|mut sub| {
+                    tracing::info!(microphone = %preflight_audio::MicSource::name(&sub), "microphone meter on");
+                    preflight_audio::meter(&mut sub, &stop, |level| {
+                        on_event(ListenEvent::Level {
+                            rms_dbfs: level.rms_dbfs,
+                        })
+                    })
+                });
             if let Err(e) = r {
                 if !stop.load(Ordering::Relaxed) {
                     tracing::info!(error = %e, "microphone meter stopped");
@@ -59,19 +70,19 @@ pub fn hear_yourself(
         seconds: HEAR_SECONDS,
     });
     let mut loudest = -100.0f32;
-    let cap = preflight_audio::capture(
-        &preflight_audio::CaptureRequest {
-            device: mic,
-            duration: Duration::from_secs_f32(HEAR_SECONDS),
-        },
-        |level| {
-            loudest = loudest.max(level.rms_dbfs);
-            on_event(ListenEvent::Level {
-                rms_dbfs: level.rms_dbfs,
-            });
-        },
-    )
+    let mut sub = crate::feed::mic_feed()
+        .subscribe(mic.as_deref())
+        .map_err(|e| e.to_string())?;
+    let cap = preflight_audio::record(&mut sub, Duration::from_secs_f32(HEAR_SECONDS), |level| {
+        loudest = loudest.max(level.rms_dbfs);
+        on_event(ListenEvent::Level {
+            rms_dbfs: level.rms_dbfs,
+        });
+    })
     .map_err(|e| e.to_string())?;
+    // Let go of the microphone before playing back.
+    drop(sub);
+    crate::feed::mic_feed().close_if_unused();
     on_event(ListenEvent::Playing {
         seconds: cap.samples.len() as f32 / cap.sample_rate.max(1) as f32,
     });

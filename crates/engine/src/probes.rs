@@ -92,11 +92,19 @@ impl Probes for SystemProbes {
         req: &CaptureRequest,
         on_level: &mut (dyn FnMut(Level) + Send),
     ) -> Result<Capture, AudioError> {
-        preflight_audio::capture(req, on_level)
+        // Through the microphone's one owner (held to a microphone's real pace).
+        let mut sub = crate::feed::mic_feed().subscribe(req.device.as_deref())?;
+        tracing::info!(microphone = %preflight_audio::MicSource::name(&sub), "capturing microphone");
+        preflight_audio::record(&mut sub, req.duration, on_level)
     }
 
     fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
-        preflight_audio::play_chime(req)
+        // Listening through the microphone's owner too: subscribed before the chime plays.
+        let input = req.input.clone();
+        preflight_audio::play_chime_listening(req, move |window| {
+            let mut sub = crate::feed::mic_feed().subscribe(input.as_deref())?;
+            preflight_audio::record(&mut sub, window, |_| {})
+        })
     }
 
     fn camera(&self, choice: &CameraChoice) -> Result<Box<dyn FrameSource>, CameraError> {

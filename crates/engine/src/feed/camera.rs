@@ -1,4 +1,4 @@
-//! One owner for the camera: a feed that opens it once, on a thread of its own, and hands every
+//! The camera's one owner: a feed that opens it once, on a thread of its own, and hands every
 //! frame to whoever is looking — the live preview and the check at the same time — instead of
 //! each of them opening the device in turn. The camera stays open while anyone subscribes and
 //! is closed when the last one lets go; a different camera is opened only after the thread
