@@ -1174,7 +1174,9 @@ async fn programme_scripts_and_user_templates() {
     );
     next_phases(c, 1..4).await;
     assert!(
-        text(c, "#prompts").await.contains("Mid-point"),
+        text(c, "#prompts")
+            .await
+            .contains("asks for the mid-point feedback form"),
         "the mid-point feedback reminder is in the closing phase"
     );
     c.switch_to_window(main_window).await.unwrap();

@@ -742,6 +742,14 @@ fn the_cli_lists_and_shows_every_script_the_app_offers() {
     ])
     .starts_with("Final session"));
     assert!(show(&["--template", "programme:seven-week"]).starts_with("First session"));
+    // Its feedback points come from its profile: the end-point form after the seventh.
+    assert!(show(&[
+        "--template",
+        "programme:seven-week",
+        "--var",
+        "session_number=7"
+    ])
+    .contains("The 7-week programme asks for the end-point feedback form"));
     let missing = preflight(home.path(), &["script", "show", "--template", "user:nope"]);
     assert!(!missing.status.success());
     assert!(

@@ -143,8 +143,10 @@ impl ScriptSession {
         now: Timestamp,
     ) -> Result<ScriptSession, String> {
         if template == preflight_scripts::script::SEVEN_WEEK {
-            vars.entry("programme_sessions".into())
-                .or_insert_with(|| "7".into());
+            if let Some(n) = preflight_scripts::programme::seven_week().sessions {
+                vars.entry("programme_sessions".into())
+                    .or_insert_with(|| n.to_string());
+            }
         }
         let t =
             preflight_scripts::script::resolve(template, ctx.templates_dir().as_deref(), &vars)?;

@@ -256,6 +256,24 @@ pub fn built_in_profile(id: &str) -> Option<Profile> {
         .cloned()
 }
 
+/// The 7-week programme (`programmes/seven-week.toml`): the rhythm of a numbered session that
+/// belongs to no programme — which script each session number opens, and the feedback asked
+/// for after given sessions. A profile like the codes' (parsed and validated the same way), but
+/// not one of them: it is not among the programmes a mentor or a session chooses.
+pub fn seven_week() -> Profile {
+    static PARSED: std::sync::OnceLock<Profile> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            Profile::parse(
+                "seven-week",
+                "seven-week.toml",
+                include_str!("../programmes/seven-week.toml"),
+            )
+            .expect("the 7-week programme's profile is valid")
+        })
+        .clone()
+}
+
 /// Whether `id` names a programme a session may belong to (a built-in id; "custom" is the
 /// mentor's own, whose rules may come from their file).
 pub fn is_known(id: &str) -> bool {
@@ -918,5 +936,19 @@ mod tests {
         let t = Contact::validated("Lead", "", "+44 (0)20 7946-0000").unwrap();
         assert_eq!(t.reach_url(), "tel:+4402079460000");
         assert_eq!((c.via(), t.via()), ("email", "phone"));
+    }
+
+    #[test]
+    fn the_seven_week_programme_is_a_profile_but_not_a_choice() {
+        let p = seven_week();
+        assert_eq!((p.sessions, p.cadence_days), (Some(7), Some(7)));
+        assert_eq!(
+            (p.script_for(1), p.script_for(4), p.script_for(7)),
+            ("first-session", "regular-session", "final-session")
+        );
+        let after: Vec<u32> = p.feedback.iter().map(|f| f.after_session).collect();
+        assert_eq!(after, [4, 7]);
+        assert!(!is_known("seven-week"));
+        assert!(built_in_profile("seven-week").is_none());
     }
 }

@@ -12,14 +12,8 @@ use crate::script::Template;
 /// feedback the programme asks for is announced in the closing phase.
 pub fn adapt(profile: &Profile, t: &mut Template, under_18: bool, session_number: Option<u32>) {
     fit_minutes(t, profile.session_minutes);
-    if let (Some(n), Some(last)) = (session_number, t.phases.last_mut()) {
-        for f in profile.feedback.iter().filter(|f| f.after_session == n) {
-            last.prompts.push(format!(
-                "Before you go: after today's session {} asks for the {}. Please look out for it, and fill it in honestly: it helps the programme.",
-                profile.name,
-                lower_first(&f.what)
-            ));
-        }
+    if let Some(n) = session_number {
+        feedback_due(profile, t, n);
     }
     if !under_18 {
         return;
@@ -39,6 +33,19 @@ pub fn adapt(profile: &Profile, t: &mut Template, under_18: bool, session_number
                 let at = first.prompts.len().min(1);
                 first.prompts.insert(at, profile.safeguarding_reminder());
             }
+        }
+    }
+}
+
+/// Announces in the closing phase the feedback `profile` asks for after session `n`, if any.
+pub fn feedback_due(profile: &Profile, t: &mut Template, n: u32) {
+    if let Some(last) = t.phases.last_mut() {
+        for f in profile.feedback.iter().filter(|f| f.after_session == n) {
+            last.prompts.push(format!(
+                "Before you go: after today's session {} asks for the {}. Please look out for it, and fill it in honestly: it helps the programme.",
+                profile.name,
+                lower_first(&f.what)
+            ));
         }
     }
 }

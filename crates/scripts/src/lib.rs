@@ -15,5 +15,5 @@ pub mod script;
 
 pub use run::{PhaseRecord, ScriptView, SessionRecord, SessionRun};
 pub use script::{
-    built_in, phase_timer, PhaseTimer, Programme, Template, TemplateError, TimerColour,
+    built_in, phase_timer, seven_week_script, PhaseTimer, Template, TemplateError, TimerColour,
 };

@@ -432,7 +432,10 @@ pub fn catalogue(user_dir: Option<&std::path::Path>) -> Vec<TemplateInfo> {
         .collect();
     list.push(TemplateInfo {
         id: SEVEN_WEEK.into(),
-        name: "The 7-week programme's script for the session number".into(),
+        name: format!(
+            "{}'s script for the session number",
+            preflight_programme::seven_week().name
+        ),
         minutes: 0,
         description: "First, regular or final session by its number, with the programme's feedback reminders.".into(),
         error: None,
@@ -458,6 +461,17 @@ pub fn catalogue(user_dir: Option<&std::path::Path>) -> Vec<TemplateInfo> {
     list
 }
 
+/// The 7-week programme's script for session `n` (1-based): the built-in one its profile names
+/// for that point of the programme ([`preflight_programme::seven_week`]), named with the
+/// session's place in it, the feedback due after it announced in the closing phase.
+pub fn seven_week_script(n: u32) -> Template {
+    let p = preflight_programme::seven_week();
+    let mut t = built_in(p.script_for(n)).expect("built-in templates are valid");
+    t.name = format!("{} — session {n} of {}", t.name, p.sessions.unwrap_or(n));
+    crate::adapt::feedback_due(&p, &mut t, n);
+    t
+}
+
 /// The template a picker id names: a built-in one, the 7-week programme's for the
 /// `session_number` in `vars` (the first when none), or the mentor's own file in `user_dir`.
 pub fn resolve(
@@ -470,7 +484,7 @@ pub fn resolve(
             .get("session_number")
             .and_then(|n| n.trim().parse().ok())
             .unwrap_or(1);
-        return Ok(Programme::seven_week().script_for(n));
+        return Ok(seven_week_script(n));
     }
     if let Some(stem) = id.strip_prefix("user:") {
         let dir = user_dir.ok_or("This system has no configuration folder for templates.")?;
@@ -482,71 +496,6 @@ pub fn resolve(
             });
     }
     built_in(id).ok_or_else(|| format!("There is no script called {id}."))
-}
-
-/// A programme: how many sessions, which template each uses, and reminders on given sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Programme {
-    /// Name ("7-week programme").
-    pub name: String,
-    /// Number of sessions.
-    pub sessions: u32,
-    /// Extra reminders by session number (e.g. mid-point feedback).
-    pub reminders: Vec<(u32, String)>,
-}
-
-impl Programme {
-    /// The 7-week programme: weekly sessions, mid-point feedback at session 4 and end-point
-    /// feedback at session 7.
-    pub fn seven_week() -> Programme {
-        Programme {
-            name: "7-week programme".into(),
-            sessions: 7,
-            reminders: vec![
-                // No variables: a reminder the mentor must see is never left out for a missing name.
-                (4, "Mid-point: ask for feedback on how the mentoring is going (the programme's mid-point form).".into()),
-                (7, "End-point: ask your mentee to fill in the end-point feedback form.".into()),
-            ],
-        }
-    }
-
-    /// The built-in template for session `n` (1-based): first, final, or regular.
-    pub fn template_id(&self, n: u32) -> &'static str {
-        if n <= 1 {
-            "first-session"
-        } else if n >= self.sessions {
-            "final-session"
-        } else {
-            "regular-session"
-        }
-    }
-
-    /// Reminders that apply to session `n`.
-    pub fn reminders_for(&self, n: u32) -> Vec<&str> {
-        self.reminders
-            .iter()
-            .filter(|(s, _)| *s == n)
-            .map(|(_, r)| r.as_str())
-            .collect()
-    }
-
-    /// The script for session `n`: the built-in template for that point of the programme, with
-    /// the session's reminders added to the start of the last phase (before the call to action).
-    pub fn script_for(&self, n: u32) -> Template {
-        let mut t = built_in(self.template_id(n)).expect("built-in templates are valid");
-        if let Some(last) = t.phases.last_mut() {
-            let reminders: Vec<String> = self
-                .reminders_for(n)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            last.prompts.splice(0..0, reminders);
-        }
-        t.name = format!("{} — session {n} of {}", t.name, self.sessions);
-        t
-    }
 }
 
 /// The colour of a phase timer.
@@ -843,19 +792,23 @@ mod tests {
 
     #[test]
     fn seven_week_programme() {
-        let p = Programme::seven_week();
-        assert_eq!(p.template_id(1), "first-session");
-        assert_eq!(p.template_id(4), "regular-session");
-        assert_eq!(p.template_id(7), "final-session");
-        assert_eq!(p.reminders_for(4).len(), 1);
-        assert!(p.reminders_for(4)[0].contains("Mid-point"));
-        assert!(p.reminders_for(7)[0].contains("End-point"));
-        assert!(p.reminders_for(2).is_empty());
-        let mid = p.script_for(4);
+        // Its rhythm and feedback points come from its profile (programmes/seven-week.toml).
+        assert_eq!(seven_week_script(1).name, "First session — session 1 of 7");
+        let mid = seven_week_script(4);
         assert_eq!(mid.name, "Regular session — session 4 of 7");
-        assert!(mid.phases.last().unwrap().prompts[0].contains("Mid-point"));
-        assert!(p.script_for(7).phases.last().unwrap().prompts[0].contains("End-point"));
-        assert!(!p.script_for(2).phases.last().unwrap().prompts[0].contains("point"));
+        let closing = |t: &Template| t.phases.last().unwrap().prompts.join(" ");
+        assert!(
+            closing(&mid).contains("asks for the mid-point feedback form"),
+            "{}",
+            closing(&mid)
+        );
+        let last = seven_week_script(7);
+        assert!(last.name.starts_with("Final session"), "{}", last.name);
+        assert!(closing(&last).contains("end-point feedback form"));
+        assert!(!closing(&seven_week_script(2)).contains("feedback form"));
+        // What the picker resolves to.
+        let vars = BTreeMap::from([("session_number".to_string(), "4".to_string())]);
+        assert_eq!(resolve(SEVEN_WEEK, None, &vars).unwrap(), mid);
     }
 
     #[test]
