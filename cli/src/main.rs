@@ -570,37 +570,22 @@ fn run(cli: Cli) -> Result<i32> {
                 ask_questions(&mut report)?;
             }
             let ticked = args.declare.iter().cloned().collect();
-            let schedule = match preflight::schedule::load_schedule(ctx) {
-                Ok(l) => l.value,
-                Err(e) => {
-                    errln!("Note: {e}");
-                    Default::default()
-                }
-            };
-            report.checklist = preflight::checks::checklist_for(ctx, &report, &schedule, &ticked);
-            if !args.no_record {
-                match preflight::checks::record_check(
-                    ctx,
-                    &report,
-                    &schedule,
-                    preflight::model::Origin::Cli,
-                ) {
-                    Ok((rec, notice)) => {
-                        if let Some(n) = notice {
-                            errln!("Note: {n}");
-                        }
-                        if let (Some(id), Some(m)) = (&rec.session_id, rec.minutes_before) {
-                            if let Some(sess) = schedule.get(id) {
-                                errln!(
-                                    "Recorded for your session with {} ({}).",
-                                    clean(&sess.mentee),
-                                    preflight::calendar::schedule::against_start(m, "it")
-                                );
-                            }
-                        }
-                    }
-                    Err(e) => errln!("Note: this check could not be added to your records: {e}"),
-                }
+            let finished = preflight::checks::finish_check(
+                ctx,
+                &mut report,
+                &ticked,
+                preflight::model::Origin::Cli,
+                !args.no_record,
+            );
+            if let Some(n) = finished.notice {
+                errln!("Note: {}", clean(&n));
+            }
+            if let Some((mentee, m)) = finished.session {
+                errln!(
+                    "Recorded for your session with {} ({}).",
+                    clean(&mentee),
+                    preflight::calendar::schedule::against_start(m, "it")
+                );
             }
             if args.json {
                 outln!("{}", serde_json::to_string_pretty(&report)?);

@@ -92,21 +92,21 @@ async fn run_check(
     });
     let mut report = preflight::run(options, tx).await;
     let _ = forward.await;
-    // The checklist, and the record both shells keep (the reminders read it): as the CLI does.
+    // The checklist, and the record both shells keep (the reminders read it): the one use case
+    // the CLI calls too.
     let ctx = schedule::context(&app);
     let (kept, notice) = tauri::async_runtime::spawn_blocking(move || {
-        let schedule = preflight::schedule::schedule_for_reading(&ctx);
-        report.checklist =
-            preflight::checks::checklist_for(&ctx, &report, &schedule, &Default::default());
-        let notice = match preflight::checks::record_check(&ctx, &report, &schedule, Origin::App)
-        {
-            Ok((rec, notice)) => {
-                tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
-                notice
-            }
-            Err(e) => Some(format!("This check could not be added to your records: {e}")),
-        };
-        (report, notice)
+        let done = preflight::checks::finish_check(
+            &ctx,
+            &mut report,
+            &Default::default(),
+            Origin::App,
+            true,
+        );
+        if let Some(rec) = &done.record {
+            tracing::info!(session = ?rec.session_id, minutes_before = ?rec.minutes_before, "check recorded");
+        }
+        (report, done.notice)
     })
     .await
     .map_err(|e| e.to_string())?;

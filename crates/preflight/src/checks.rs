@@ -62,6 +62,66 @@ pub fn record_check(
     Ok((rec, db.take_notice()))
 }
 
+/// What finishing a check did, for the shell to say.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    /// The record kept, when the check was recorded.
+    pub record: Option<CheckRecord>,
+    /// The session it counts for: who with, and minutes before its start (negative: after).
+    pub session: Option<(String, i64)>,
+    /// What to tell the mentor: the schedule could not be read, a damaged file was kept aside,
+    /// or the check could not be added to the records.
+    pub notice: Option<String>,
+}
+
+/// Finishes a check — the one sequence both shells follow when a check ends: the checklist
+/// for the next session (with the items the mentor ticked) goes into the report, then the check
+/// is kept in the records (unless `record` is false: the CLI's `--no-record`), where the
+/// reminders of both shells see it.
+pub fn finish_check(
+    ctx: &Context,
+    report: &mut Report,
+    ticked: &std::collections::BTreeSet<String>,
+    from: Origin,
+    record: bool,
+) -> Finished {
+    let (schedule, mut notice) = match crate::schedule::load_schedule(ctx) {
+        Ok(l) => (l.value, l.notice),
+        Err(e) => (Schedule::default(), Some(e.to_string())),
+    };
+    report.checklist = checklist_for(ctx, report, &schedule, ticked);
+    if !record {
+        return Finished {
+            notice,
+            ..Finished::default()
+        };
+    }
+    match record_check(ctx, report, &schedule, from) {
+        Ok((rec, kept_aside)) => {
+            let session = rec
+                .session_id
+                .as_deref()
+                .and_then(|id| schedule.get(id))
+                .zip(rec.minutes_before)
+                .map(|(s, m)| (s.mentee.clone(), m));
+            Finished {
+                record: Some(rec),
+                session,
+                notice: kept_aside.or(notice),
+            }
+        }
+        Err(e) => {
+            notice = Some(format!(
+                "This check could not be added to your records: {e}"
+            ));
+            Finished {
+                notice,
+                ..Finished::default()
+            }
+        }
+    }
+}
+
 /// The checklist for `report` on this computer now: the next scheduled session, the recorders
 /// running, focus mode, and the items the mentor ticked.
 pub fn checklist_for(

@@ -121,3 +121,57 @@ fn answers_and_ticks_change_the_check_on_screen_and_its_record() {
     assert!(rec.checklist.iter().any(|l| l.id == "phone"), "{rec:?}");
     assert_eq!(session.current(), Some(ticked));
 }
+
+#[test]
+fn finishing_a_check_builds_its_checklist_then_records_it_for_the_session_ahead() {
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let start = Timestamp::now() + SignedDuration::from_mins(20);
+    preflight::schedule::update_schedule(&ctx, |s| {
+        s.upsert(
+            serde_json::from_value(serde_json::json!({
+                "id": "sam", "mentee": "Sam", "start": start.to_string(), "timeZone": "UTC",
+                "durationMin": 60, "link": null, "template": null, "sessionNumber": 1,
+                "source": { "kind": "manual" }
+            }))
+            .unwrap(),
+        );
+        Ok::<_, preflight::store::StoreError>(())
+    })
+    .unwrap();
+    // A check that just ended (it took 42 s).
+    let mut r = report(
+        Timestamp::now() - SignedDuration::from_secs(42),
+        Status::Pass,
+    );
+    let ticked = ["confidential".to_string()].into_iter().collect();
+
+    // Not recorded (the CLI's --no-record): the checklist is built, nothing is kept.
+    let mut unrecorded = r.clone();
+    let done = preflight::checks::finish_check(&ctx, &mut unrecorded, &ticked, Origin::Cli, false);
+    assert!(!unrecorded.checklist.is_empty());
+    assert!(done.record.is_none() && done.session.is_none());
+    assert!(ctx.db().unwrap().records().unwrap().checks.is_empty());
+
+    // Recorded: the checklist first (the item the mentor ticked is met), then the record,
+    // with the checklist in it, for Sam's session about 20 minutes ahead.
+    let done = preflight::checks::finish_check(&ctx, &mut r, &ticked, Origin::Cli, true);
+    let confidential = r
+        .checklist
+        .iter()
+        .find(|i| i.id == "confidential")
+        .expect("the confidentiality item");
+    assert_eq!(
+        confidential.state,
+        preflight::model::ItemState::Met,
+        "{confidential:?}"
+    );
+    let rec = done.record.expect("recorded");
+    assert_eq!(rec.session_id.as_deref(), Some("sam"));
+    assert_eq!(rec.checklist.len(), r.checklist.len());
+    let (mentee, minutes) = done.session.unwrap();
+    assert_eq!(mentee, "Sam");
+    assert!((19..=20).contains(&minutes), "{minutes}");
+    assert_eq!(done.notice, None);
+    assert_eq!(ctx.db().unwrap().records().unwrap().checks.len(), 1);
+}
