@@ -32,10 +32,14 @@ struct SourceInfo {
 struct Open {
     choice: CameraChoice,
     info: SourceInfo,
-    subscribers: Arc<Mutex<Vec<Sender<Delivery>>>>,
+    subscribers: Subscribers,
     stop: Arc<AtomicBool>,
     thread: JoinHandle<()>,
 }
+
+/// Who is looking; `None` once the feed's thread is closing the camera (a subscriber added then
+/// would wait for frames that never come: it opens the camera afresh instead).
+type Subscribers = Arc<Mutex<Option<Vec<Sender<Delivery>>>>>;
 
 /// The one owner of the camera.
 #[derive(Default)]
@@ -72,11 +76,12 @@ impl CameraFeed {
         }
         if let Some(o) = slot.as_ref().filter(|o| o.choice == *choice) {
             let (tx, rx) = channel();
-            o.subscribers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(tx);
-            return Ok(FeedSource::new(rx, o.info.clone()));
+            let mut subs = o.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(list) = subs.as_mut() {
+                list.push(tx);
+                return Ok(FeedSource::new(rx, o.info.clone()));
+            }
+            // Closing as nobody was left: wait for it below, then open the camera again.
         }
         if let Some(old) = slot.take() {
             // Another camera: let its thread close it before this one is opened.
@@ -84,7 +89,7 @@ impl CameraFeed {
             let _ = old.thread.join();
         }
         let (tx, rx) = channel();
-        let subscribers = Arc::new(Mutex::new(vec![tx]));
+        let subscribers: Subscribers = Arc::new(Mutex::new(Some(vec![tx])));
         let stop = Arc::new(AtomicBool::new(false));
         let (opened_tx, opened_rx) = sync_channel(1);
         let thread = {
@@ -145,7 +150,7 @@ impl CameraFeed {
 fn run(
     open: impl FnOnce() -> Result<Box<dyn FrameSource>, CameraError>,
     opened: std::sync::mpsc::SyncSender<Result<SourceInfo, CameraError>>,
-    subscribers: Arc<Mutex<Vec<Sender<Delivery>>>>,
+    subscribers: Subscribers,
     stop: Arc<AtomicBool>,
 ) {
     let mut source = match open() {
@@ -173,16 +178,17 @@ fn run(
         }
         let failed = delivery.is_err();
         let mut subs = subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subs.retain(|s| s.send(delivery.clone()).is_ok());
-        if subs.is_empty() || failed {
+        let list = subs.get_or_insert_with(Vec::new);
+        list.retain(|s| s.send(delivery.clone()).is_ok());
+        if list.is_empty() || failed {
+            // Closed under the same lock that found nobody: no one can join a closing feed.
+            *subs = None;
             break;
         }
     }
-    // Nobody is looking (or the camera failed): close it, and end every subscription.
-    subscribers
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clear();
+    // Nobody is looking (or the camera failed, or the feed was told to stop): end every
+    // subscription, and close the camera.
+    *subscribers.lock().unwrap_or_else(|e| e.into_inner()) = None;
     drop(source);
     tracing::info!(camera = %info.name, "camera closed");
 }
@@ -306,6 +312,63 @@ mod tests {
             "the camera was left open"
         );
         assert!(!feed.is_open());
+    }
+
+    #[test]
+    fn a_user_who_comes_while_the_camera_closes_gets_it_opened_again() {
+        // A camera that takes 300 ms to close, saying when it starts to.
+        struct SlowClose(Box<dyn FrameSource>, Arc<AtomicBool>);
+        impl FrameSource for SlowClose {
+            fn name(&self) -> String {
+                self.0.name()
+            }
+            fn next_frame(&mut self) -> Result<Frame, CameraError> {
+                self.0.next_frame()
+            }
+        }
+        impl Drop for SlowClose {
+            fn drop(&mut self) {
+                self.1.store(true, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
+        let feed = Arc::new(CameraFeed::default());
+        let (opened, open_now) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let closing = Arc::new(AtomicBool::new(false));
+        let choice = CameraChoice::Named("cam".into());
+        let open_slow = {
+            let (inner, closing) = (counted(&opened, &open_now), closing.clone());
+            move || inner().map(|c| Box::new(SlowClose(c, closing)) as Box<dyn FrameSource>)
+        };
+        let mut preview = feed.subscribe_with(&choice, open_slow).unwrap();
+        assert!(preview.next_frame().is_ok());
+        drop(preview);
+        // The preview stopped: the feed's thread is closing the camera.
+        let t0 = Instant::now();
+        while !closing.load(Ordering::SeqCst) {
+            assert!(t0.elapsed() < Duration::from_secs(5), "never closed");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // The check comes now: it gets a frame from the camera opened again, never waits for
+        // ever on the closing feed.
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let (f, c, o, n) = (
+            feed.clone(),
+            choice.clone(),
+            opened.clone(),
+            open_now.clone(),
+        );
+        std::thread::spawn(move || {
+            let got = f
+                .subscribe_with(&c, counted(&o, &n))
+                .and_then(|mut check| check.next_frame().map(|_| ()));
+            let _ = done_tx.send(got);
+        });
+        let got = done_rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the check waited for ever on a closing camera");
+        assert!(got.is_ok(), "{got:?}");
+        assert_eq!(opened.load(Ordering::SeqCst), 2);
     }
 
     #[test]

@@ -26,8 +26,10 @@ struct MicInfo {
     channels: u16,
 }
 
-/// Who listens now, each with the id its subscription removes itself by.
-type Subscribers = Arc<Mutex<Vec<(u64, Sender<MicRead>)>>>;
+/// Who listens now, each with the id its subscription removes itself by; `None` once the feed's
+/// thread is closing the device (a subscriber added then would wait for audio that never
+/// comes: it opens the microphone afresh instead).
+type Subscribers = Arc<Mutex<Option<Vec<(u64, Sender<MicRead>)>>>>;
 
 /// Opens a microphone on the feed's thread.
 type Opener = Box<dyn FnOnce() -> Result<Box<dyn MicSource>, AudioError> + Send>;
@@ -90,20 +92,23 @@ impl MicFeed {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = channel();
         if let Some(o) = slot.as_ref().filter(|o| o.choice == choice) {
-            lock(&o.subscribers).push((id, tx));
-            return Ok(MicSubscription {
-                rx,
-                id,
-                subscribers: o.subscribers.clone(),
-                info: o.info.clone(),
-            });
+            if let Some(list) = lock(&o.subscribers).as_mut() {
+                list.push((id, tx));
+                return Ok(MicSubscription {
+                    rx,
+                    id,
+                    subscribers: o.subscribers.clone(),
+                    info: o.info.clone(),
+                });
+            }
+            // Closing as nobody was left: wait for it below, then open the device again.
         }
         if let Some(old) = slot.take() {
             // Another microphone: its thread closes it before this one is opened.
             end(old);
         }
         // Subscribed before the thread starts, so it never finds nobody listening.
-        let subscribers: Subscribers = Arc::new(Mutex::new(vec![(id, tx)]));
+        let subscribers: Subscribers = Arc::new(Mutex::new(Some(vec![(id, tx)])));
         let stop = Arc::new(AtomicBool::new(false));
         let (opened_tx, opened_rx) = sync_channel(1);
         let thread = {
@@ -158,9 +163,9 @@ impl MicFeed {
     /// or because the window closed).
     pub fn close_if_unused(&self) {
         let mut slot = lock(&self.open);
-        let unused = slot
-            .as_ref()
-            .is_some_and(|o| o.thread.is_finished() || lock(&o.subscribers).is_empty());
+        let unused = slot.as_ref().is_some_and(|o| {
+            o.thread.is_finished() || lock(&o.subscribers).as_ref().is_none_or(Vec::is_empty)
+        });
         if unused {
             if let Some(o) = slot.take() {
                 end(o);
@@ -219,16 +224,19 @@ fn run(
         };
         let failed = matches!(read, MicRead::Failed(_));
         let mut subs = lock(&subscribers);
+        let list = subs.get_or_insert_with(Vec::new);
         if !matches!(read, MicRead::Nothing) {
-            subs.retain(|(_, s)| s.send(read.clone()).is_ok());
+            list.retain(|(_, s)| s.send(read.clone()).is_ok());
         }
-        if subs.is_empty() || failed {
+        if list.is_empty() || failed {
+            // Closed under the same lock that found nobody: no one can join a closing feed.
+            *subs = None;
             break;
         }
     }
-    // Nobody listens (or the device failed, or the feed was told to stop): close it, and end
-    // every subscription.
-    lock(&subscribers).clear();
+    // Nobody listens (or the device failed, or the feed was told to stop): end every
+    // subscription, and close the device.
+    *lock(&subscribers) = None;
     drop(source);
     tracing::info!(microphone = %info.name, "microphone closed");
 }
@@ -268,7 +276,9 @@ impl MicSource for MicSubscription {
 impl Drop for MicSubscription {
     fn drop(&mut self) {
         let id = self.id;
-        lock(&self.subscribers).retain(|(i, _)| *i != id);
+        if let Some(list) = lock(&self.subscribers).as_mut() {
+            list.retain(|(i, _)| *i != id);
+        }
     }
 }
 
@@ -387,6 +397,63 @@ mod tests {
         feed.close_if_unused();
         assert_eq!(open_now.load(Ordering::SeqCst), 0, "left open");
         assert!(!feed.is_open());
+    }
+
+    /// A microphone that takes `for` to close, saying when it starts to.
+    struct SlowClose(Box<dyn MicSource>, Arc<AtomicBool>, Duration);
+
+    impl MicSource for SlowClose {
+        fn name(&self) -> &str {
+            self.0.name()
+        }
+        fn sample_rate(&self) -> u32 {
+            self.0.sample_rate()
+        }
+        fn channels(&self) -> u16 {
+            self.0.channels()
+        }
+        fn read(&mut self, wait: Duration) -> MicRead {
+            self.0.read(wait)
+        }
+    }
+
+    impl Drop for SlowClose {
+        fn drop(&mut self) {
+            self.1.store(true, Ordering::SeqCst);
+            std::thread::sleep(self.2);
+        }
+    }
+
+    #[test]
+    fn a_listener_who_comes_while_the_microphone_closes_gets_it_opened_again() {
+        let feed = MicFeed::default();
+        let (opened, open_now) = counters();
+        let closing = Arc::new(AtomicBool::new(false));
+        let open_slow = {
+            let (inner, closing) = (counted("mic", &opened, &open_now, None), closing.clone());
+            move || {
+                inner().map(|m| {
+                    Box::new(SlowClose(m, closing, Duration::from_millis(300)))
+                        as Box<dyn MicSource>
+                })
+            }
+        };
+        let mut first = feed.subscribe_with(None, open_slow).unwrap();
+        next_data(&mut first);
+        drop(first);
+        // The last listener left: the feed's thread is closing the device (it takes 300 ms).
+        let t0 = Instant::now();
+        while !closing.load(Ordering::SeqCst) {
+            assert!(t0.elapsed() < Duration::from_secs(5), "never closed");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // Coming now, the check must not join the closing feed (and wait for audio that never
+        // comes): it gets the microphone opened again.
+        let mut check = feed
+            .subscribe_with(None, counted("mic", &opened, &open_now, None))
+            .unwrap();
+        next_data(&mut check);
+        assert_eq!(opened.load(Ordering::SeqCst), 2);
     }
 
     #[test]
