@@ -192,6 +192,34 @@ pub fn analyze(samples: &[f32], sample_rate: u32, clip: ClipParams) -> MicAnalys
     }
 }
 
+/// Voiced audio the microphone check needs before it may stop listening early, ms.
+pub const ENOUGH_VOICED_MS: u32 = 1500;
+/// Room sound (the pauses between words) it needs too, so the noise floor is the room's, ms.
+pub const ENOUGH_QUIET_MS: u32 = 400;
+/// How far above the room a block must be to count as voiced, dB.
+pub const VOICED_ABOVE_ROOM_DB: f32 = 15.0;
+/// The quietest speech that counts at all, dBFS (below it the mentor is too far or too soft,
+/// and the check listens its whole time, as it would without stopping early).
+pub const VOICED_MIN_DBFS: f32 = -50.0;
+
+/// Whether a recording so far (`block_levels`: the RMS of each 20 ms block, dBFS, in any order)
+/// already holds what the microphone check judges, so it can stop listening: at least
+/// [`ENOUGH_VOICED_MS`] of blocks [`VOICED_ABOVE_ROOM_DB`] above the room (and above
+/// [`VOICED_MIN_DBFS`]), and at least [`ENOUGH_QUIET_MS`] of blocks within 6 dB of the room,
+/// the room being the 10th percentile as [`analyze`] takes it. Silence, a noisy room or a voice
+/// that barely rises above it is never "enough": those are heard for the whole time.
+pub fn enough_speech(block_levels: &[f32]) -> bool {
+    let mut sorted = block_levels.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let room = percentile(&sorted, 0.10);
+    let voiced = sorted
+        .iter()
+        .filter(|&&l| l >= room + VOICED_ABOVE_ROOM_DB && l >= VOICED_MIN_DBFS)
+        .count() as u32;
+    let quiet = sorted.iter().filter(|&&l| l <= room + 6.0).count() as u32;
+    voiced * BLOCK_MS >= ENOUGH_VOICED_MS && quiet * BLOCK_MS >= ENOUGH_QUIET_MS
+}
+
 /// Counts runs of at least `min_run` consecutive exact zeros.
 fn count_zero_runs(samples: &[f32], min_run: usize) -> usize {
     let mut runs = 0;
@@ -223,6 +251,36 @@ mod tests {
     use super::*;
     use crate::testsig::noise;
     use std::f32::consts::PI;
+
+    #[test]
+    fn enough_speech_needs_a_clear_voice_and_the_room_between_words() {
+        // 20 ms blocks: a room at −70 dBFS, a voice at −25 dBFS.
+        let blocks = |voiced: usize, quiet: usize| {
+            let mut v = vec![-70.0f32; quiet];
+            v.extend(std::iter::repeat_n(-25.0, voiced));
+            v
+        };
+        assert!(!enough_speech(&blocks(0, 200)), "silence is never enough");
+        assert!(
+            !enough_speech(&blocks(74, 40)),
+            "1.48 s of voice is not yet"
+        );
+        assert!(
+            enough_speech(&blocks(75, 40)),
+            "1.5 s of voice and 0.8 s of room"
+        );
+        assert!(!enough_speech(&blocks(150, 19)), "the room not heard yet");
+        assert!(enough_speech(&blocks(150, 20)));
+        // A voice that barely rises above a noisy room: listen the whole time.
+        let mut noisy = vec![-40.0f32; 40];
+        noisy.extend(std::iter::repeat_n(-30.0, 150));
+        assert!(!enough_speech(&noisy));
+        // A voice too soft to judge quickly.
+        let mut soft = vec![-90.0f32; 40];
+        soft.extend(std::iter::repeat_n(-55.0, 150));
+        assert!(!enough_speech(&soft));
+        assert!(!enough_speech(&[]));
+    }
 
     const SR: u32 = 48_000;
 

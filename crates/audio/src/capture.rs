@@ -19,8 +19,11 @@ use crate::AudioError;
 pub struct CaptureRequest {
     /// Device name as listed by [`crate::list_devices`]; `None` for the system default.
     pub device: Option<String>,
-    /// How long to record.
+    /// How long to record (at most, with `until_enough_speech`).
     pub duration: Duration,
+    /// Stop as soon as the recording holds enough speech and room sound to judge the
+    /// microphone ([`crate::analysis::enough_speech`]).
+    pub until_enough_speech: bool,
 }
 
 /// A finished recording: mono samples in memory (never written anywhere).
@@ -79,7 +82,11 @@ const GRACE: Duration = Duration::from_secs(2);
 pub fn capture(req: &CaptureRequest, on_level: impl FnMut(Level)) -> Result<Capture, AudioError> {
     let mut input = open_input(req.device.as_deref(), false)?;
     tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "capturing microphone");
-    let cap = record(&mut input, req.duration, on_level);
+    let cap = if req.until_enough_speech {
+        record_speech(&mut input, req.duration, on_level)
+    } else {
+        record(&mut input, req.duration, on_level)
+    };
     drop(input);
     cap
 }
@@ -90,7 +97,27 @@ pub fn capture(req: &CaptureRequest, on_level: impl FnMut(Level)) -> Result<Capt
 pub fn record(
     source: &mut dyn MicSource,
     duration: Duration,
+    on_level: impl FnMut(Level),
+) -> Result<Capture, AudioError> {
+    record_inner(source, duration, on_level, false)
+}
+
+/// Like [`record`], but stops as soon as what was heard holds enough speech and room sound to
+/// judge the microphone ([`crate::analysis::enough_speech`]: about 1.5 s of voice); `max` when
+/// it never does (silence, a noisy room, a soft voice).
+pub fn record_speech(
+    source: &mut dyn MicSource,
+    max: Duration,
+    on_level: impl FnMut(Level),
+) -> Result<Capture, AudioError> {
+    record_inner(source, max, on_level, true)
+}
+
+fn record_inner(
+    source: &mut dyn MicSource,
+    duration: Duration,
     mut on_level: impl FnMut(Level),
+    until_speech: bool,
 ) -> Result<Capture, AudioError> {
     let (name, sample_rate, channels) = (
         source.name().to_string(),
@@ -106,6 +133,8 @@ pub fn record(
     let deadline = Instant::now() + duration + GRACE;
     let mut samples: Vec<f32> = Vec::with_capacity(wanted);
     let mut glitches = 0u32;
+    // The level of each whole 20 ms block so far, for the early stop.
+    let mut blocks: Vec<f32> = Vec::new();
 
     while samples.len() < wanted {
         let now = Instant::now();
@@ -115,9 +144,21 @@ pub fn record(
         match source.read(deadline - now) {
             MicRead::Data(chunk) => {
                 samples.extend_from_slice(&chunk);
+                let mut checkpoint = false;
                 while samples.len() >= next_meter {
                     on_level(Level::of(&samples[next_meter - block..next_meter]));
                     next_meter += meter_every;
+                    checkpoint = true;
+                }
+                if until_speech {
+                    while blocks.len() < samples.len() / block {
+                        let at = blocks.len() * block;
+                        blocks.push(Level::of(&samples[at..at + block]).rms_dbfs);
+                    }
+                    // Asked again with every meter reading (every 50 ms of audio).
+                    if checkpoint && crate::analysis::enough_speech(&blocks) {
+                        break;
+                    }
                 }
             }
             // Over- and underruns are glitches, not failures: keep recording.
@@ -384,6 +425,80 @@ mod tests {
             t0.elapsed() < Duration::from_millis(400),
             "{:?}",
             t0.elapsed()
+        );
+    }
+
+    /// A microphone delivering 10 ms chunks at once (no pacing): a room at about −70 dBFS, and
+    /// from `voice_from` seconds a voice at about −20 dBFS in 400 ms words with 100 ms pauses.
+    struct Scripted {
+        rate: u32,
+        at: usize,
+        voice_from: Option<f32>,
+    }
+
+    impl MicSource for Scripted {
+        fn name(&self) -> &str {
+            "scripted"
+        }
+        fn sample_rate(&self) -> u32 {
+            self.rate
+        }
+        fn channels(&self) -> u16 {
+            1
+        }
+        fn read(&mut self, _wait: Duration) -> MicRead {
+            let n = self.rate as usize / 100;
+            let chunk: Vec<f32> = (self.at..self.at + n)
+                .map(|i| {
+                    let t = i as f32 / self.rate as f32;
+                    let talking = self
+                        .voice_from
+                        .is_some_and(|from| t >= from && (t - from) % 0.5 < 0.4);
+                    let amp = if talking { 0.14 } else { 0.0004 };
+                    amp * (i as f32 * 0.3).sin()
+                })
+                .collect();
+            self.at += n;
+            MicRead::Data(chunk.into())
+        }
+    }
+
+    #[test]
+    fn the_speaking_step_ends_once_enough_speech_is_heard_and_not_before() {
+        let secs = |c: &Capture| c.samples.len() as f32 / c.sample_rate as f32;
+        let max = Duration::from_secs(4);
+        let speaking = || Scripted {
+            rate: 16_000,
+            at: 0,
+            voice_from: Some(0.3),
+        };
+        // 1.5 s of voice in 400 ms words from 0.3 s: about 2.2 s, not 4.
+        let early = record_speech(&mut speaking(), max, |_| {}).unwrap();
+        assert!((1.9..=2.6).contains(&secs(&early)), "{}", secs(&early));
+        // Asked for a fixed length, it records all of it.
+        let full = record(&mut speaking(), max, |_| {}).unwrap();
+        assert_eq!(secs(&full), 4.0);
+        // Nobody speaks: the whole time.
+        let mut silent = Scripted {
+            rate: 16_000,
+            at: 0,
+            voice_from: None,
+        };
+        let quiet = record_speech(&mut silent, max, |_| {}).unwrap();
+        assert_eq!(secs(&quiet), 4.0);
+        // What the check judges is the same: the room and the voice of the short recording are
+        // those of the long one.
+        let (a, b) = (
+            crate::analyze(&early.samples, early.sample_rate, Default::default()),
+            crate::analyze(&full.samples, full.sample_rate, Default::default()),
+        );
+        assert!(
+            (a.noise_floor_dbfs - b.noise_floor_dbfs).abs() < 1.0,
+            "{a:?} {b:?}"
+        );
+        assert!(
+            (a.speech_level_dbfs - b.speech_level_dbfs).abs() < 1.0,
+            "{a:?} {b:?}"
         );
     }
 }

@@ -24,9 +24,11 @@ pub mod speaker;
 mod testsig;
 pub mod tone;
 
-pub use analysis::{analyze, dbfs, ClipParams, Level, MicAnalysis};
+pub use analysis::{analyze, dbfs, enough_speech, ClipParams, Level, MicAnalysis};
 #[cfg(feature = "device")]
-pub use capture::{capture, meter, open_mic, record, Capture, CaptureRequest, MicRead, MicSource};
+pub use capture::{
+    capture, meter, open_mic, record, record_speech, Capture, CaptureRequest, MicRead, MicSource,
+};
 #[cfg(feature = "device")]
 pub use device::{list_devices, AudioDevice, AudioDevices};
 pub use error::AudioError;

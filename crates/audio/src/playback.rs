@@ -35,6 +35,7 @@ pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
             &CaptureRequest {
                 device: input,
                 duration: window,
+                until_enough_speech: false,
             },
             |_| {},
         )

@@ -95,7 +95,11 @@ impl Probes for SystemProbes {
         // Through the microphone's one owner (held to a microphone's real pace).
         let mut sub = crate::feed::mic_feed().subscribe(req.device.as_deref())?;
         tracing::info!(microphone = %preflight_audio::MicSource::name(&sub), "capturing microphone");
-        preflight_audio::record(&mut sub, req.duration, on_level)
+        if req.until_enough_speech {
+            preflight_audio::record_speech(&mut sub, req.duration, on_level)
+        } else {
+            preflight_audio::record(&mut sub, req.duration, on_level)
+        }
     }
 
     fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {

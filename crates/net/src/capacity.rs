@@ -155,6 +155,47 @@ pub fn steady_mbps(samples: &[(f64, u64)]) -> Option<f64> {
     Some((b_end - b0) as f64 * 8.0 / dt / 1000.0)
 }
 
+/// The shortest transfer judged steady, ms: slow start and the first buffers are over by then on
+/// any line a call can use.
+pub const STEADY_AFTER_MS: f64 = 800.0;
+
+/// How far the latest rates may stray from the steady rate so far and still count as steady.
+pub const STEADY_WITHIN: f64 = 0.10;
+
+/// Whether a transfer (`samples`: milliseconds since it began, bytes so far) has settled, so
+/// measuring longer would not change its figure: at least [`STEADY_AFTER_MS`] in, and the rate
+/// of each of its last two quarter seconds within [`STEADY_WITHIN`] of [`steady_mbps`]. A rate
+/// still climbing (a long slow start) or swinging (a busy line) is not steady: the transfer
+/// goes on to its time limit.
+pub fn is_steady(samples: &[(f64, u64)]) -> bool {
+    let Some(&(t_end, _)) = samples.last() else {
+        return false;
+    };
+    if t_end < STEADY_AFTER_MS {
+        return false;
+    }
+    let Some(steady) = steady_mbps(samples).filter(|r| *r > 0.0) else {
+        return false;
+    };
+    // Bytes at time `t`: the last sample at or before it.
+    let bytes_at = |t: f64| {
+        samples
+            .iter()
+            .take_while(|(ts, _)| *ts <= t)
+            .last()
+            .map(|s| s.1)
+    };
+    let rate = |from: f64, to: f64| -> Option<f64> {
+        let (a, b) = (bytes_at(from)?, bytes_at(to)?);
+        (b >= a).then(|| (b - a) as f64 * 8.0 / (to - from) / 1000.0)
+    };
+    [(t_end - 500.0, t_end - 250.0), (t_end - 250.0, t_end)]
+        .iter()
+        .all(|&(from, to)| {
+            rate(from, to).is_some_and(|r| (r - steady).abs() <= steady * STEADY_WITHIN)
+        })
+}
+
 /// The median of `v` (`None` when empty).
 pub fn median(v: &[f64]) -> Option<f64> {
     if v.is_empty() {
@@ -178,6 +219,50 @@ pub use probe::{measure, CapacityConfig};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Samples every 50 ms for `ms` milliseconds of a transfer at `mbps(t)`.
+    fn transfer(ms: u32, mbps: impl Fn(f64) -> f64) -> Vec<(f64, u64)> {
+        let mut bytes = 0f64;
+        let mut out = vec![(0.0, 0u64)];
+        for step in 1..=ms / 50 {
+            let t = f64::from(step * 50);
+            bytes += mbps(t) * 1000.0 / 8.0 * 50.0;
+            out.push((t, bytes as u64));
+        }
+        out
+    }
+
+    #[test]
+    fn a_settled_rate_is_steady_a_climbing_or_swinging_one_is_not() {
+        // 20 Mbps from the start: steady once 800 ms are in, not before.
+        assert!(!is_steady(&transfer(750, |_| 20.0)));
+        assert!(is_steady(&transfer(850, |_| 20.0)));
+        // A short burst while buffers fill, then flat: steady by 900 ms, at the flat rate.
+        let burst = transfer(900, |t| if t <= 100.0 { 200.0 } else { 20.0 });
+        assert!(is_steady(&burst));
+        assert!((steady_mbps(&burst).unwrap() - 20.0).abs() < 1.0);
+        // Slow start still doubling: not steady, however long.
+        let climbing = |t: f64| 2.0 * 2f64.powf(t / 400.0);
+        assert!(!is_steady(&transfer(1200, climbing)));
+        assert!(!is_steady(&transfer(2000, climbing)));
+        // A busy line swinging between 10 and 30 Mbps every quarter second: not steady.
+        let swinging = |t: f64| {
+            if ((t / 250.0).ceil() as u32).is_multiple_of(2) {
+                10.0
+            } else {
+                30.0
+            }
+        };
+        assert!(!is_steady(&transfer(2000, swinging)));
+        // A line that stalls: not steady.
+        assert!(!is_steady(&transfer(1500, |t| if t > 1000.0 {
+            0.0
+        } else {
+            20.0
+        })));
+        assert!(!is_steady(&[]));
+        assert!(!is_steady(&transfer(2000, |_| 0.0)));
+    }
 
     #[test]
     fn steady_rate_leaves_the_start_out() {

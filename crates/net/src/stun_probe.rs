@@ -26,11 +26,13 @@ pub struct ProbeConfig {
 
 impl Default for ProbeConfig {
     fn default() -> Self {
-        // 40 probes 100 ms apart: 4 s, enough for "high confidence" and well inside the
-        // 10 s budget of the whole network check.
+        // 40 probes 30 ms apart: about 1.2 s. As many answers as before (enough for "high
+        // confidence" and the same 2.5 % steps of loss), at a pace nearer a call's (an audio
+        // packet every 20 ms) than one every 100 ms; the probing ends as soon as the last
+        // answer is in, the linger only bounds a path that loses it.
         ProbeConfig {
             count: 40,
-            interval: Duration::from_millis(100),
+            interval: Duration::from_millis(30),
             linger: Duration::from_millis(700),
         }
     }

@@ -34,13 +34,15 @@ impl<P: Probes> Check<P> for Mic {
             cx.started(
                 CheckId::Mic,
                 format!(
-                    "Listening for {:.0} seconds. Please say: \"{PROMPT_SENTENCE}\"",
+                    "Listening (up to {:.0} seconds). Please say: \"{PROMPT_SENTENCE}\"",
                     cx.opts.mic_seconds
                 ),
             );
             let req = preflight_audio::CaptureRequest {
                 device: cx.opts.mic.clone(),
                 duration: Duration::from_secs_f32(cx.opts.mic_seconds.clamp(0.5, 30.0)),
+                // Done as soon as the sentence and the room between its words are heard.
+                until_enough_speech: true,
             };
             let limit = req.duration + cx.limits.mic_extra;
             let (p, meter) = (cx.probes.clone(), cx.progress());

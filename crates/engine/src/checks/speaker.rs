@@ -11,8 +11,9 @@ use crate::measure::blocking_within;
 use crate::options::CheckOptions;
 use crate::probes::Probes;
 
-/// How long the mentor is told "a chime plays in a moment" before it does.
-const CHIME_NOTICE: Duration = Duration::from_millis(1000);
+/// How long the mentor is told "a chime plays in a moment" before it does: long enough to read
+/// the line that appears, short enough that the chime follows the sentence at once.
+const CHIME_NOTICE: Duration = Duration::from_millis(400);
 
 /// The speaker check.
 pub struct Speaker;

@@ -302,7 +302,8 @@ impl Pinger {
 }
 
 /// Runs the probe: idle latency, download, then upload with latency pings alongside. Each
-/// reading goes to `on_event` as it comes. Never takes longer than `cfg.total` (plus a moment
+/// transfer stops as soon as its rate has settled ([`is_steady`]: about a second on a steady
+/// line), else at its time limit. Each reading goes to `on_event` as it comes. Never takes longer than `cfg.total` (plus a moment
 /// to close), never moves more than the byte budgets.
 pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEvent)) -> Capacity {
     let t0 = Instant::now();
@@ -365,15 +366,15 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
     let up_end = (Instant::now() + cfg.up_time).min(deadline);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ping_tx = tx.clone();
-    let pings = async move {
-        let mut loaded = Vec::new();
+    // Round trips while the upload runs, every 200 ms from 300 ms in, until the upload ends
+    // (reported on the channel, where they are gathered).
+    let pings = Box::pin(async move {
         if let Some(mut p) = pinger.take() {
             tokio::time::sleep(Duration::from_millis(300)).await;
             while Instant::now() + Duration::from_millis(100) < up_end {
                 let left = up_end.saturating_duration_since(Instant::now());
                 match p.ping(left).await {
                     Ok(rtt) => {
-                        loaded.push(rtt);
                         let _ = ping_tx.send(CapacityEvent::Latency {
                             loaded: true,
                             at_ms: at(Instant::now()),
@@ -385,25 +386,38 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
-        loaded
-    };
+        // Holding on until dropped: the pinging ends with the upload, not before.
+        std::future::pending::<()>().await;
+    });
     let upload = upload(cfg, up_end, t0, tx);
     tokio::pin!(upload);
-    tokio::pin!(pings);
-    let mut up_result = None;
-    let mut loaded = None;
-    let mut events_open = true;
-    while up_result.is_none() || loaded.is_none() || events_open {
-        tokio::select! {
-            r = &mut upload, if up_result.is_none() => up_result = Some(r),
-            l = &mut pings, if loaded.is_none() => loaded = Some(l),
-            ev = rx.recv(), if events_open => match ev {
-                Some(ev) => on_event(ev),
-                None => events_open = false,
-            },
+    let mut pings = Some(pings);
+    let mut loaded = Vec::new();
+    let mut pass_on = |ev: CapacityEvent, loaded: &mut Vec<f64>| {
+        if let CapacityEvent::Latency {
+            loaded: true,
+            rtt_ms,
+            ..
+        } = ev
+        {
+            loaded.push(rtt_ms);
         }
+        on_event(ev);
+    };
+    let up_result = loop {
+        tokio::select! {
+            r = &mut upload => break r,
+            _ = async { pings.as_mut().expect("pinging").await }, if pings.is_some() => {}
+            Some(ev) = rx.recv() => pass_on(ev, &mut loaded),
+        }
+    };
+    // The upload ended (settled, out of time, or failed): the pinging stops with it, and what
+    // was already measured is passed on.
+    drop(pings.take());
+    while let Ok(ev) = rx.try_recv() {
+        pass_on(ev, &mut loaded);
     }
-    match up_result.expect("upload finished") {
+    match up_result {
         Ok((samples, bytes)) => {
             out.up_bytes = bytes;
             out.up_mbps = steady_mbps(&samples);
@@ -414,7 +428,7 @@ pub async fn measure(cfg: &CapacityConfig, mut on_event: impl FnMut(CapacityEven
             }
         }
     }
-    out.loaded_rtt_ms = median(&loaded.unwrap_or_default());
+    out.loaded_rtt_ms = median(&loaded);
     out
 }
 
@@ -484,6 +498,10 @@ async fn download(
                 samples.push((t, bytes));
                 if let Some(ev) = meter.feed(t, bytes) {
                     on_event(ev);
+                    // Settled: longer would not change the figure, only the mentor's wait.
+                    if is_steady(&samples) {
+                        break;
+                    }
                 }
             }
             Ok(Err(e)) => return Err(e.into()),
@@ -549,6 +567,10 @@ async fn upload(
                 samples.push((t, c));
                 if let Some(ev) = meter.feed(t, c) {
                     let _ = rates.send(ev);
+                    // Settled: longer would not change the figure, only the mentor's wait.
+                    if is_steady(&samples) {
+                        break;
+                    }
                 }
                 if c > last_progress.1 {
                     last_progress = (Instant::now(), c);
