@@ -4,7 +4,7 @@
 
 use preflight_programme::Profile;
 
-use crate::script::Template;
+use crate::script::{feedback_due, Template};
 
 /// Adapts a rendered script to the programme: for a mentee under 18, the safeguarding limit
 /// of confidentiality follows the first prompt that speaks of confidentiality (or, said on
@@ -33,19 +33,6 @@ pub fn adapt(profile: &Profile, t: &mut Template, under_18: bool, session_number
                 let at = first.prompts.len().min(1);
                 first.prompts.insert(at, profile.safeguarding_reminder());
             }
-        }
-    }
-}
-
-/// Announces in the closing phase the feedback `profile` asks for after session `n`, if any.
-pub fn feedback_due(profile: &Profile, t: &mut Template, n: u32) {
-    if let Some(last) = t.phases.last_mut() {
-        for f in profile.feedback.iter().filter(|f| f.after_session == n) {
-            last.prompts.push(format!(
-                "Before you go: after today's session {} asks for the {}. Please look out for it, and fill it in honestly: it helps the programme.",
-                profile.name,
-                lower_first(&f.what)
-            ));
         }
     }
 }
@@ -83,15 +70,6 @@ pub fn fit_minutes(t: &mut Template, total: u32) {
     }
     for (p, (q, _)) in t.phases.iter_mut().zip(shares) {
         p.minutes = 1 + q as u32;
-    }
-}
-
-/// "Mid-point feedback survey" → "mid-point feedback survey" (for use inside a sentence).
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

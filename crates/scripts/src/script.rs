@@ -461,6 +461,28 @@ pub fn catalogue(user_dir: Option<&std::path::Path>) -> Vec<TemplateInfo> {
     list
 }
 
+/// Announces in the closing phase the feedback `profile` asks for after session `n`, if any.
+pub fn feedback_due(profile: &preflight_programme::Profile, t: &mut Template, n: u32) {
+    if let Some(last) = t.phases.last_mut() {
+        for f in profile.feedback.iter().filter(|f| f.after_session == n) {
+            last.prompts.push(format!(
+                "Before you go: after today's session {} asks for the {}. Please look out for it, and fill it in honestly: it helps the programme.",
+                profile.name,
+                lower_first(&f.what)
+            ));
+        }
+    }
+}
+
+/// "Mid-point feedback survey" → "mid-point feedback survey" (for use inside a sentence).
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// The 7-week programme's script for session `n` (1-based): the built-in one its profile names
 /// for that point of the programme ([`preflight_programme::seven_week`]), named with the
 /// session's place in it, the feedback due after it announced in the closing phase.
@@ -468,7 +490,7 @@ pub fn seven_week_script(n: u32) -> Template {
     let p = preflight_programme::seven_week();
     let mut t = built_in(p.script_for(n)).expect("built-in templates are valid");
     t.name = format!("{} — session {n} of {}", t.name, p.sessions.unwrap_or(n));
-    crate::adapt::feedback_due(&p, &mut t, n);
+    feedback_due(&p, &mut t, n);
     t
 }
 
