@@ -4,6 +4,7 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "run_check",
+            "check_history",
             "check_guide",
             "answer_question",
             "list_devices",

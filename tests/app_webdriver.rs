@@ -2609,6 +2609,26 @@ async fn the_check_comes_first_at_800_by_600_in_the_dark() {
     s.client.clone().close().await.unwrap();
 }
 
+/// An earlier version's records file with `n` passed checks, hours apart in the last days, whose
+/// figures were a good line (`up_mbps` up, 20 ms, a quiet room on a cable).
+fn earlier_checks(n: i64, up_mbps: f64) -> String {
+    let checks: Vec<serde_json::Value> = (1..=n)
+        .map(|i| {
+            let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(20 * i);
+            json!({
+                "at": at.to_string(), "overall": "pass", "results": [], "sessionId": null,
+                "minutesBefore": null, "checklist": [], "from": "app",
+                "figures": {
+                    "rttMs": 20.0 + i as f64, "jitterMs": 1.0, "lossPct": 0.0,
+                    "upMbps": up_mbps, "downMbps": 80.0, "noiseFloorDbfs": -70.0 - i as f64,
+                    "wired": true
+                }
+            })
+        })
+        .collect();
+    json!({ "checks": checks }).to_string()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark() {
     // Every screen and window a mentor sees, in both themes: the check before and after a run
@@ -2627,7 +2647,11 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
                 ),
             ],
             None,
-            &[(&format!("{DATA}/schedule.json"), brokerage_schedule(90))],
+            &[
+                (&format!("{DATA}/schedule.json"), brokerage_schedule(90)),
+                // Four earlier checks on a faster line (40 Mbps up): today's 8 is unlike them.
+                (&format!("{DATA}/records.json"), earlier_checks(4, 40.0)),
+            ],
         )
         .await;
         let c = &s.client;
@@ -2662,6 +2686,33 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
             attr(c, "#check-progress", "aria-live").await.as_deref(),
             Some("polite")
         );
+        // Against the mentor's usual: said in words, and drawn (delay, upload, room noise).
+        wait_for(c, "#history:not([hidden])", 10, "the comparison").await;
+        let compared = text(c, "#compared").await;
+        assert!(
+            compared.contains("Your upload is")
+                && compared.contains("a fifth of your usual 40 — someone at home may be streaming"),
+            "{compared}"
+        );
+        let charts = c
+            .find_all(Locator::Css("#history .history-chart"))
+            .await
+            .unwrap();
+        assert_eq!(charts.len(), 3, "delay, upload and room noise");
+        let upload = attr(c, ".history-chart[data-key='upMbps'] svg", "aria-label")
+            .await
+            .unwrap_or_default();
+        assert!(
+            upload.starts_with("Upload over your last 5 checks: usually 40.0 Mbps,"),
+            "{upload}"
+        );
+        c.execute(
+            "document.getElementById('history').scrollIntoView({ block: 'center' })",
+            vec![],
+        )
+        .await
+        .unwrap();
+        screenshot(&s, &format!("app-history-{theme}"));
         axe(c, &format!("the check screen with its results ({theme})")).await;
         // The check's results at the two commonest laptop screens, for people to look at.
         let sizes = [(1366, 768), (1920, 1080)];

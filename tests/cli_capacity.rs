@@ -100,3 +100,64 @@ fn a_stalled_speed_test_is_bounded_and_said_plainly() {
     );
     assert!(t0.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn a_slow_line_today_is_said_against_the_mentors_usual() {
+    // Three recorded checks on a 20 Mbps line make the usual; today the line gives 2 Mbps.
+    let home = tempfile::tempdir().unwrap();
+    let stun = StunServer::start();
+    let run = |speed: &SpeedServer, json: bool| {
+        let mut args = vec![
+            "check",
+            "--no-mic",
+            "--no-speaker",
+            "--no-camera",
+            "--no-platforms",
+            "--stun-server",
+        ];
+        let (stun_addr, down, up) = (
+            stun.addr.to_string(),
+            speed.download_url(),
+            speed.upload_url(),
+        );
+        args.extend([
+            stun_addr.as_str(),
+            "--speed-test-download",
+            &down,
+            "--speed-test-upload",
+            &up,
+        ]);
+        if json {
+            args.push("--json");
+        }
+        let out = preflight_e2e::preflight_command(home.path(), &args)
+            .output()
+            .expect("run preflight");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let usual = SpeedServer::start(SpeedProfile::symmetric(20.0), false);
+    for n in 0..3 {
+        let report: Value = serde_json::from_str(&run(&usual, true)).unwrap();
+        // Nothing to compare with yet, then nothing unlike the usual.
+        assert_eq!(report["compared"], serde_json::json!([]), "check {n}");
+    }
+    let slow = SpeedServer::start(SpeedProfile::symmetric(2.0), false);
+    let today = run(&slow, false);
+    let said = today
+        .lines()
+        .find(|l| l.starts_with("! Your upload is "))
+        .unwrap_or_else(|| panic!("no comparison in:\n{today}"));
+    assert!(
+        said.contains("Mbps, a tenth of your usual 20 — someone at home may be streaming"),
+        "{said}"
+    );
+    assert!(
+        today.contains("Unlike your usual (your last checks on this computer):"),
+        "{today}"
+    );
+    // Only figures are kept for it: the records hold numbers, never what was heard or seen.
+    let db = home
+        .path()
+        .join(".local/share/org.mentorpreflight.app/mentor-preflight.sqlite3");
+    assert!(db.is_file());
+}

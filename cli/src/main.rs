@@ -1371,6 +1371,12 @@ fn render_report(r: &Report) -> String {
         count(Status::Fail),
         count(Status::Skipped)
     );
+    if !r.compared.is_empty() {
+        out += "\nUnlike your usual (your last checks on this computer):\n";
+        for c in &r.compared {
+            out += &format!("! {}\n", clean(c));
+        }
+    }
     if !r.checklist.is_empty() {
         use preflight::checklist::{tally, Basis, ItemState};
         let (ev, dec, not, unknown) = tally(&r.checklist);

@@ -119,6 +119,20 @@ async fn run_check(
     Ok(kept)
 }
 
+/// The figures of the mentor's last checks (numbers only, newest first) for the history chart
+/// under the results.
+#[tauri::command]
+async fn check_history(app: tauri::AppHandle) -> Vec<preflight::baseline::HistoryPoint> {
+    let ctx = schedule::context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        // The check just recorded included.
+        let until = ctx.now() + jiff::SignedDuration::from_secs(1);
+        preflight::baseline::history_before(&ctx, until)
+    })
+    .await
+    .unwrap_or_default()
+}
+
 /// What the check screen shows about the checks, as Rust defines it (titles and order, verdict
 /// words, the meter's bands, how long each step measures).
 #[tauri::command]
@@ -543,6 +557,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             run_check,
+            check_history,
             check_guide,
             answer_question,
             list_devices,

@@ -13,6 +13,7 @@ import type { DeviceReport } from "./bindings/DeviceReport";
 import type { FirstRun } from "./bindings/FirstRun";
 import type { FocusStatus } from "./bindings/FocusStatus";
 import type { HearOutcome } from "./bindings/HearOutcome";
+import type { HistoryPoint } from "./bindings/HistoryPoint";
 import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Indicators } from "./bindings/Indicators";
 import type { ListenEvent } from "./bindings/ListenEvent";
@@ -48,6 +49,10 @@ export function playChime(speaker: string | null): Promise<null> {
 
 export function runCheck(options: CheckOptions, onProgress: Channel<Progress>): Promise<Report> {
   return invoke<Report>("run_check", { options, onProgress });
+}
+
+export function checkHistory(): Promise<Array<HistoryPoint>> {
+  return invoke<Array<HistoryPoint>>("check_history");
 }
 
 export function checkGuide(): Promise<CheckGuide> {

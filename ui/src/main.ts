@@ -19,6 +19,7 @@ import type { Settings } from "./bindings/Settings";
 import type { ListenEvent } from "./bindings/ListenEvent";
 import { showView } from "./views";
 import { hhmm } from "./when";
+import { drawHistory } from "./history";
 import { newRun, reduce, type CheckRun, type GuideStep } from "./check-store";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -516,6 +517,24 @@ function showReport(report: Report) {
   for (const c of report.checks) setCard(resultCard(c));
   showOverall(report);
   showChecklist(report);
+  void showHistory(report);
+}
+
+/** What is unlike the mentor's usual in this check (Rust's sentences), and their last checks
+ * as small charts. */
+async function showHistory(report: Report) {
+  const section = $<HTMLElement>("history");
+  const history = await api.checkHistory().catch(() => []);
+  drawHistory(section, history);
+  const list = $<HTMLElement>("compared");
+  if (report.compared.length > 0) {
+    list.replaceChildren(...report.compared.map((t) => el("li", "compared-unusual", t)));
+  } else if (history.length >= 4) {
+    list.replaceChildren(el("li", "compared-same", "Nothing unusual: this check is like your last ones."));
+  } else {
+    list.replaceChildren();
+  }
+  section.hidden = history.length < 2 && report.compared.length === 0;
 }
 
 /** Sends the mentor's answer to Rust, which settles the verdict and the overall status. */

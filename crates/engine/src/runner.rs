@@ -91,6 +91,7 @@ pub async fn run_checks<P: Probes>(
         overall: Report::overall_of(&checks),
         checks,
         checklist: Vec::new(),
+        compared: Vec::new(),
     }
 }
 

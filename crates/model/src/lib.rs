@@ -292,6 +292,10 @@ pub struct Report {
     /// the app and the CLI after the run: it also needs the schedule and the running apps).
     #[serde(default)]
     pub checklist: Vec<ChecklistItem>,
+    /// What is clearly unlike the mentor's usual (their earlier checks), in plain sentences
+    /// (filled in with the checklist, from the records).
+    #[serde(default)]
+    pub compared: Vec<String>,
 }
 
 impl Report {
@@ -432,6 +436,7 @@ mod tests {
             overall: Status::Pass,
             checks: vec![],
             checklist: vec![],
+            compared: Vec::new(),
         };
         assert_eq!(rep.exit_code(), 0);
         rep.overall = Status::Warn;
@@ -449,6 +454,7 @@ mod tests {
             overall: Status::Pass,
             checks: vec![],
             checklist: vec![],
+            compared: Vec::new(),
         };
         assert_eq!(rep.finished_at().to_string(), "2026-11-30T10:01:01.5Z");
         let json = serde_json::to_value(&rep).unwrap();

@@ -297,6 +297,7 @@ mod tests {
             overall: Report::overall_of(&checks),
             checks,
             checklist: vec![],
+            compared: Vec::new(),
         }
     }
 

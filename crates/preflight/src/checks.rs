@@ -42,6 +42,7 @@ pub fn check_record(report: &Report, schedule: &Schedule, from: Origin) -> Check
         minutes_before: linked.map(|(_, m)| m),
         checklist,
         from,
+        figures: crate::records::Figures::of(report),
     }
 }
 
@@ -75,7 +76,8 @@ pub struct Finished {
 }
 
 /// Finishes a check — the one sequence both shells follow when a check ends: the checklist
-/// for the next session (with the items the mentor ticked) goes into the report, then the check
+/// for the next session (with the items the mentor ticked) and what is unlike the mentor's
+/// usual ([`crate::baseline`]) go into the report, then the check
 /// is kept in the records (unless `record` is false: the CLI's `--no-record`), where the
 /// reminders of both shells see it.
 pub fn finish_check(
@@ -90,6 +92,12 @@ pub fn finish_check(
         Err(e) => (Schedule::default(), Some(e.to_string())),
     };
     report.checklist = checklist_for(ctx, report, &schedule, ticked);
+    // Against the mentor's usual: the checks recorded before this one.
+    report.compared = crate::baseline::usual_for(
+        ctx,
+        &crate::records::Figures::of(report),
+        report.finished_at(),
+    );
     if !record {
         return Finished {
             notice,

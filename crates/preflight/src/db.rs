@@ -499,6 +499,23 @@ impl Db {
         })
     }
 
+    /// The last `n` checks recorded before `before`, newest first (what the mentor's usual is
+    /// made of; by the time index, whatever the size of the records).
+    pub fn checks_before(
+        &mut self,
+        before: Timestamp,
+        n: usize,
+    ) -> Result<Vec<CheckRecord>, StoreError> {
+        self.db.read(|tx| {
+            all(
+                tx,
+                "check",
+                "SELECT data FROM checks WHERE at_s < ?1 ORDER BY at_s DESC, id DESC LIMIT ?2",
+                params![before.as_second(), n as i64],
+            )
+        })
+    }
+
     /// The records of `sessions` (see [`Records::checks_for`] for which checks count).
     pub fn records_for(&mut self, sessions: &[Session]) -> Result<Records, StoreError> {
         self.db.read(|tx| records_for(tx, sessions))

@@ -24,6 +24,7 @@
 //! [`host`], [`model`], [`verdict`], [`net`]; with the `check` feature also the engine's
 //! modules, [`audio`] and [`camera`]), so a shell depends on this crate alone.
 
+pub mod baseline;
 pub mod checklist;
 pub mod checks;
 pub mod context;

@@ -68,8 +68,65 @@ mod recorded_state {
     }
 }
 
+/// The figures of a check the mentor's usual is made of: numbers only (the delay, jitter and loss
+/// of call quality, the upload and download speeds, the room's noise floor, and whether the
+/// computer was on a cable), each `None` when that part did not measure it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Figures {
+    /// Round trip (average), ms.
+    pub rtt_ms: Option<f64>,
+    /// Jitter, ms.
+    pub jitter_ms: Option<f64>,
+    /// Packet loss, %.
+    pub loss_pct: Option<f64>,
+    /// Upload, Mbps.
+    pub up_mbps: Option<f64>,
+    /// Download, Mbps.
+    pub down_mbps: Option<f64>,
+    /// The room's noise floor, dBFS.
+    pub noise_floor_dbfs: Option<f64>,
+    /// On a network cable (`false`: Wi‑Fi, a hotspot, mobile broadband, a VPN).
+    pub wired: Option<bool>,
+}
+
+impl Figures {
+    /// The figures of a finished check, from its results' measured details (by their stable
+    /// keys) and typed evidence; a part that was skipped or failed to measure gives none.
+    pub fn of(report: &preflight_model::Report) -> Figures {
+        let value = |id: CheckId, key: &str| {
+            report
+                .checks
+                .iter()
+                .filter(|c| c.id == id && c.status != Status::Skipped)
+                .flat_map(|c| &c.details)
+                .find(|d| d.key == key)
+                .and_then(|d| d.value)
+                .filter(|v| v.is_finite())
+        };
+        let wired = report
+            .checks
+            .iter()
+            .find(|c| c.id == CheckId::Network)
+            .and_then(|c| match c.evidence {
+                Some(preflight_model::Evidence::Connection { wired }) => wired,
+                _ => None,
+            });
+        Figures {
+            rtt_ms: value(CheckId::Quality, "rtt_avg_ms"),
+            jitter_ms: value(CheckId::Quality, "jitter_ms"),
+            loss_pct: value(CheckId::Quality, "loss_pct"),
+            up_mbps: value(CheckId::Capacity, "up_mbps"),
+            down_mbps: value(CheckId::Capacity, "down_mbps"),
+            noise_floor_dbfs: value(CheckId::Mic, "noise_floor_dbfs"),
+            wired,
+        }
+    }
+}
+
 /// A pre-flight check, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CheckRecord {
@@ -89,6 +146,9 @@ pub struct CheckRecord {
     pub checklist: Vec<ChecklistLine>,
     /// Which shell ran it.
     pub from: Origin,
+    /// Its figures, for the mentor's usual (none in records from before they were kept).
+    #[serde(default)]
+    pub figures: Figures,
 }
 
 impl CheckRecord {
@@ -172,7 +232,7 @@ pub fn room_opening(s: &Session, at: Timestamp, automatic: bool) -> Option<RoomR
 }
 
 /// Everything in the records file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 #[ts(export)]
 pub struct Records {
@@ -704,6 +764,7 @@ mod tests {
             minutes_before: None,
             checklist: vec![],
             from: Origin::App,
+            figures: Default::default(),
         }
     }
 

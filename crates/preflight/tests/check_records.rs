@@ -20,6 +20,7 @@ fn report(started: Timestamp, status: Status) -> Report {
         overall: Report::overall_of(&checks),
         checks,
         checklist: vec![],
+        compared: Vec::new(),
     }
 }
 

@@ -48,6 +48,7 @@ fn check(at: Timestamp, session_id: Option<&str>, overall: Status) -> CheckRecor
         minutes_before: None,
         checklist: vec![],
         from: Origin::Cli,
+        figures: Default::default(),
     }
 }
 

@@ -31,6 +31,7 @@ fn record(n: usize) -> CheckRecord {
         minutes_before: None,
         checklist: vec![],
         from: Origin::Cli,
+        figures: Default::default(),
     }
 }
 

@@ -176,6 +176,7 @@ fn the_reminder_loop_over_the_shared_files() {
             minutes_before: Some(8),
             checklist: vec![],
             from: preflight::model::Origin::App,
+            figures: Default::default(),
         })
         .unwrap();
     assert!(

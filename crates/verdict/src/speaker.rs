@@ -165,6 +165,7 @@ mod tests {
                 CheckResult::new(CheckId::Mic, Status::Pass, "ok"),
             ],
             checklist: vec![],
+            compared: Vec::new(),
         };
         answer(&mut report, CheckId::Speaker, true);
         assert_eq!(report.overall, Status::Pass);

@@ -31,4 +31,9 @@ checks: Array<CheckResult>,
  * The code-of-conduct checklist, evidenced by these checks where they can (filled in by
  * the app and the CLI after the run: it also needs the schedule and the running apps).
  */
-checklist: Array<ChecklistItem>, };
+checklist: Array<ChecklistItem>, 
+/**
+ * What is clearly unlike the mentor's usual (their earlier checks), in plain sentences
+ * (filled in with the checklist, from the records).
+ */
+compared: Array<string>, };
