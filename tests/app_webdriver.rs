@@ -793,7 +793,8 @@ async fn preflight_screen_renders_results_from_rust() {
         .expect("a speed chart on the card")
         .parse()
         .unwrap();
-    assert!(readings >= 8, "{readings} speed readings charted");
+    // At least three a direction: each transfer stops once its rate has settled (about a second).
+    assert!(readings >= 6, "{readings} speed readings charted");
     assert!(c
         .find(Locator::Css(
             "li[data-check-id='capacity'] svg polyline.speed-up"

@@ -127,7 +127,56 @@ mod reachability {
             name: name.into(),
             host: host.into(),
             port,
+            media: None,
         }
+    }
+
+    #[tokio::test]
+    async fn a_platforms_call_route_is_udp_when_its_media_server_answers_and_tcp_when_not() {
+        use preflight_e2e::netsim::StunServer;
+        use preflight_net::MediaRoute;
+        let web = TlsServer::start();
+        let tls = tls_config_with_roots(web.root());
+        // A media server that answers STUN: the fast UDP route, with its round trip.
+        let media = StunServer::start();
+        let mut t = target("Teams", "localhost", web.addr.port());
+        t.media = Some(media.addr.to_string());
+        let r = check_platform(&t, tls.clone(), Duration::from_secs(3)).await;
+        assert!(r.ok, "{r:?}");
+        assert!(
+            matches!(r.media, Some(MediaRoute::Udp { rtt_ms }) if rtt_ms < 100.0),
+            "{r:?}"
+        );
+        // A network that drops UDP (a socket that never answers) while TCP 443 works: the web
+        // address is reached, the calls have no UDP route — and the probe ends in time.
+        let dropped = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        t.media = Some(dropped.local_addr().unwrap().to_string());
+        let t0 = Instant::now();
+        let r = check_platform(&t, tls.clone(), Duration::from_secs(3)).await;
+        assert!(r.ok, "{r:?}");
+        assert_eq!(r.media, Some(MediaRoute::NoUdp), "{r:?}");
+        assert!(
+            t0.elapsed() < Duration::from_millis(2500),
+            "{:?}",
+            t0.elapsed()
+        );
+        let words = preflight::verdict::platforms(&[r], false);
+        assert_eq!(words.status, preflight::model::Status::Warn);
+        assert!(
+            words
+                .summary
+                .starts_with("Teams will have to use the slower TCP route on this network"),
+            "{}",
+            words.summary
+        );
+        // No media address (Zoom's answers no standard probe): not measured, and said so.
+        t.media = None;
+        let r = check_platform(&t, tls, Duration::from_secs(3)).await;
+        assert_eq!(r.media, None);
+        let words = preflight::verdict::platforms(&[r], false);
+        assert!(words.details[0]
+            .text
+            .ends_with("its call route is not measured"));
     }
 
     #[tokio::test]

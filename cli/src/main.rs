@@ -324,8 +324,9 @@ struct CheckArgs {
     #[arg(long = "stun-server", value_name = "HOST:PORT", value_parser = parse_host_port)]
     stun_servers: Vec<String>,
     /// A meeting platform to check instead of the defaults (Zoom, Google Meet, Microsoft
-    /// Teams, Jitsi Meet), as NAME=HOST:PORT; repeat for more.
-    #[arg(long = "platform", value_name = "NAME=HOST:PORT", value_parser = parse_platform)]
+    /// Teams, Jitsi Meet), as NAME=HOST:PORT, with `,media=HOST:PORT` where its calls' media
+    /// servers answer STUN over UDP (its call route is then measured too); repeat for more.
+    #[arg(long = "platform", value_name = "NAME=HOST:PORT[,media=HOST:PORT]", value_parser = parse_platform)]
     platforms: Vec<preflight::net::PlatformTarget>,
     /// Skip the meeting-app reachability check.
     #[arg(long)]
@@ -462,7 +463,7 @@ fn parse_host_port(s: &str) -> Result<String, String> {
 
 fn parse_platform(s: &str) -> Result<preflight::net::PlatformTarget, String> {
     preflight::net::PlatformTarget::parse(s)
-        .ok_or_else(|| format!("expected NAME=HOST:PORT, got {s:?}"))
+        .ok_or_else(|| format!("expected NAME=HOST:PORT[,media=HOST:PORT], got {s:?}"))
 }
 
 fn main() {

@@ -265,6 +265,7 @@ impl Probes for Fake {
                     tls_ms: None,
                     problem: Some(preflight_net::ReachProblem::Dns),
                     error: Some("name lookup failed".into()),
+                    media: None,
                 },
                 _ => Reachability {
                     target: t.clone(),
@@ -274,6 +275,7 @@ impl Probes for Fake {
                     tls_ms: Some(20.0),
                     problem: None,
                     error: None,
+                    media: None,
                 },
             })
             .collect()
@@ -325,6 +327,7 @@ fn options() -> CheckOptions {
             name: "Meet".into(),
             host: "meet.test".into(),
             port: 443,
+            media: None,
         }]),
         speed_test: Some(SpeedTest {
             download_url: "https://speed.test/down?bytes={bytes}".into(),

@@ -32,6 +32,6 @@ pub use mos::mos;
 pub use quality::{path_stats, Confidence, PathStats, Probe};
 #[cfg(feature = "probe")]
 pub use reach::{check_platforms, default_tls_config};
-pub use reach::{default_platforms, PlatformTarget, ReachProblem, Reachability};
+pub use reach::{default_platforms, MediaRoute, PlatformTarget, ReachProblem, Reachability};
 #[cfg(feature = "probe")]
 pub use stun_probe::{probe, resolve, ProbeConfig, ProbeError, DEFAULT_STUN_SERVERS};

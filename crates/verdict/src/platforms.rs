@@ -4,6 +4,7 @@ use preflight_model::{CheckId, CheckResult, Detail, Status};
 
 /// Verdict for the meeting platforms' reachability.
 pub fn platforms(results: &[preflight_net::Reachability], offline: bool) -> CheckResult {
+    use preflight_net::MediaRoute;
     use preflight_net::ReachProblem as P;
     let details: Vec<Detail> = results
         .iter()
@@ -11,8 +12,17 @@ pub fn platforms(results: &[preflight_net::Reachability], offline: bool) -> Chec
             let key = format!("platform_{}", r.target.name.to_lowercase().replace(' ', "_"));
             let text = if r.ok {
                 let total = r.dns_ms.unwrap_or(0.0) + r.connect_ms.unwrap_or(0.0) + r.tls_ms.unwrap_or(0.0);
+                let route = match r.media {
+                    Some(MediaRoute::Udp { rtt_ms }) => {
+                        format!("; its calls can use UDP, the fast route ({rtt_ms:.0} ms)")
+                    }
+                    Some(MediaRoute::NoUdp) => {
+                        "; its calls get no answer over UDP and would take the slower TCP route".into()
+                    }
+                    None => "; its call route is not measured".into(),
+                };
                 format!(
-                    "reachable, secure connection in {total:.0} ms (name {:.0}, connect {:.0}, handshake {:.0})",
+                    "reachable, secure connection in {total:.0} ms (name {:.0}, connect {:.0}, handshake {:.0}){route}",
                     r.dns_ms.unwrap_or(0.0),
                     r.connect_ms.unwrap_or(0.0),
                     r.tls_ms.unwrap_or(0.0)
@@ -46,6 +56,19 @@ pub fn platforms(results: &[preflight_net::Reachability], offline: bool) -> Chec
         c.advice = advice.map(str::to_string);
         c
     };
+    // Reached, but its calls' UDP route is blocked: calls fall back to TCP 443, with more lag.
+    let tcp_only = names(&|r| r.ok && r.media == Some(MediaRoute::NoUdp));
+    if bad.is_empty() && !tcp_only.is_empty() {
+        let route = if tcp_only.len() == 1 { "its" } else { "their" };
+        return r(
+            Status::Warn,
+            format!(
+                "{} will have to use the slower TCP route on this network: UDP, which {route} calls use, gets no answer.",
+                join_names(&tcp_only)
+            ),
+            Some("Calls will still connect but may lag or freeze. School and company networks often block UDP: if you can, use another network (your home network, or a phone hotspot), or ask the network's IT team to allow the meeting app's UDP ports (Teams: UDP 3478–3481; Google Meet: UDP 19302–19309; Zoom: UDP 8801)."),
+        );
+    }
     if bad.is_empty() {
         return r(
             Status::Pass,
@@ -98,6 +121,7 @@ mod tests {
                 name: name.into(),
                 host: "h".into(),
                 port: 443,
+                media: None,
             },
             ok: problem.is_none(),
             dns_ms: Some(5.0),
@@ -105,6 +129,7 @@ mod tests {
             tls_ms: problem.is_none().then_some(60.0),
             problem,
             error: None,
+            media: None,
         };
         let all = platforms(
             &[
@@ -145,5 +170,52 @@ mod tests {
         let none = platforms(&[reach("Zoom", Some(ReachProblem::Dns))], true);
         assert_eq!(none.status, Status::Fail);
         assert!(none.summary.contains("offline"));
+    }
+
+    #[test]
+    fn a_platform_whose_calls_get_no_udp_is_said_to_take_the_slower_route() {
+        use preflight_net::{MediaRoute, PlatformTarget, Reachability};
+        let reach = |name: &str, media: Option<MediaRoute>| Reachability {
+            target: PlatformTarget {
+                name: name.into(),
+                host: "h".into(),
+                port: 443,
+                media: None,
+            },
+            ok: true,
+            dns_ms: Some(5.0),
+            connect_ms: Some(20.0),
+            tls_ms: Some(60.0),
+            problem: None,
+            error: None,
+            media,
+        };
+        let fine = platforms(
+            &[
+                reach("Microsoft Teams", Some(MediaRoute::Udp { rtt_ms: 12.0 })),
+                reach("Zoom", None),
+            ],
+            false,
+        );
+        assert_eq!(fine.status, Status::Pass);
+        assert!(fine.details[0]
+            .text
+            .ends_with("its calls can use UDP, the fast route (12 ms)"));
+        assert!(fine.details[1]
+            .text
+            .ends_with("its call route is not measured"));
+        let blocked = platforms(
+            &[
+                reach("Microsoft Teams", Some(MediaRoute::NoUdp)),
+                reach("Zoom", None),
+            ],
+            false,
+        );
+        assert_eq!(blocked.status, Status::Warn);
+        assert_eq!(
+            blocked.summary,
+            "Microsoft Teams will have to use the slower TCP route on this network: UDP, which its calls use, gets no answer."
+        );
+        assert!(blocked.advice.unwrap().contains("Teams: UDP 3478–3481"));
     }
 }

@@ -15,4 +15,9 @@ host: string,
 /**
  * TCP port (443).
  */
-port: number, };
+port: number, 
+/**
+ * Where its calls' media servers answer a standard probe (STUN over UDP), `host:port`;
+ * `None` where none does (its call route is then not measured).
+ */
+media?: string | null, };

@@ -32,8 +32,52 @@ pub fn tls_config_with_roots(roots: RootCertStore) -> Arc<ClientConfig> {
     Arc::new(config)
 }
 
-/// Checks one platform. Each step is bounded by `limit`, so a dead network answers quickly.
+/// Checks one platform: its web address (name lookup, connection, secure handshake) and, where
+/// it has one, its calls' media route (STUN over UDP), at the same time. Each step is bounded by
+/// `limit`, so a dead network answers quickly.
 pub async fn check_platform(
+    target: &PlatformTarget,
+    tls: Arc<ClientConfig>,
+    limit: Duration,
+) -> Reachability {
+    let (mut r, media) = tokio::join!(
+        handshake(target, tls, limit),
+        media_route(target.media.as_deref(), limit)
+    );
+    r.media = media;
+    r
+}
+
+/// The STUN probes sent to a platform's media servers: a few, close together, as the first
+/// packets of a call would go.
+fn media_probes() -> crate::ProbeConfig {
+    crate::ProbeConfig {
+        count: 5,
+        interval: Duration::from_millis(60),
+        linger: Duration::from_millis(600),
+    }
+}
+
+/// Whether `media` (`host:port`, answering STUN over UDP) answers: a fast UDP route, or none
+/// (calls then fall back to TCP); `None` without an address or when its name cannot be looked
+/// up (not measured: the web address's lookup says what is wrong).
+async fn media_route(media: Option<&str>, limit: Duration) -> Option<MediaRoute> {
+    let addr = crate::resolve(media?, limit).await.ok()?;
+    let probes = crate::stun_probe::probe(addr, &media_probes(), |_| {})
+        .await
+        .ok()?;
+    let mut rtts: Vec<f64> = probes.iter().filter_map(|p| p.rtt_ms).collect();
+    if rtts.is_empty() {
+        return Some(MediaRoute::NoUdp);
+    }
+    rtts.sort_by(f64::total_cmp);
+    Some(MediaRoute::Udp {
+        rtt_ms: rtts[rtts.len() / 2],
+    })
+}
+
+/// The web address's name lookup, connection and TLS handshake.
+async fn handshake(
     target: &PlatformTarget,
     tls: Arc<ClientConfig>,
     limit: Duration,
@@ -46,6 +90,7 @@ pub async fn check_platform(
         tls_ms: None,
         problem: None,
         error: None,
+        media: None,
     };
     let fail = |mut r: Reachability, problem, error: String| {
         r.problem = Some(problem);
@@ -138,6 +183,7 @@ pub async fn check_platforms(
             connect_ms: None,
             tls_ms: None,
             problem: Some(ReachProblem::Tls),
+            media: None,
             error: Some(e.to_string()),
         }));
     }
