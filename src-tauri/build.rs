@@ -19,6 +19,7 @@ fn main() {
             "script_move",
             "script_begin",
             "script_finish",
+            "script_last_agreed",
             "script_finish_preview",
             "checklist_update",
             "session_indicators",

@@ -1099,7 +1099,36 @@ async fn session_script_window_with_keyboard_and_record() {
         preflight_e2e::stored(&data, "runs").is_empty(),
         "nothing is saved until the summary has been seen"
     );
-    finish_script(c).await;
+    // Three quick questions: what was agreed (the countdown stops once the mentor answers),
+    // and when the next one is (a week on by default), added to the sessions when ticked.
+    click(c, "#finish").await;
+    wait_for(c, "#finish-panel:not([hidden])", 10, "the session summary").await;
+    let next_at = c
+        .find(Locator::Id("next-at"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        next_at.len(),
+        16,
+        "a week on, as a local date and time: {next_at}"
+    );
+    c.find(Locator::Id("agreed"))
+        .await
+        .unwrap()
+        .send_keys("Sam drafts her CV")
+        .await
+        .unwrap();
+    wait_text(c, "#finish-countdown", 5, |t| {
+        t.starts_with("Saved when you press Save and close")
+    })
+    .await;
+    click(c, "#next-add").await;
+    screenshot_window(&s, "Session script — Mentor Preflight", "app-script-agreed");
+    finish_now(c).await;
 
     // The record keeps what was covered, never what was said.
     let record = preflight_e2e::data_dir(s._mic.home()).join("records.json");
@@ -1116,6 +1145,28 @@ async fn session_script_window_with_keyboard_and_record() {
         "Explained confidentiality and its one limit"
     );
     assert!(!saved.contains("Welcome, Sam"), "prompts are not recorded");
+    // What was agreed is kept on this computer (not for the export: not ticked).
+    assert_eq!(records[0]["agreed"]["text"], "Sam drafts her CV");
+    assert_eq!(records[0]["agreed"]["inExport"], false);
+    c.switch_to_window(main_window.clone()).await.unwrap();
+    // The next session is in the list, and its script says what was agreed last time.
+    click(c, "#tab-sessions").await;
+    wait_for(
+        c,
+        "#session-list li[data-session-id]",
+        10,
+        "the next session is listed",
+    )
+    .await;
+    assert!(text(c, "#session-list").await.contains("— Sam"));
+    open_script_window(c, &main_window).await;
+    let last = wait_text(c, "#last-agreed", 10, |t| !t.is_empty()).await;
+    assert!(last.ends_with("you agreed: Sam drafts her CV"), "{last}");
+    screenshot_window(
+        &s,
+        "Session script — Mentor Preflight",
+        "app-script-last-agreed",
+    );
     c.switch_to_window(main_window).await.unwrap();
     s.client.clone().close().await.unwrap();
 }

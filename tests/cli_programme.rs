@@ -225,12 +225,12 @@ fn sessions_belong_to_a_programme_and_the_export_follows_it() {
     let lines: Vec<&str> = all.lines().collect();
     assert_eq!(lines.len(), 3, "{all}");
     assert!(
-        lines[0].ends_with(",programme,feedback_due,as_planned,concern_reported"),
+        lines[0].ends_with(",programme,feedback_due,as_planned,concern_reported,agreed"),
         "{}",
         lines[0]
     );
     assert!(
-        lines[1].ends_with(",brokerage,Mid-point feedback survey,,"),
+        lines[1].ends_with(",brokerage,Mid-point feedback survey,,,"),
         "{}",
         lines[1]
     );
@@ -643,7 +643,7 @@ fn the_weekly_record_says_what_the_mentor_stated() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
         lines[1].contains(",Sam,")
-            && lines[1].ends_with(",brokerage,Mid-point feedback survey,yes,"),
+            && lines[1].ends_with(",brokerage,Mid-point feedback survey,yes,,"),
         "{csv}"
     );
     // No script was run: the mentor's word says whether it took place.

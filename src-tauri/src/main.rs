@@ -407,15 +407,23 @@ fn script_finish_preview(script: State<'_, ScriptState>) -> Result<SessionRecord
 fn script_finish(
     app: tauri::AppHandle,
     script: State<'_, ScriptState>,
-) -> Result<SessionRecord, String> {
-    let run = script
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-        .ok_or("No session script is running.")?;
+    answers: preflight::script_session::FinishAnswers,
+) -> Result<preflight::script_session::Finished, String> {
     let ctx = schedule::context(&app);
-    let record = run.finish(ctx.now())?;
+    let mut slot = script.0.lock().unwrap_or_else(|e| e.into_inner());
+    let run = slot
+        .as_ref()
+        .ok_or("No session script is running.")?
+        .clone();
+    // A mistake in the answers keeps the script open, to be mended.
+    let finished = run.finish_with(ctx.now(), &answers)?;
+    slot.take();
+    drop(slot);
+    if finished.next.is_some() {
+        // The main window's list shows the session just added.
+        events::AppEvent::ScheduleTick.send_to(&app, "main");
+    }
+    let record = finished;
     if ctx.focus_saved_path().exists() {
         if let Err(e) = focus_switch(&ctx, false) {
             tracing::warn!(error = %e, "focus mode not ended");
@@ -425,6 +433,22 @@ fn script_finish(
         let _ = w.close();
     }
     Ok(record)
+}
+
+/// What was agreed at the last session with this script's mentee, for the script window.
+#[tauri::command]
+fn script_last_agreed(
+    app: tauri::AppHandle,
+    script: State<'_, ScriptState>,
+) -> Option<preflight::script_session::LastAgreed> {
+    let mentee = script
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()?
+        .mentee()?
+        .to_string();
+    preflight::script_session::last_agreed(&schedule::context(&app), &mentee)
 }
 
 /// Lists microphones, speakers and cameras.
@@ -572,6 +596,7 @@ fn main() {
             script_move,
             script_begin,
             script_finish,
+            script_last_agreed,
             script_finish_preview,
             checklist_update,
             session_indicators,

@@ -10,12 +10,15 @@ import type { ClockChoice } from "./bindings/ClockChoice";
 import type { ConcernOutcome } from "./bindings/ConcernOutcome";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { DeviceReport } from "./bindings/DeviceReport";
+import type { FinishAnswers } from "./bindings/FinishAnswers";
+import type { Finished } from "./bindings/Finished";
 import type { FirstRun } from "./bindings/FirstRun";
 import type { FocusStatus } from "./bindings/FocusStatus";
 import type { HearOutcome } from "./bindings/HearOutcome";
 import type { HistoryPoint } from "./bindings/HistoryPoint";
 import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Indicators } from "./bindings/Indicators";
+import type { LastAgreed } from "./bindings/LastAgreed";
 import type { ListenEvent } from "./bindings/ListenEvent";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { ProgrammeView } from "./bindings/ProgrammeView";
@@ -127,8 +130,12 @@ export function scriptFinishPreview(): Promise<SessionRecord> {
   return invoke<SessionRecord>("script_finish_preview");
 }
 
-export function scriptFinish(): Promise<SessionRecord> {
-  return invoke<SessionRecord>("script_finish");
+export function scriptFinish(answers: FinishAnswers): Promise<Finished> {
+  return invoke<Finished>("script_finish", { answers });
+}
+
+export function scriptLastAgreed(): Promise<LastAgreed | null> {
+  return invoke<LastAgreed | null>("script_last_agreed");
 }
 
 export function listDevices(): Promise<DeviceReport> {

@@ -114,14 +114,40 @@ function listOf(items: string[], none: string): HTMLLIElement[] {
 }
 
 async function finishNow() {
-  if (finishTimer !== null) window.clearInterval(finishTimer);
-  finishTimer = null;
+  stopCountdown();
+  const next = $<HTMLInputElement>("next-at").value;
   try {
-    await api.scriptFinish();
+    await api.scriptFinish({
+      agreed: $<HTMLTextAreaElement>("agreed").value,
+      agreedInExport: $<HTMLInputElement>("agreed-export").checked,
+      nextAt: $<HTMLInputElement>("next-add").checked && next ? next : null,
+    });
   } catch (e) {
     $("finish-countdown").textContent = String(e);
   }
 }
+
+/** The mentor is answering the questions: nothing is saved until they press the button. */
+function stopCountdown() {
+  if (finishTimer !== null) window.clearInterval(finishTimer);
+  finishTimer = null;
+}
+
+/** "YYYY-MM-DDTHH:MM" of a local time, for a datetime-local field. */
+function localInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+for (const id of ["agreed", "agreed-export", "next-at", "next-add"]) {
+  $(id).addEventListener("focus", () => {
+    if (finishTimer === null) return;
+    stopCountdown();
+    $("finish-countdown").textContent = "Saved when you press Save and close. Only the ticks, times and what you wrote here are kept.";
+  });
+}
+$("next-at").addEventListener("change", () => {
+  $<HTMLInputElement>("next-add").checked = $<HTMLInputElement>("next-at").value !== "";
+});
 
 function undoFinish() {
   if (finishTimer !== null) window.clearInterval(finishTimer);
@@ -147,8 +173,13 @@ async function askFinish() {
   $("finish-covered").replaceChildren(...listOf(r.phases.flatMap((p) => p.covered), "Nothing was ticked."));
   const missed = r.phases.flatMap((p) => p.missed);
   $("finish-missed").replaceChildren(...listOf(missed, "Everything was covered."));
-  // A rehearsal keeps nothing: its button only closes.
+  // A rehearsal keeps nothing: its button only closes, and asks nothing.
   $("finish-now").textContent = r.rehearsal ? "Close" : "Save and close";
+  $("finish-questions").hidden = r.rehearsal;
+  // The next one a week on at the same time, unless the mentor says otherwise.
+  if (!$<HTMLInputElement>("next-at").value) {
+    $<HTMLInputElement>("next-at").value = localInput(new Date(Date.parse(r.started) + 7 * 86_400_000));
+  }
   $("finish-panel").hidden = false;
   $("script-main").hidden = true;
   document.body.dataset.finishing = "true";
@@ -333,3 +364,10 @@ void api.scriptWindowNote().then((note) => {
 
 // The countdown's times in the mentor's clock (drawn again within the second).
 void api.timeStyle().then(setTimeStyle);
+
+// What was agreed last time with this mentee, above the script.
+void api.scriptLastAgreed().then((last) => {
+  const p = $("last-agreed");
+  p.hidden = !last;
+  if (last) p.textContent = `Last time (${last.when}) you agreed: ${last.text.replace(/\n/g, "; ")}`;
+});

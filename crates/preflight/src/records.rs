@@ -439,6 +439,8 @@ pub struct MonitoringRow {
     pub as_planned: String,
     /// `yes` when the mentor reported a concern to the programme contact from this session.
     pub concern_reported: String,
+    /// What was agreed, only when the mentor asked for it to be in the export.
+    pub agreed: String,
 }
 
 fn local(t: Timestamp, zone: &str) -> jiff::Zoned {
@@ -589,6 +591,13 @@ fn yes_no(b: bool) -> String {
 
 fn fill_run(row: &mut MonitoringRow, r: &SessionRecord) {
     row.took_place = "yes".into();
+    // The mentor's note leaves this computer only when they ticked it for the export.
+    row.agreed = r
+        .agreed
+        .as_ref()
+        .filter(|a| a.in_export)
+        .map(|a| a.text.replace('\n', "; "))
+        .unwrap_or_default();
     row.actual_min = (r.ended.duration_since(r.started).as_secs() / 60).to_string();
     let covered: usize = r.phases.iter().map(|p| p.covered.len()).sum();
     let all: usize = r
@@ -664,6 +673,7 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
         "feedback_due",
         "as_planned",
         "concern_reported",
+        "agreed",
     ]);
     for r in rows {
         let cells = [
@@ -686,6 +696,7 @@ pub fn to_csv(rows: &[MonitoringRow]) -> String {
             &r.feedback_due,
             &r.as_planned,
             &r.concern_reported,
+            &r.agreed,
         ];
         let _ = w.write_record(cells.iter().map(|c| defuse(c)));
     }
@@ -784,6 +795,7 @@ mod tests {
             mentee: None,
             session_number: None,
             rehearsal: false,
+            agreed: None,
         }
     }
 
@@ -802,6 +814,42 @@ mod tests {
             serde_json::to_value(&line).unwrap(),
             serde_json::json!({"id": "cable", "state": "not met", "basis": "evidence"})
         );
+    }
+
+    #[test]
+    fn what_was_agreed_reaches_the_export_only_when_the_mentor_asked() {
+        let mut schedule = Schedule::default();
+        schedule.upsert(session("a", "2026-11-24T18:00:00Z"));
+        schedule.upsert(session("b", "2026-11-25T18:00:00Z"));
+        let note = |in_export| {
+            preflight_scripts::run::Agreed::from_words(
+                "  Sam drafts her CV  \n\n Next: mock interview ",
+                in_export,
+            )
+            .unwrap()
+        };
+        let mut kept_here = run("a", "2026-11-24T18:01:00Z", "2026-11-24T18:56:00Z");
+        kept_here.agreed = note(false);
+        let mut shared = run("b", "2026-11-25T18:01:00Z", "2026-11-25T18:50:00Z");
+        shared.agreed = note(true);
+        let records = Records {
+            sessions: vec![kept_here, shared],
+            ..Default::default()
+        };
+        let rows = test_week_rows(&schedule, &records);
+        let by = |id: &str| rows.iter().find(|r| r.mentee == id).unwrap();
+        assert_eq!(by("a").agreed, "", "kept on this computer");
+        assert_eq!(by("b").agreed, "Sam drafts her CV; Next: mock interview");
+        assert!(to_csv(&rows).contains(",Sam drafts her CV; Next: mock interview\n"));
+        // Bounded: a few short lines, refused with words beyond that; nothing is nothing.
+        use preflight_scripts::run::Agreed;
+        assert_eq!(Agreed::from_words(" \n  \n", true).unwrap(), None);
+        assert!(Agreed::from_words(&"x\n".repeat(9), false)
+            .unwrap_err()
+            .contains("8 short lines"));
+        assert!(Agreed::from_words(&"y".repeat(601), false)
+            .unwrap_err()
+            .contains("600 characters"));
     }
 
     #[test]
@@ -1028,9 +1076,9 @@ mod tests {
             .lines()
             .next()
             .unwrap()
-            .ends_with(",programme,feedback_due,as_planned,concern_reported"));
+            .ends_with(",programme,feedback_due,as_planned,concern_reported,agreed"));
         assert!(
-            csv.contains(",brokerage,Mid-point feedback survey,no: Mentee ill,yes\n"),
+            csv.contains(",brokerage,Mid-point feedback survey,no: Mentee ill,yes,\n"),
             "{csv}"
         );
     }

@@ -60,6 +60,60 @@ pub struct ConcernOutcome {
     pub problem: Option<String>,
 }
 
+/// What the mentor says at *Finish*.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct FinishAnswers {
+    /// What was agreed, a few short lines (empty: nothing noted).
+    pub agreed: String,
+    /// Include what was agreed in the monitoring export (otherwise it stays on this computer).
+    pub agreed_in_export: bool,
+    /// The next session's local date and time ("2026-12-13T18:00"), to add to the schedule.
+    pub next_at: Option<String>,
+}
+
+/// A finished session: its record, and the next session added, if one was.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Finished {
+    /// The record (a rehearsal's is not kept).
+    pub record: SessionRecord,
+    /// The next session, added to the schedule.
+    pub next: Option<Session>,
+    /// What to tell the mentor: the record is kept, but the next session could not be added.
+    pub notice: Option<String>,
+}
+
+/// What was agreed last time with a mentee, for the next session's script window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LastAgreed {
+    /// When that session was, in the mentor's words ("Tue 1 Dec").
+    pub when: String,
+    /// What was agreed.
+    pub text: String,
+}
+
+/// What was agreed at the last recorded session with `mentee` that noted something.
+pub fn last_agreed(ctx: &Context, mentee: &str) -> Option<LastAgreed> {
+    let records = ctx.db().and_then(|mut db| db.records()).ok()?;
+    let run = records
+        .sessions
+        .iter()
+        .filter(|r| !r.rehearsal && r.mentee.as_deref() == Some(mentee))
+        .filter(|r| r.agreed.is_some())
+        .max_by_key(|r| r.started)?;
+    let style = settings::current_time_style(ctx);
+    let when = style.day(&run.started.to_zoned(jiff::tz::TimeZone::system()));
+    Some(LastAgreed {
+        when,
+        text: run.agreed.as_ref()?.text.clone(),
+    })
+}
+
 /// A session script in progress.
 #[derive(Debug, Clone)]
 pub struct ScriptSession {
@@ -236,6 +290,11 @@ impl ScriptSession {
         })
     }
 
+    /// Who the script is for, if known.
+    pub fn mentee(&self) -> Option<&str> {
+        self.meta.mentee.as_deref()
+    }
+
     /// The record *Finish* would save at `now`, with who and what it was for (the window shows
     /// it as a summary with a few seconds to undo; nothing is saved).
     pub fn record(&self, now: Timestamp) -> SessionRecord {
@@ -253,15 +312,103 @@ impl ScriptSession {
     /// Ends the session at `now` and saves its record — unless it ends before its scheduled
     /// session's start: that was a rehearsal, returned as one and not recorded.
     pub fn finish(self, now: Timestamp) -> Result<SessionRecord, String> {
-        let record = self.record(now);
+        self.finish_with(now, &FinishAnswers::default())
+            .map(|f| f.record)
+    }
+
+    /// Ends the session at `now` with the mentor's answers: what was agreed goes with its
+    /// record (checked before anything is saved), and the next session, when given, is added to
+    /// the schedule — like this one (mentee, programme, length, link), numbered one on. A
+    /// rehearsal records nothing and adds nothing.
+    pub fn finish_with(self, now: Timestamp, answers: &FinishAnswers) -> Result<Finished, String> {
+        let agreed =
+            preflight_scripts::run::Agreed::from_words(&answers.agreed, answers.agreed_in_export)?;
+        let next = match answers.next_at.as_deref().map(str::trim) {
+            Some(at) if !at.is_empty() => Some(self.next_session(at, now)?),
+            _ => None,
+        };
+        let mut record = self.record(now);
         if record.rehearsal {
             tracing::info!("rehearsal finished; nothing recorded");
-            return Ok(record);
+            return Ok(Finished {
+                record,
+                next: None,
+                notice: None,
+            });
         }
+        record.agreed = agreed;
         let mut db = self.ctx.db().map_err(|e| e.to_string())?;
         db.add_run(&record)
             .map_err(|e| format!("The session record could not be saved: {e}"))?;
-        tracing::info!(path = %db.path().display(), "session record saved");
-        Ok(record)
+        tracing::info!(path = %db.path().display(), agreed = record.agreed.is_some(), "session record saved");
+        drop(db);
+        // The record is kept whatever happens next: a schedule that cannot be written is said.
+        let mut notice = None;
+        let next = next.filter(|s| {
+            let added = s.clone();
+            match crate::schedule::update_schedule(&self.ctx, move |sch| {
+                sch.upsert(added);
+                Ok::<_, crate::store::StoreError>(())
+            }) {
+                Ok(_) => {
+                    tracing::info!(id = %s.id, "next session added");
+                    true
+                }
+                Err(e) => {
+                    notice = Some(format!(
+                        "The session was saved, but the next one could not be added: {e}"
+                    ));
+                    false
+                }
+            }
+        });
+        Ok(Finished {
+            record,
+            next,
+            notice,
+        })
+    }
+
+    /// The next session, like this one, at `local` ("2026-12-13T18:00", in this session's zone).
+    fn next_session(&self, local: &str, now: Timestamp) -> Result<Session, String> {
+        let schedule = crate::schedule::schedule_for_reading(&self.ctx);
+        let this = self
+            .meta
+            .session_id
+            .as_deref()
+            .and_then(|id| schedule.get(id))
+            .cloned();
+        let mentee = this
+            .as_ref()
+            .map(|s| s.mentee.clone())
+            .or_else(|| self.meta.mentee.clone())
+            .unwrap_or_default();
+        let input = preflight_calendar::SessionInput {
+            mentee,
+            local_start: local.to_string(),
+            time_zone: this
+                .as_ref()
+                .map(|s| s.time_zone.clone())
+                .unwrap_or_default(),
+            duration_min: this.as_ref().map_or(60, |s| s.duration_min),
+            link: this
+                .as_ref()
+                .and_then(|s| s.link.clone())
+                .unwrap_or_default(),
+            template: String::new(),
+            session_number: self.meta.session_number.map(|n| n + 1),
+            programme: self.meta.programme.as_ref().map(|(p, _)| p.clone()),
+            under_18: self.meta.programme.as_ref().map(|(_, u)| *u),
+        };
+        let s = input
+            .into_session(
+                preflight_calendar::schedule::new_session_id(now),
+                &crate::schedule::local_zone(),
+            )
+            .map_err(|e| format!("The next session: {e}"))?;
+        if s.start <= now {
+            return Err("The next session must be later than now.".into());
+        }
+        Ok(s)
     }
 }

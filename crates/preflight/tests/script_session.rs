@@ -149,3 +149,77 @@ fn finishing_before_the_start_is_a_rehearsal_and_is_not_recorded() {
         "the script's record says it took place"
     );
 }
+
+#[test]
+fn what_was_agreed_is_kept_for_the_next_session_which_is_added_like_this_one() {
+    use preflight::script_session::{last_agreed, FinishAnswers};
+    let home = tempfile::tempdir().unwrap();
+    let ctx = Context::in_folder(home.path());
+    let start: Timestamp = "2026-11-30T18:00:00Z".parse().unwrap();
+    let session: Session = serde_json::from_value(serde_json::json!({
+        "id": "s1", "mentee": "Sam", "start": start.to_string(), "timeZone": "Europe/London",
+        "durationMin": 45, "link": "https://meet.jit.si/SamAndMe", "template": null,
+        "sessionNumber": 2, "programme": "brokerage", "under18": true,
+        "source": { "kind": "manual" }
+    }))
+    .unwrap();
+    preflight::schedule::update_schedule(&ctx, |s| {
+        s.upsert(session.clone());
+        Ok::<_, preflight::store::StoreError>(())
+    })
+    .unwrap();
+    let schedule = preflight::schedule::load_schedule(&ctx).unwrap().value;
+    let open = |at| ScriptSession::for_session(&ctx, &schedule, &session, at).unwrap();
+    assert_eq!(last_agreed(&ctx, "Sam"), None);
+
+    // Finished before the start: a rehearsal records nothing and adds nothing.
+    let early = open(start - SignedDuration::from_mins(30));
+    let answers = FinishAnswers {
+        agreed: "Sam drafts her CV\nI send two examples".into(),
+        agreed_in_export: false,
+        next_at: Some("2026-12-07T18:00".into()),
+    };
+    let done = early
+        .finish_with(start - SignedDuration::from_mins(20), &answers)
+        .unwrap();
+    assert!(done.record.rehearsal && done.next.is_none());
+    assert!(ctx.db().unwrap().records().unwrap().sessions.is_empty());
+
+    // A next session in the past is refused before anything is saved.
+    let end = start + SignedDuration::from_mins(44);
+    let wrong = FinishAnswers {
+        next_at: Some("2026-11-01T18:00".into()),
+        ..answers.clone()
+    };
+    let e = open(start).finish_with(end, &wrong).unwrap_err();
+    assert!(e.contains("later than now"), "{e}");
+    assert!(ctx.db().unwrap().records().unwrap().sessions.is_empty());
+
+    // Finished after the session: the note goes with the record, the next session is added.
+    let done = open(start).finish_with(end, &answers).unwrap();
+    let agreed = done.record.agreed.clone().unwrap();
+    assert_eq!(agreed.text, "Sam drafts her CV\nI send two examples");
+    assert!(!agreed.in_export);
+    let next = done.next.expect("the next session");
+    assert_eq!(
+        (next.mentee.as_str(), next.session_number, next.duration_min),
+        ("Sam", Some(3), 45)
+    );
+    assert_eq!(
+        (next.programme.as_deref(), next.under_18),
+        (Some("brokerage"), true)
+    );
+    assert_eq!(next.link.as_deref(), Some("https://meet.jit.si/SamAndMe"));
+    assert_eq!(
+        next.start,
+        "2026-12-07T18:00:00Z".parse::<Timestamp>().unwrap()
+    );
+    let saved = preflight::schedule::load_schedule(&ctx).unwrap().value;
+    assert!(saved.get(&next.id).is_some(), "in the schedule");
+    assert_eq!(ctx.db().unwrap().records().unwrap().sessions.len(), 1);
+    // The next session's script window shows it.
+    let last = last_agreed(&ctx, "Sam").expect("what was agreed");
+    assert_eq!(last.text, "Sam drafts her CV\nI send two examples");
+    assert_eq!(last.when, "Mon 30 Nov");
+    assert_eq!(last_agreed(&ctx, "Priya"), None);
+}

@@ -13,7 +13,7 @@ pub use preflight_programme as programme;
 pub mod run;
 pub mod script;
 
-pub use run::{PhaseRecord, ScriptView, SessionRecord, SessionRun};
+pub use run::{Agreed, PhaseRecord, ScriptView, SessionRecord, SessionRun};
 pub use script::{
     built_in, phase_timer, seven_week_script, PhaseTimer, Template, TemplateError, TimerColour,
 };

@@ -96,6 +96,55 @@ pub struct SessionRecord {
     /// session that took place (the app keeps no record of it).
     #[serde(default)]
     pub rehearsal: bool,
+    /// What the mentor and mentee agreed, in the mentor's few words: kept on this computer for
+    /// the next session, and in the monitoring export only when the mentor asked for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<Agreed>,
+}
+
+/// What was agreed at the end of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Agreed {
+    /// A few short lines.
+    pub text: String,
+    /// The mentor ticked "include it in the monitoring export".
+    #[serde(default)]
+    pub in_export: bool,
+}
+
+/// The most a note of what was agreed keeps: a few short lines, not a diary.
+pub const AGREED_MAX_CHARS: usize = 600;
+/// … and at most this many lines.
+pub const AGREED_MAX_LINES: usize = 8;
+
+impl Agreed {
+    /// The mentor's words, trimmed, empty lines dropped; `None` when nothing is left. Longer
+    /// than [`AGREED_MAX_CHARS`] or [`AGREED_MAX_LINES`] is refused with words (nothing is cut
+    /// without the mentor seeing it).
+    pub fn from_words(text: &str, in_export: bool) -> Result<Option<Agreed>, String> {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            return Ok(None);
+        }
+        if lines.len() > AGREED_MAX_LINES {
+            return Err(format!(
+                "Keep what was agreed to {AGREED_MAX_LINES} short lines or fewer."
+            ));
+        }
+        let text = lines.join("\n");
+        if text.chars().count() > AGREED_MAX_CHARS {
+            return Err(format!(
+                "Keep what was agreed to {AGREED_MAX_CHARS} characters or fewer: a few short lines."
+            ));
+        }
+        Ok(Some(Agreed { text, in_export }))
+    }
 }
 
 impl SessionRun {
@@ -217,6 +266,7 @@ impl SessionRun {
             mentee: None,
             session_number: None,
             rehearsal: false,
+            agreed: None,
             template: self.template.name.clone(),
             started: self.started,
             ended: now,
