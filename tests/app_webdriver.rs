@@ -1161,7 +1161,7 @@ async fn session_script_window_with_keyboard_and_record() {
     assert!(text(c, "#session-list").await.contains("— Sam"));
     open_script_window(c, &main_window).await;
     let last = wait_text(c, "#last-agreed", 10, |t| !t.is_empty()).await;
-    assert!(last.ends_with("you agreed: Sam drafts her CV"), "{last}");
+    assert_eq!(last, "Last time (today) you agreed: Sam drafts her CV");
     screenshot_window(
         &s,
         "Session script — Mentor Preflight",

@@ -91,7 +91,7 @@ pub struct Finished {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct LastAgreed {
-    /// When that session was, in the mentor's words ("Tue 1 Dec").
+    /// When that session was, in the mentor's words ("today", "yesterday", "Tue 1 Dec").
     pub when: String,
     /// What was agreed.
     pub text: String,
@@ -107,7 +107,14 @@ pub fn last_agreed(ctx: &Context, mentee: &str) -> Option<LastAgreed> {
         .filter(|r| r.agreed.is_some())
         .max_by_key(|r| r.started)?;
     let style = settings::current_time_style(ctx);
-    let when = style.day(&run.started.to_zoned(jiff::tz::TimeZone::system()));
+    let tz = jiff::tz::TimeZone::system();
+    let then = run.started.to_zoned(tz.clone());
+    let days = ctx.now().to_zoned(tz).date() - then.date();
+    let when = match days.get_days() {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        _ => style.day(&then),
+    };
     Some(LastAgreed {
         when,
         text: run.agreed.as_ref()?.text.clone(),
