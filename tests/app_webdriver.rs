@@ -2795,3 +2795,92 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
         s.client.clone().close().await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_check_prompt_opens_one_screen_for_the_session_ahead() {
+    // Sam's third Brokerage session (under 18) starts in 12 minutes: the reminder's check prompt
+    // (T−15) is due as soon as the tray starts. Last week's session noted what was agreed.
+    let tmp = tempfile::tempdir().unwrap();
+    let now = jiff::Timestamp::now();
+    let start = now + jiff::SignedDuration::from_mins(12);
+    let schedule = json!({ "sessions": [{
+        "id": "sam-3", "mentee": "Sam", "start": start.to_string(), "timeZone": "Europe/London",
+        "durationMin": 60, "link": "https://meet.jit.si/SamAndMe", "template": null,
+        "sessionNumber": 3, "source": { "kind": "manual" },
+        "programme": "brokerage", "under18": true
+    }]});
+    let week_ago = now - jiff::SignedDuration::from_hours(24 * 7);
+    let records = json!({ "sessions": [{
+        "template": "Regular session", "started": week_ago.to_string(),
+        "ended": (week_ago + jiff::SignedDuration::from_mins(55)).to_string(),
+        "phases": [], "sessionId": null, "mentee": "Sam", "sessionNumber": 2,
+        "rehearsal": false, "agreed": { "text": "Sam drafts her CV", "inExport": false }
+    }]});
+    for (theme, gtk) in [("light", "Adwaita"), ("dark", "Adwaita:dark")] {
+        let open_log = tmp.path().join(format!("opened-{theme}.txt"));
+        let s = start_app_with_files(
+            FakeSound::Speech,
+            &[
+                ("GTK_THEME", gtk.into()),
+                (
+                    "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+                    open_log.display().to_string(),
+                ),
+            ],
+            None,
+            &[
+                (&format!("{DATA}/schedule.json"), schedule.to_string()),
+                (&format!("{DATA}/records.json"), records.to_string()),
+            ],
+        )
+        .await;
+        let c = &s.client;
+        wait_for(c, "#prepare:not([hidden])", 45, "the preparation screen").await;
+        let title = text(c, "#prepare-title").await;
+        assert!(
+            title.starts_with("Your session with Sam starts in "),
+            "{title}"
+        );
+        let line = text(c, "#prepare-line").await;
+        assert!(
+            line.starts_with("The Brokerage · session 3 of 7 · "),
+            "{line}"
+        );
+        assert_eq!(
+            text(c, "#prepare-agreed").await,
+            "Last time (Sun 29 Nov) you agreed: Sam drafts her CV".replace("Sun 29 Nov", &{
+                let d = week_ago.to_zoned(jiff::tz::TimeZone::system());
+                d.strftime("%a %-d %b").to_string()
+            })
+        );
+        assert!(text(c, "#prepare-safeguarding")
+            .await
+            .starts_with("Sam is under 18: The Brokerage's safeguarding rules apply."));
+        let plan = c.find_all(Locator::Css("#prepare-plan li")).await.unwrap();
+        assert!(plan.len() >= 3, "the script's phases");
+        assert!(text(c, "#prepare-checked")
+            .await
+            .starts_with("Not checked yet"));
+        // Keyboard first: Run the check has the focus.
+        let focused = c
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, json!("prepare-run"));
+        axe(c, &format!("the preparation screen ({theme})")).await;
+        screenshot(&s, &format!("app-prepare-{theme}"));
+        // Join opens the room (logged here instead of a browser).
+        click(c, "#prepare-join").await;
+        let opened = wait_for_file(&open_log, "the room was not opened from the screen").await;
+        assert!(opened.contains("https://meet.jit.si/SamAndMe"), "{opened}");
+        // Escape closes it and leaves the check in front.
+        c.find(Locator::Id("prepare-join"))
+            .await
+            .unwrap()
+            .send_keys(&Key::Escape.to_string())
+            .await
+            .unwrap();
+        wait_for(c, "#prepare[hidden]", 5, "Escape closes the screen").await;
+        s.client.clone().close().await.unwrap();
+    }
+}

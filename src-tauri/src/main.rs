@@ -549,6 +549,7 @@ fn main() {
         .manage(PreviewState::default())
         .manage(listen::Meter::default())
         .manage(ScriptState::default())
+        .manage(schedule::PendingIntent::default())
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = preflight::logging::init(&log_dir, "mentor-preflight");
@@ -610,6 +611,9 @@ fn main() {
             schedule::schedule_unsubscribe,
             schedule::schedule_settings,
             schedule::set_clock,
+            schedule::prepare_view,
+            schedule::take_launch_intent,
+            schedule::snooze_session,
             schedule::time_style,
             schedule::session_as_planned,
             schedule::programme_get,

@@ -374,6 +374,29 @@ pub fn time_style(app: AppHandle) -> preflight::settings::TimeStyle {
     preflight::settings::current_time_style(&context(&app))
 }
 
+/// The preparation screen for the session ahead (shown at the check prompt), if there is one.
+#[tauri::command]
+pub async fn prepare_view(app: AppHandle) -> Option<preflight::views::PrepareView> {
+    let ctx = context(&app);
+    tauri::async_runtime::spawn_blocking(move || preflight::views::prepare_view(&ctx, ctx.now()))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Puts the reminders of session `id` off for the mentor's snooze time.
+#[tauri::command]
+pub async fn snooze_session(app: AppHandle, id: String) -> Result<(), String> {
+    let ctx = context(&app);
+    tauri::async_runtime::spawn_blocking(move || {
+        preflight::reminders::snooze(&ctx, &id, ctx.now())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
 /// Opens the room of a session now (by hand) and records it.
 #[tauri::command]
 pub fn open_room(app: AppHandle, id: String) -> Result<(), String> {
@@ -504,6 +527,23 @@ pub fn launched(app: &AppHandle, launch: Launch) {
     }
 }
 
+/// What the main window was last asked to do while it existed, until its page takes it: an
+/// event sent while the page is still loading (the app just started, the tray's check prompt
+/// right behind) would otherwise be lost.
+#[derive(Default)]
+pub struct PendingIntent(std::sync::Mutex<Option<AppEvent>>);
+
+/// The event the main window was last asked for and has not taken yet (the page asks when it
+/// loads, and when the event reaches it).
+#[tauri::command]
+pub fn take_launch_intent(app: AppHandle) -> Option<AppEvent> {
+    app.state::<PendingIntent>()
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+}
+
 /// Brings the main window forward, creating it (and its webview) if it does not exist: closing
 /// the window destroys it, and the app ends with its last window (the tray process stays).
 pub fn show_main(app: &AppHandle, intent: MainIntent) {
@@ -512,6 +552,10 @@ pub fn show_main(app: &AppHandle, intent: MainIntent) {
         let _ = w.unminimize();
         let _ = w.set_focus();
         if let Some(event) = intent_event(intent) {
+            *app.state::<PendingIntent>()
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(event.clone());
             event.send_to(app, "main");
         }
         return;

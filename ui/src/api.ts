@@ -2,6 +2,7 @@
 // `cargo test -p mentor-preflight`. Do not edit: change the Rust function instead.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { AppEvent } from "./bindings/AppEvent";
 import type { CameraChoice } from "./bindings/CameraChoice";
 import type { CheckGuide } from "./bindings/CheckGuide";
 import type { CheckId } from "./bindings/CheckId";
@@ -20,6 +21,7 @@ import type { ImportSummary } from "./bindings/ImportSummary";
 import type { Indicators } from "./bindings/Indicators";
 import type { LastAgreed } from "./bindings/LastAgreed";
 import type { ListenEvent } from "./bindings/ListenEvent";
+import type { PrepareView } from "./bindings/PrepareView";
 import type { PreviewFrame } from "./bindings/PreviewFrame";
 import type { ProgrammeView } from "./bindings/ProgrammeView";
 import type { Progress } from "./bindings/Progress";
@@ -202,6 +204,14 @@ export function timeStyle(): Promise<TimeStyle> {
   return invoke<TimeStyle>("time_style");
 }
 
+export function prepareView(): Promise<PrepareView | null> {
+  return invoke<PrepareView | null>("prepare_view");
+}
+
+export function snoozeSession(id: string): Promise<null> {
+  return invoke<null>("snooze_session", { id });
+}
+
 export function openRoom(id: string): Promise<null> {
   return invoke<null>("open_room", { id });
 }
@@ -212,4 +222,8 @@ export function startSessionScript(id: string): Promise<null> {
 
 export function exportRecords(day: string | null): Promise<string | null> {
   return invoke<string | null>("export_records", { day });
+}
+
+export function takeLaunchIntent(): Promise<AppEvent | null> {
+  return invoke<AppEvent | null>("take_launch_intent");
 }

@@ -976,18 +976,86 @@ const openedFor = location.hash.slice(1) as EventName | "";
 if (openedFor === "run-check-requested" || openedFor === "check-prompt") history.replaceState(null, "", location.pathname);
 function promptCheck() {
   showView("check");
-  runButton.scrollIntoView({ block: "center" });
+  void showPrepare().then((shown) => {
+    if (shown) return;
+    runButton.scrollIntoView({ block: "center" });
+    runButton.focus();
+  });
+}
+
+/** The session ahead on one screen, at the check prompt: who, the plan, what was agreed last
+ * time, the safeguarding reminder, whether it is checked; *Run the check* first (keyboard). */
+let prepared: string | null = null;
+async function showPrepare(): Promise<boolean> {
+  const v = await api.prepareView().catch(() => null);
+  const section = $<HTMLElement>("prepare");
+  if (!v) {
+    section.hidden = true;
+    prepared = null;
+    return false;
+  }
+  prepared = v.sessionId;
+  $("prepare-title").textContent = v.headline;
+  $("prepare-line").textContent = v.line;
+  const care = $<HTMLElement>("prepare-safeguarding");
+  care.hidden = !v.safeguarding;
+  care.textContent = v.safeguarding ?? "";
+  const agreed = $<HTMLElement>("prepare-agreed");
+  agreed.hidden = !v.lastAgreed;
+  agreed.textContent = v.lastAgreed ? `Last time (${v.lastAgreed.when}) you agreed: ${v.lastAgreed.text.replace(/\n/g, "; ")}` : "";
+  $("prepare-plan").replaceChildren(...v.roadmap.map((r) => el("li", undefined, `${r.title} · ${r.minutes} min`)));
+  $("prepare-checked").textContent = v.checked ?? "Not checked yet: run the check now, so there is time to fix what it finds.";
+  $<HTMLButtonElement>("prepare-join").hidden = !v.hasLink;
+  $("prepare-result").textContent = "";
+  section.hidden = false;
+  section.scrollIntoView({ block: "start" });
+  $<HTMLButtonElement>("prepare-run").focus();
+  return true;
+}
+function closePrepare() {
+  $<HTMLElement>("prepare").hidden = true;
   runButton.focus();
 }
+$("prepare-run").addEventListener("click", () => {
+  closePrepare();
+  if (!checking) void runCheck();
+});
+$("prepare-join").addEventListener("click", () => {
+  if (!prepared) return;
+  api.openRoom(prepared)
+    .then(() => ($("prepare-result").textContent = "The meeting room is opening."))
+    .catch((e) => ($("prepare-result").textContent = String(e)));
+});
+$("prepare-snooze").addEventListener("click", () => {
+  if (!prepared) return;
+  api.snoozeSession(prepared)
+    .then(() => {
+      closePrepare();
+    })
+    .catch((e) => ($("prepare-result").textContent = String(e)));
+});
+$("prepare-close").addEventListener("click", closePrepare);
+$("prepare").addEventListener("keydown", (e) => {
+  if (e.key === "Escape") closePrepare();
+});
 void loadDevices().then(() => {
   if (openedFor === "run-check-requested" && !checking) void runCheck();
   else void startMeter();
 });
 if (openedFor === "check-prompt") promptCheck();
 void on("run-check-requested", () => {
+  void api.takeLaunchIntent();
   if (!checking) void runCheck();
 });
-void on("check-prompt", () => promptCheck());
+void on("check-prompt", () => {
+  void api.takeLaunchIntent();
+  promptCheck();
+});
+// Asked for while this page was still loading (the event came before its listener): done now.
+void api.takeLaunchIntent().then((e) => {
+  if (e?.name === "check-prompt") promptCheck();
+  else if (e?.name === "run-check-requested" && !checking) void runCheck();
+});
 // Focus mode switched from the script window: the checklist's item follows.
 void on("focus-changed", () => {
   if (currentReport) void tick("notifications", ticked.has("notifications"));

@@ -297,6 +297,11 @@ impl ScriptSession {
         })
     }
 
+    /// The session's roadmap: its script's phases, each with its minutes.
+    pub fn roadmap(&self) -> Vec<(String, u32)> {
+        self.run.roadmap()
+    }
+
     /// Who the script is for, if known.
     pub fn mentee(&self) -> Option<&str> {
         self.meta.mentee.as_deref()

@@ -148,6 +148,15 @@ impl Agreed {
 }
 
 impl SessionRun {
+    /// The script's phases as a roadmap: each title with its minutes.
+    pub fn roadmap(&self) -> Vec<(String, u32)> {
+        self.template
+            .phases
+            .iter()
+            .map(|p| (p.title.clone(), p.minutes))
+            .collect()
+    }
+
     /// Starts `template` (already rendered) at `now`, in its first phase.
     pub fn start(template: Template, now: Timestamp) -> SessionRun {
         Self::start_at(template, now, now)

@@ -5,7 +5,7 @@
  */
 export type LastAgreed = { 
 /**
- * When that session was, in the mentor's words ("Tue 1 Dec").
+ * When that session was, in the mentor's words ("today", "yesterday", "Tue 1 Dec").
  */
 when: string, 
 /**
