@@ -376,9 +376,9 @@ pub fn time_style(app: AppHandle) -> preflight::settings::TimeStyle {
 
 /// The preparation screen for the session ahead (shown at the check prompt), if there is one.
 #[tauri::command]
-pub async fn prepare_view(app: AppHandle) -> Option<preflight::views::PrepareView> {
+pub async fn prepare_view(app: AppHandle) -> Option<preflight::prepare::PrepareView> {
     let ctx = context(&app);
-    tauri::async_runtime::spawn_blocking(move || preflight::views::prepare_view(&ctx, ctx.now()))
+    tauri::async_runtime::spawn_blocking(move || preflight::prepare::prepare_view(&ctx, ctx.now()))
         .await
         .ok()
         .flatten()

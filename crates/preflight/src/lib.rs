@@ -33,6 +33,7 @@ pub mod imports;
 pub mod launch;
 pub mod logging;
 pub mod monitoring;
+pub mod prepare;
 pub mod programmes;
 pub mod records;
 pub mod reminders;
