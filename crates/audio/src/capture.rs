@@ -76,21 +76,6 @@ pub trait MicSource {
 /// How long past the requested duration we wait for data before calling the device stalled.
 const GRACE: Duration = Duration::from_secs(2);
 
-/// Records `req.duration` of audio from the device itself (not through a shared owner).
-/// `on_level` is called for every 50 ms of audio with the level of its last 20 ms, for a live
-/// meter.
-pub fn capture(req: &CaptureRequest, on_level: impl FnMut(Level)) -> Result<Capture, AudioError> {
-    let mut input = open_input(req.device.as_deref(), false)?;
-    tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "capturing microphone");
-    let cap = if req.until_enough_speech {
-        record_speech(&mut input, req.duration, on_level)
-    } else {
-        record(&mut input, req.duration, on_level)
-    };
-    drop(input);
-    cap
-}
-
 /// Records `duration` of audio from `source` into memory. `on_level` is called for every 50 ms
 /// of audio with the level of its last 20 ms, for a live meter. A source that stops early gives
 /// what it delivered; one that delivers nothing is [`AudioError::NoData`].
@@ -223,36 +208,31 @@ impl MicSource for Input {
     }
 }
 
-/// Opens and starts the microphone `device` (the system default when `None`) for a shared
-/// owner: held to real time (a source faster than real time, a file or a virtual device, is
-/// paced like a microphone, so every reader sees a microphone's pace).
+/// Opens and starts the microphone `device` (the system default when `None`) for its owner (the
+/// engine's microphone feed, the one way to the microphone), in its preferred format and held to
+/// real time: a source faster than real time (a file or a virtual device) is paced like a
+/// microphone ([`Pacer`]), so every reader sees a microphone's pace.
 pub fn open_mic(device: Option<&str>) -> Result<Input, AudioError> {
-    let input = open_input(device, true)?;
-    tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "microphone open");
-    Ok(input)
-}
-
-/// Opens and starts `device` (the system default when `None`) in its preferred format;
-/// `pace` holds a source faster than real time to real time (see [`Pacer`]).
-fn open_input(device: Option<&str>, pace: bool) -> Result<Input, AudioError> {
     let device = find_input(device)?;
     let name = device.to_string();
     let supported = preferred_config(&device).map_err(|e| AudioError::from_cpal_open(&name, &e))?;
     let config = supported.config();
     let (channels, sample_rate) = (config.channels.max(1), config.sample_rate);
     let (tx, rx) = mpsc::channel::<Msg>();
-    let stream = build_stream(&device, &name, supported.sample_format(), config, tx, pace)?;
+    let stream = build_stream(&device, &name, supported.sample_format(), config, tx)?;
     stream
         .play()
         .map_err(|e| AudioError::from_cpal_open(&name, &e))?;
-    Ok(Input {
+    let input = Input {
         name,
         sample_rate,
         channels,
         format: supported.sample_format(),
         _stream: stream,
         rx,
-    })
+    };
+    tracing::info!(device = %input.name, sample_rate = input.sample_rate, channels = input.channels, format = %input.format, "microphone open");
+    Ok(input)
 }
 
 /// How long a meter waits for audio before calling the device silent.
@@ -340,19 +320,18 @@ fn build_stream(
     format: cpal::SampleFormat,
     config: cpal::StreamConfig,
     tx: mpsc::Sender<Msg>,
-    pace: bool,
 ) -> Result<cpal::Stream, AudioError> {
     use cpal::SampleFormat as F;
     match format {
-        F::I8 => typed::<i8>(device, name, config, tx, pace),
-        F::I16 => typed::<i16>(device, name, config, tx, pace),
-        F::I24 => typed::<cpal::I24>(device, name, config, tx, pace),
-        F::I32 => typed::<i32>(device, name, config, tx, pace),
-        F::U8 => typed::<u8>(device, name, config, tx, pace),
-        F::U16 => typed::<u16>(device, name, config, tx, pace),
-        F::U32 => typed::<u32>(device, name, config, tx, pace),
-        F::F32 => typed::<f32>(device, name, config, tx, pace),
-        F::F64 => typed::<f64>(device, name, config, tx, pace),
+        F::I8 => typed::<i8>(device, name, config, tx),
+        F::I16 => typed::<i16>(device, name, config, tx),
+        F::I24 => typed::<cpal::I24>(device, name, config, tx),
+        F::I32 => typed::<i32>(device, name, config, tx),
+        F::U8 => typed::<u8>(device, name, config, tx),
+        F::U16 => typed::<u16>(device, name, config, tx),
+        F::U32 => typed::<u32>(device, name, config, tx),
+        F::F32 => typed::<f32>(device, name, config, tx),
+        F::F64 => typed::<f64>(device, name, config, tx),
         other => Err(AudioError::Backend {
             device: name.to_string(),
             message: format!("sample format {other} is not supported by this app"),
@@ -365,7 +344,6 @@ fn typed<T>(
     name: &str,
     config: cpal::StreamConfig,
     tx: mpsc::Sender<Msg>,
-    pace: bool,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample + Send + 'static,
@@ -387,9 +365,7 @@ where
                     .collect();
                 let frames = mono.len();
                 let _ = tx.send(Msg::Data(mono));
-                if pace {
-                    pacer.hold(frames, rate);
-                }
+                pacer.hold(frames, rate);
             },
             move |e| {
                 let _ = err_tx.send(Msg::Error(e));

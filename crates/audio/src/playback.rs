@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, SizedSample};
 
-use crate::capture::{capture, Capture, CaptureRequest};
+use crate::capture::Capture;
 use crate::device::{find_device, Direction};
 use crate::speaker::{SpeakerOutcome, SpeakerRequest};
 use crate::tone::{chime, chime_len, detect_chime};
@@ -26,20 +26,15 @@ pub fn chime_listen_window() -> Duration {
     LEAD_IN + Duration::from_secs_f64(chime_len(rate) as f64 / rate as f64) + TAIL
 }
 
-/// Plays the chime and, if `req.listen`, records the microphone itself meanwhile and looks
-/// for it.
-pub fn play_chime(req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {
-    let input = req.input.clone();
-    play_chime_listening(req, move |window| {
-        capture(
-            &CaptureRequest {
-                device: input,
-                duration: window,
-                until_enough_speech: false,
-            },
-            |_| {},
-        )
-    })
+/// Plays the chime on `output` (the system default when `None`) without listening for it.
+pub fn play_chime(output: Option<&str>) -> Result<SpeakerOutcome, AudioError> {
+    let req = SpeakerRequest {
+        output: output.map(str::to_string),
+        input: None,
+        listen: false,
+    };
+    // Not listening: the listener is never called.
+    play_chime_listening(&req, |_| Err(AudioError::NoInputDevice))
 }
 
 /// Plays the chime and, if `req.listen`, records [`chime_listen_window`] with `listen` (on a

@@ -100,11 +100,7 @@ pub fn hear_yourself(
 /// Plays the speaker-test chime again, without listening (the mentor did not hear it, or wants
 /// to hear it once more before answering). Blocking.
 pub fn chime_again(speaker: Option<String>) -> Result<(), String> {
-    preflight_audio::play_chime(&preflight_audio::SpeakerRequest {
-        output: speaker,
-        input: None,
-        listen: false,
-    })
-    .map(|_| ())
-    .map_err(|e| e.to_string())
+    preflight_audio::play_chime(speaker.as_deref())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
