@@ -299,6 +299,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// The result of check `id`, unless it was skipped (a skipped check measured nothing).
+    pub fn measured(&self, id: CheckId) -> Option<&CheckResult> {
+        self.checks
+            .iter()
+            .find(|c| c.id == id && c.status != Status::Skipped)
+    }
+
+    /// The figure `key` among the details of check `id`, unless that check was skipped.
+    pub fn detail(&self, id: CheckId, key: &str) -> Option<&Detail> {
+        self.measured(id)?.details.iter().find(|d| d.key == key)
+    }
+
     /// The worst status among `checks`; [`Status::Skipped`] only if every check was skipped.
     pub fn overall_of(checks: &[CheckResult]) -> Status {
         checks

@@ -51,19 +51,8 @@ pub struct Context {
 /// profiles, which pick from it).
 pub const ITEMS: &[(&str, &str)] = preflight_scripts::programme::STANDARD_ITEMS;
 
-fn check(report: &Report, id: CheckId) -> Option<&preflight_model::CheckResult> {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id && c.status != Status::Skipped)
-}
-
 fn detail_text(report: &Report, id: CheckId, key: &str) -> Option<String> {
-    check(report, id)?
-        .details
-        .iter()
-        .find(|d| d.key == key)
-        .map(|d| d.text.clone())
+    report.detail(id, key).map(|d| d.text.clone())
 }
 
 type Found = Option<(ItemState, String)>;
@@ -92,7 +81,7 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
             })
         }
         "quiet" => {
-            let Some(Evidence::RoomNoise { floor_dbfs }) = check(report, CheckId::Mic)?.evidence
+            let Some(Evidence::RoomNoise { floor_dbfs }) = report.measured(CheckId::Mic)?.evidence
             else {
                 return None;
             };
@@ -108,7 +97,7 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
             ))
         }
         "background" => {
-            let c = check(report, CheckId::Background)?;
+            let c = report.measured(CheckId::Background)?;
             match c.status {
                 // A warning is not a pass: the mentor's own look settles it.
                 Status::Warn => Some((
@@ -122,11 +111,11 @@ fn evidence(id: &str, report: &Report, ctx: &Context) -> Found {
             }
         }
         "camera" => {
-            let c = check(report, CheckId::Camera)?;
+            let c = report.measured(CheckId::Camera)?;
             Some((met(c.status != Status::Fail), c.summary.clone()))
         }
         "cable" => {
-            let c = check(report, CheckId::Network)?;
+            let c = report.measured(CheckId::Network)?;
             let Some(Evidence::Connection { wired: Some(wired) }) = c.evidence else {
                 return None; // not classified: the mentor says
             };

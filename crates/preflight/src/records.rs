@@ -97,18 +97,12 @@ impl Figures {
     pub fn of(report: &preflight_model::Report) -> Figures {
         let value = |id: CheckId, key: &str| {
             report
-                .checks
-                .iter()
-                .filter(|c| c.id == id && c.status != Status::Skipped)
-                .flat_map(|c| &c.details)
-                .find(|d| d.key == key)
+                .detail(id, key)
                 .and_then(|d| d.value)
                 .filter(|v| v.is_finite())
         };
         let wired = report
-            .checks
-            .iter()
-            .find(|c| c.id == CheckId::Network)
+            .measured(CheckId::Network)
             .and_then(|c| match c.evidence {
                 Some(preflight_model::Evidence::Connection { wired }) => wired,
                 _ => None,
