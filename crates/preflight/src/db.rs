@@ -624,6 +624,26 @@ impl Db {
         self.db.write(|tx| insert_room(tx, r))
     }
 
+    /// The most recent session run (by its start) that `wanted` accepts, reading the runs alone,
+    /// newest first, and only as far as the first one that matches.
+    pub fn latest_run(
+        &mut self,
+        wanted: impl Fn(&SessionRecord) -> bool,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        self.db.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached("SELECT data FROM runs ORDER BY started_s DESC, id DESC")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let run: SessionRecord = from_json("session record", &row.get::<_, String>(0)?)?;
+                if wanted(&run) {
+                    return Ok(Some(run));
+                }
+            }
+            Ok(None)
+        })
+    }
+
     /// Records a session run with the script window.
     pub fn add_run(&mut self, r: &SessionRecord) -> Result<(), StoreError> {
         self.db.write(|tx| insert_run(tx, r))

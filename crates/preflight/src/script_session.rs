@@ -99,13 +99,14 @@ pub struct LastAgreed {
 
 /// What was agreed at the last recorded session with `mentee` that noted something.
 pub fn last_agreed(ctx: &Context, mentee: &str) -> Option<LastAgreed> {
-    let records = ctx.db().and_then(|mut db| db.records()).ok()?;
-    let run = records
-        .sessions
-        .iter()
-        .filter(|r| !r.rehearsal && r.mentee.as_deref() == Some(mentee))
-        .filter(|r| r.agreed.is_some())
-        .max_by_key(|r| r.started)?;
+    let run = ctx
+        .db()
+        .and_then(|mut db| {
+            db.latest_run(|r| {
+                !r.rehearsal && r.mentee.as_deref() == Some(mentee) && r.agreed.is_some()
+            })
+        })
+        .ok()??;
     let style = settings::current_time_style(ctx);
     let tz = jiff::tz::TimeZone::system();
     let then = run.started.to_zoned(tz.clone());
