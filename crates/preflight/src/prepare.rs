@@ -123,15 +123,7 @@ pub fn prepare_view(ctx: &Context, now: Timestamp) -> Option<PrepareView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use preflight_calendar::Session;
-
-    fn session_at(id: &str, start: &str) -> Session {
-        serde_json::from_value(serde_json::json!({
-            "id": id, "mentee": "Sam", "start": start, "timeZone": "UTC", "durationMin": 60,
-            "link": null, "template": null, "sessionNumber": 1, "source": { "kind": "manual" }
-        }))
-        .unwrap()
-    }
+    use crate::views::tests::session_at;
 
     #[test]
     fn the_preparation_screen_says_who_the_plan_what_was_agreed_and_the_safeguarding() {

@@ -326,7 +326,7 @@ pub fn template_for(profiles: &Profiles, session: &Session) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -353,7 +353,8 @@ mod tests {
         );
     }
 
-    fn session_at(id: &str, start: &str) -> Session {
+    /// A session of Sam's at `start` (UTC), for the views' tests.
+    pub(crate) fn session_at(id: &str, start: &str) -> Session {
         serde_json::from_value(serde_json::json!({
             "id": id, "mentee": "Sam", "start": start, "timeZone": "UTC", "durationMin": 60,
             "link": null, "template": null, "sessionNumber": 1, "source": { "kind": "manual" }
