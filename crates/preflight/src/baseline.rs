@@ -19,17 +19,11 @@ pub const AT_LEAST: usize = 3;
 /// The median of the `Some` values `pick` finds in `history`, when there are at least
 /// [`AT_LEAST`].
 fn usual(history: &[Figures], pick: impl Fn(&Figures) -> Option<f64>) -> Option<f64> {
-    let mut v: Vec<f64> = history.iter().filter_map(&pick).collect();
+    let v: Vec<f64> = history.iter().filter_map(&pick).collect();
     if v.len() < AT_LEAST {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len().is_multiple_of(2) {
-        (v[m - 1] + v[m]) / 2.0
-    } else {
-        v[m]
-    })
+    preflight_net::capacity::median(&v)
 }
 
 /// "half", "a third", … of a usual figure, the nearest plain fraction to `ratio` (< 0.6).
