@@ -3,8 +3,12 @@
 //! test listening for its chime — instead of each of them opening the device in turn. The
 //! microphone stays open while anyone subscribes; when the last one lets go it is closed, and
 //! [`MicFeed::close_if_unused`] returns only once it is (the window letting go of the
-//! microphone when the meeting app comes to the front). Another microphone is opened only after
-//! the thread holding the first has closed it.
+//! microphone when the meeting app comes to the front).
+//!
+//! It owns every microphone, each opened once: microphones in use stay open side by side (the
+//! check listens on all of them at once to find the one that hears the mentor best), and one
+//! that nobody listens to any more is closed before another is opened (the meter moving to
+//! another microphone; two names for one sound card that cannot be opened twice).
 //!
 //! The device is held to real time ([`preflight_audio::open_mic`]), so a file standing in for a
 //! microphone is heard at a microphone's pace by every subscriber. Audio lives in memory only,
@@ -44,14 +48,15 @@ struct Open {
     thread: JoinHandle<()>,
 }
 
-/// The one owner of the microphone.
+/// The one owner of the microphones.
 #[derive(Default)]
 pub struct MicFeed {
-    open: Mutex<Option<Open>>,
+    /// The microphones open now, one feed each.
+    open: Mutex<Vec<Open>>,
     next_id: AtomicU64,
 }
 
-/// The process's microphone feed (the microphone is one device, whoever asks for it).
+/// The process's microphone feed (each microphone is one device, whoever asks for it).
 pub fn mic_feed() -> &'static MicFeed {
     static FEED: OnceLock<MicFeed> = OnceLock::new();
     FEED.get_or_init(MicFeed::default)
@@ -74,24 +79,22 @@ impl MicFeed {
         })
     }
 
-    /// Audio from `device` from now on; `open` opens it (on the feed's thread) unless it is
-    /// open already. Another microphone that is open is closed first (its subscriptions end).
+    /// Audio from `device` from now on; `open` opens it (on a thread of its own) unless it is
+    /// open already. Microphones nobody listens to any more are closed first; those in use stay
+    /// open beside it.
     pub fn subscribe_with(
         &self,
         device: Option<&str>,
         open: impl FnOnce() -> Result<Box<dyn MicSource>, AudioError> + Send + 'static,
     ) -> Result<MicSubscription, AudioError> {
         let choice = device.map(str::to_string);
-        let mut slot = lock(&self.open);
-        // A feed whose thread has ended (the device failed, or nobody was left) is gone.
-        if slot.as_ref().is_some_and(|o| o.thread.is_finished()) {
-            if let Some(o) = slot.take() {
-                let _ = o.thread.join();
-            }
-        }
+        let mut slots = lock(&self.open);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = channel();
-        if let Some(o) = slot.as_ref().filter(|o| o.choice == choice) {
+        if let Some(o) = slots
+            .iter()
+            .find(|o| o.choice == choice && !o.thread.is_finished())
+        {
             if let Some(list) = lock(&o.subscribers).as_mut() {
                 list.push((id, tx));
                 return Ok(MicSubscription {
@@ -101,12 +104,11 @@ impl MicFeed {
                     info: o.info.clone(),
                 });
             }
-            // Closing as nobody was left: wait for it below, then open the device again.
+            // Closing as nobody was left: closed below, then opened again.
         }
-        if let Some(old) = slot.take() {
-            // Another microphone: its thread closes it before this one is opened.
-            end(old);
-        }
+        // A device let go of is closed before another is opened (this one included, when it
+        // was closing).
+        close_unused(&mut slots);
         // Subscribed before the thread starts, so it never finds nobody listening.
         let subscribers: Subscribers = Arc::new(Mutex::new(Some(vec![(id, tx)])));
         let stop = Arc::new(AtomicBool::new(false));
@@ -135,7 +137,7 @@ impl MicFeed {
                 ));
             }
         };
-        *slot = Some(Open {
+        slots.push(Open {
             choice,
             info: info.clone(),
             subscribers: subscribers.clone(),
@@ -150,34 +152,44 @@ impl MicFeed {
         })
     }
 
-    /// Closes the microphone now, whoever listens (their subscriptions end), and returns once
-    /// it is closed.
+    /// Closes every microphone now, whoever listens (their subscriptions end), and returns once
+    /// they are closed.
     pub fn release(&self) {
-        if let Some(o) = lock(&self.open).take() {
+        for o in std::mem::take(&mut *lock(&self.open)) {
             end(o);
         }
     }
 
-    /// Closes the microphone if nobody listens any more, and returns once it is closed: the
+    /// Closes the microphones nobody listens to any more, and returns once they are closed: the
     /// awaited end of a hand-over (the meter stopped because the meeting app came to the front,
     /// or because the window closed).
     pub fn close_if_unused(&self) {
-        let mut slot = lock(&self.open);
-        let unused = slot.as_ref().is_some_and(|o| {
-            o.thread.is_finished() || lock(&o.subscribers).as_ref().is_none_or(Vec::is_empty)
-        });
-        if unused {
-            if let Some(o) = slot.take() {
-                end(o);
-            }
-        }
+        close_unused(&mut lock(&self.open));
     }
 
-    /// Whether the microphone is open.
+    /// Whether a microphone is open.
     pub fn is_open(&self) -> bool {
+        lock(&self.open).iter().any(|o| !o.thread.is_finished())
+    }
+
+    /// How many microphones are open.
+    pub fn open_count(&self) -> usize {
         lock(&self.open)
-            .as_ref()
-            .is_some_and(|o| !o.thread.is_finished())
+            .iter()
+            .filter(|o| !o.thread.is_finished())
+            .count()
+    }
+}
+
+/// Closes (and forgets) the feeds in `slots` whose thread has ended or that nobody listens to,
+/// returning once each device is closed.
+fn close_unused(slots: &mut Vec<Open>) {
+    let (unused, kept): (Vec<Open>, Vec<Open>) = std::mem::take(slots).into_iter().partition(|o| {
+        o.thread.is_finished() || lock(&o.subscribers).as_ref().is_none_or(Vec::is_empty)
+    });
+    *slots = kept;
+    for o in unused {
+        end(o);
     }
 }
 
@@ -267,7 +279,7 @@ impl MicSource for MicSubscription {
         match self.rx.recv_timeout(wait) {
             Ok(r) => r,
             Err(RecvTimeoutError::Timeout) => MicRead::Nothing,
-            // The feed closed the device (another microphone was chosen, or it was released).
+            // The feed closed the device (it was released, or it failed).
             Err(RecvTimeoutError::Disconnected) => MicRead::Ended,
         }
     }
@@ -474,17 +486,19 @@ mod tests {
     }
 
     #[test]
-    fn another_microphone_is_opened_only_after_the_first_is_closed() {
+    fn a_microphone_let_go_of_is_closed_before_another_is_opened() {
         let feed = MicFeed::default();
         let (opened, open_now) = counters();
         let mut first = feed
             .subscribe_with(Some("a"), counted("a", &opened, &open_now, None))
             .unwrap();
         next_data(&mut first);
+        // The meter moves to another microphone: it lets go of the first, then asks for "b".
+        drop(first);
         let seen_open = Arc::new(AtomicUsize::new(usize::MAX));
         let (o2, seen, opened2) = (open_now.clone(), seen_open.clone(), opened.clone());
         let open_b = move || {
-            // Opened on the feed's thread: the first microphone must be closed by now.
+            // Opened on its feed's thread: the first microphone must be closed by now.
             seen.store(o2.load(Ordering::SeqCst), Ordering::SeqCst);
             counted("b", &opened2, &o2, None)()
         };
@@ -492,21 +506,47 @@ mod tests {
         assert_eq!(
             seen_open.load(Ordering::SeqCst),
             0,
-            "two microphones were open at once"
+            "a microphone nobody used was still open"
         );
         assert_eq!(second.name(), "b");
         next_data(&mut second);
-        // The first subscription ended with the microphone it was on.
-        let ended =
-            (0..100).any(|_| matches!(first.read(Duration::from_millis(50)), MicRead::Ended));
-        assert!(ended);
-        // Released: every subscription ends, and the device is closed when release returns.
+        assert_eq!(feed.open_count(), 1);
+    }
+
+    #[test]
+    fn microphones_in_use_are_open_side_by_side_and_release_closes_them_all() {
+        let feed = MicFeed::default();
+        let (opened, open_now) = counters();
+        let mut a = feed
+            .subscribe_with(Some("a"), counted("a", &opened, &open_now, None))
+            .unwrap();
+        let mut b = feed
+            .subscribe_with(Some("b"), counted("b", &opened, &open_now, None))
+            .unwrap();
+        let mut a2 = feed
+            .subscribe_with(Some("a"), counted("a", &opened, &open_now, None))
+            .unwrap();
+        // Both are heard at once, each from one opening.
+        next_data(&mut a);
+        next_data(&mut b);
+        next_data(&mut a2);
+        assert_eq!((a.name(), b.name(), a2.name()), ("a", "b", "a"));
+        assert_eq!(opened.load(Ordering::SeqCst), 2);
+        assert_eq!(feed.open_count(), 2);
+        // One let go of: closed by the hand-over, the other stays.
+        drop(b);
+        feed.close_if_unused();
+        assert_eq!(open_now.load(Ordering::SeqCst), 1);
+        next_data(&mut a);
+        // Released: every subscription ends, and every device is closed when release returns.
         feed.release();
         assert_eq!(open_now.load(Ordering::SeqCst), 0);
         assert!(!feed.is_open());
-        let ended =
-            (0..100).any(|_| matches!(second.read(Duration::from_millis(50)), MicRead::Ended));
-        assert!(ended);
+        for s in [&mut a, &mut a2] {
+            let ended =
+                (0..100).any(|_| matches!(s.read(Duration::from_millis(50)), MicRead::Ended));
+            assert!(ended);
+        }
     }
 
     #[test]
