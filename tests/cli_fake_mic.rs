@@ -9,7 +9,7 @@ use std::time::Duration;
 use preflight_e2e::netsim::{Impairment, Relay, StunServer, TlsServer};
 
 use preflight_e2e::{
-    built_binary, check_card, read_raw, require_tool, FakeMic, FakeSound, FAKE_RATE,
+    built_binary, check_card, read_raw, require_tool, FakeInput, FakeMic, FakeSound, FAKE_RATE,
 };
 use serde_json::Value;
 
@@ -718,4 +718,159 @@ fn scripts_show_and_templates_are_checked() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("OK"));
+}
+
+/// The speech of `mic` as a laptop's built-in microphone across the desk hears it: 30 dB down,
+/// over a fan's hiss at about −48 dBFS. A raw file beside it.
+fn far_and_hissing(mic: &FakeMic) -> std::path::PathBuf {
+    let raw = mic.raw.as_ref().expect("speech");
+    let far = mic.home().join("far.raw");
+    let raw_format = [
+        "-t",
+        "raw",
+        "-r",
+        "48000",
+        "-e",
+        "signed-integer",
+        "-b",
+        "16",
+        "-c",
+        "1",
+    ];
+    let hiss = mic.home().join("hiss.raw");
+    let ok = Command::new("sox")
+        .args(["-n"])
+        .args(raw_format)
+        .arg(&hiss)
+        .args(["synth", "12", "brownnoise", "vol", "0.02"])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let ok = Command::new("sox")
+        .args(["-m", "-v", "0.03"])
+        .args(raw_format)
+        .arg(raw)
+        .args(raw_format)
+        .arg(&hiss)
+        .args(raw_format)
+        .arg(&far)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    far
+}
+
+#[test]
+fn a_silent_chosen_microphone_while_a_headset_hears_the_mentor_names_the_headset() {
+    let mic = FakeMic::new(FakeSound::Speech);
+    let speech = mic.raw.clone().unwrap();
+    // The laptop's microphone (silent: muted, or the lid closed) is the system default; the
+    // headset plugged in beside it hears the mentor.
+    let mic = mic.with_inputs(
+        &[
+            FakeInput {
+                description: "Laptop Built-in Microphone",
+                raw: None,
+            },
+            FakeInput {
+                description: "USB Headset Microphone",
+                raw: Some(&speech),
+            },
+        ],
+        0,
+    );
+    let out = preflight_cli(mic.home(), &["devices"]);
+    let devices = String::from_utf8_lossy(&out.stdout);
+    for name in ["Laptop Built-in Microphone", "USB Headset Microphone"] {
+        assert!(devices.contains(name), "{devices}");
+    }
+
+    let (report, code) = check(&mic, 4.0);
+    let m = mic_result(&report);
+    assert_eq!(m["status"], "fail", "{m}");
+    assert_eq!(
+        m["summary"],
+        "Your computer's default microphone hears nothing, but \"USB Headset Microphone\" hears you: the wrong microphone is chosen."
+    );
+    assert_eq!(
+        m["offer"],
+        serde_json::json!({"kind": "useMicrophone", "name": "USB Headset Microphone"})
+    );
+    assert!(m["advice"].as_str().unwrap().contains("meeting app"), "{m}");
+    assert_eq!(code, 2);
+
+    // The terminal report names it, with the way to switch.
+    let out = preflight_cli(
+        mic.home(),
+        &["check", "--no-camera", "--no-network", "--no-speaker"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("but \"USB Headset Microphone\" hears you"),
+        "{text}"
+    );
+    assert!(
+        text.contains("preflight check --mic \"USB Headset Microphone\" --remember"),
+        "{text}"
+    );
+
+    // Switched to the headset: it passes, and the silent laptop microphone has nothing to add.
+    let (report, _) = check_json(
+        mic.home(),
+        &[
+            "--no-camera",
+            "--no-network",
+            "--no-speaker",
+            "--mic",
+            "USB Headset Microphone",
+        ],
+    );
+    let m = mic_result(&report);
+    assert_eq!(m["status"], "pass", "{m}");
+    assert!(m["offer"].is_null(), "{m}");
+}
+
+#[test]
+fn a_headset_that_hears_the_mentor_far_more_clearly_than_the_chosen_microphone_is_offered() {
+    let mic = FakeMic::new(FakeSound::Speech);
+    let speech = mic.raw.clone().unwrap();
+    let far = far_and_hissing(&mic);
+    let mic = mic.with_inputs(
+        &[
+            FakeInput {
+                description: "USB Headset Microphone",
+                raw: Some(&speech),
+            },
+            FakeInput {
+                description: "Laptop Built-in Microphone",
+                raw: Some(&far),
+            },
+        ],
+        0,
+    );
+    // The laptop's microphone is chosen by name; it hears the mentor, faintly.
+    let (report, _) = check_json(
+        mic.home(),
+        &[
+            "--no-camera",
+            "--no-network",
+            "--no-speaker",
+            "--mic",
+            "Laptop Built-in Microphone",
+        ],
+    );
+    let m = mic_result(&report);
+    assert_eq!(m["status"], "warn", "{m}");
+    assert_eq!(
+        m["summary"],
+        "\"USB Headset Microphone\" hears you much more clearly than \"Laptop Built-in Microphone\", the microphone chosen now.",
+        "{m}"
+    );
+    assert!(detail(m, "better_by_db") >= 10.0, "{m}");
+    assert_eq!(m["offer"]["name"], "USB Headset Microphone");
+    // The headset itself (the default) is not told to use the laptop's.
+    let (report, _) = check(&mic, 4.0);
+    let m = mic_result(&report);
+    assert_eq!(m["status"], "pass", "{m}");
+    assert!(m["offer"].is_null(), "{m}");
 }

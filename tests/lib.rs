@@ -188,6 +188,44 @@ impl FakeMic {
     }
 }
 
+/// One of several fake microphones ([`FakeMic::with_inputs`]).
+pub struct FakeInput<'a> {
+    /// What `preflight devices` lists it as (its ALSA hint's description).
+    pub description: &'a str,
+    /// The raw S16_LE 48 kHz mono file it hears, or `None` for digital silence.
+    pub raw: Option<&'a Path>,
+}
+
+impl FakeMic {
+    /// Replaces the microphones with `inputs`, each a PCM of its own that `preflight devices`
+    /// lists under its description (an ALSA `hint { show on; description … }`); the system
+    /// default captures from `inputs[default]`. The speakers stay as they were.
+    pub fn with_inputs(self, inputs: &[FakeInput], default: usize) -> FakeMic {
+        let mut rc = String::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let slave = match input.raw {
+                Some(raw) => format!(
+                    "slave {{ pcm {{ type file; slave.pcm \"null\"; file \"/dev/null\"; infile \"{}\"; format \"raw\" }}; format S16_LE; rate {FAKE_RATE}; channels 1 }}",
+                    raw.display()
+                ),
+                None => "slave.pcm \"null\"".to_string(),
+            };
+            rc += &format!(
+                "pcm.input{i} {{ type plug; {slave}; hint {{ show on; description \"{}\" }} }}\n",
+                input.description
+            );
+        }
+        rc += &format!(
+            "pcm.spk {{ type file; slave.pcm \"null\"; file \"{}\"; format \"raw\" }}\n\
+             pcm.speakers {{ type plug; slave {{ pcm \"spk\"; format S16_LE; rate {FAKE_RATE}; channels 1 }} }}\n\
+             pcm.!default {{ type asym; playback.pcm \"speakers\"; capture.pcm \"input{default}\" }}\n",
+            self.played.display()
+        );
+        std::fs::write(self.home.path().join(".asoundrc"), rc).expect("write .asoundrc");
+        self
+    }
+}
+
 /// Appends `times` copies of the speaker-test chime at `gain` to a raw S16_LE file.
 fn append_chimes(raw: &Path, times: usize, gain: f32) {
     use std::io::Write;

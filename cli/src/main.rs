@@ -33,6 +33,7 @@ fn shown(text: &str) -> std::borrow::Cow<'_, str> {
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
 use preflight::calendar::schedule::Membership;
+use preflight::model::Offer;
 use preflight::scripts::Template;
 use preflight::{
     list_all_devices, settings, verdict, CameraChoice, CheckId, CheckOptions, Context, Progress,
@@ -1357,6 +1358,15 @@ fn render_report(r: &Report) -> String {
         }
         if let Some(a) = &c.advice {
             out += &format!("{:27}→ {a}\n", "");
+        }
+        match &c.offer {
+            Some(Offer::UseMicrophone { name }) => {
+                out += &format!(
+                    "{:27}→ To use it from now on: preflight check --mic \"{name}\" --remember\n",
+                    ""
+                );
+            }
+            None => {}
         }
         if let Some(q) = &c.question {
             out += &format!("{:27}? {q} (not answered)\n", "");

@@ -4,6 +4,7 @@
 //! subscription to the one owner that shares it (the engine's microphone feed). [`record`]
 //! keeps a few seconds in memory, [`meter`] only measures levels as they pass.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -84,7 +85,7 @@ pub fn record(
     duration: Duration,
     on_level: impl FnMut(Level),
 ) -> Result<Capture, AudioError> {
-    record_inner(source, duration, on_level, false)
+    record_inner(source, duration, on_level, false, None)
 }
 
 /// Like [`record`], but stops as soon as what was heard holds enough speech and room sound to
@@ -95,7 +96,17 @@ pub fn record_speech(
     max: Duration,
     on_level: impl FnMut(Level),
 ) -> Result<Capture, AudioError> {
-    record_inner(source, max, on_level, true)
+    record_inner(source, max, on_level, true, None)
+}
+
+/// Like [`record`], but also stops (keeping what it heard) as soon as `stop` is set: listening
+/// on one microphone for as long as another is recorded.
+pub fn record_until(
+    source: &mut dyn MicSource,
+    max: Duration,
+    stop: &AtomicBool,
+) -> Result<Capture, AudioError> {
+    record_inner(source, max, |_| {}, false, Some(stop))
 }
 
 fn record_inner(
@@ -103,6 +114,7 @@ fn record_inner(
     duration: Duration,
     mut on_level: impl FnMut(Level),
     until_speech: bool,
+    stop: Option<&AtomicBool>,
 ) -> Result<Capture, AudioError> {
     let (name, sample_rate, channels) = (
         source.name().to_string(),
@@ -123,10 +135,15 @@ fn record_inner(
 
     while samples.len() < wanted {
         let now = Instant::now();
-        if now >= deadline {
+        if now >= deadline || stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
             break;
         }
-        match source.read(deadline - now) {
+        // Asked again at least every 50 ms when it may be told to stop.
+        let wait = match stop {
+            Some(_) => (deadline - now).min(Duration::from_millis(50)),
+            None => deadline - now,
+        };
+        match source.read(wait) {
             MicRead::Data(chunk) => {
                 samples.extend_from_slice(&chunk);
                 let mut checkpoint = false;
@@ -243,10 +260,9 @@ pub const MONITOR_STALL: Duration = Duration::from_secs(3);
 /// source that delivers nothing for [`MONITOR_STALL`] is [`AudioError::NoData`].
 pub fn meter(
     source: &mut dyn MicSource,
-    stop: &std::sync::atomic::AtomicBool,
+    stop: &AtomicBool,
     mut on_level: impl FnMut(Level),
 ) -> Result<(), AudioError> {
-    use std::sync::atomic::Ordering;
     let sample_rate = source.sample_rate();
     let block = (sample_rate as usize * BLOCK_MS as usize / 1000).max(1);
     let every = (sample_rate as usize / 20).max(block);
@@ -476,5 +492,56 @@ mod tests {
             (a.speech_level_dbfs - b.speech_level_dbfs).abs() < 1.0,
             "{a:?} {b:?}"
         );
+    }
+
+    /// [`Scripted`] at a microphone's pace.
+    struct Paced(Scripted);
+
+    impl MicSource for Paced {
+        fn name(&self) -> &str {
+            self.0.name()
+        }
+        fn sample_rate(&self) -> u32 {
+            self.0.rate
+        }
+        fn channels(&self) -> u16 {
+            1
+        }
+        fn read(&mut self, wait: Duration) -> MicRead {
+            std::thread::sleep(Duration::from_millis(10).min(wait));
+            self.0.read(wait)
+        }
+    }
+
+    #[test]
+    fn listening_beside_another_recording_stops_when_told_and_keeps_what_it_heard() {
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopper = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(400));
+                stop.store(true, Ordering::Relaxed);
+            })
+        };
+        let mut mic = Paced(Scripted {
+            rate: 16_000,
+            at: 0,
+            voice_from: Some(0.0),
+        });
+        let t0 = Instant::now();
+        let heard = record_until(&mut mic, Duration::from_secs(10), &stop).unwrap();
+        stopper.join().unwrap();
+        let secs = heard.samples.len() as f32 / heard.sample_rate as f32;
+        assert!((0.2..2.0).contains(&secs), "{secs}");
+        assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+        // Never told: the whole time asked for.
+        let never = AtomicBool::new(false);
+        let mut mic = Scripted {
+            rate: 16_000,
+            at: 0,
+            voice_from: None,
+        };
+        let all = record_until(&mut mic, Duration::from_secs(1), &never).unwrap();
+        assert_eq!(all.samples.len(), 16_000);
     }
 }

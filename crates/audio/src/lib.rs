@@ -27,7 +27,8 @@ pub mod tone;
 pub use analysis::{analyze, dbfs, enough_speech, ClipParams, Level, MicAnalysis};
 #[cfg(feature = "device")]
 pub use capture::{
-    meter, open_mic, record, record_speech, Capture, CaptureRequest, MicRead, MicSource,
+    meter, open_mic, record, record_speech, record_until, Capture, CaptureRequest, MicRead,
+    MicSource,
 };
 #[cfg(feature = "device")]
 pub use device::{list_devices, AudioDevice, AudioDevices};

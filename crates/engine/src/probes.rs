@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use image::RgbImage;
@@ -28,6 +29,15 @@ pub trait Probes: Send + Sync + 'static {
         req: &CaptureRequest,
         on_level: &mut (dyn FnMut(Level) + Send),
     ) -> Result<Capture, AudioError>;
+
+    /// Listens on every other microphone (all but `chosen`, the one the check records; the
+    /// system default when `None`) until `stop` is set or `max` has passed, and gives what each
+    /// heard. Microphones that cannot be opened are left out. None here: only the real machine
+    /// has other microphones.
+    fn other_mics(&self, chosen: Option<&str>, max: Duration, stop: &AtomicBool) -> Vec<Capture> {
+        let _ = (chosen, max, stop);
+        Vec::new()
+    }
 
     /// Plays the test chime (and listens for it when asked).
     fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError>;
@@ -82,6 +92,10 @@ pub trait Probes: Send + Sync + 'static {
     fn pause(&self, d: Duration);
 }
 
+/// The most microphones listened to beside the chosen one (a computer rarely has more than a
+/// built-in one, a webcam's and a headset's; the sound system may list one several times).
+pub const MAX_OTHER_MICS: usize = 8;
+
 /// The real machine: cpal, nokhwa, the OS's network information, UDP and TCP sockets, the clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemProbes;
@@ -100,6 +114,52 @@ impl Probes for SystemProbes {
         } else {
             preflight_audio::record(&mut sub, req.duration, on_level)
         }
+    }
+
+    fn other_mics(&self, chosen: Option<&str>, max: Duration, stop: &AtomicBool) -> Vec<Capture> {
+        let inputs = match preflight_audio::list_devices() {
+            Ok(d) => d.inputs,
+            Err(e) => {
+                tracing::info!(error = %e, "could not list the other microphones");
+                return Vec::new();
+            }
+        };
+        let mut others: Vec<_> = inputs
+            .into_iter()
+            .filter(|d| match chosen {
+                Some(c) => d.name != c,
+                None => !d.is_default,
+            })
+            .collect();
+        // The system default last: where it is another name for a microphone also listed by
+        // its own (ALSA's "default"), the two hear alike and the first listed is the one named.
+        others.sort_by_key(|d| d.is_default);
+        let names: Vec<String> = others
+            .into_iter()
+            .map(|d| d.name)
+            .take(MAX_OTHER_MICS)
+            .collect();
+        // Each through the microphones' one owner, on a thread of its own, all at once.
+        std::thread::scope(|s| {
+            let listening: Vec<_> = names
+                .iter()
+                .map(|name| {
+                    s.spawn(move || {
+                        let mut sub = crate::feed::mic_feed()
+                            .subscribe(Some(name))
+                            .map_err(
+                                |e| tracing::info!(microphone = %name, error = %e, "not compared"),
+                            )
+                            .ok()?;
+                        preflight_audio::record_until(&mut sub, max, stop).ok()
+                    })
+                })
+                .collect();
+            listening
+                .into_iter()
+                .filter_map(|h| h.join().ok().flatten())
+                .collect()
+        })
     }
 
     fn chime(&self, req: &SpeakerRequest) -> Result<SpeakerOutcome, AudioError> {

@@ -32,6 +32,15 @@ impl Status {
         }
     }
 
+    /// The more severe of the two.
+    pub fn worse(self, other: Status) -> Status {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+
     /// The serialised name (`pass`, `warn`, `fail`, `skipped`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -216,6 +225,21 @@ pub struct CheckResult {
     /// from these, never from the wording of a summary or a label).
     #[serde(default)]
     pub evidence: Option<Evidence>,
+    /// Something the app can do about this result in one step, offered beside the advice.
+    #[serde(default)]
+    pub offer: Option<Offer>,
+}
+
+/// A one-step fix the app offers with a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Offer {
+    /// Choose another microphone: the one called `name` (as the device list names it).
+    UseMicrophone {
+        /// The microphone's name.
+        name: String,
+    },
 }
 
 /// A typed fact a check established, which the code-of-conduct checklist uses as evidence.
@@ -249,6 +273,7 @@ impl CheckResult {
             advice: None,
             question: None,
             evidence: None,
+            offer: None,
         }
     }
 

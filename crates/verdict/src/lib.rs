@@ -18,7 +18,7 @@ pub use background::background;
 pub use camera::{camera, camera_error, camera_with_face};
 pub use capacity::capacity;
 pub use framing::framing;
-pub use mic::{mic, mic_error};
+pub use mic::{better_input, mic, mic_error, with_better_input, BetterInput};
 pub use network::network;
 pub use platforms::platforms;
 pub use quality::{connection_without_internet, not_measured, path, NoInternet, PathOutcome};

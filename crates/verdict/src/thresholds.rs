@@ -20,6 +20,19 @@ pub mod mic {
     /// |DC offset| above this (5 % of full scale, about −26 dBFS) points to a faulty microphone
     /// or converter; a healthy one sits well under 1 % (engineering practice, not a standard).
     pub const MAX_DC_OFFSET: f32 = 0.05;
+    /// Another microphone hears the mentor clearly better when its voice stands this much
+    /// further above its own background than on the chosen one: 10 dB is about twice as loud
+    /// to the ear (Stevens' sone scale), and the gap between a headset at the mouth and a
+    /// laptop's built-in microphone across the desk.
+    pub const BETTER_INPUT_DB: f32 = 10.0;
+    /// A microphone hears the voice when the voice stands at least this far above its
+    /// background: the signal-to-noise ratio at which speech is easily understood (ANSI/ASA
+    /// S12.60 asks classrooms for +15 dB).
+    pub const HEARS_VOICE_DB: f32 = 15.0;
+    /// Voice-above-background is compared up to this: beyond about 60 dB the background is the
+    /// converter's own (or digital silence), not the room, and says nothing more about how well
+    /// the voice is heard.
+    pub const CLARITY_CAP_DB: f32 = 60.0;
 }
 
 /// The live microphone meter's bands (what the mentor sees while speaking, not a verdict).

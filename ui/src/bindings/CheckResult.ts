@@ -2,6 +2,7 @@
 import type { CheckId } from "./CheckId";
 import type { Detail } from "./Detail";
 import type { Evidence } from "./Evidence";
+import type { Offer } from "./Offer";
 import type { Status } from "./Status";
 
 /**
@@ -41,4 +42,8 @@ question: string | null,
  * What this result shows about the mentor's set-up, as typed facts (the checklist is built
  * from these, never from the wording of a summary or a label).
  */
-evidence: Evidence | null, };
+evidence: Evidence | null, 
+/**
+ * Something the app can do about this result in one step, offered beside the advice.
+ */
+offer: Offer | null, };
