@@ -12,8 +12,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use preflight_e2e::desktop::SessionBus;
 use preflight_e2e::netsim::{Impairment, Relay, SpeedProfile, SpeedServer, StunServer, TlsServer};
 use preflight_e2e::{
-    artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeMic, FakeSound,
-    KillOnDrop, ProcessGroup, Xvfb,
+    artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeInput, FakeMic,
+    FakeSound, KillOnDrop, ProcessGroup, Xvfb,
 };
 use serde_json::json;
 
@@ -54,10 +54,19 @@ async fn start_app_with_files(
     impairment: Option<Impairment>,
     files: &[(&str, String)],
 ) -> Session {
+    start_app_with_mic(FakeMic::new(sound), env, impairment, files).await
+}
+
+/// Like [`start_app_with_files`], with the fake microphones set up by the caller.
+async fn start_app_with_mic(
+    mic: FakeMic,
+    env: &[(&str, String)],
+    impairment: Option<Impairment>,
+    files: &[(&str, String)],
+) -> Session {
     require_tool("tauri-driver", "cargo install tauri-driver --locked");
     require_tool("WebKitWebDriver", "webkit2gtk-driver");
     let app = built_binary("mentor-preflight");
-    let mic = FakeMic::new(sound);
     // The call-quality check talks only to our loopback STUN server, never to the internet.
     let stun = StunServer::start();
     let relay = impairment.map(|imp| Relay::start(stun.addr, imp));
@@ -2881,6 +2890,123 @@ async fn the_check_prompt_opens_one_screen_for_the_session_ahead() {
             .await
             .unwrap();
         wait_for(c, "#prepare[hidden]", 5, "Escape closes the screen").await;
+        s.client.clone().close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_microphone_that_hears_the_mentor_is_offered_and_chosen_with_one_key() {
+    for dark in [false, true] {
+        // The laptop's microphone (silent) is the system's default; a headset beside it hears
+        // the mentor.
+        let mic = FakeMic::new(FakeSound::Speech);
+        let speech = mic.raw.clone().unwrap();
+        let mic = mic.with_inputs(
+            &[
+                FakeInput {
+                    description: "Laptop Built-in Microphone",
+                    raw: None,
+                },
+                FakeInput {
+                    description: "USB Headset Microphone",
+                    raw: Some(&speech),
+                },
+            ],
+            0,
+        );
+        let env = if dark {
+            vec![("GTK_THEME", "Adwaita:dark".to_string())]
+        } else {
+            vec![]
+        };
+        let s = start_app_with_mic(mic, &env, None, &[]).await;
+        let c = &s.client;
+        wait_for(c, "#devices[data-loaded]", 30, "devices are listed").await;
+        c.find(Locator::Id("mic-select"))
+            .await
+            .unwrap()
+            .select_by_value("USB Headset Microphone")
+            .await
+            .expect("the headset is offered by its description");
+        // Back to the system default (the silent laptop microphone), then the check.
+        c.find(Locator::Id("mic-select"))
+            .await
+            .unwrap()
+            .select_by_value("")
+            .await
+            .unwrap();
+        click(c, "#run-check").await;
+        wait_for(
+            c,
+            "li[data-check-id='mic'][data-status='fail']",
+            30,
+            "the microphone's verdict",
+        )
+        .await;
+        // The rest of the check finishes (the guide stops moving the page) before the picture.
+        wait_for(c, "#overall[data-status]", 60, "a report is shown").await;
+        let summary = text(c, "li[data-check-id='mic'] .summary").await;
+        assert_eq!(
+            summary,
+            "Your computer's default microphone hears nothing, but \"USB Headset Microphone\" hears you: the wrong microphone is chosen."
+        );
+        assert!(text(c, "li[data-check-id='mic'] .advice")
+            .await
+            .contains("meeting app"));
+        let offer = "li[data-check-id='mic'] .offer-use-mic";
+        assert_eq!(text(c, offer).await, "Use \"USB Headset Microphone\"");
+        show_card(
+            &s,
+            "mic",
+            "center",
+            if dark {
+                "app-mic-offer-dark"
+            } else {
+                "app-mic-offer-light"
+            },
+        )
+        .await;
+        axe(c, "the microphone offer").await;
+        // Keyboard first: the offer is a button reached and pressed with the keyboard.
+        c.execute(
+            &format!("document.querySelector(\"{offer}\").focus()"),
+            vec![],
+        )
+        .await
+        .unwrap();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Enter.to_string())
+            .await
+            .unwrap();
+        let done = wait_text(c, "li[data-check-id='mic'] .offer-done", 5, |t| {
+            !t.is_empty()
+        })
+        .await;
+        assert!(done.contains("Choose it in your meeting app too"), "{done}");
+        let chosen = c
+            .execute("return document.getElementById('mic-select').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(chosen, json!("USB Headset Microphone"));
+        // Saved where the CLI reads it.
+        let settings = s
+            ._mic
+            .home()
+            .join(".config/org.mentorpreflight.app/settings.json");
+        let t0 = Instant::now();
+        loop {
+            let text = wait_for_file(&settings, "settings were not saved").await;
+            if text.contains("\"mic\": \"USB Headset Microphone\"") {
+                break;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(10), "{text}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if !dark {
+            screenshot(&s, "app-mic-offer-chosen");
+        }
         s.client.clone().close().await.unwrap();
     }
 }

@@ -13,6 +13,7 @@ const result = (id: CheckResult["id"], status: CheckResult["status"]): CheckResu
   advice: null,
   question: null,
   evidence: null,
+  offer: null,
 });
 
 const run = (events: Progress[]): CheckRun => events.reduce(reduce, newRun("starting"));

@@ -261,6 +261,30 @@ function speedFigure(): HTMLElement {
   return fig;
 }
 
+/** The offer to switch to the microphone that heard the mentor better: one press chooses it here
+ * (saved, and the meter moves to it), and says to choose the same one in the meeting app. */
+function useMicrophoneOffer(name: string): HTMLElement {
+  const box = el("div", "offer");
+  const button = el("button", "secondary offer-use-mic", `Use "${name}"`);
+  button.type = "button";
+  const said = el("p", "offer-done");
+  said.setAttribute("role", "status");
+  button.addEventListener("click", () => {
+    if (![...micSelect.options].some((o) => o.value === name)) {
+      const o = el("option", undefined, name);
+      o.value = name;
+      micSelect.append(o);
+    }
+    micSelect.value = name;
+    micSelect.dispatchEvent(new Event("change"));
+    button.hidden = true;
+    said.textContent = `"${name}" is now your microphone here. Choose it in your meeting app too, then run the check again.`;
+    runButton.focus();
+  });
+  box.append(button, said);
+  return box;
+}
+
 /** The report on screen, kept so answers to questions can be settled by Rust. */
 let currentReport: Report | null = null;
 
@@ -280,6 +304,7 @@ function resultCard(r: CheckResult): HTMLLIElement {
     advice.append(el("strong", undefined, "How to fix: "), document.createTextNode(r.advice));
     li.append(advice);
   }
+  if (r.offer?.kind === "useMicrophone") li.append(useMicrophoneOffer(r.offer.name));
   if (r.question) {
     const q = el("div", "question");
     q.setAttribute("role", "group");
