@@ -10,6 +10,9 @@
 //!   quantised colour, connected, above a minimum size, on a coarse grid.
 //! - [`colour_variety`]: how many distinct colours (8×8×8 bins) hold a noticeable share of the
 //!   background.
+//! - [`busy_spread`]: how much of the background has detail in it — the share of small cells
+//!   (16×9 over the picture) whose background is crossed by edges; a wall with a dozen things
+//!   hung about it is busy even though most of it is plain, a single detailed tree less so.
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{GrayImage, ImageBuffer, Luma, RgbImage};
@@ -143,6 +146,96 @@ pub fn jpeg_bits_per_pixel(gray: &GrayImage) -> f32 {
         return 0.0;
     }
     buf.len() as f32 * 8.0 / (w * h) as f32
+}
+
+/// Bits per pixel of `rgb` compressed as a colour JPEG at quality 75 (the calibration's
+/// colour variant of [`jpeg_bits_per_pixel`]).
+pub fn jpeg_bits_per_pixel_rgb(rgb: &RgbImage) -> f32 {
+    let (w, h) = rgb.dimensions();
+    if w == 0 || h == 0 {
+        return 0.0;
+    }
+    let mut buf = Vec::with_capacity((w * h / 2) as usize);
+    let ok = JpegEncoder::new_with_quality(&mut buf, 75)
+        .encode_image(rgb)
+        .is_ok();
+    if !ok {
+        return 0.0;
+    }
+    buf.len() as f32 * 8.0 / (w * h) as f32
+}
+
+/// Bits per pixel of `gray` compressed losslessly as PNG (best compression, adaptive filters):
+/// compression-based complexity without JPEG's quantisation.
+pub fn png_bits_per_pixel(gray: &GrayImage) -> f32 {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let (w, h) = gray.dimensions();
+    if w == 0 || h == 0 {
+        return 0.0;
+    }
+    let mut buf = Vec::with_capacity((w * h) as usize);
+    let ok = PngEncoder::new_with_quality(&mut buf, CompressionType::Best, FilterType::Adaptive)
+        .write_image(gray.as_raw(), w, h, image::ExtendedColorType::L8)
+        .is_ok();
+    if !ok {
+        return 0.0;
+    }
+    buf.len() as f32 * 8.0 / (w * h) as f32
+}
+
+/// Columns of the grid [`busy_spread`] counts on (cells of 20×20 pixels on a 320×180 picture).
+pub const SPREAD_COLS: u32 = 16;
+/// Rows of that grid.
+pub const SPREAD_ROWS: u32 = 9;
+/// A cell is busy when edges cover at least this share of its background.
+pub const SPREAD_BUSY_EDGES: f32 = 0.06;
+/// A cell counts when at least this many of its pixels are background.
+pub const SPREAD_MIN_PX: u32 = 8;
+
+/// The busy spread of an edge map ([`edge_map`]): the share of the background's cells
+/// ([`SPREAD_COLS`] × [`SPREAD_ROWS`], each counted when it holds [`SPREAD_MIN_PX`] background
+/// pixels) whose background is at least [`SPREAD_BUSY_EDGES`] edges, 0–1. Only pixels where
+/// `keep(x, y)` holds are counted. The grid and the share were chosen on the calibration's
+/// `fit` photos (BENCHMARKS.md).
+pub fn busy_spread(edges: &GrayImage, keep: impl Fn(u32, u32) -> bool) -> f32 {
+    busy_spread_with(edges, keep, SPREAD_COLS, SPREAD_ROWS, SPREAD_BUSY_EDGES)
+}
+
+/// [`busy_spread`] on a `cols` × `rows` grid with cells busy from `busy` (the calibration
+/// compares grids and shares with it).
+pub fn busy_spread_with(
+    edges: &GrayImage,
+    keep: impl Fn(u32, u32) -> bool,
+    cols: u32,
+    rows: u32,
+    busy: f32,
+) -> f32 {
+    let (w, h) = edges.dimensions();
+    if w == 0 || h == 0 || cols == 0 || rows == 0 {
+        return 0.0;
+    }
+    // (edge pixels, background pixels) per cell.
+    let mut cells = vec![(0u32, 0u32); (cols * rows) as usize];
+    for (x, y, p) in edges.enumerate_pixels() {
+        if keep(x, y) {
+            let c = &mut cells[((y * rows / h) * cols + x * cols / w) as usize];
+            c.0 += (p.0[0] > 0) as u32;
+            c.1 += 1;
+        }
+    }
+    spread_share(&cells, busy)
+}
+
+/// The share of `cells` ((edge pixels, background pixels) each) holding at least
+/// [`SPREAD_MIN_PX`] background pixels whose edges cover at least `busy` of them, 0–1.
+pub fn spread_share(cells: &[(u32, u32)], busy: f32) -> f32 {
+    let (mut n, mut busy_cells) = (0u32, 0u32);
+    for c in cells.iter().filter(|c| c.1 >= SPREAD_MIN_PX) {
+        n += 1;
+        busy_cells += (c.0 as f32 >= busy * c.1 as f32) as u32;
+    }
+    busy_cells as f32 / n.max(1) as f32
 }
 
 /// Shannon entropy (bits) of `values` quantised into bins `bin` wide.

@@ -13,5 +13,6 @@ pub fn score_full_resolution(frame: &RgbImage) -> f32 {
     let edges = imageproc::edges::canny(&gray, 40.0, 100.0);
     let density = edges.pixels().filter(|p| p.0[0] > 0).count() as f32
         / (gray.width() * gray.height()).max(1) as f32;
-    combine(density, measures::jpeg_bits_per_pixel(&gray))
+    let spread = measures::busy_spread(&edges, |_, _| true);
+    combine(density, measures::jpeg_bits_per_pixel(&gray), spread)
 }

@@ -94,6 +94,15 @@ fn class((h, s, v): (f32, f32, f32)) -> Option<usize> {
     }
 }
 
+/// Whether a pixel is clearly too grey or too dark for any scenery class ([`class`] needs a
+/// saturation of 0.25 and a brightness of 0.2), told in integers with a margin, so that most
+/// pixels of a room need no hue at all; a pixel near either limit goes through [`hsv`].
+fn surely_unclassed([r, g, b]: [u8; 3]) -> bool {
+    let (max, min) = (r.max(g).max(b) as u32, r.min(g).min(b) as u32);
+    // Saturation (max − min) / max below 0.25 by a clear margin, or value max / 255 below 0.2.
+    4 * (max - min) + 2 < max || max < 50
+}
+
 /// Measures scenery on `rgb`, counting pixels where `keep(x, y)` holds.
 pub fn scenery(rgb: &RgbImage, keep: impl Fn(u32, u32) -> bool) -> Scenery {
     let mut counts = [0u32; 4];
@@ -107,11 +116,18 @@ pub fn scenery(rgb: &RgbImage, keep: impl Fn(u32, u32) -> bool) -> Scenery {
             continue;
         }
         n += 1;
-        let hsv = hsv(p.0);
-        let c = class(hsv);
+        let c = if surely_unclassed(p.0) {
+            None
+        } else {
+            let hsv = hsv(p.0);
+            let c = class(hsv);
+            if c.is_some() {
+                sat += hsv.1;
+            }
+            c
+        };
         if let Some(c) = c {
             counts[c] += 1;
-            sat += hsv.1;
         }
         let sky = u32::from(c == Some(0));
         if y < third {
@@ -212,5 +228,19 @@ pub(crate) mod tests {
             }
         });
         assert!(scenery(&beach, |_, _| true).named().is_some());
+    }
+
+    #[test]
+    fn the_quick_grey_test_never_drops_a_pixel_the_full_one_would_class() {
+        for r in (0..=255u32).step_by(3) {
+            for g in (0..=255u32).step_by(3) {
+                for b in (0..=255u32).step_by(3) {
+                    let p = [r as u8, g as u8, b as u8];
+                    if surely_unclassed(p) {
+                        assert_eq!(class(hsv(p)), None, "{p:?}");
+                    }
+                }
+            }
+        }
     }
 }

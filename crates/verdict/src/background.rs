@@ -103,6 +103,7 @@ mod tests {
             score,
             edge_density: score / 1000.0,
             jpeg_bpp: 0.8,
+            busy_spread: score / 100.0,
             colour_variety: 10,
             scenery_share: 0.0,
             scenery: false,

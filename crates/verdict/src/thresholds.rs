@@ -131,11 +131,13 @@ pub mod framing {
 /// preflight-person --example calibrate` prints every score): photos we labelled plain or calm
 /// (1–2) score 0–24, everyday ones (3) mostly 25–43, busy ones (4) 28–81, very busy (5) 49–100.
 pub mod background {
-    /// Up to here the background reads as plain (a wall, a tidy bookshelf at a distance).
+    /// Up to here the background reads as plain (a wall, a tidy bookshelf at a distance). Of
+    /// the 106 labelled pictures (`fixtures/photos/labels.csv`), from here: all 15 labelled very
+    /// busy, 21 of 26 busy, 16 of 27 everyday, 5 of 25 calm and none of the 13 plain.
     pub const WARN_SCORE: f32 = 25.0;
-    /// From here it is distracting (busy shelves, patterns, clutter): five of the six photos
-    /// labelled very busy and six of the eleven labelled busy, two of thirteen everyday ones.
-    pub const FAIL_SCORE: f32 = 55.0;
+    /// From here it is distracting (busy shelves, patterns, clutter): 9 of the 15 pictures
+    /// labelled very busy, 9 of 26 busy, 1 of 27 everyday, none calmer.
+    pub const FAIL_SCORE: f32 = 60.0;
 }
 
 pub mod path {

@@ -17,6 +17,11 @@ edgeDensity: number,
  */
 jpegBpp: number, 
 /**
+ * Share of the background's small cells crossed by edges, 0–1
+ * ([`measures::busy_spread`]).
+ */
+busySpread: number, 
+/**
  * Distinct colours in the background.
  */
 colourVariety: number, 
