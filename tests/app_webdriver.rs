@@ -2670,6 +2670,25 @@ async fn the_check_comes_first_at_800_by_600_in_the_dark() {
     s.client.clone().close().await.unwrap();
 }
 
+/// The environment that runs the app (through tauri-driver and WebKitWebDriver, so the tray and
+/// the webview too) under libfaketime, its wall clock starting at `at` (faketime's `@YYYY-MM-DD
+/// hh:mm:ss`, in UTC) and running on; monotonic time is left real, as the event loops need.
+fn faketime_env(at: &str) -> Vec<(&'static str, String)> {
+    require_tool("faketime", "faketime");
+    let lib = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .filter_map(|d| d.ok())
+        .map(|d| d.path().join("faketime/libfaketime.so.1"))
+        .find(|p| p.exists())
+        .expect("libfaketime.so.1 under /usr/lib/*/faketime (Debian package faketime)");
+    vec![
+        ("LD_PRELOAD", lib.display().to_string()),
+        ("FAKETIME", at.to_string()),
+        ("FAKETIME_DONT_FAKE_MONOTONIC", "1".to_string()),
+        ("TZ", "UTC".to_string()),
+    ]
+}
+
 /// An earlier version's records file with `n` passed checks, hours apart in the last days, whose
 /// figures were a good line (`up_mbps` up, 20 ms, a quiet room on a cable).
 fn earlier_checks(n: i64, up_mbps: f64) -> String {
@@ -2807,10 +2826,11 @@ async fn axe_finds_no_serious_or_moderate_violation_on_any_screen_light_or_dark(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_check_prompt_opens_one_screen_for_the_session_ahead() {
-    // Sam's third Brokerage session (under 18) starts in 12 minutes: the reminder's check prompt
-    // (T−15) is due as soon as the tray starts. Last week's session noted what was agreed.
+    // Under faketime: the app (and its tray, and the webview) believe it is Tuesday 9 March 2027,
+    // 09:48 UTC. Sam's third Brokerage session (under 18) starts at 10:00: the reminder's check
+    // prompt (T−15) is due as soon as the tray starts. Last week's session noted what was agreed.
     let tmp = tempfile::tempdir().unwrap();
-    let now = jiff::Timestamp::now();
+    let now: jiff::Timestamp = "2027-03-09T09:48:00Z".parse().unwrap();
     let start = now + jiff::SignedDuration::from_mins(12);
     let schedule = json!({ "sessions": [{
         "id": "sam-3", "mentee": "Sam", "start": start.to_string(), "timeZone": "Europe/London",
@@ -2827,15 +2847,17 @@ async fn the_check_prompt_opens_one_screen_for_the_session_ahead() {
     }]});
     for (theme, gtk) in [("light", "Adwaita"), ("dark", "Adwaita:dark")] {
         let open_log = tmp.path().join(format!("opened-{theme}.txt"));
+        let mut env = faketime_env("@2027-03-09 09:48:00");
+        env.extend([
+            ("GTK_THEME", gtk.into()),
+            (
+                "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
+                open_log.display().to_string(),
+            ),
+        ]);
         let s = start_app_with_files(
             FakeSound::Speech,
-            &[
-                ("GTK_THEME", gtk.into()),
-                (
-                    "MENTOR_PREFLIGHT_TEST_OPEN_LOG",
-                    open_log.display().to_string(),
-                ),
-            ],
+            &env,
             None,
             &[
                 (&format!("{DATA}/schedule.json"), schedule.to_string()),
@@ -2850,17 +2872,14 @@ async fn the_check_prompt_opens_one_screen_for_the_session_ahead() {
             title.starts_with("Your session with Sam starts in "),
             "{title}"
         );
-        let line = text(c, "#prepare-line").await;
-        assert!(
-            line.starts_with("The Brokerage · session 3 of 7 · "),
-            "{line}"
+        // The day and time the faked clock says, not today's.
+        assert_eq!(
+            text(c, "#prepare-line").await,
+            "The Brokerage · session 3 of 7 · Tue 9 Mar 10:00"
         );
         assert_eq!(
             text(c, "#prepare-agreed").await,
-            "Last time (Sun 29 Nov) you agreed: Sam drafts her CV".replace("Sun 29 Nov", &{
-                let d = week_ago.to_zoned(jiff::tz::TimeZone::system());
-                d.strftime("%a %-d %b").to_string()
-            })
+            "Last time (Tue 2 Mar) you agreed: Sam drafts her CV"
         );
         assert!(text(c, "#prepare-safeguarding")
             .await
