@@ -42,7 +42,8 @@ fn both(wine: &Wine, home: &Path, linux_args: &[&str], windows_args: &[&str]) ->
     );
     assert!(
         w.status.success(),
-        "Windows {windows_args:?}: {}",
+        "Windows {windows_args:?} ended with {}: {}",
+        w.status,
         unix_lines(&w.stderr)
     );
     (unix_lines(&l.stdout), unix_lines(&w.stdout))
