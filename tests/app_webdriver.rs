@@ -12,8 +12,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use preflight_e2e::desktop::SessionBus;
 use preflight_e2e::netsim::{Impairment, Relay, SpeedProfile, SpeedServer, StunServer, TlsServer};
 use preflight_e2e::{
-    artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeInput, FakeMic,
-    FakeSound, KillOnDrop, ProcessGroup, Xvfb,
+    artifacts_dir, built_binary, free_port, processes_in_group, require_tool, FakeMic, FakeSound,
+    KillOnDrop, ProcessGroup, Xvfb,
 };
 use serde_json::json;
 
@@ -2918,21 +2918,7 @@ async fn the_microphone_that_hears_the_mentor_is_offered_and_chosen_with_one_key
     for dark in [false, true] {
         // The laptop's microphone (silent) is the system's default; a headset beside it hears
         // the mentor.
-        let mic = FakeMic::new(FakeSound::Speech);
-        let speech = mic.raw.clone().unwrap();
-        let mic = mic.with_inputs(
-            &[
-                FakeInput {
-                    description: "Laptop Built-in Microphone",
-                    raw: None,
-                },
-                FakeInput {
-                    description: "USB Headset Microphone",
-                    raw: Some(&speech),
-                },
-            ],
-            0,
-        );
+        let mic = FakeMic::silent_laptop_beside_a_headset();
         let env = if dark {
             vec![("GTK_THEME", "Adwaita:dark".to_string())]
         } else {

@@ -29,6 +29,14 @@ fn check(mic: &FakeMic, seconds: f32) -> (Value, i32) {
     )
 }
 
+/// Like [`check`] (4 seconds), with the microphone called `name` chosen (`--mic`).
+fn check_mic(mic: &FakeMic, name: &str) -> (Value, i32) {
+    check_json(
+        mic.home(),
+        &["--no-camera", "--no-network", "--no-speaker", "--mic", name],
+    )
+}
+
 /// Runs `preflight check --json ARGS` with `HOME` at `home` (so ALSA and the settings are the
 /// test's own) and returns the report and the exit code.
 fn check_json(home: &std::path::Path, args: &[&str]) -> (Value, i32) {
@@ -762,23 +770,9 @@ fn far_and_hissing(mic: &FakeMic) -> std::path::PathBuf {
 
 #[test]
 fn a_silent_chosen_microphone_while_a_headset_hears_the_mentor_names_the_headset() {
-    let mic = FakeMic::new(FakeSound::Speech);
-    let speech = mic.raw.clone().unwrap();
     // The laptop's microphone (silent: muted, or the lid closed) is the system default; the
     // headset plugged in beside it hears the mentor.
-    let mic = mic.with_inputs(
-        &[
-            FakeInput {
-                description: "Laptop Built-in Microphone",
-                raw: None,
-            },
-            FakeInput {
-                description: "USB Headset Microphone",
-                raw: Some(&speech),
-            },
-        ],
-        0,
-    );
+    let mic = FakeMic::silent_laptop_beside_a_headset();
     let out = preflight_cli(mic.home(), &["devices"]);
     let devices = String::from_utf8_lossy(&out.stdout);
     for name in ["Laptop Built-in Microphone", "USB Headset Microphone"] {
@@ -815,16 +809,7 @@ fn a_silent_chosen_microphone_while_a_headset_hears_the_mentor_names_the_headset
     );
 
     // Switched to the headset: it passes, and the silent laptop microphone has nothing to add.
-    let (report, _) = check_json(
-        mic.home(),
-        &[
-            "--no-camera",
-            "--no-network",
-            "--no-speaker",
-            "--mic",
-            "USB Headset Microphone",
-        ],
-    );
+    let (report, _) = check_mic(&mic, "USB Headset Microphone");
     let m = mic_result(&report);
     assert_eq!(m["status"], "pass", "{m}");
     assert!(m["offer"].is_null(), "{m}");
@@ -849,16 +834,7 @@ fn a_headset_that_hears_the_mentor_far_more_clearly_than_the_chosen_microphone_i
         0,
     );
     // The laptop's microphone is chosen by name; it hears the mentor, faintly.
-    let (report, _) = check_json(
-        mic.home(),
-        &[
-            "--no-camera",
-            "--no-network",
-            "--no-speaker",
-            "--mic",
-            "Laptop Built-in Microphone",
-        ],
-    );
+    let (report, _) = check_mic(&mic, "Laptop Built-in Microphone");
     let m = mic_result(&report);
     assert_eq!(m["status"], "warn", "{m}");
     assert_eq!(

@@ -224,6 +224,27 @@ impl FakeMic {
         std::fs::write(self.home.path().join(".asoundrc"), rc).expect("write .asoundrc");
         self
     }
+
+    /// The commonest wrong choice: the laptop's own microphone ("Laptop Built-in Microphone",
+    /// silent: muted, or the lid closed) is the system default, while a headset plugged in
+    /// beside it ("USB Headset Microphone") hears the spoken sentence.
+    pub fn silent_laptop_beside_a_headset() -> FakeMic {
+        let mic = FakeMic::new(FakeSound::Speech);
+        let speech = mic.raw.clone().expect("speech");
+        mic.with_inputs(
+            &[
+                FakeInput {
+                    description: "Laptop Built-in Microphone",
+                    raw: None,
+                },
+                FakeInput {
+                    description: "USB Headset Microphone",
+                    raw: Some(&speech),
+                },
+            ],
+            0,
+        )
+    }
 }
 
 /// Appends `times` copies of the speaker-test chime at `gain` to a raw S16_LE file.

@@ -134,30 +134,28 @@ pub fn edge_map(gray: &GrayImage) -> GrayImage {
 
 /// Bits per pixel of `gray` compressed as JPEG at quality 75.
 pub fn jpeg_bits_per_pixel(gray: &GrayImage) -> f32 {
-    let (w, h) = gray.dimensions();
-    if w == 0 || h == 0 {
-        return 0.0;
-    }
-    let mut buf = Vec::with_capacity((w * h / 4) as usize);
-    let ok = JpegEncoder::new_with_quality(&mut buf, 75)
-        .encode_image(gray)
-        .is_ok();
-    if !ok {
-        return 0.0;
-    }
-    buf.len() as f32 * 8.0 / (w * h) as f32
+    jpeg_bits(gray)
 }
 
 /// Bits per pixel of `rgb` compressed as a colour JPEG at quality 75 (the calibration's
 /// colour variant of [`jpeg_bits_per_pixel`]).
 pub fn jpeg_bits_per_pixel_rgb(rgb: &RgbImage) -> f32 {
-    let (w, h) = rgb.dimensions();
+    jpeg_bits(rgb)
+}
+
+/// Bits per pixel of `img` compressed as JPEG at quality 75 (0 for an empty picture or one the
+/// encoder refuses).
+fn jpeg_bits<P>(img: &ImageBuffer<P, Vec<u8>>) -> f32
+where
+    P: image::PixelWithColorType<Subpixel = u8>,
+{
+    let (w, h) = img.dimensions();
     if w == 0 || h == 0 {
         return 0.0;
     }
-    let mut buf = Vec::with_capacity((w * h / 2) as usize);
+    let mut buf = Vec::with_capacity((w * h) as usize * P::CHANNEL_COUNT as usize / 4);
     let ok = JpegEncoder::new_with_quality(&mut buf, 75)
-        .encode_image(rgb)
+        .encode_image(img)
         .is_ok();
     if !ok {
         return 0.0;

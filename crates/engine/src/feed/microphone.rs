@@ -169,7 +169,7 @@ impl MicFeed {
 
     /// Whether a microphone is open.
     pub fn is_open(&self) -> bool {
-        lock(&self.open).iter().any(|o| !o.thread.is_finished())
+        self.open_count() > 0
     }
 
     /// How many microphones are open.
